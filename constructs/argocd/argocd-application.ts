@@ -1,0 +1,60 @@
+import { Construct } from 'constructs';
+import { Application } from '../../imports/argocd-argoproj.io.js';
+import { platformLabels } from '../labels.js';
+
+/** Where Argo CD applies what it syncs: the cluster Argo CD runs in. */
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+export interface ArgoCdApplicationProps {
+  /** Name of the Application object (and of the app in the Argo CD UI). */
+  readonly name: string;
+  /** Namespace Argo CD watches for Application objects. @default "argocd" */
+  readonly argocdNamespace?: string;
+  /** Argo CD project the application belongs to. */
+  readonly project: string;
+  /** Git repository that holds the rendered manifests. */
+  readonly repoUrl: string;
+  /** Branch, tag or commit to track. @default "main" */
+  readonly revision?: string;
+  /** Folder in the repository with this application's manifests. */
+  readonly path: string;
+  /** Namespace the manifests are applied to. */
+  readonly destinationNamespace: string;
+  /** Argo CD sync wave: lower waves are synced (and healthy) before higher ones. @default 0 */
+  readonly syncWave?: number;
+  /** Sync automatically with prune and self-heal. @default true */
+  readonly autoSync?: boolean;
+}
+
+/**
+ * An Argo CD Application that syncs one folder of rendered manifests. Deleting it deletes what it synced
+ * (resources finalizer); it never creates namespaces, because the bootstrap layer owns them.
+ */
+export class ArgoCdApplication extends Construct {
+  /** The generated Application object, for fields this construct does not model. */
+  readonly resource: Application;
+
+  constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
+    super(scope, id);
+    const autoSync = props.autoSync ?? true;
+    this.resource = new Application(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.argocdNamespace ?? 'argocd',
+        labels: platformLabels('argocd-application'),
+        annotations: { 'argocd.argoproj.io/sync-wave': String(props.syncWave ?? 0) },
+        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      },
+      spec: {
+        project: props.project,
+        source: { repoUrl: props.repoUrl, targetRevision: props.revision ?? 'main', path: props.path },
+        destination: { server: IN_CLUSTER, namespace: props.destinationNamespace },
+        syncPolicy: {
+          automated: autoSync ? { prune: true, selfHeal: true } : undefined,
+          syncOptions: ['CreateNamespace=false', 'PrunePropagationPolicy=foreground', 'ServerSideApply=true'],
+          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+        },
+      },
+    });
+  }
+}

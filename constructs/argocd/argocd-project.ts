@@ -1,0 +1,44 @@
+import { Construct } from 'constructs';
+import { AppProject } from '../../imports/argocd-argoproj.io.js';
+import { platformLabels } from '../labels.js';
+import { IN_CLUSTER } from './argocd-application.js';
+
+export interface ArgoCdProjectProps {
+  /** Name of the AppProject. */
+  readonly name: string;
+  /** Namespace Argo CD runs in. @default "argocd" */
+  readonly argocdNamespace?: string;
+  /** The only repository the project's applications may sync from. */
+  readonly repoUrl: string;
+  /** Namespaces the project's applications may deploy to (the Argo CD namespace is added for the child Applications). */
+  readonly namespaces: readonly string[];
+}
+
+/**
+ * A least-privilege Argo CD project: one source repository, the named namespaces of the cluster Argo CD
+ * runs in, and no cluster-scoped resources (namespaces and CRDs belong to the bootstrap layer).
+ */
+export class ArgoCdProject extends Construct {
+  /** The generated AppProject object, for fields this construct does not model. */
+  readonly resource: AppProject;
+
+  constructor(scope: Construct, id: string, props: ArgoCdProjectProps) {
+    super(scope, id);
+    const argocdNamespace = props.argocdNamespace ?? 'argocd';
+    const namespaces = [...new Set([...props.namespaces, argocdNamespace])].sort();
+    this.resource = new AppProject(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: argocdNamespace,
+        labels: platformLabels('argocd-project'),
+        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      },
+      spec: {
+        description: 'MCP platform: rendered manifests from the platform repository',
+        sourceRepos: [props.repoUrl],
+        destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+        clusterResourceWhitelist: [],
+      },
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ArgoCdApplication } from '../argocd/argocd-application.js';
+import { ArgoCdProject } from '../argocd/argocd-project.js';
+import { HelmRelease, type TerraformResource } from '../terraform.js';
+
+export interface ArgoCdRootProps {
+  /** Namespace Argo CD runs in. @default "argocd" */
+  readonly argocdNamespace?: string;
+  /** Name of the AppProject every platform application belongs to. */
+  readonly project: string;
+  /** Name of the root (app-of-apps) Application. */
+  readonly name: string;
+  /** Repository with the rendered manifests. */
+  readonly repoUrl: string;
+  /** Branch, tag or commit to track. @default "main" */
+  readonly revision?: string;
+  /** Folder of the rendered Argo CD Applications (`dist/argocd` in the repository). */
+  readonly path: string;
+  /** Namespaces the project may deploy to. */
+  readonly namespaces: readonly string[];
+  /** Sync automatically with prune and self-heal. @default true */
+  readonly autoSync?: boolean;
+  /** argocd-apps chart version. @default "2.0.4" */
+  readonly chartVersion?: string;
+  /** Resources that must exist first: Argo CD itself (its CRDs) and the operators. @default none */
+  readonly dependsOn?: readonly TerraformResource[];
+}
+
+/**
+ * The Argo CD root: the platform's AppProject and an app-of-apps Application that syncs `dist/argocd`.
+ *
+ * Both are installed through the argocd-apps Helm chart rather than `kubernetes_manifest`, because
+ * `kubernetes_manifest` needs the Argo CD CRDs at plan time and so cannot be planned in the same apply
+ * that installs Argo CD; a Helm release is only rendered at apply time, after its `depends_on`.
+ */
+export class ArgoCdRoot extends Construct {
+  /** The AppProject, as rendered (validated against the Argo CD CRD by the synth harness). */
+  readonly project: Record<string, any>;
+  /** The root Application, as rendered. */
+  readonly application: Record<string, any>;
+  /** The Helm release that installs both. */
+  readonly release: HelmRelease;
+
+  constructor(scope: Construct, id: string, props: ArgoCdRootProps) {
+    super(scope, id);
+    const argocdNamespace = props.argocdNamespace ?? 'argocd';
+    // The typed classes generated from the Argo CD CRDs build the objects; a detached cdk8s chart renders them.
+    const chart = new Chart(new App(), 'argocd-root');
+    const project = new ArgoCdProject(chart, 'project', {
+      name: props.project,
+      argocdNamespace,
+      repoUrl: props.repoUrl,
+      namespaces: props.namespaces,
+    });
+    const application = new ArgoCdApplication(chart, 'root', {
+      name: props.name,
+      argocdNamespace,
+      project: props.project,
+      repoUrl: props.repoUrl,
+      revision: props.revision,
+      path: props.path,
+      destinationNamespace: argocdNamespace,
+      autoSync: props.autoSync,
+    });
+    this.project = project.resource.toJson();
+    this.application = application.resource.toJson();
+
+    this.release = new HelmRelease(this, 'Release', {
+      name: `${props.name}-root`,
+      namespace: argocdNamespace,
+      repository: 'https://argoproj.github.io/argo-helm',
+      chart: 'argocd-apps',
+      version: props.chartVersion ?? '2.0.4',
+      atomic: true,
+      cleanupOnFail: true,
+      values: [JSON.stringify(argocdAppsValues(this.project, this.application))],
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+    });
+  }
+}
+
+/** The argocd-apps chart (2.x) takes maps keyed by name, with the spec fields at the top level. */
+function argocdAppsValues(project: Record<string, any>, application: Record<string, any>) {
+  const entry = (obj: Record<string, any>) => ({
+    namespace: obj.metadata.namespace,
+    additionalLabels: obj.metadata.labels,
+    additionalAnnotations: obj.metadata.annotations,
+    finalizers: obj.metadata.finalizers,
+    ...obj.spec,
+  });
+  return {
+    projects: { [project.metadata.name]: entry(project) },
+    applications: { [application.metadata.name]: entry(application) },
+  };
+}

@@ -1,0 +1,60 @@
+import { Construct } from 'constructs';
+import { HelmRelease, type TerraformResource } from '../terraform.js';
+import { EXACT_VERSION } from '../versions.js';
+import type { OperatorDefinition } from './operator-charts.js';
+import { PlatformNamespace } from './platform-namespace.js';
+
+export interface OperatorReleaseProps {
+  /** The operator's charts and Pod Security needs. */
+  readonly operator: OperatorDefinition;
+  /** Exact chart version, used for every chart of the operator. */
+  readonly version: string;
+  /** Namespace to create and install into. */
+  readonly namespace: string;
+  /** Resources that must exist first. @default none */
+  readonly dependsOn?: readonly TerraformResource[];
+  /** Seconds Helm waits for the release to become ready. @default 600 */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * An operator installed with Helm into its own namespace: the namespace first, then each chart in order
+ * (CRDs before the controller that serves them). Releases are atomic: a failed install rolls back.
+ */
+export class OperatorRelease extends Construct {
+  /** The operator's namespace. */
+  readonly namespace: PlatformNamespace;
+  /** Helm releases in install order; the last one is the operator itself. */
+  readonly releases: readonly HelmRelease[];
+
+  constructor(scope: Construct, id: string, props: OperatorReleaseProps) {
+    super(scope, id);
+    if (!EXACT_VERSION.test(props.version)) {
+      throw new Error(`OperatorRelease ${id}: version "${props.version}" is not an exact chart version; pin one such as "1.2.3".`);
+    }
+    this.namespace = new PlatformNamespace(this, 'Namespace', { name: props.namespace, podSecurity: props.operator.podSecurity });
+    const releases: HelmRelease[] = [];
+    for (const chart of props.operator.charts) {
+      const previous = releases.at(-1);
+      releases.push(
+        new HelmRelease(this, chart.release, {
+          name: chart.release,
+          namespace: props.namespace,
+          repository: chart.repository,
+          chart: chart.chart,
+          version: props.version,
+          atomic: true,
+          cleanupOnFail: true,
+          timeout: props.timeoutSeconds ?? 600,
+          dependsOn: [this.namespace.resource, ...(previous ? [previous] : []), ...(props.dependsOn ?? [])],
+        }),
+      );
+    }
+    this.releases = releases;
+  }
+
+  /** The release that runs the operator; depend on it before creating its custom resources. */
+  get operatorRelease(): HelmRelease {
+    return this.releases[this.releases.length - 1];
+  }
+}

@@ -1,0 +1,24 @@
+import { RuleIds } from '../rule-ids.js';
+import { complianceOf, NOT_APPLICABLE, type PolicyRule } from '../rule.js';
+import { podTemplateOf } from '../workload.js';
+
+/** Liveness and readiness probes on every container of a long-running pod (sidecars included). */
+export const containerProbes: PolicyRule = {
+  id: RuleIds.probes,
+  level: 'error',
+  description: 'Long-running containers have liveness and readiness probes.',
+  explanation:
+    'Without a readiness probe a Service sends traffic to a server that is still starting (or whose model is not loaded); ' +
+    'without a liveness probe a hung MCP server is never restarted. Add both; Jobs and plain init containers are exempt.',
+  check(manifest) {
+    const pod = podTemplateOf(manifest);
+    if (!pod || !pod.longRunning) return NOT_APPLICABLE;
+    const sidecars = ((pod.spec.initContainers ?? []) as Record<string, any>[]).filter((c) => c.restartPolicy === 'Always');
+    const reasons: string[] = [];
+    for (const container of [...(pod.spec.containers ?? []), ...sidecars]) {
+      const missing = [!container.livenessProbe && 'livenessProbe', !container.readinessProbe && 'readinessProbe'].filter(Boolean);
+      if (missing.length) reasons.push(`container "${container.name}" has no ${missing.join(' or ')}`);
+    }
+    return complianceOf(reasons);
+  },
+};

@@ -1,0 +1,56 @@
+import type { Construct } from 'constructs';
+import { ArgoCdRoot } from '../constructs/bootstrap/argocd-root.js';
+import { OPERATORS, type OperatorName } from '../constructs/bootstrap/operator-charts.js';
+import { OperatorRelease } from '../constructs/bootstrap/operator-release.js';
+import { PlatformNamespace } from '../constructs/bootstrap/platform-namespace.js';
+import { HelmProvider, KubernetesProvider, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
+import type { PlatformConfig } from './config.js';
+import { ARGOCD_APP } from './workloads.js';
+
+/**
+ * The bootstrap layer (`cdktf deploy bootstrap`): what must exist before Argo CD can sync anything.
+ * The platform namespace, the operators' CRDs and controllers, optionally Argo CD itself, and last the
+ * Argo CD root that syncs the rendered manifests.
+ */
+export class BootstrapStack extends TerraformStack {
+  readonly namespace: PlatformNamespace;
+  readonly operators: Partial<Record<OperatorName, OperatorRelease>> = {};
+  readonly argocdRoot: ArgoCdRoot;
+
+  constructor(scope: Construct, id: string, config: PlatformConfig) {
+    super(scope, id);
+    const kubeconfig = { configPath: config.kubernetes.configPath, configContext: config.kubernetes.context };
+    new KubernetesProvider(this, 'kubernetes', kubeconfig);
+    new HelmProvider(this, 'helm', { kubernetes: kubeconfig });
+
+    this.namespace = new PlatformNamespace(this, 'platform-namespace', {
+      name: config.namespace,
+      podSecurity: 'restricted',
+      managedByArgoCd: config.argocd.namespace,
+    });
+
+    for (const name of Object.keys(config.operators) as (keyof PlatformConfig['operators'])[]) {
+      const { enabled, version, namespace } = config.operators[name];
+      if (enabled) this.operators[name] = new OperatorRelease(this, `operator-${name}`, { operator: OPERATORS[name], version, namespace });
+    }
+    if (config.argocd.install) {
+      const { version, namespace } = config.argocd;
+      this.operators.argocd = new OperatorRelease(this, 'operator-argocd', { operator: OPERATORS.argocd, version, namespace });
+    }
+
+    // The root syncs custom resources of every operator, so it waits for all of them (and Argo CD's CRDs).
+    const before: TerraformResource[] = [this.namespace.resource, ...Object.values(this.operators).map((o) => o.operatorRelease)];
+    this.argocdRoot = new ArgoCdRoot(this, 'argocd-root', {
+      argocdNamespace: config.argocd.namespace,
+      project: config.argocd.project,
+      name: `${config.name}-mcp-platform`,
+      repoUrl: config.gitops.repoUrl,
+      revision: config.gitops.revision,
+      path: `${config.gitops.path}/${ARGOCD_APP}`,
+      namespaces: [config.namespace],
+      autoSync: config.argocd.autoSync,
+      chartVersion: config.argocd.appsChartVersion,
+      dependsOn: before,
+    });
+  }
+}

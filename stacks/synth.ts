@@ -1,0 +1,185 @@
+/**
+ * The synth pipeline behind `npm run synth`: render both layers into staging folders, validate every
+ * object (schemas and policy), and only then swap the staging folders into place. A failure at any step
+ * leaves the previous `dist/` and `cdktf.out/` as they were.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { Yaml } from 'cdk8s';
+import { apiObjectsOf, checkPolicies, describeObject, type CheckedObject, type PolicyResult } from '../constructs/policy/policy-checker.js';
+import { TerraformApp } from '../constructs/terraform.js';
+import { SchemaValidator } from '../constructs/validation/schema-validator.js';
+import { BootstrapStack } from './bootstrap-stack.js';
+import type { PlatformConfig } from './config.js';
+import { ARGOCD_APP, Workloads } from './workloads.js';
+
+export const BOOTSTRAP_STACK = 'bootstrap';
+
+/** Which layers to write: both for `npm run synth`; one when the cdktf or cdk8s CLI runs the entry. */
+export type Layer = 'bootstrap' | 'workloads';
+
+export interface SynthOptions {
+  /** Folder of the rendered manifests. */
+  readonly manifestsDir: string;
+  /** cdktf output folder. */
+  readonly terraformDir: string;
+  /** Layers to write. @default both */
+  readonly layers?: readonly Layer[];
+}
+
+export interface SynthReport {
+  readonly platform: string;
+  /** Objects per Argo CD application folder. */
+  readonly objectsPerApp: Readonly<Record<string, number>>;
+  readonly terraformResources: number;
+  readonly schemaErrors: readonly string[];
+  readonly policy: PolicyResult;
+  /** Parts the config enables that this version does not render yet. */
+  readonly planned: readonly string[];
+  /** Written paths; empty when synth failed. */
+  readonly outputs: readonly string[];
+}
+
+/** Synth stopped before writing: invalid objects or policy errors. The report says which. */
+export class SynthError extends Error {
+  constructor(readonly report: SynthReport) {
+    const errors = report.policy.findings.filter((f) => f.level === 'error').length;
+    super(`synth failed: ${report.schemaErrors.length} schema error(s), ${errors} policy error(s)`);
+    this.name = 'SynthError';
+  }
+}
+
+/** A rendered Argo CD application folder. */
+interface RenderedApp {
+  readonly name: string;
+  readonly objects: readonly CheckedObject[];
+}
+
+export function synthesize(config: PlatformConfig, options: SynthOptions): SynthReport {
+  const layers = options.layers ?? ['bootstrap', 'workloads'];
+  const staging = {
+    terraform: stagingDir(options.terraformDir),
+    manifests: stagingDir(options.manifestsDir),
+  };
+  try {
+    const terraformApp = new TerraformApp({ outdir: staging.terraform, skipValidation: false });
+    const bootstrap = new BootstrapStack(terraformApp, BOOTSTRAP_STACK, config);
+    terraformApp.synth();
+
+    const workloads = new Workloads(config);
+    const apps = renderWorkloads(workloads);
+    const bootstrapObjects: CheckedObject[] = [{ manifest: bootstrap.argocdRoot.project }, { manifest: bootstrap.argocdRoot.application }];
+
+    const validator = new SchemaValidator();
+    const all = [...apps.flatMap((a) => a.objects), ...bootstrapObjects];
+    const schemaErrors = all.flatMap(({ manifest }) => validator.validate(manifest).map((p) => `${describeObject(manifest)}: ${p}`));
+    const policy = checkPolicies(all);
+    const report: SynthReport = {
+      platform: config.name,
+      objectsPerApp: Object.fromEntries(apps.map((a) => [a.name, a.objects.length])),
+      terraformResources: countTerraformResources(join(staging.terraform, 'stacks', BOOTSTRAP_STACK, 'cdk.tf.json')),
+      schemaErrors,
+      policy,
+      planned: (['database', 'gateway', 'triageLlm', 'gpuInference', 'discovery'] as const).filter((part) => config[part].enabled),
+      outputs: [],
+    };
+    if (schemaErrors.length || policy.findings.some((f) => f.level === 'error')) throw new SynthError(report);
+
+    for (const app of apps) writeApp(join(staging.manifests, app.name), app);
+    const swaps: [string, string][] = [];
+    if (layers.includes('bootstrap')) swaps.push([staging.terraform, options.terraformDir]);
+    if (layers.includes('workloads')) swaps.push([staging.manifests, options.manifestsDir]);
+    swapIntoPlace(swaps);
+    const outputs = [
+      ...(layers.includes('bootstrap') ? [join(options.terraformDir, 'stacks', BOOTSTRAP_STACK, 'cdk.tf.json')] : []),
+      ...(layers.includes('workloads') ? apps.map((a) => join(options.manifestsDir, a.name) + '/') : []),
+    ];
+    return { ...report, outputs };
+  } finally {
+    rmSync(staging.terraform, { recursive: true, force: true });
+    rmSync(staging.manifests, { recursive: true, force: true });
+  }
+}
+
+/** Runs the constructs' own validations (as `cdk8s synth` would), then renders each chart's objects. */
+function renderWorkloads(workloads: Workloads): RenderedApp[] {
+  const errors = workloads.app.node
+    .findAll()
+    .flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  return [...workloads.charts].map(([name, chart]) => ({ name, objects: apiObjectsOf(chart) }));
+}
+
+/** One YAML file per object: `<kind>-<name>.yaml`, so a pull request that adds an object adds a file. */
+function writeApp(dir: string, app: RenderedApp): void {
+  mkdirSync(dir, { recursive: true });
+  const written = new Set<string>();
+  for (const { manifest } of app.objects) {
+    const file = `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
+    if (written.has(file)) throw new Error(`two objects in ${app.name} render to ${file}: give them different names`);
+    written.add(file);
+    writeFileSync(join(dir, file), Yaml.stringify(manifest));
+  }
+  if (app.name === ARGOCD_APP && !app.objects.length) writeFileSync(join(dir, '.keep'), '');
+}
+
+function stagingDir(final: string): string {
+  const dir = `${final}.staging-${process.pid}`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dirname(dir), { recursive: true });
+  return dir;
+}
+
+/**
+ * Moves each staging folder to its final place. Old folders are moved aside first and restored if any
+ * move fails, so the outputs change together or not at all.
+ */
+function swapIntoPlace(swaps: readonly [staging: string, final: string][]): void {
+  const moved: [string, string][] = [];
+  const aside: [string, string][] = [];
+  try {
+    for (const [staging, final] of swaps) {
+      if (existsSync(final)) {
+        const previous = `${final}.previous-${process.pid}`;
+        rmSync(previous, { recursive: true, force: true });
+        renameSync(final, previous);
+        aside.push([previous, final]);
+      }
+      renameSync(staging, final);
+      moved.push([staging, final]);
+    }
+  } catch (error) {
+    for (const [staging, final] of moved) renameSync(final, staging);
+    for (const [previous, final] of aside) renameSync(previous, final);
+    throw error;
+  }
+  for (const [previous] of aside) rmSync(previous, { recursive: true, force: true });
+}
+
+function countTerraformResources(file: string): number {
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  return Object.values(json.resource ?? {}).reduce<number>((n, byName) => n + Object.keys(byName as object).length, 0);
+}
+
+/** The short report `npm run synth` prints. */
+export function formatReport(report: SynthReport, cwd = process.cwd()): string {
+  const errors = report.policy.findings.filter((f) => f.level === 'error');
+  const warnings = report.policy.findings.filter((f) => f.level === 'warning');
+  const lines = [`MCP platform "${report.platform}"`, '  objects per app:'];
+  for (const [app, count] of Object.entries(report.objectsPerApp)) lines.push(`    ${app.padEnd(12)} ${count}`);
+  lines.push(`  terraform resources: ${report.terraformResources}`);
+  lines.push(`  schema errors: ${report.schemaErrors.length}`);
+  for (const e of report.schemaErrors) lines.push(`    ✗ ${e}`);
+  lines.push(`  policy findings: ${errors.length} error(s), ${warnings.length} warning(s)`);
+  for (const f of report.policy.findings) {
+    lines.push(`    ${f.level === 'error' ? '✗' : '!'} [${f.ruleId}] ${f.object}${f.path ? ` (${f.path})` : ''}: ${f.reasons.join('; ')}`);
+  }
+  lines.push(`  suppressions: ${report.policy.suppressed.length || 'none'}`);
+  for (const s of report.policy.suppressed) lines.push(`    - [${s.ruleId}] ${s.object}${s.path ? ` (${s.path})` : ''}: ${s.suppressionReason}`);
+  if (report.planned.length) lines.push(`  enabled but not rendered by this version: ${report.planned.join(', ')}`);
+  if (report.outputs.length) {
+    lines.push('  wrote:');
+    for (const out of report.outputs) lines.push(`    ${relative(cwd, out) || out}`);
+  }
+  return lines.join('\n');
+}
