@@ -1,0 +1,23 @@
+import { describe, expect, it } from '@jest/globals';
+import { pinnedImage } from '../../../../constructs/policy/rules/pinned-image.js';
+import { compliantDeployment } from '../../../support/manifests.js';
+
+const check = (image: string) => pinnedImage.check(compliantDeployment({ container: { image } }), { objects: [] });
+
+describe('pinned image rule', () => {
+  it.each(['ghcr.io/example/app:1.2.3', 'localhost:5000/app:v1', `ghcr.io/example/app@sha256:${'a'.repeat(64)}`])('accepts %s', (image) => {
+    expect(check(image)).toEqual({ status: 'compliant' });
+  });
+
+  it('rejects an image without a tag, even behind a registry port', () => {
+    expect(check('localhost:5000/app')).toEqual({ status: 'non-compliant', reasons: ['container "app" image "localhost:5000/app" has no tag'] });
+  });
+
+  it('rejects the latest tag', () => {
+    expect(check('nginx:latest')).toEqual({ status: 'non-compliant', reasons: ['container "app" image "nginx:latest" uses the latest tag'] });
+  });
+
+  it('does not apply to objects without pods', () => {
+    expect(pinnedImage.check({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, { objects: [] })).toEqual({ status: 'not-applicable' });
+  });
+});
