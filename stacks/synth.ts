@@ -25,6 +25,8 @@ export interface SynthOptions {
   readonly terraformDir: string;
   /** Layers to write. @default both */
   readonly layers?: readonly Layer[];
+  /** Adds objects of your own to the workloads before validation (they are checked like the rest). @default none */
+  readonly extend?: (workloads: Workloads) => void;
 }
 
 export interface SynthReport {
@@ -67,6 +69,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
     terraformApp.synth();
 
     const workloads = new Workloads(config);
+    options.extend?.(workloads);
     const apps = renderWorkloads(workloads);
     const bootstrapObjects: CheckedObject[] = [{ manifest: bootstrap.argocdRoot.project }, { manifest: bootstrap.argocdRoot.application }];
 

@@ -1,0 +1,27 @@
+import { describe, expect, it } from '@jest/globals';
+import { ArgoCdProject } from '../../../constructs/argocd/argocd-project.js';
+import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
+import { only, render, testChart } from '../../support/charts.js';
+
+describe('ArgoCdProject', () => {
+  it('allows one repository, the named namespaces plus the Argo CD one, and no cluster resources', () => {
+    const chart = testChart('argocd');
+    new ArgoCdProject(chart, 'project', { name: 'mcp-platform', repoUrl: 'https://github.com/me/gitops.git', namespaces: ['mcp-system'] });
+    const project = only(render(chart), 'AppProject');
+    expect(project.spec.sourceRepos).toEqual(['https://github.com/me/gitops.git']);
+    expect(project.spec.destinations).toEqual([
+      { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+      { server: 'https://kubernetes.default.svc', namespace: 'mcp-system' },
+    ]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
+  });
+
+  it('lives in the Argo CD namespace it is given, and is valid against the Argo CD CRD', () => {
+    const chart = testChart('gitops');
+    new ArgoCdProject(chart, 'project', { name: 'p', argocdNamespace: 'gitops', repoUrl: 'git@github.com:me/gitops.git', namespaces: ['gitops', 'a'] });
+    const project = only(render(chart), 'AppProject');
+    expect(project.metadata.namespace).toBe('gitops');
+    expect(project.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['a', 'gitops']);
+    expect(new SchemaValidator().validate(project)).toEqual([]);
+  });
+});

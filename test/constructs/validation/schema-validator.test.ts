@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { parseAllDocuments } from 'yaml';
+import { CRD_SCHEMA_ROOT, SchemaValidator, strictSchema } from '../../../constructs/validation/schema-validator.js';
+import { IMPORT_MODULES } from '../../../imports/modules.js';
+import { compliantDeployment } from '../../support/manifests.js';
+
+const validator = new SchemaValidator();
+const application = (spec: Record<string, unknown>) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'app', namespace: 'argocd' }, spec });
+
+describe('SchemaValidator', () => {
+  it('accepts a valid built-in object and reports wrong types with their path', () => {
+    expect(validator.validate(compliantDeployment())).toEqual([]);
+    expect(validator.validate(compliantDeployment({ container: { image: 5, ports: [{ containerPort: 'http' }] } }))).toEqual([
+      '/spec/template/spec/containers/0/image must be string',
+      '/spec/template/spec/containers/0/ports/0/containerPort must be integer',
+    ]);
+  });
+
+  it('validates custom resources against their CRD and rejects fields the CRD does not declare', () => {
+    const spec = { project: 'p', destination: { server: 'https://kubernetes.default.svc' }, source: { repoURL: 'https://x/y.git', path: 'a' } };
+    expect(validator.validate(application(spec))).toEqual([]);
+    expect(validator.validate(application({ ...spec, source: { repoURL: 'https://x/y.git', pth: 'a' } }))).toEqual(['/spec/source must NOT have additional properties "pth"']);
+    expect(validator.validate(application({ destination: {} }))).toEqual(["/spec must have required property 'project'"]);
+  });
+
+  it('refuses an object it has no schema for, and says how to add one', () => {
+    expect(validator.validate({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([
+      'no schema for example.com/v1 Widget: vendor its CRD into imports/crds and run npm run import',
+    ]);
+  });
+
+  it('checks names and namespaces are DNS-1123', () => {
+    const bad = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name', namespace: 'a.b' } };
+    expect(validator.validate(bad)).toEqual(['/metadata/name "Bad_Name" is not a DNS-1123 subdomain', '/metadata/namespace "a.b" is not a DNS-1123 label']);
+  });
+});
+
+describe('strictSchema', () => {
+  it('closes objects with declared properties but leaves preserve-unknown-fields and maps open', () => {
+    const schema = strictSchema({
+      type: 'object',
+      properties: {
+        spec: { type: 'object', properties: { a: { type: 'string' } } },
+        raw: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { a: { type: 'string' } } },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    });
+    expect(schema.properties.spec.additionalProperties).toBe(false);
+    expect(schema.properties.raw.additionalProperties).toBeUndefined();
+    expect(schema.properties.labels.additionalProperties).toEqual({ type: 'string' });
+  });
+});
+
+describe('imports/schemas', () => {
+  it('holds exactly the served versions of the vendored CRDs (run npm run import when this fails)', () => {
+    const expected = new Map<string, string>();
+    for (const file of Object.values(IMPORT_MODULES).flat()) {
+      const text = readFileSync(join(CRD_SCHEMA_ROOT, '..', 'crds', file), 'utf8');
+      for (const crd of parseAllDocuments(text).map((d) => d.toJS())) {
+        for (const version of crd.spec.versions.filter((v: any) => v.served && v.schema)) {
+          expected.set(join(crd.spec.group, version.name, `${crd.spec.names.kind}.json`), `${JSON.stringify(version.schema.openAPIV3Schema)}\n`);
+        }
+      }
+    }
+    const present = readdirSync(CRD_SCHEMA_ROOT, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).sort();
+    expect(present).toEqual([...expected.keys()].sort());
+    for (const [file, content] of expected) expect(readFileSync(join(CRD_SCHEMA_ROOT, file), 'utf8')).toBe(content);
+  });
+});

@@ -1,0 +1,34 @@
+import { expect } from '@jest/globals';
+import type { Construct } from 'constructs';
+import { TerraformStack, TerraformTesting } from '../../constructs/terraform.js';
+
+TerraformTesting.setupJest();
+
+/** Matchers cdktf adds to expect (typed here because @jest/globals' expect does not know them). */
+interface TerraformMatchers {
+  toHaveResource(type: unknown): void;
+  toHaveResourceWithProperties(type: unknown, properties: Record<string, unknown>): void;
+  toHaveProvider(type: unknown): void;
+  toHaveProviderWithProperties(type: unknown, properties: Record<string, unknown>): void;
+}
+
+/** `expect` on synthesized Terraform JSON, with the cdktf matchers. */
+export function expectTerraform(synthesized: string): TerraformMatchers & { not: TerraformMatchers } {
+  return expect(synthesized) as unknown as TerraformMatchers & { not: TerraformMatchers };
+}
+
+/** Synthesizes whatever `build` adds to a fresh stack; returns the Terraform JSON string and parsed. */
+export function synthStack(build: (stack: TerraformStack) => void): { json: string; tf: Record<string, any> } {
+  const app = TerraformTesting.app();
+  const stack = new TerraformStack(app, 'test');
+  build(stack);
+  const json = TerraformTesting.synth(stack);
+  return { json, tf: JSON.parse(json) };
+}
+
+/** Resources of one type in synthesized Terraform JSON, as a list. */
+export function resourcesOf(tf: Record<string, any>, type: string): Record<string, any>[] {
+  return Object.values(tf.resource?.[type] ?? {});
+}
+
+export type { Construct };
