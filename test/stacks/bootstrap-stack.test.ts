@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import { NamespaceV1, HelmProvider, KubernetesProvider, TerraformTesting } from '../../constructs/terraform.js';
+import { BootstrapStack } from '../../stacks/bootstrap-stack.js';
+import { parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import defaultConfig from '../../stacks/platform.config.js';
+import { expectTerraform } from '../support/terraform.js';
+
+function synth(input: PlatformConfigInput = defaultConfig) {
+  const stack = new BootstrapStack(TerraformTesting.app(), 'bootstrap', parsePlatformConfig(input, 'test'));
+  const json = TerraformTesting.synth(stack);
+  return { stack, json, tf: JSON.parse(json) as Record<string, any> };
+}
+
+const charts = (tf: Record<string, any>) => Object.values(tf.resource.helm_release as Record<string, any>).map((r) => r.chart).sort();
+
+describe('BootstrapStack', () => {
+  it('configures both providers with the kubeconfig path and context of the config', () => {
+    const { json } = synth();
+    expectTerraform(json).toHaveProviderWithProperties(KubernetesProvider, { config_path: '~/.kube/config', config_context: 'admin@homelab' });
+    expectTerraform(json).toHaveProviderWithProperties(HelmProvider, { kubernetes: { config_path: '~/.kube/config', config_context: 'admin@homelab' } });
+  });
+
+  it('creates the platform namespace with restricted Pod Security and the Argo CD label', () => {
+    expectTerraform(synth().json).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: {
+        name: 'mcp-system',
+        labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'restricted', 'argocd.argoproj.io/managed-by': 'argocd' }),
+      },
+    });
+  });
+
+  it('installs the operators the default config enables, and the root', () => {
+    expect(charts(synth().tf)).toEqual(['argocd-apps', 'cloudnative-pg', 'gpu-operator', 'kmcp', 'kmcp-crds', 'toolhive-operator', 'toolhive-operator-crds']);
+  });
+
+  it('leaves out disabled operators and installs Argo CD when asked, before the root', () => {
+    const { tf, stack } = synth({
+      ...defaultConfig,
+      argocd: { ...defaultConfig.argocd, install: true },
+      operators: { cloudnativePg: { enabled: false }, kmcp: { enabled: false }, toolhive: { enabled: false }, nvidiaGpu: { enabled: false } },
+    });
+    expect(charts(tf)).toEqual(['argo-cd', 'argocd-apps']);
+    const root = Object.values(tf.resource.helm_release as Record<string, any>).find((r) => r.chart === 'argocd-apps');
+    const argocdId = Object.entries(tf.resource.helm_release as Record<string, any>).find(([, r]) => r.chart === 'argo-cd')![0];
+    expect(root.depends_on).toContain(`helm_release.${argocdId}`);
+    expect(stack.operators.argocd?.namespace.name).toBe('argocd');
+  });
+
+  it('makes the root wait for every operator, so custom resources find their CRDs', () => {
+    const { tf } = synth();
+    const releases = tf.resource.helm_release as Record<string, any>;
+    const root = Object.values(releases).find((r) => r.chart === 'argocd-apps');
+    for (const chart of ['cloudnative-pg', 'kmcp', 'toolhive-operator', 'gpu-operator']) {
+      const id = Object.entries(releases).find(([, r]) => r.chart === chart)![0];
+      expect(root.depends_on).toContain(`helm_release.${id}`);
+    }
+  });
+
+  it('points the root at the argocd folder of the GitOps path', () => {
+    const { stack } = synth();
+    expect(stack.argocdRoot.application.spec.source).toEqual({
+      repoURL: 'https://github.com/homelab/gitops.git',
+      targetRevision: 'main',
+      path: 'clusters/homelab/mcp-platform/argocd',
+    });
+  });
+});

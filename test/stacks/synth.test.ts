@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ApiObject } from 'cdk8s';
+import { RuleIds } from '../../constructs/policy/rule-ids.js';
+import { suppressPolicy } from '../../constructs/policy/suppressions.js';
+import { parsePlatformConfig } from '../../stacks/config.js';
+import defaultConfig from '../../stacks/platform.config.js';
+import { SynthError, synthesize, type SynthOptions } from '../../stacks/synth.js';
+import type { Workloads } from '../../stacks/workloads.js';
+import { readTree, tempDir } from '../support/files.js';
+import { compliantDeployment } from '../support/manifests.js';
+
+const config = parsePlatformConfig(defaultConfig, 'stacks/platform.config.ts');
+
+function outputs(root = tempDir()): SynthOptions & { root: string } {
+  return { root, manifestsDir: join(root, 'dist'), terraformDir: join(root, 'cdktf.out') };
+}
+
+/** Adds a Deployment to the platform app (a user's own object, checked like the rest). */
+const addDeployment = (manifest: Record<string, any>) => (workloads: Workloads) => {
+  new ApiObject(workloads.apps[0].chart, 'extra', manifest);
+};
+
+/** Runs a synth that must fail validation; returns its error. */
+function failingSynth(options: SynthOptions): SynthError {
+  try {
+    synthesize(config, options);
+  } catch (error) {
+    if (error instanceof SynthError) return error;
+    throw error;
+  }
+  throw new Error('expected synth to fail validation');
+}
+
+/** Leaves a marker in both output folders, as a previous synth would have. */
+function previousOutput(out: ReturnType<typeof outputs>) {
+  for (const dir of [out.manifestsDir, out.terraformDir]) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'previous.txt'), 'from the last good synth');
+  }
+}
+
+describe('synth of the default platform', () => {
+  it('writes the Terraform stack and one folder per Argo CD application, with zero findings', () => {
+    const out = outputs();
+    const report = synthesize(config, out);
+    expect(existsSync(join(out.terraformDir, 'stacks', 'bootstrap', 'cdk.tf.json'))).toBe(true);
+    expect(readdirSync(out.manifestsDir).sort()).toEqual(['argocd', 'platform']);
+    expect(report).toMatchObject({ schemaErrors: [], policy: { findings: [], suppressed: [] }, objectsPerApp: { platform: 4, argocd: 1 } });
+  });
+
+  it('points every rendered Argo CD Application at a folder it rendered', () => {
+    const out = outputs();
+    synthesize(config, out);
+    const tree = readTree(out.manifestsDir);
+    const paths = Object.entries(tree)
+      .filter(([file]) => file.startsWith('argocd/'))
+      .map(([, yaml]) => /path: (\S+)/.exec(yaml)![1]);
+    expect(paths).toEqual(['clusters/homelab/mcp-platform/platform']);
+    expect(Object.keys(tree).some((file) => file.startsWith('platform/'))).toBe(true);
+  });
+
+  it('is deterministic: two runs write byte-identical files', () => {
+    const [a, b] = [outputs(), outputs()];
+    synthesize(config, a);
+    synthesize(config, b);
+    expect(readTree(a.root)).toEqual(readTree(b.root));
+  });
+
+  it('replaces the previous output and leaves no staging folders behind', () => {
+    const out = outputs();
+    previousOutput(out);
+    synthesize(config, out);
+    expect(existsSync(join(out.manifestsDir, 'previous.txt'))).toBe(false);
+    expect(readdirSync(out.root).sort()).toEqual(['cdktf.out', 'dist']);
+  });
+
+  it('writes only the layer a CLI asks for', () => {
+    const out = outputs();
+    synthesize(config, { ...out, layers: ['workloads'] });
+    expect(readdirSync(out.root)).toEqual(['dist']);
+  });
+});
+
+describe('synth that fails validation', () => {
+  it('stops on a policy error, reports it and leaves the previous output untouched', () => {
+    const out = outputs();
+    previousOutput(out);
+    const extend = addDeployment(compliantDeployment({ container: { image: 'nginx:latest' } }));
+    const error = failingSynth({ ...out, extend });
+    expect(error.report.policy.findings).toEqual([
+      expect.objectContaining({ ruleId: RuleIds.pinnedImage, object: 'Deployment mcp-system/demo', reasons: ['container "app" image "nginx:latest" uses the latest tag'] }),
+    ]);
+    expect(readTree(out.root)).toEqual({ 'cdktf.out/previous.txt': 'from the last good synth', 'dist/previous.txt': 'from the last good synth' });
+  });
+
+  it('stops on a schema error, naming the object and the field', () => {
+    const out = outputs();
+    const extend = addDeployment(compliantDeployment({ container: { ports: [{ name: 'http', containerPort: 'eighty' }] } }));
+    expect(failingSynth({ ...out, extend }).report.schemaErrors).toEqual([
+      'Deployment mcp-system/demo: /spec/template/spec/containers/0/ports/0/containerPort must be integer',
+    ]);
+    expect(existsSync(out.manifestsDir)).toBe(false);
+  });
+
+  it('passes with a suppressed finding and lists the suppression in the report', () => {
+    const out = outputs();
+    const report = synthesize(config, {
+      ...out,
+      extend: (workloads) => {
+        addDeployment(compliantDeployment({ container: { image: 'nginx:latest' } }))(workloads);
+        suppressPolicy(workloads.apps[0].chart, RuleIds.pinnedImage, 'test image, replaced by a pinned one before any release');
+      },
+    });
+    expect(report.policy.suppressed.map((s) => [s.ruleId, s.suppressionReason])).toEqual([
+      [RuleIds.pinnedImage, 'test image, replaced by a pinned one before any release'],
+    ]);
+    expect(existsSync(join(out.manifestsDir, 'platform', 'deployment-demo.yaml'))).toBe(true);
+  });
+});
