@@ -3,7 +3,7 @@ import { ArgoCdRoot } from '../constructs/bootstrap/argocd-root.js';
 import { OPERATORS, type OperatorName } from '../constructs/bootstrap/operator-charts.js';
 import { OperatorRelease } from '../constructs/bootstrap/operator-release.js';
 import { PlatformNamespace } from '../constructs/bootstrap/platform-namespace.js';
-import { HelmProvider, KubernetesProvider, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
+import { HelmProvider, KubernetesProvider, LocalBackend, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
 import type { PlatformConfig } from './config.js';
 import { ARGOCD_APP } from './workloads.js';
 
@@ -19,6 +19,9 @@ export class BootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
+    // cdktf's default state location (the project root), written relative to the stack folder that
+    // terraform runs in, so the output does not depend on where the repository is checked out.
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     const kubeconfig = { configPath: config.kubernetes.configPath, configContext: config.kubernetes.context };
     new KubernetesProvider(this, 'kubernetes', kubeconfig);
     new HelmProvider(this, 'helm', { kubernetes: kubeconfig });

@@ -65,3 +65,9 @@ describe('BootstrapStack', () => {
     });
   });
 });
+
+describe('BootstrapStack state', () => {
+  it('keeps Terraform state at the project root, outside the cdktf.out folder that synth replaces', () => {
+    expect(synth().tf.terraform.backend).toEqual({ local: { path: '../../../terraform.bootstrap.tfstate' } });
+  });
+});

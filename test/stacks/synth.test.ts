@@ -9,7 +9,7 @@ import defaultConfig from '../../stacks/platform.config.js';
 import { SynthError, synthesize, type SynthOptions } from '../../stacks/synth.js';
 import type { Workloads } from '../../stacks/workloads.js';
 import { readTree, tempDir } from '../support/files.js';
-import { compliantDeployment } from '../support/manifests.js';
+import { compliantDeployment, type KubeObject } from '../support/manifests.js';
 
 const config = parsePlatformConfig(defaultConfig, 'stacks/platform.config.ts');
 
@@ -18,7 +18,7 @@ function outputs(root = tempDir()): SynthOptions & { root: string } {
 }
 
 /** Adds a Deployment to the platform app (a user's own object, checked like the rest). */
-const addDeployment = (manifest: Record<string, any>) => (workloads: Workloads) => {
+const addDeployment = (manifest: KubeObject) => (workloads: Workloads) => {
   new ApiObject(workloads.apps[0].chart, 'extra', manifest);
 };
 

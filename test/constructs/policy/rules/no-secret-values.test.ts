@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Manifest } from '../../../../constructs/policy/rule.js';
+import { noSecretValues } from '../../../../constructs/policy/rules/no-secret-values.js';
+import { compliantContainer, compliantDeployment, configMap, secret } from '../../../support/manifests.js';
+
+const check = (manifest: Manifest) => noSecretValues.check(manifest, { objects: [manifest] });
+const withEnv = (...env: Manifest[]) => compliantDeployment({ container: { env } });
+
+describe('no secret values rule', () => {
+  it('rejects a Secret with data', () => {
+    // GIVEN a Secret carrying base64 data
+    const manifest = secret({ data: { username: 'YWRtaW4=', password: 'aHVudGVyMg==' } });
+    // WHEN checked
+    const result = check(manifest);
+    // THEN the field and its keys are named
+    expect(result).toEqual({ status: 'non-compliant', reasons: ['Secret carries values in data (username, password)'] });
+  });
+
+  it('rejects a Secret with stringData', () => {
+    // GIVEN a Secret carrying a plain-text value WHEN checked THEN stringData is named
+    expect(check(secret({ stringData: { token: 'ghp_example' } }))).toEqual({
+      status: 'non-compliant',
+      reasons: ['Secret carries values in stringData (token)'],
+    });
+  });
+
+  it('accepts a Secret with neither data nor stringData', () => {
+    // GIVEN an empty Secret (filled in the cluster, e.g. a service account token) WHEN checked THEN it passes
+    expect(check(secret({ type: 'kubernetes.io/service-account-token' }))).toEqual({ status: 'compliant' });
+  });
+
+  it('rejects a credential-named env var set to a literal value', () => {
+    // GIVEN a container with API_KEY as a literal
+    const manifest = withEnv({ name: 'API_KEY', value: 'sk-example' });
+    // WHEN checked
+    const result = check(manifest);
+    // THEN the container and variable are named with the fix
+    expect(result).toEqual({ status: 'non-compliant', reasons: ['container "app" sets API_KEY to a literal value; use valueFrom.secretKeyRef'] });
+  });
+
+  it('accepts a credential-named env var taken from a Secret', () => {
+    // GIVEN API_KEY from valueFrom.secretKeyRef WHEN checked THEN it passes
+    const manifest = withEnv({ name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'demo', key: 'api-key' } } });
+    expect(check(manifest)).toEqual({ status: 'compliant' });
+  });
+
+  it('accepts a literal env var whose name is not a credential', () => {
+    // GIVEN LOG_LEVEL as a literal WHEN checked THEN it passes
+    expect(check(withEnv({ name: 'LOG_LEVEL', value: 'info' }))).toEqual({ status: 'compliant' });
+  });
+
+  it('checks init containers', () => {
+    // GIVEN an init container with DB_PASSWORD as a literal WHEN checked THEN it is named as an init container
+    const initContainers = [compliantContainer({ name: 'migrate', env: [{ name: 'DB_PASSWORD', value: 'hunter2' }] })];
+    expect(check(compliantDeployment({ podSpec: { initContainers } }))).toEqual({
+      status: 'non-compliant',
+      reasons: ['init container "migrate" sets DB_PASSWORD to a literal value; use valueFrom.secretKeyRef'],
+    });
+  });
+
+  it('accepts objects that are neither Secrets nor pods (the rule has no not-applicable case)', () => {
+    expect(check(configMap())).toEqual({ status: 'compliant' });
+  });
+});

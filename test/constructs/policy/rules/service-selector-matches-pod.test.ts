@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Manifest } from '../../../../constructs/policy/rule.js';
+import { serviceSelectorMatchesPod } from '../../../../constructs/policy/rules/service-selector-matches-pod.js';
+import { compliantDeployment, inNamespace, service } from '../../../support/manifests.js';
+
+/** Checks `svc` rendered with `neighbours` (the compliant Deployment, labels app=demo and port "http", unless given). */
+const check = (svc: Manifest, neighbours: Manifest[] = [compliantDeployment()]) =>
+  serviceSelectorMatchesPod.check(svc, { objects: [svc, ...neighbours] });
+
+describe('service selector matches pod rule', () => {
+  it('accepts a Service that selects a rendered pod and targets a port it names', () => {
+    // GIVEN a Service selecting app=demo on port "http" WHEN checked THEN it passes
+    expect(check(service())).toEqual({ status: 'compliant' });
+  });
+
+  it('rejects a Service whose selector matches no rendered pod', () => {
+    // GIVEN a Service selecting app=other
+    const svc = service({ app: 'other' });
+    // WHEN checked
+    const result = check(svc);
+    // THEN the selector is quoted
+    expect(result).toEqual({ status: 'non-compliant', reasons: ['selector {"app":"other"} matches no rendered pod'] });
+  });
+
+  it('does not count a matching pod in another namespace', () => {
+    // GIVEN the only app=demo pod in namespace "other" WHEN checked THEN the Service selects nothing
+    expect(check(service(), [inNamespace(compliantDeployment(), 'other')])).toEqual({
+      status: 'non-compliant',
+      reasons: ['selector {"app":"demo"} matches no rendered pod'],
+    });
+  });
+
+  it('rejects a named targetPort no selected container declares', () => {
+    // GIVEN a Service targeting "metrics" while the container only names "http"
+    const svc = service({ app: 'demo' }, 'metrics');
+    // WHEN checked THEN the port is named
+    expect(check(svc)).toEqual({ status: 'non-compliant', reasons: ['port 80 targets "metrics", which no selected container declares'] });
+  });
+
+  it('accepts a numeric targetPort, declared or not', () => {
+    // GIVEN a Service targeting port 9090, which no container declares WHEN checked THEN it passes
+    expect(check(service({ app: 'demo' }, 9090))).toEqual({ status: 'compliant' });
+  });
+
+  it('does not apply to a Service without a selector', () => {
+    // GIVEN a Service backed by manually managed endpoints WHEN checked THEN the rule does not apply
+    const svc = { ...service(), spec: { ports: [{ port: 80, targetPort: 8080 }] } };
+    expect(check(svc, [])).toEqual({ status: 'not-applicable' });
+  });
+
+  it('does not apply to an ExternalName Service', () => {
+    // GIVEN an ExternalName Service (with a stray selector) WHEN checked THEN the rule does not apply
+    const svc = { ...service({ app: 'other' }), spec: { type: 'ExternalName', externalName: 'db.example.com', selector: { app: 'other' } } };
+    expect(check(svc, [])).toEqual({ status: 'not-applicable' });
+  });
+
+  it('does not apply to objects other than Services', () => {
+    expect(check(compliantDeployment(), [])).toEqual({ status: 'not-applicable' });
+  });
+});
