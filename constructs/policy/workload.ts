@@ -3,6 +3,7 @@ import type { Manifest } from './rule.js';
 /** The pod a workload object runs, however deep its template sits. */
 export interface PodTemplate {
   readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
   readonly spec: Manifest;
   /** Replicas the controller keeps (1 when not set; undefined for per-node or run-to-completion kinds). */
   readonly replicas?: number;
@@ -18,6 +19,7 @@ export function podTemplateOf(manifest: Manifest): PodTemplate | undefined {
     case 'Pod':
       return {
         labels: manifest.metadata?.labels ?? {},
+        annotations: manifest.metadata?.annotations ?? {},
         spec: manifest.spec ?? {},
         longRunning: !['Never', 'OnFailure'].includes(manifest.spec?.restartPolicy),
         namespace,
@@ -38,7 +40,7 @@ export function podTemplateOf(manifest: Manifest): PodTemplate | undefined {
 }
 
 function template(t: Manifest | undefined, namespace: string, longRunning: boolean, replicas: number | undefined): PodTemplate {
-  return { labels: t?.metadata?.labels ?? {}, spec: t?.spec ?? {}, longRunning, replicas, namespace };
+  return { labels: t?.metadata?.labels ?? {}, annotations: t?.metadata?.annotations ?? {}, spec: t?.spec ?? {}, longRunning, replicas, namespace };
 }
 
 export interface NamedContainer {

@@ -1,6 +1,6 @@
 import { RuleIds } from '../rule-ids.js';
 import { complianceOf, NOT_APPLICABLE, type PolicyRule } from '../rule.js';
-import { podTemplateOf } from '../workload.js';
+import { containersOf, podTemplateOf } from '../workload.js';
 
 /** Liveness and readiness probes on every container of a long-running pod (sidecars included). */
 export const containerProbes: PolicyRule = {
@@ -13,11 +13,12 @@ export const containerProbes: PolicyRule = {
   check(manifest) {
     const pod = podTemplateOf(manifest);
     if (!pod || !pod.longRunning) return NOT_APPLICABLE;
-    const sidecars = ((pod.spec.initContainers ?? []) as Record<string, any>[]).filter((c) => c.restartPolicy === 'Always');
     const reasons: string[] = [];
-    for (const container of [...(pod.spec.containers ?? []), ...sidecars]) {
+    for (const { container, list, label } of containersOf(pod.spec)) {
+      // Plain init containers run to completion; sidecars (restartPolicy Always) keep running.
+      if (list === 'ephemeralContainers' || (list === 'initContainers' && container.restartPolicy !== 'Always')) continue;
       const missing = [!container.livenessProbe && 'livenessProbe', !container.readinessProbe && 'readinessProbe'].filter(Boolean);
-      if (missing.length) reasons.push(`container "${container.name}" has no ${missing.join(' or ')}`);
+      if (missing.length) reasons.push(`${label} has no ${missing.join(' or ')}`);
     }
     return complianceOf(reasons);
   },

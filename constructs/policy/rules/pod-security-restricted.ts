@@ -10,6 +10,8 @@ const SAFE_SYSCTLS = [
   'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
   'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
 ];
+/** The AppArmor annotation Kubernetes still honours for pods that do not set appArmorProfile. */
+const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
 const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
 
 /** Every check of the Kubernetes Pod Security Standard "restricted" profile, on the pod template. */
@@ -38,7 +40,18 @@ export const podSecurityRestricted: PolicyRule = {
       if (!SAFE_SYSCTLS.includes(sysctl.name)) reasons.push(`pod sets unsafe sysctl ${sysctl.name}`);
     }
     reasons.push(...seLinuxAndAppArmor(podContext, 'pod'));
+    // Admission checks pod-level values on their own: a container cannot override them into compliance.
     if (podContext.runAsUser === 0) reasons.push('pod sets runAsUser: 0');
+    if (podContext.runAsNonRoot === false) reasons.push('pod sets runAsNonRoot: false');
+    if (podContext.seccompProfile && !['RuntimeDefault', 'Localhost'].includes(podContext.seccompProfile.type)) {
+      reasons.push(`pod sets seccompProfile.type ${podContext.seccompProfile.type}`);
+    }
+    if (podContext.windowsOptions?.hostProcess === true) reasons.push('pod is a Windows host process');
+    for (const [key, value] of Object.entries(pod.annotations)) {
+      if (key.startsWith(APPARMOR_ANNOTATION) && value !== 'runtime/default' && !value.startsWith('localhost/')) {
+        reasons.push(`annotation ${key} sets AppArmor profile ${value}`);
+      }
+    }
 
     for (const { container, label } of containersOf(spec)) {
       const sc: Manifest = container.securityContext ?? {};

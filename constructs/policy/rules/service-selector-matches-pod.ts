@@ -19,10 +19,13 @@ export const serviceSelectorMatchesPod: PolicyRule = {
       .map(podTemplateOf)
       .filter((p) => p && Object.entries(selector).every(([k, v]) => p.labels[k] === v));
     if (!pods.length) return complianceOf([`selector ${JSON.stringify(selector)} matches no rendered pod`]);
-    const named = new Set(pods.flatMap((p) => (p!.spec.containers ?? []).flatMap((c: Manifest) => (c.ports ?? []).map((port: Manifest) => port.name))));
+    // Endpoints need the name and the protocol to match (both default to TCP).
+    const named = new Set(
+      pods.flatMap((p) => (p!.spec.containers ?? []).flatMap((c: Manifest) => (c.ports ?? []).map((port: Manifest) => `${port.name}/${port.protocol ?? 'TCP'}`))),
+    );
     const reasons = ((manifest.spec?.ports ?? []) as Manifest[])
-      .filter((port) => typeof port.targetPort === 'string' && !named.has(port.targetPort))
-      .map((port) => `port ${port.port} targets "${port.targetPort}", which no selected container declares`);
+      .filter((port) => typeof port.targetPort === 'string' && !named.has(`${port.targetPort}/${port.protocol ?? 'TCP'}`))
+      .map((port) => `port ${port.port} targets "${port.targetPort}" (${port.protocol ?? 'TCP'}), which no selected container declares`);
     return complianceOf(reasons);
   },
 };

@@ -32,7 +32,7 @@ describe('container probes rule', () => {
     // WHEN checked
     const result = check(compliantDeployment({ podSpec: { initContainers: [sidecar] } }));
     // THEN the sidecar is reported
-    expect(result).toEqual({ status: 'non-compliant', reasons: ['container "proxy" has no livenessProbe or readinessProbe'] });
+    expect(result).toEqual({ status: 'non-compliant', reasons: ['init container "proxy" has no livenessProbe or readinessProbe'] });
   });
 
   it('does not require probes on a plain init container', () => {

@@ -176,7 +176,7 @@ describe('pod security restricted rule', () => {
       // WHEN checked
       const result = check({ podSpec: { securityContext: { runAsNonRoot: false } } });
       // THEN it is rejected, as admission rejects spec.securityContext.runAsNonRoot=false
-      expect(result.status).toBe('non-compliant');
+      expect(result).toEqual({ status: 'non-compliant', reasons: ['pod sets runAsNonRoot: false'] });
     });
 
     it('rejects seccompProfile Unconfined on the pod even when every container sets RuntimeDefault', () => {
@@ -184,7 +184,7 @@ describe('pod security restricted rule', () => {
       // WHEN checked
       const result = check({ podSpec: { securityContext: { seccompProfile: { type: 'Unconfined' } } } });
       // THEN it is rejected, as admission (baseline already) forbids an explicit Unconfined anywhere
-      expect(result.status).toBe('non-compliant');
+      expect(result).toEqual({ status: 'non-compliant', reasons: ['pod sets seccompProfile.type Unconfined'] });
     });
 
     it('rejects a Windows host process pod', () => {
@@ -192,11 +192,31 @@ describe('pod security restricted rule', () => {
       // WHEN checked
       const result = check({ podSpec: { securityContext: { windowsOptions: { hostProcess: true } } } });
       // THEN it is rejected, as admission checks spec.securityContext.windowsOptions.hostProcess
-      expect(result.status).toBe('non-compliant');
+      expect(result).toEqual({ status: 'non-compliant', reasons: ['pod is a Windows host process'] });
     });
   });
 
   it('does not apply to objects without pods', () => {
     expect(podSecurityRestricted.check(configMap(), { objects: [] })).toEqual({ status: 'not-applicable' });
+  });
+
+  describe('the legacy AppArmor annotation', () => {
+    const annotated = (value: string) => {
+      const deployment = compliantDeployment();
+      deployment.spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': value };
+      return podSecurityRestricted.check(deployment, { objects: [] });
+    };
+
+    it('rejects unconfined', () => {
+      expect(annotated('unconfined')).toEqual({
+        status: 'non-compliant',
+        reasons: ['annotation container.apparmor.security.beta.kubernetes.io/app sets AppArmor profile unconfined'],
+      });
+    });
+
+    it('accepts runtime/default and localhost profiles', () => {
+      expect(annotated('runtime/default')).toEqual({ status: 'compliant' });
+      expect(annotated('localhost/mcp-server')).toEqual({ status: 'compliant' });
+    });
   });
 });

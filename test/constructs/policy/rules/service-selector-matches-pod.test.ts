@@ -34,7 +34,7 @@ describe('service selector matches pod rule', () => {
     // GIVEN a Service targeting "metrics" while the container only names "http"
     const svc = service({ app: 'demo' }, 'metrics');
     // WHEN checked THEN the port is named
-    expect(check(svc)).toEqual({ status: 'non-compliant', reasons: ['port 80 targets "metrics", which no selected container declares'] });
+    expect(check(svc)).toEqual({ status: 'non-compliant', reasons: ['port 80 targets "metrics" (TCP), which no selected container declares'] });
   });
 
   it('accepts a numeric targetPort, declared or not', () => {
@@ -56,5 +56,13 @@ describe('service selector matches pod rule', () => {
 
   it('does not apply to objects other than Services', () => {
     expect(check(compliantDeployment(), [])).toEqual({ status: 'not-applicable' });
+  });
+
+  it('rejects a named target port whose protocol differs from the container port', () => {
+    // GIVEN a UDP Service port aimed at the container's TCP port "http"
+    const svc = service();
+    svc.spec.ports = [{ port: 80, targetPort: 'http', protocol: 'UDP' }];
+    // WHEN checked THEN it has no endpoints, so it is rejected
+    expect(check(svc)).toEqual({ status: 'non-compliant', reasons: ['port 80 targets "http" (UDP), which no selected container declares'] });
   });
 });
