@@ -64,7 +64,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
     manifests: stagingDir(options.manifestsDir),
   };
   try {
-    const terraformApp = new TerraformApp({ outdir: staging.terraform, skipValidation: false });
+    const terraformApp = new TerraformApp({ outdir: staging.terraform });
     const bootstrap = new BootstrapStack(terraformApp, BOOTSTRAP_STACK, config);
     terraformApp.synth();
 
