@@ -11,7 +11,7 @@ import { TerraformApp } from '../constructs/terraform.js';
 import { SchemaValidator } from '../constructs/validation/schema-validator.js';
 import { BootstrapStack } from './bootstrap-stack.js';
 import type { PlatformConfig } from './config.js';
-import { ARGOCD_APP, Workloads } from './workloads.js';
+import { Workloads } from './workloads.js';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
 
@@ -123,7 +123,6 @@ function writeApp(dir: string, app: RenderedApp): void {
     written.add(file);
     writeFileSync(join(dir, file), Yaml.stringify(manifest));
   }
-  if (app.name === ARGOCD_APP && !app.objects.length) writeFileSync(join(dir, '.keep'), '');
 }
 
 function stagingDir(final: string): string {

@@ -1,5 +1,4 @@
 import { expect } from '@jest/globals';
-import type { Construct } from 'constructs';
 import { TerraformStack, TerraformTesting } from '../../constructs/terraform.js';
 
 TerraformTesting.setupJest();
@@ -31,4 +30,3 @@ export function resourcesOf(tf: Record<string, any>, type: string): Record<strin
   return Object.values(tf.resource?.[type] ?? {});
 }
 
-export type { Construct };
