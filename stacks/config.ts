@@ -4,9 +4,8 @@
  * the errors a wrong field gets at load time.
  */
 import { z } from 'zod';
-import { EXACT_VERSION } from '../constructs/versions.js';
+import { DNS_LABEL, EXACT_VERSION } from '../constructs/formats.js';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^(?:\d+(?:\.\d+)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const GIT_URL = /^(?:https:\/\/|ssh:\/\/|git@)[^\s]+$/;
 const REPO_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
@@ -43,6 +42,9 @@ function operator(defaults: { version: string; namespace: string; enabled: boole
 
 /** A part a later version renders; today it only records whether the platform will have it. */
 const plannedPart = z.object({ enabled: z.boolean().default(false) }).strict().prefault({});
+
+/** The config sections that are `plannedPart`s (the synth report lists the enabled ones). */
+export const PLANNED_PARTS = ['database', 'gateway', 'triageLlm', 'gpuInference', 'discovery'] as const;
 
 export const platformConfigSchema = z
   .object({

@@ -10,7 +10,7 @@ import { apiObjectsOf, checkPolicies, describeObject, type CheckedObject, type P
 import { TerraformApp } from '../constructs/terraform.js';
 import { SchemaValidator } from '../constructs/validation/schema-validator.js';
 import { BootstrapStack } from './bootstrap-stack.js';
-import type { PlatformConfig } from './config.js';
+import { PLANNED_PARTS, type PlatformConfig } from './config.js';
 import { Workloads } from './workloads.js';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
@@ -83,7 +83,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
       terraformResources: countTerraformResources(join(staging.terraform, 'stacks', BOOTSTRAP_STACK, 'cdk.tf.json')),
       schemaErrors,
       policy,
-      planned: (['database', 'gateway', 'triageLlm', 'gpuInference', 'discovery'] as const).filter((part) => config[part].enabled),
+      planned: PLANNED_PARTS.filter((part) => config[part].enabled),
       outputs: [],
     };
     if (schemaErrors.length || policy.findings.some((f) => f.level === 'error')) throw new SynthError(report);

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { HelmRelease, type TerraformResource } from '../terraform.js';
-import { EXACT_VERSION } from '../versions.js';
+import { EXACT_VERSION } from '../formats.js';
 import type { OperatorDefinition } from './operator-charts.js';
 import { PlatformNamespace } from './platform-namespace.js';
 

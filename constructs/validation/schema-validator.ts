@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { DNS_LABEL } from '../formats.js';
 
 const require = createRequire(import.meta.url);
 // ajv-formats is CommonJS with a default export; under ESM interop it arrives wrapped once more.
@@ -13,7 +14,6 @@ const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (a
 export const CRD_SCHEMA_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'imports', 'schemas');
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The OpenAPI integer and number formats Kubernetes uses; their ranges are not checked. */
 const OPENAPI_FORMATS = ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'quantity'];

@@ -12,6 +12,8 @@ const SAFE_SYSCTLS = [
 ];
 /** The AppArmor annotation Kubernetes still honours for pods that do not set appArmorProfile. */
 const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
+/** Seccomp profile types restricted allows. */
+const SECCOMP_TYPES = ['RuntimeDefault', 'Localhost'];
 const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
 
 /** Every check of the Kubernetes Pod Security Standard "restricted" profile, on the pod template. */
@@ -43,7 +45,7 @@ export const podSecurityRestricted: PolicyRule = {
     // Admission checks pod-level values on their own: a container cannot override them into compliance.
     if (podContext.runAsUser === 0) reasons.push('pod sets runAsUser: 0');
     if (podContext.runAsNonRoot === false) reasons.push('pod sets runAsNonRoot: false');
-    if (podContext.seccompProfile && !['RuntimeDefault', 'Localhost'].includes(podContext.seccompProfile.type)) {
+    if (podContext.seccompProfile && !SECCOMP_TYPES.includes(podContext.seccompProfile.type)) {
       reasons.push(`pod sets seccompProfile.type ${podContext.seccompProfile.type}`);
     }
     if (podContext.windowsOptions?.hostProcess === true) reasons.push('pod is a Windows host process');
@@ -60,7 +62,7 @@ export const podSecurityRestricted: PolicyRule = {
       if ((sc.runAsNonRoot ?? podContext.runAsNonRoot) !== true) reasons.push(`${label} must set runAsNonRoot: true (on the container or the pod)`);
       if (sc.runAsUser === 0) reasons.push(`${label} sets runAsUser: 0`);
       const seccomp = (sc.seccompProfile ?? podContext.seccompProfile)?.type;
-      if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
+      if (!SECCOMP_TYPES.includes(seccomp)) {
         reasons.push(`${label} must set seccompProfile.type RuntimeDefault or Localhost (on the container or the pod)`);
       }
       const drop: string[] = sc.capabilities?.drop ?? [];

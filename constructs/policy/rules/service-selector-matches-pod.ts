@@ -1,6 +1,6 @@
 import { RuleIds } from '../rule-ids.js';
 import { complianceOf, NOT_APPLICABLE, type Manifest, type PolicyRule } from '../rule.js';
-import { namespaceOf, podTemplateOf } from '../workload.js';
+import { namespaceOf, podTemplateOf, selectorMatches } from '../workload.js';
 
 /** A Service with a selector selects some rendered pod, and its named target ports exist on it. */
 export const serviceSelectorMatchesPod: PolicyRule = {
@@ -17,7 +17,7 @@ export const serviceSelectorMatchesPod: PolicyRule = {
     const pods = objects
       .filter((o) => namespaceOf(o) === namespaceOf(manifest))
       .map(podTemplateOf)
-      .filter((p) => p && Object.entries(selector).every(([k, v]) => p.labels[k] === v));
+      .filter((p) => p && selectorMatches({ matchLabels: selector }, p.labels));
     if (!pods.length) return complianceOf([`selector ${JSON.stringify(selector)} matches no rendered pod`]);
     // Endpoints need the name and the protocol to match (both default to TCP).
     const named = new Set(
