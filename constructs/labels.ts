@@ -27,3 +27,24 @@ export function podSecurityLabels(enforce: PodSecurityLevel, auditAndWarn: PodSe
     'pod-security.kubernetes.io/warn-version': 'latest',
   };
 }
+
+/** The label that names what a pod is; NetworkPolicies admit platform clients by it. */
+export const NAME_LABEL = 'app.kubernetes.io/name';
+
+/**
+ * `app.kubernetes.io/name` of the platform's own components. The database and the LLMs admit traffic
+ * from the gateway and the discovery service by these values, so the constructs that render those
+ * pods must label them with exactly these.
+ */
+export const ComponentNames = {
+  gateway: 'mcp-gateway',
+  discovery: 'mcp-discovery',
+  triageLlm: 'triage-llm',
+  vllm: 'vllm',
+  databaseMigrations: 'database-migrations',
+} as const;
+
+/** Labels selecting the pods of one platform component. */
+export function componentSelector(name: string): Record<string, string> {
+  return { [NAME_LABEL]: name, 'app.kubernetes.io/part-of': PART_OF };
+}

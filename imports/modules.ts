@@ -1,4 +1,8 @@
 /** Which vendored CRD files (imports/crds/) make up which generated module (imports/<module>.ts). */
 export const IMPORT_MODULES: Readonly<Record<string, readonly string[]>> = {
   argocd: ['argocd-application.yaml', 'argocd-appproject.yaml'],
+  cnpg: ['cnpg-cluster.yaml', 'cnpg-scheduledbackup.yaml', 'cnpg-pooler.yaml'],
+  prometheus: ['prometheus-operator-servicemonitor.yaml', 'prometheus-operator-podmonitor.yaml', 'prometheus-operator-prometheusrule.yaml'],
+  externalsecrets: ['external-secrets-externalsecret.yaml'],
+  infisical: ['infisical-infisicalsecret.yaml'],
 };

@@ -4,9 +4,8 @@
  * the errors a wrong field gets at load time.
  */
 import { z } from 'zod';
-import { DNS_LABEL, EXACT_VERSION } from '../constructs/formats.js';
+import { DNS_LABEL, EXACT_VERSION, PINNED_IMAGE, QUANTITY } from '../constructs/formats.js';
 
-const QUANTITY = /^(?:\d+(?:\.\d+)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const GIT_URL = /^(?:https:\/\/|ssh:\/\/|git@)[^\s]+$/;
 const REPO_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
 
@@ -40,11 +39,175 @@ function operator(defaults: { version: string; namespace: string; enabled: boole
     .prefault({});
 }
 
+
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+const cidr = z.string().regex(CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
+const port = z.number().int().min(1, { error: 'must be a port number (1-65535)' }).max(65535, { error: 'must be a port number (1-65535)' });
+const pinnedImage = z
+  .string()
+  .regex(PINNED_IMAGE, { error: 'must be an image with a version tag or digest, e.g. "vllm/vllm-openai:v0.11.0"' })
+  .refine((image) => !image.endsWith(':latest'), { error: 'must not use the latest tag: pin a version so every node runs the same code' });
+const labels = z.record(z.string(), z.string());
+
+const resources = z
+  .object({
+    /** CPU request, e.g. "500m". */
+    requestsCpu: quantity,
+    /** Memory request, e.g. "1Gi". */
+    requestsMemory: quantity,
+    /** Memory limit, e.g. "2Gi". */
+    limitsMemory: quantity,
+  })
+  .strict();
+
+const storage = (size: string) =>
+  z
+    .object({
+      /** PVC size, e.g. "10Gi". */
+      size: quantity.default(size),
+      /** Storage class. @default the cluster's default */
+      storageClass: z.string().min(1).optional(),
+    })
+    .strict()
+    .prefault({});
+
+const NO_SECRET_VALUES =
+  'secret values are never accepted (the config and the rendered output are committed to git): reference an existing Secret ({ from: "secret", name, key }), an ExternalSecret ({ from: "externalSecret", ... }) or an InfisicalSecret ({ from: "infisical", ... })';
+
+/** A credential by reference: an existing Secret, an ExternalSecret or an InfisicalSecret. Never a value. */
+const secretRef = z.preprocess(
+  (value, ctx) => {
+    if (value && typeof value === 'object' && ['value', 'stringValue', 'data'].some((k) => k in value)) {
+      ctx.addIssue({ code: 'custom', message: NO_SECRET_VALUES, input: undefined });
+      return z.NEVER;
+    }
+    return value;
+  },
+  z.discriminatedUnion(
+    'from',
+    [
+      z
+        .object({
+          from: z.literal('secret'),
+          /** Name of the existing Secret. */
+          name: z.string().regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' }),
+          /** Key in it. */
+          key: z.string().min(1),
+        })
+        .strict(),
+      z
+        .object({
+          from: z.literal('externalSecret'),
+          /** Name of the Secret the ExternalSecret creates. */
+          name: z.string().regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' }),
+          key: z.string().min(1),
+          store: z.object({ name: z.string().min(1), kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore') }).strict(),
+          /** Key in the external store. */
+          remoteKey: z.string().min(1),
+          remoteProperty: z.string().min(1).optional(),
+          /** @default "1h" */
+          refreshInterval: z.string().default('1h'),
+        })
+        .strict(),
+      z
+        .object({
+          from: z.literal('infisical'),
+          /** Name of the Secret the InfisicalSecret manages. */
+          name: z.string().regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' }),
+          key: z.string().min(1),
+          projectSlug: z.string().min(1),
+          /** Environment slug, e.g. "prod". */
+          environment: z.string().min(1),
+          /** @default "/" */
+          path: z.string().startsWith('/').default('/'),
+          /** Name of the secret in Infisical. @default key */
+          remoteName: z.string().min(1).optional(),
+          /** Secret with the machine identity's clientId and clientSecret. */
+          credentials: z.object({ name: z.string().min(1), namespace: z.string().min(1).optional() }).strict(),
+          /** Self-hosted Infisical API URL. @default Infisical Cloud */
+          hostApi: z.url().optional(),
+          /** Seconds between syncs. @default 60 */
+          resyncInterval: z.number().int().positive().default(60),
+        })
+        .strict(),
+    ],
+    { error: 'must be a secret reference with from: "secret", "externalSecret" or "infisical"' },
+  ),
+);
+
+/** The sizing-relevant shape of a model outside the built-in catalogue (numbers from its config.json). */
+const modelShape = z
+  .object({
+    parametersBillions: z.number().positive(),
+    layers: z.number().int().positive(),
+    kvHeads: z.number().int().positive(),
+    headDim: z.number().int().positive(),
+    hiddenSize: z.number().int().positive(),
+    vocabSize: z.number().int().positive(),
+    tiedEmbeddings: z.boolean(),
+    weights: z.enum(['float32', 'bfloat16', 'float16', 'fp8', 'int8', 'awq', 'gptq-int4', 'gptq-int8']),
+    maxPositionEmbeddings: z.number().int().positive(),
+  })
+  .strict();
+
+/** vLLM serving one model on GPU nodes. */
+const vllmFields = {
+  /** vLLM image. @default "vllm/vllm-openai:v0.11.0" */
+  image: pinnedImage.optional(),
+  /** Hugging Face model id. @default "Qwen/Qwen2.5-7B-Instruct-AWQ" */
+  model: z.string().min(1).default('Qwen/Qwen2.5-7B-Instruct-AWQ'),
+  /** For a model outside the sizing catalogue. */
+  modelShape: modelShape.optional(),
+  servedModelName: z.string().min(1).optional(),
+  dtype: z.enum(['auto', 'float16', 'bfloat16', 'float32']).default('auto'),
+  kvCacheDtype: z.enum(['auto', 'fp8']).default('auto'),
+  /** Longest context in tokens. @default 8192 */
+  maxModelLen: z.number().int().positive().default(8192),
+  /** Sequences served at once, each at full length. @default 4 */
+  maxNumSeqs: z.number().int().positive().default(4),
+  /** @default 0.9 */
+  gpuMemoryUtilization: z.number().gt(0, { error: 'must be above 0 and at most 1' }).max(1, { error: 'must be above 0 and at most 1' }).default(0.9),
+  /** GPUs per pod. @default 1 */
+  tensorParallelSize: z.number().int().positive().default(1),
+  gpu: z
+    .object({
+      /** Memory of one GPU, GiB. @default 12 */
+      memoryGiB: z.number().positive().default(12),
+      /** @default { "nvidia.com/gpu.present": "true" } */
+      nodeSelector: labels.default({ 'nvidia.com/gpu.present': 'true' }),
+      /** e.g. "nvidia". @default none */
+      runtimeClassName: z.string().min(1).optional(),
+      /** @default "nvidia.com/gpu" */
+      resourceName: z.string().min(1).default('nvidia.com/gpu'),
+    })
+    .strict()
+    .prefault({}),
+  /** /dev/shm size. @default "2Gi" */
+  shmSize: quantity.default('2Gi'),
+  /** Hugging Face cache PVC. @default 50Gi */
+  cache: storage('50Gi'),
+  /** Token for gated models, by reference. */
+  huggingFaceToken: secretRef.optional(),
+  /** Host CPU and memory. @default 2 CPU, 8Gi requested, 16Gi limit */
+  resources: resources.optional(),
+  /** @default 1800 */
+  startupTimeoutSeconds: z.number().int().min(60).default(1800),
+  /** Download the weights (egress to the internet on 443). @default true */
+  download: z.boolean().default(true),
+  extraArgs: z.array(z.string()).default([]),
+};
+
+/** What to do when the triage config does not name a provider. */
+const withDefaultProvider = (value: unknown) =>
+  value && typeof value === 'object' && !('provider' in value) ? { ...value, provider: 'ollama' } : value;
+
 /** A part a later version renders; today it only records whether the platform will have it. */
 const plannedPart = z.object({ enabled: z.boolean().default(false) }).strict().prefault({});
 
 /** The config sections that are `plannedPart`s (the synth report lists the enabled ones). */
-export const PLANNED_PARTS = ['database', 'gateway', 'triageLlm', 'gpuInference', 'discovery'] as const;
+export const PLANNED_PARTS = ['gateway', 'discovery'] as const;
 
 export const platformConfigSchema = z
   .object({
@@ -58,6 +221,16 @@ export const platformConfigSchema = z
         configPath: z.string().min(1).default('~/.kube/config'),
         /** Kubeconfig context of the target cluster. */
         context: z.string({ error: 'is required: the kubeconfig context of the target cluster, e.g. "admin@homelab"' }).min(1),
+        /** The API server's addresses: PostgreSQL's instance manager (and later the discovery service) talk to it through the default deny. */
+        apiServer: z
+          .object({
+            /** e.g. ["192.168.10.5/32"] (control-plane node IPs or the VIP). */
+            cidrs: z.array(cidr).min(1, { error: 'must list at least one CIDR: the control-plane addresses' }),
+            /** @default 6443 */
+            port: port.default(6443),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     gitops: z
@@ -130,14 +303,142 @@ export const platformConfigSchema = z
       })
       .strict()
       .prefault({}),
-    /** PostgreSQL with pgvector (rendered from a later version). */
-    database: plannedPart,
+    database: z
+      .object({
+        /** Render PostgreSQL with pgvector (CloudNativePG). @default false */
+        enabled: z.boolean().default(false),
+        /** CloudNativePG Cluster name. @default "mcp-postgres" */
+        name: dnsLabel('database cluster name').max(50).default('mcp-postgres'),
+        /** @default 1 */
+        instances: z.number().int().min(1).max(9).default(1),
+        /** Operand image carrying pgvector. @default "ghcr.io/cloudnative-pg/postgresql:17.6-standard-trixie" */
+        image: pinnedImage.optional(),
+        storage: storage('10Gi'),
+        /** @default 250m CPU, 512Mi requested, 1Gi limit */
+        resources: resources.optional(),
+        /** @default "mcp" */
+        database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lowercase SQL identifier' }).default('mcp'),
+        /** @default "mcp" */
+        owner: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lowercase SQL identifier' }).default('mcp'),
+        embedding: z
+          .object({
+            /** The embedding model the vectors come from. @default "nomic-embed-text" */
+            model: z.string().min(1).default('nomic-embed-text'),
+            /** Its vector length; checked against the catalogue, required for other models. */
+            dimensions: z.number().int().positive().optional(),
+          })
+          .strict()
+          .prefault({}),
+        /** Scheduled volume snapshot backups. @default none */
+        backup: z
+          .object({
+            /** Six-field cron, seconds first. @default "0 0 3 * * *" */
+            schedule: z.string().default('0 0 3 * * *'),
+            snapshotClass: z.string().min(1).optional(),
+          })
+          .strict()
+          .optional(),
+        /** PgBouncer pooler. @default none */
+        pooler: z
+          .object({ instances: z.number().int().min(1).default(2), poolMode: z.enum(['session', 'transaction']).default('transaction') })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     /** MCP gateway (rendered from a later version). */
     gateway: plannedPart,
-    /** Triage LLM (rendered from a later version). */
-    triageLlm: plannedPart,
-    /** GPU vLLM (rendered from a later version). */
-    gpuInference: plannedPart,
+    /** The small LLM that triages requests: Ollama on CPU (default), vLLM, or an external OpenAI-compatible server. */
+    triageLlm: z
+      .preprocess(
+        withDefaultProvider,
+        z.discriminatedUnion(
+          'provider',
+          [
+            z
+              .object({
+                enabled: z.boolean().default(false),
+                provider: z.literal('ollama'),
+                /** @default "ollama/ollama:0.12.6" */
+                image: pinnedImage.optional(),
+                /** @default "qwen2.5:3b-instruct" */
+                model: z.string().min(1).default('qwen2.5:3b-instruct'),
+                /** Download size in GB, for a model outside the catalogue. */
+                modelSizeGB: z.number().positive().optional(),
+                /** @default 4096 */
+                contextLength: z.number().int().min(512).default(4096),
+                storage: storage('10Gi'),
+                /** @default sized from the model */
+                resources: resources.optional(),
+                /** Pull the model at start (egress to the internet on 443). @default true */
+                pullModel: z.boolean().default(true),
+              })
+              .strict(),
+            z.object({ enabled: z.boolean().default(false), provider: z.literal('vllm'), ...vllmFields }).strict(),
+            z
+              .object({
+                enabled: z.boolean().default(false),
+                provider: z.literal('external'),
+                /** IPv4 address or DNS name of the server. */
+                address: z.string().min(1),
+                port,
+                /** Where a DNS name resolves to (required for one). */
+                egressCidrs: z.array(cidr).optional(),
+                /** Model name to ask for. */
+                model: z.string().min(1),
+              })
+              .strict(),
+          ],
+          { error: 'must be "ollama", "vllm" or "external"' },
+        ),
+      )
+      .prefault({}),
+    /** vLLM on the GPU node. */
+    gpuInference: z
+      .object({
+        /** @default false */
+        enabled: z.boolean().default(false),
+        /** Deployment and Service name. @default "vllm" */
+        name: dnsLabel('vLLM deployment name').default('vllm'),
+        ...vllmFields,
+      })
+      .strict()
+      .prefault({}),
+    /** Prometheus-operator monitors, alerts and a Grafana dashboard. */
+    monitoring: z
+      .object({
+        /** The cluster runs the Prometheus operator (kube-prometheus-stack): render monitors and rules. @default false */
+        prometheusOperator: z.boolean().default(false),
+        /** Namespace Prometheus runs in (its scrapes are let through the NetworkPolicies). @default "monitoring" */
+        namespace: dnsLabel('monitoring namespace').default('monitoring'),
+        /** Labels of the Prometheus pods. @default { "app.kubernetes.io/name": "prometheus" } */
+        prometheusPodLabels: labels.default({ 'app.kubernetes.io/name': 'prometheus' }),
+        /** Labels Prometheus selects monitors and rules by, e.g. { release: "kube-prometheus-stack" }. @default none */
+        selectorLabels: labels.default({}),
+        /** Render the Grafana dashboard ConfigMap. @default true */
+        dashboard: z.boolean().default(true),
+        /** @default { grafana_dashboard: "1" } */
+        dashboardLabels: labels.default({ grafana_dashboard: '1' }),
+        alerts: z
+          .object({
+            /** p95 LLM latency, seconds. @default 20 */
+            llmLatencySeconds: z.number().positive().default(20),
+            /** Free share of the database volume. @default 0.15 */
+            databaseDiskFreeRatio: z.number().gt(0).lt(1).default(0.15),
+            /** Daily AI cost limit. @default 5 */
+            dailyCostLimit: z.number().nonnegative().default(5),
+            /** Price per million prompt tokens. @default 0.05 */
+            promptTokenPricePerMillion: z.number().nonnegative().default(0.05),
+            /** Price per million generated tokens. @default 0.2 */
+            completionTokenPricePerMillion: z.number().nonnegative().default(0.2),
+            /** @default "USD" */
+            currency: z.string().min(1).default('USD'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     /** Discovery service (rendered from a later version). */
     discovery: plannedPart,
     /** MCP servers (declared from a later version; must stay empty for now). */
@@ -145,7 +446,20 @@ export const platformConfigSchema = z
       .array(z.never({ error: 'MCP servers are not rendered by this version yet: leave mcpServers empty' }))
       .default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // Fields that are only required together; each message names the field and why.
+    if (config.database.enabled && !config.kubernetes.apiServer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kubernetes', 'apiServer'],
+        input: undefined,
+        message:
+          'is required when database.enabled is true: the PostgreSQL pods talk to the API server through the namespace\'s default-deny egress; ' +
+          'set kubernetes.apiServer.cidrs to the control-plane addresses, e.g. ["192.168.10.5/32"]',
+      });
+    }
+  });
 
 /** What a config file is written as: optional fields may be left out. */
 export type PlatformConfigInput = z.input<typeof platformConfigSchema>;
@@ -178,7 +492,7 @@ export function parsePlatformConfig(raw: unknown, source: string): PlatformConfi
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? formatPath(issue.path) : '(config)';
   if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeysAt(issue.path);
+    const allowed = allowedKeysAt(issue.path, issue.input);
     return issue.keys
       .map((key) => {
         const field = issue.path.length ? `${where}.${key}` : key;
@@ -194,7 +508,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') {
     return custom ? `${where}: ${issue.message}` : `${where}: must be ${withArticle(issue.expected)}, got ${describeValue(issue.input)}`;
   }
-  return `${where}: ${issue.message}${'input' in issue && issue.input !== undefined ? `, got ${describeValue(issue.input)}` : ''}`;
+  let input = 'input' in issue ? issue.input : undefined;
+  // A union reports the whole object; the field the message is about is the one at the end of the path.
+  const last = issue.path[issue.path.length - 1];
+  if (issue.code === 'invalid_union' && input && typeof input === 'object' && typeof last === 'string' && last in input) {
+    input = (input as Record<string, unknown>)[last];
+  }
+  return `${where}: ${issue.message}${input !== undefined ? `, got ${describeValue(input)}` : ''}`;
 }
 
 function withArticle(noun: string): string {
@@ -210,12 +530,38 @@ function describeValue(value: unknown): string {
 }
 
 /** The field names the schema allows at `path`, to list them next to an unknown one. */
-function allowedKeysAt(path: readonly PropertyKey[]): string[] {
+function allowedKeysAt(path: readonly PropertyKey[], input?: unknown): string[] {
   let schema: z.core.$ZodType = platformConfigSchema;
   for (const segment of [...path, undefined]) {
     for (;;) {
-      const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType; element?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType> };
+      const def = schema._zod.def as {
+        type: string;
+        innerType?: z.core.$ZodType;
+        element?: z.core.$ZodType;
+        out?: z.core.$ZodType;
+        options?: z.core.$ZodType[];
+        shape?: Record<string, z.core.$ZodType>;
+      };
       if (def.innerType) schema = def.innerType;
+      else if (def.type === 'pipe' && def.out) schema = def.out;
+      else if (def.type === 'union' && def.options) {
+        // A discriminated union: the fields of every variant (the message cannot know which one was meant).
+        const shapeOf = (option: z.core.$ZodType) => (option._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape ?? {};
+        if (segment === undefined) {
+          // The variant the input chose by its literal field (e.g. provider: "ollama"), else every variant's fields.
+          const chosen = def.options.find((option) =>
+            Object.entries(shapeOf(option)).some(([key, field]) => {
+              const values = (field._zod.def as { type: string; values?: unknown[] }).values;
+              return (field._zod.def as { type: string }).type === 'literal' && input && typeof input === 'object' && values?.includes((input as Record<string, unknown>)[key]);
+            }),
+          );
+          return chosen ? Object.keys(shapeOf(chosen)) : [...new Set(def.options.flatMap((option) => Object.keys(shapeOf(option))))];
+        }
+        const option = def.options.find((o) => typeof segment === 'string' && segment in shapeOf(o));
+        if (!option) return [];
+        schema = option;
+        break;
+      }
       else if (segment !== undefined && typeof segment === 'number' && def.element) schema = def.element;
       else break;
     }

@@ -110,7 +110,23 @@ function renderWorkloads(workloads: Workloads): RenderedApp[] {
     .findAll()
     .flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  return [...workloads.charts].map(([name, chart]) => ({ name, objects: apiObjectsOf(chart) }));
+  const apps = [...workloads.charts].map(([name, chart]) => ({ name, objects: apiObjectsOf(chart) }));
+  // Two Argo CD applications that both render one object fight over it (each sync undoes the other's).
+  const owners = new Map<string, string>();
+  for (const app of apps) {
+    for (const { manifest } of app.objects) {
+      const key = `${manifest.kind} ${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`;
+      const owner = owners.get(key);
+      if (owner !== undefined && owner !== app.name) {
+        throw new Error(
+          `${key} is rendered by both ${owner} and ${app.name}: Argo CD would sync it from two applications. ` +
+            'Give one of them another name, or reference the existing object (for a secret: { from: "secret", name, key }).',
+        );
+      }
+      owners.set(key, app.name);
+    }
+  }
+  return apps;
 }
 
 /** One YAML file per object: `<kind>-<name>.yaml`, so a pull request that adds an object adds a file. */
@@ -168,7 +184,8 @@ export function formatReport(report: SynthReport, cwd = process.cwd()): string {
   const errors = report.policy.findings.filter((f) => f.level === 'error');
   const warnings = report.policy.findings.filter((f) => f.level === 'warning');
   const lines = [`MCP platform "${report.platform}"`, '  objects per app:'];
-  for (const [app, count] of Object.entries(report.objectsPerApp)) lines.push(`    ${app.padEnd(12)} ${count}`);
+  const width = Math.max(12, ...Object.keys(report.objectsPerApp).map((app) => app.length + 1));
+  for (const [app, count] of Object.entries(report.objectsPerApp)) lines.push(`    ${app.padEnd(width)} ${count}`);
   lines.push(`  terraform resources: ${report.terraformResources}`);
   lines.push(`  schema errors: ${report.schemaErrors.length}`);
   for (const e of report.schemaErrors) lines.push(`    ✗ ${e}`);

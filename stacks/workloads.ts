@@ -1,6 +1,12 @@
 import { App, Chart } from 'cdk8s';
 import { ArgoCdApplication } from '../constructs/argocd/argocd-application.js';
+import { PgvectorDatabase, POSTGRES_METRICS_PORT } from '../constructs/database/pgvector-database.js';
+import { TriageLlm, type TriageBackend } from '../constructs/inference/triage-llm.js';
+import { VllmDeployment } from '../constructs/inference/vllm-deployment.js';
+import { ComponentNames, componentSelector } from '../constructs/labels.js';
+import { PlatformMonitoring, type ScrapeTarget } from '../constructs/monitoring/platform-monitoring.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
+import type { PodPeer } from '../constructs/workloads/pod-network-policy.js';
 import type { PlatformConfig } from './config.js';
 
 /** The folder (and chart) that holds the Argo CD Applications of every other folder. */
@@ -35,6 +41,73 @@ export class Workloads {
       resourceQuota: config.guardrails.resourceQuota,
       containerDefaults: config.guardrails.limitRange,
     });
+
+    // The gateway and the discovery service are the only callers of the database and the models.
+    const clients: PodPeer[] = [ComponentNames.gateway, ComponentNames.discovery].map((name) => ({ podLabels: componentSelector(name) }));
+    const scrapeTargets: ScrapeTarget[] = [];
+    const serviceTarget = (name: string, componentName: string, port: number): ScrapeTarget => ({
+      name,
+      via: 'service',
+      selector: componentSelector(componentName),
+      podLabels: componentSelector(componentName),
+      portName: 'http',
+      port,
+    });
+
+    let database: PgvectorDatabase | undefined;
+    if (config.database.enabled) {
+      const db = config.database;
+      database = new PgvectorDatabase(addApp('database', -5), 'database', {
+        namespace: config.namespace,
+        name: db.name,
+        instances: db.instances,
+        imageName: db.image,
+        storage: db.storage,
+        resources: db.resources,
+        database: db.database,
+        owner: db.owner,
+        embedding: db.embedding,
+        backup: db.backup,
+        pooler: db.pooler,
+        clients,
+        operator: { namespace: config.operators.cloudnativePg.namespace },
+        // parsePlatformConfig requires it whenever the database is enabled.
+        apiServer: config.kubernetes.apiServer!,
+      });
+      scrapeTargets.push({
+        name: `${db.name}-postgres`,
+        via: 'pod',
+        selector: database.instancePodLabels,
+        podLabels: database.instancePodLabels,
+        portName: 'metrics',
+        port: POSTGRES_METRICS_PORT,
+      });
+    }
+
+    if (config.triageLlm.enabled) {
+      const { enabled: _enabled, ...backend } = config.triageLlm;
+      const triage = new TriageLlm(addApp('triage-llm', 0), 'triage', { namespace: config.namespace, backend: backend as TriageBackend, clients });
+      if (triage.vllm) scrapeTargets.push(serviceTarget('triage-llm', ComponentNames.triageLlm, triage.port));
+    }
+
+    if (config.gpuInference.enabled) {
+      const { enabled: _enabled, name, ...vllm } = config.gpuInference;
+      const deployment = new VllmDeployment(addApp('gpu-inference', 0), 'vllm', { ...vllm, namespace: config.namespace, name, clients });
+      scrapeTargets.push(serviceTarget(name, ComponentNames.vllm, deployment.port));
+    }
+
+    if (config.monitoring.prometheusOperator) {
+      const m = config.monitoring;
+      new PlatformMonitoring(addApp('monitoring', 5), 'monitoring', {
+        namespace: config.namespace,
+        prometheus: { namespace: m.namespace, podLabels: m.prometheusPodLabels, selectorLabels: m.selectorLabels },
+        targets: scrapeTargets,
+        thresholds: m.alerts,
+        databaseCluster: database?.clusterName,
+        dashboard: m.dashboard,
+        dashboardLabels: m.dashboardLabels,
+      });
+    }
 
     this.apps = apps;
     this.argocd = new Chart(this.app, ARGOCD_APP, { namespace: config.argocd.namespace, disableResourceNameHashes: true });

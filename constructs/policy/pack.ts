@@ -1,5 +1,6 @@
 import type { PolicyRule } from './rule.js';
 import { containerProbes } from './rules/container-probes.js';
+import { gpuToleration } from './rules/gpu-toleration.js';
 import { containerResources } from './rules/container-resources.js';
 import { networkPolicyCoverage } from './rules/network-policy-coverage.js';
 import { noSecretValues } from './rules/no-secret-values.js';
@@ -22,6 +23,7 @@ export const POLICY_PACK: readonly PolicyRule[] = [
   podDisruptionBudget,
   noSecretValues,
   serviceSelectorMatchesPod,
+  gpuToleration,
 ];
 
 /** The rule with this id, or undefined. */

@@ -10,6 +10,7 @@ export const RuleIds = {
   podDisruptionBudget: 'MCP-PodDisruptionBudget',
   noSecretValues: 'MCP-NoSecretValues',
   serviceSelector: 'MCP-ServiceSelectorMatchesPod',
+  gpuToleration: 'MCP-GpuTolerationOnlyWithGpu',
 } as const;
 
 export type RuleId = (typeof RuleIds)[keyof typeof RuleIds];

@@ -19,6 +19,19 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const OPENAPI_FORMATS = ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'quantity'];
 
 /**
+ * CRD patterns are Go (RE2) regular expressions: the prometheus-operator's use a leading `(?i)` flag group,
+ * which JavaScript does not understand. A flag group at the start (after an optional `^`) becomes JavaScript flags; the rest of RE2's
+ * syntax the vendored CRDs use is also valid JavaScript.
+ */
+function goRegExpImpl(pattern: string, flags: string): RegExp {
+  const leading = /^(\^?)\(\?([imsU]+)\)/.exec(pattern);
+  if (!leading) return new RegExp(pattern, flags);
+  const extra = [...leading[2]].filter((f) => f === 'i' || f === 'm' || f === 's').join('');
+  return new RegExp(leading[1] + pattern.slice(leading[0].length), [...new Set(flags + extra)].join(''));
+}
+const goRegExp = Object.assign(goRegExpImpl, { code: 'goRegExp' });
+
+/**
  * Validates rendered objects: built-in kinds against the Kubernetes OpenAPI schema (kubernetes-models),
  * custom resources against their CRD's openAPIV3Schema. Unknown kinds are errors: an object nothing can
  * check does not reach the cluster unchecked.
@@ -31,7 +44,7 @@ export class SchemaValidator {
   private readonly crdValidators = new Map<string, ValidateFunction | undefined>();
 
   constructor(private readonly crdSchemaRoot: string = CRD_SCHEMA_ROOT) {
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, code: { regExp: goRegExp } });
     addFormats(this.ajv);
     for (const format of OPENAPI_FORMATS) this.ajv.addFormat(format, true);
   }

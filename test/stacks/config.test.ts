@@ -45,7 +45,7 @@ describe('platform config', () => {
 
   it('names an unknown field, suggests the close one and lists what is allowed', () => {
     expect(problemsOf({ ...minimal, namspace: 'x' })).toEqual([
-      'namspace: unknown field (did you mean "namespace"?); allowed: name, namespace, kubernetes, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, discovery, mcpServers',
+      'namspace: unknown field (did you mean "namespace"?); allowed: name, namespace, kubernetes, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers',
     ]);
     expect(problemsOf({ ...minimal, operators: { kmpc: {} } })).toEqual([
       'operators.kmpc: unknown field (did you mean "kmcp"?); allowed: cloudnativePg, kmcp, toolhive, nvidiaGpu',
@@ -84,5 +84,95 @@ describe('platform config', () => {
     expect(() => parsePlatformConfig({ ...minimal, name: '' }, 'my.config.ts')).toThrow(
       /^Invalid platform config \(my\.config\.ts\):\n  - name: must be a DNS-1123 label/,
     );
+  });
+
+  describe('data and inference sections', () => {
+    it('applies their documented defaults', () => {
+      const config = parsePlatformConfig(minimal, 'minimal');
+      expect(config.database).toEqual({
+        enabled: false,
+        name: 'mcp-postgres',
+        instances: 1,
+        storage: { size: '10Gi' },
+        database: 'mcp',
+        owner: 'mcp',
+        embedding: { model: 'nomic-embed-text' },
+      });
+      expect(config.triageLlm).toEqual({
+        enabled: false,
+        provider: 'ollama',
+        model: 'qwen2.5:3b-instruct',
+        contextLength: 4096,
+        storage: { size: '10Gi' },
+        pullModel: true,
+      });
+      expect(config.gpuInference).toMatchObject({
+        enabled: false,
+        name: 'vllm',
+        model: 'Qwen/Qwen2.5-7B-Instruct-AWQ',
+        maxModelLen: 8192,
+        maxNumSeqs: 4,
+        gpuMemoryUtilization: 0.9,
+        tensorParallelSize: 1,
+        gpu: { memoryGiB: 12, nodeSelector: { 'nvidia.com/gpu.present': 'true' }, resourceName: 'nvidia.com/gpu' },
+        shmSize: '2Gi',
+        cache: { size: '50Gi' },
+        startupTimeoutSeconds: 1800,
+        download: true,
+      });
+      expect(config.monitoring).toEqual({
+        prometheusOperator: false,
+        namespace: 'monitoring',
+        prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
+        selectorLabels: {},
+        dashboard: true,
+        dashboardLabels: { grafana_dashboard: '1' },
+        alerts: {
+          llmLatencySeconds: 20,
+          databaseDiskFreeRatio: 0.15,
+          dailyCostLimit: 5,
+          promptTokenPricePerMillion: 0.05,
+          completionTokenPricePerMillion: 0.2,
+          currency: 'USD',
+        },
+      });
+    });
+
+    it('requires the API server addresses when the database is enabled', () => {
+      expect(problemsOf({ ...minimal, database: { enabled: true } })).toEqual([
+        expect.stringMatching(/^kubernetes\.apiServer: is required when database\.enabled is true: .* e\.g\. \["192\.168\.10\.5\/32"\]$/),
+      ]);
+      const withApi = { ...minimal, kubernetes: { ...minimal.kubernetes, apiServer: { cidrs: ['10.0.0.1/32'] } }, database: { enabled: true } };
+      expect(parsePlatformConfig(withApi, 'test').kubernetes.apiServer).toEqual({ cidrs: ['10.0.0.1/32'], port: 6443 });
+    });
+
+    it('names the triage provider it does not know, and lists the fields of the provider chosen', () => {
+      expect(problemsOf({ ...minimal, triageLlm: { provider: 'gpt' } })).toEqual(['triageLlm.provider: must be "ollama", "vllm" or "external", got "gpt"']);
+      expect(problemsOf({ ...minimal, triageLlm: { provider: 'external', address: '10.0.0.9', port: 8000, model: 'm', modle: 'x' } })).toEqual([
+        'triageLlm.modle: unknown field (did you mean "model"?); allowed: enabled, provider, address, port, egressCidrs, model',
+      ]);
+      expect(problemsOf({ ...minimal, triageLlm: { modle: 'x' } })).toEqual([
+        'triageLlm.modle: unknown field (did you mean "model"?); allowed: enabled, provider, image, model, modelSizeGB, contextLength, storage, resources, pullModel',
+      ]);
+    });
+
+    it('takes secrets only by reference', () => {
+      expect(problemsOf({ ...minimal, gpuInference: { huggingFaceToken: { from: 'vault', name: 'a', key: 'b' } } })).toEqual([
+        'gpuInference.huggingFaceToken.from: must be a secret reference with from: "secret", "externalSecret" or "infisical", got "vault"',
+      ]);
+      expect(problemsOf({ ...minimal, gpuInference: { huggingFaceToken: { value: 'hunter2' } } })[0]).toMatch(
+        /^gpuInference\.huggingFaceToken: secret values are never accepted .*reference an existing Secret/,
+      );
+    });
+
+    it('rejects unpinned images and out-of-range numbers with the value it got', () => {
+      expect(problemsOf({ ...minimal, gpuInference: { image: 'vllm/vllm-openai:latest', gpuMemoryUtilization: 1.5 } })).toEqual([
+        'gpuInference.image: must not use the latest tag: pin a version so every node runs the same code, got "vllm/vllm-openai:latest"',
+        'gpuInference.gpuMemoryUtilization: must be above 0 and at most 1, got 1.5',
+      ]);
+      expect(problemsOf({ ...minimal, database: { image: 'ghcr.io/cloudnative-pg/postgresql' } })).toEqual([
+        'database.image: must be an image with a version tag or digest, e.g. "vllm/vllm-openai:v0.11.0", got "ghcr.io/cloudnative-pg/postgresql"',
+      ]);
+    });
   });
 });

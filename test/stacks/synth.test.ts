@@ -46,8 +46,9 @@ describe('synth of the default platform', () => {
     const out = outputs();
     const report = synthesize(config, out);
     expect(existsSync(join(out.terraformDir, 'stacks', 'bootstrap', 'cdk.tf.json'))).toBe(true);
-    expect(readdirSync(out.manifestsDir).sort()).toEqual(['argocd', 'platform']);
-    expect(report).toMatchObject({ schemaErrors: [], policy: { findings: [], suppressed: [] }, objectsPerApp: { platform: 4, argocd: 1 } });
+    expect(readdirSync(out.manifestsDir).sort()).toEqual(['argocd', 'database', 'gpu-inference', 'monitoring', 'platform', 'triage-llm']);
+    expect(report).toMatchObject({ schemaErrors: [], policy: { findings: [], suppressed: [] }, objectsPerApp: { platform: 4, argocd: 5 } });
+    expect(report.planned).toEqual(['gateway', 'discovery']);
   });
 
   it('points every rendered Argo CD Application at a folder it rendered', () => {
@@ -57,8 +58,9 @@ describe('synth of the default platform', () => {
     const paths = Object.entries(tree)
       .filter(([file]) => file.startsWith('argocd/'))
       .map(([, yaml]) => /path: (\S+)/.exec(yaml)![1]);
-    expect(paths).toEqual(['clusters/homelab/mcp-platform/platform']);
-    expect(Object.keys(tree).some((file) => file.startsWith('platform/'))).toBe(true);
+    const apps = ['database', 'gpu-inference', 'monitoring', 'platform', 'triage-llm'];
+    expect(paths.sort()).toEqual(apps.map((app) => `clusters/homelab/mcp-platform/${app}`));
+    for (const app of apps) expect(Object.keys(tree).some((file) => file.startsWith(`${app}/`))).toBe(true);
   });
 
   it('is deterministic: two runs write byte-identical files', () => {
@@ -117,5 +119,31 @@ describe('synth that fails validation', () => {
       [RuleIds.pinnedImage, 'test image, replaced by a pinned one before any release'],
     ]);
     expect(existsSync(join(out.manifestsDir, 'platform', 'deployment-demo.yaml'))).toBe(true);
+  });
+
+  it('refuses an object that two Argo CD applications would both render, and writes nothing', () => {
+    const out = outputs();
+    previousOutput(out);
+    // The triage model and the GPU model both sync the same Hugging Face token from Infisical.
+    const token = { from: 'infisical' as const, name: 'huggingface-token', key: 'HF_TOKEN', projectSlug: 'homelab', environment: 'prod', credentials: { name: 'infisical-machine-identity' } };
+    const shared = parsePlatformConfig(
+      {
+        ...defaultConfig,
+        triageLlm: { enabled: true, provider: 'vllm', model: 'Qwen/Qwen2.5-3B-Instruct', maxModelLen: 4096, huggingFaceToken: token },
+        gpuInference: { ...defaultConfig.gpuInference, huggingFaceToken: token },
+      },
+      'test',
+    );
+    expect(() => synthesize(shared, out)).toThrow(
+      'InfisicalSecret mcp-system/huggingface-token is rendered by both triage-llm and gpu-inference: Argo CD would sync it from two applications.',
+    );
+    expect(readTree(out.manifestsDir)).toEqual({ 'previous.txt': 'from the last good synth' });
+  });
+
+  it('fails synth, naming the model and the GPU, when the model cannot fit', () => {
+    const out = outputs();
+    const tooBig = parsePlatformConfig({ ...defaultConfig, gpuInference: { ...defaultConfig.gpuInference, model: 'meta-llama/Llama-2-13b-chat-hf', maxModelLen: 4096 } }, 'test');
+    expect(() => synthesize(tooBig, out)).toThrow(/\[gpu-inference\/vllm\] VllmDeployment vllm: meta-llama\/Llama-2-13b-chat-hf on 1 × 12 GiB GPU: Weights alone need 24\.3 GiB/);
+    expect(existsSync(out.manifestsDir)).toBe(false);
   });
 });

@@ -1,0 +1,351 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-33';
+import {
+  Cluster,
+  ClusterSpecResourcesLimits,
+  ClusterSpecResourcesRequests,
+  Pooler,
+  PoolerSpecPgbouncerPoolMode,
+  PoolerSpecType,
+  ScheduledBackup,
+  ScheduledBackupSpecBackupOwnerReference,
+  ScheduledBackupSpecMethod,
+} from '../../imports/cnpg-postgresql.cnpg.io.js';
+import { DNS_LABEL, isPinnedImage } from '../formats.js';
+import { ComponentNames, componentSelector, platformLabels } from '../labels.js';
+import { PodNetworkPolicy, type PodPeer } from '../workloads/pod-network-policy.js';
+import {
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDir,
+  type ContainerResources,
+} from '../workloads/pod-spec.js';
+import { embeddingDimensions, type EmbeddingModel } from './embedding-models.js';
+import { loadMigrations, MAX_VECTOR_INDEX_DIMENSIONS, migrationScript } from './schema.js';
+
+/**
+ * CloudNativePG's "standard" operand image: PostgreSQL from the PGDG packages plus pgvector (and PGAudit,
+ * failover slots). Pinned to a minor version; CloudNativePG rolls minor updates one instance at a time.
+ */
+export const DEFAULT_POSTGRES_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:17.6-standard-trixie';
+
+/** UID and GID of the postgres user in CloudNativePG's images (the migration Job runs psql as it). */
+const POSTGRES_UID = 26;
+const POSTGRES_PORT = 5432;
+/** The instance manager's status port, which the operator and the other instances call. */
+const INSTANCE_STATUS_PORT = 8000;
+/** CloudNativePG's built-in Prometheus exporter. */
+export const POSTGRES_METRICS_PORT = 9187;
+
+export interface DatabaseStorage {
+  /** PVC size per instance, e.g. "10Gi". */
+  readonly size: string;
+  /** Storage class. @default the cluster's default class */
+  readonly storageClass?: string;
+}
+
+/** Volume snapshot backups on a schedule (the CSI driver must support snapshots). */
+export interface DatabaseBackup {
+  /** Six-field cron, seconds first, as CloudNativePG reads it, e.g. "0 0 3 * * *" (03:00 daily). */
+  readonly schedule: string;
+  /** VolumeSnapshotClass to snapshot with. @default the cluster's default class */
+  readonly snapshotClass?: string;
+  /** Take the first backup as soon as the ScheduledBackup exists. @default true */
+  readonly immediate?: boolean;
+}
+
+/** PgBouncer in front of the primary, for clients that open many short connections. */
+export interface DatabasePooler {
+  /** PgBouncer pods. @default 2 */
+  readonly instances?: number;
+  /** @default "transaction" (the discovery service holds no session state between statements) */
+  readonly poolMode?: 'session' | 'transaction';
+}
+
+/** Where the CloudNativePG operator runs (it calls every instance's status port). */
+export interface CnpgOperatorRef {
+  readonly namespace: string;
+  /** @default { "app.kubernetes.io/name": "cloudnative-pg" } (the operator chart's pod labels) */
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+/** The Kubernetes API server, which the instance manager in every PostgreSQL pod watches. */
+export interface ApiServerEndpoint {
+  /** Addresses of the API server (its node IPs or VIP), e.g. ["192.168.10.5/32"]. */
+  readonly cidrs: readonly string[];
+  /** @default 6443 */
+  readonly port?: number;
+}
+
+export interface PgvectorDatabaseProps {
+  readonly namespace: string;
+  /** Name of the CloudNativePG Cluster (and prefix of its Services and Secrets). @default "mcp-postgres" */
+  readonly name?: string;
+  /** PostgreSQL instances: one primary, the rest streaming replicas. @default 1 */
+  readonly instances?: number;
+  /** Operand image; must carry pgvector and a version tag. @default DEFAULT_POSTGRES_IMAGE */
+  readonly imageName?: string;
+  readonly storage: DatabaseStorage;
+  /** Per instance. @default 250m CPU, 512Mi requested, 1Gi limit */
+  readonly resources?: ContainerResources;
+  /** Application database. @default "mcp" */
+  readonly database?: string;
+  /** Its owner; CloudNativePG generates the password into the `<name>-app` Secret. @default "mcp" */
+  readonly owner?: string;
+  /** The model whose vectors the query history and app contexts store. */
+  readonly embedding: EmbeddingModel;
+  /** Scheduled volume snapshot backups. @default none */
+  readonly backup?: DatabaseBackup;
+  /** A PgBouncer pooler. @default none */
+  readonly pooler?: DatabasePooler;
+  /** Pods that may connect (the gateway, the discovery service). @default none */
+  readonly clients?: readonly PodPeer[];
+  readonly operator: CnpgOperatorRef;
+  readonly apiServer: ApiServerEndpoint;
+}
+
+const DEFAULT_RESOURCES: ContainerResources = { requestsCpu: '250m', requestsMemory: '512Mi', limitsMemory: '1Gi' };
+
+/**
+ * PostgreSQL with pgvector on CloudNativePG, with the platform's schema: the MCP server registry, the
+ * query history and the app contexts (vector columns sized for the configured embedding model, HNSW
+ * indexes). The schema is applied by a Job after every Argo CD sync; the script is idempotent and takes
+ * an advisory lock, so a re-run, or the discovery service applying the same migrations, is harmless.
+ *
+ * Consumers reference the Secret CloudNativePG creates (`appSecretName`: keys username, password, host,
+ * port, dbname, uri); no credential passes through this construct.
+ */
+export class PgvectorDatabase extends Construct {
+  readonly cluster: Cluster;
+  readonly clusterName: string;
+  /** The Secret CloudNativePG writes the owner's credentials to. */
+  readonly appSecretName: string;
+  /** Service of the primary (read-write). */
+  readonly host: string;
+  readonly port = POSTGRES_PORT;
+  readonly databaseName: string;
+  /** Vector length of the embedding columns. */
+  readonly embeddingDimensions: number;
+  /** Labels of the PostgreSQL instance pods (for PodMonitors and NetworkPolicies). */
+  readonly instancePodLabels: Readonly<Record<string, string>>;
+  readonly migrationJob: k8s.KubeJob;
+  readonly scheduledBackup?: ScheduledBackup;
+  readonly pooler?: Pooler;
+
+  constructor(scope: Construct, id: string, props: PgvectorDatabaseProps) {
+    super(scope, id);
+    const name = props.name ?? 'mcp-postgres';
+    const instances = props.instances ?? 1;
+    const imageName = props.imageName ?? DEFAULT_POSTGRES_IMAGE;
+    const database = props.database ?? 'mcp';
+    const owner = props.owner ?? 'mcp';
+    validate(id, { name, instances, imageName, database, owner, backup: props.backup, apiServer: props.apiServer });
+
+    this.embeddingDimensions = embeddingDimensions(props.embedding, `PgvectorDatabase ${id}: embedding`);
+    if (this.embeddingDimensions > MAX_VECTOR_INDEX_DIMENSIONS) {
+      throw new Error(
+        `PgvectorDatabase ${id}: embedding.model ${props.embedding.model} gives ${this.embeddingDimensions}-dimensional vectors, but pgvector indexes (HNSW) ` +
+          `take at most ${MAX_VECTOR_INDEX_DIMENSIONS}: set embedding.dimensions to ${MAX_VECTOR_INDEX_DIMENSIONS} or less if the model can shorten its vectors, or pick another model.`,
+      );
+    }
+    const script = migrationScript(loadMigrations({ embeddingDimensions: this.embeddingDimensions }), {
+      embeddingDimensions: this.embeddingDimensions,
+    });
+
+    this.clusterName = name;
+    this.appSecretName = `${name}-app`;
+    this.host = `${name}-rw`;
+    this.databaseName = database;
+    this.instancePodLabels = { 'cnpg.io/cluster': name };
+    const labels = platformLabels('database');
+    const metadata = (objectName: string) => ({ name: objectName, namespace: props.namespace, labels });
+
+    this.cluster = new Cluster(this, 'Cluster', {
+      metadata: metadata(name),
+      spec: {
+        instances,
+        imageName,
+        storage: { size: props.storage.size, ...(props.storage.storageClass ? { storageClass: props.storage.storageClass } : {}) },
+        resources: cnpgResources(props.resources ?? DEFAULT_RESOURCES),
+        enableSuperuserAccess: false,
+        bootstrap: {
+          initdb: {
+            database,
+            owner,
+            // pgvector is not a trusted extension: only a superuser can create it, so it is created at
+            // bootstrap (as postgres) and the migrations' CREATE EXTENSION IF NOT EXISTS is then a no-op.
+            postInitApplicationSql: ['CREATE EXTENSION IF NOT EXISTS vector'],
+          },
+        },
+        ...(props.backup ? { backup: { volumeSnapshot: props.backup.snapshotClass ? { className: props.backup.snapshotClass } : {} } } : {}),
+      },
+    });
+
+    if (props.backup) {
+      this.scheduledBackup = new ScheduledBackup(this, 'ScheduledBackup', {
+        metadata: metadata(`${name}-daily`),
+        spec: {
+          cluster: { name },
+          schedule: props.backup.schedule,
+          method: ScheduledBackupSpecMethod.VOLUME_SNAPSHOT,
+          immediate: props.backup.immediate ?? true,
+          backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
+        },
+      });
+    }
+
+    // Tied to this cluster, so two databases in one namespace do not admit each other's migration Jobs.
+    const migrationPods = { ...componentSelector(ComponentNames.databaseMigrations), 'mcp-platform.dev/database': name };
+    const migrationLabels = { ...labels, ...migrationPods };
+    const clients: PodPeer[] = [...(props.clients ?? []), { podLabels: migrationPods }];
+
+    if (props.pooler) {
+      const poolerName = `${name}-pooler-rw`;
+      this.pooler = new Pooler(this, 'Pooler', {
+        metadata: metadata(poolerName),
+        spec: {
+          cluster: { name },
+          instances: props.pooler.instances ?? 2,
+          type: PoolerSpecType.RW,
+          pgbouncer: {
+            poolMode: props.pooler.poolMode === 'session' ? PoolerSpecPgbouncerPoolMode.SESSION : PoolerSpecPgbouncerPoolMode.TRANSACTION,
+          },
+        },
+      });
+      const poolerPods = { 'cnpg.io/poolerName': poolerName };
+      new PodNetworkPolicy(this, 'PoolerNetworkPolicy', {
+        name: `${poolerName}`,
+        namespace: props.namespace,
+        component: 'database',
+        pods: poolerPods,
+        ingress: [{ peers: clients, ports: [POSTGRES_PORT] }, operatorAccess(props.operator, [INSTANCE_STATUS_PORT])],
+        egress: [
+          { peers: [{ podLabels: this.instancePodLabels }], ports: [POSTGRES_PORT] },
+          apiServerAccess(props.apiServer),
+        ],
+      });
+      clients.push({ podLabels: poolerPods });
+    }
+
+    new PodNetworkPolicy(this, 'NetworkPolicy', {
+      name,
+      namespace: props.namespace,
+      component: 'database',
+      pods: this.instancePodLabels,
+      ingress: [
+        { peers: clients, ports: [POSTGRES_PORT] },
+        // Replication and the instance managers' status calls between the instances themselves.
+        { peers: [{ podLabels: this.instancePodLabels }], ports: [POSTGRES_PORT, INSTANCE_STATUS_PORT] },
+        operatorAccess(props.operator, [POSTGRES_PORT, INSTANCE_STATUS_PORT]),
+      ],
+      egress: [{ peers: [{ podLabels: this.instancePodLabels }], ports: [POSTGRES_PORT, INSTANCE_STATUS_PORT] }, apiServerAccess(props.apiServer)],
+    });
+
+    // The schema: a ConfigMap with the migration script and a Job that runs it through psql as the owner.
+    const schemaConfigMap = new k8s.KubeConfigMap(this, 'Schema', {
+      metadata: metadata(`${name}-schema`),
+      data: { 'migrate.sql': script },
+    });
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'MigrationServiceAccount', {
+      metadata: metadata(`${name}-migrate`),
+      automountServiceAccountToken: false,
+    });
+    const tmp = scratchDir('tmp', '/tmp', { sizeLimit: '16Mi' });
+    const fromSecret = (envName: string, key: string): k8s.EnvVar => ({
+      name: envName,
+      valueFrom: { secretKeyRef: { name: this.appSecretName, key } },
+    });
+    this.migrationJob = new k8s.KubeJob(this, 'Migrate', {
+      metadata: {
+        ...metadata(`${name}-migrate`),
+        annotations: {
+          // After every sync, once the Cluster is healthy; the previous run's Job is replaced, not kept.
+          'argocd.argoproj.io/hook': 'PostSync',
+          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+        },
+      },
+      spec: {
+        // The Secret appears only once the cluster has bootstrapped; retries cover that window.
+        backoffLimit: 10,
+        template: {
+          metadata: { labels: migrationLabels },
+          spec: {
+            serviceAccountName: serviceAccount.name,
+            automountServiceAccountToken: false,
+            restartPolicy: 'Never',
+            securityContext: restrictedPodSecurityContext(POSTGRES_UID),
+            volumes: [{ name: 'schema', configMap: { name: schemaConfigMap.name } }, tmp.volume],
+            containers: [
+              {
+                name: 'migrate',
+                image: imageName,
+                command: ['psql', '-v', 'ON_ERROR_STOP=1', '-X', '-q', '-f', '/schema/migrate.sql'],
+                env: [
+                  fromSecret('PGHOST', 'host'),
+                  fromSecret('PGPORT', 'port'),
+                  fromSecret('PGDATABASE', 'dbname'),
+                  fromSecret('PGUSER', 'username'),
+                  fromSecret('PGPASSWORD', 'password'),
+                  { name: 'PGSSLMODE', value: 'require' },
+                  { name: 'PGCONNECT_TIMEOUT', value: '10' },
+                  { name: 'HOME', value: '/tmp' },
+                ],
+                resources: resourceRequirements({ requestsCpu: '50m', requestsMemory: '64Mi', limitsMemory: '128Mi' }),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [{ name: 'schema', mountPath: '/schema', readOnly: true }, tmp.mount],
+              },
+            ],
+          },
+        },
+      },
+    });
+    new PodNetworkPolicy(this, 'MigrationNetworkPolicy', {
+      name: `${name}-migrate`,
+      namespace: props.namespace,
+      component: 'database',
+      pods: migrationPods,
+      egress: [{ peers: [{ podLabels: this.instancePodLabels }], ports: [POSTGRES_PORT] }],
+    });
+  }
+}
+
+function cnpgResources(resources: ContainerResources) {
+  return {
+    requests: { cpu: ClusterSpecResourcesRequests.fromString(resources.requestsCpu), memory: ClusterSpecResourcesRequests.fromString(resources.requestsMemory) },
+    limits: { memory: ClusterSpecResourcesLimits.fromString(resources.limitsMemory) },
+  };
+}
+
+function operatorAccess(operator: CnpgOperatorRef, ports: number[]) {
+  return { peers: [{ namespace: operator.namespace, podLabels: operator.podLabels ?? { 'app.kubernetes.io/name': 'cloudnative-pg' } }], ports };
+}
+
+function apiServerAccess(apiServer: ApiServerEndpoint) {
+  return { peers: apiServer.cidrs.map((cidr) => ({ cidr })), ports: [apiServer.port ?? 6443] };
+}
+
+const CNPG_CRON = /^\S+(\s+\S+){5}$/;
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function validate(
+  id: string,
+  p: { name: string; instances: number; imageName: string; database: string; owner: string; backup?: DatabaseBackup; apiServer: ApiServerEndpoint },
+): void {
+  const problems: string[] = [];
+  if (!DNS_LABEL.test(p.name) || p.name.length > 50) {
+    problems.push(`name "${p.name}" must be a DNS-1123 label of at most 50 characters (CloudNativePG appends suffixes such as "-rw" and "-1")`);
+  }
+  if (!Number.isInteger(p.instances) || p.instances < 1 || p.instances > 9) problems.push(`instances must be a whole number from 1 to 9, got ${p.instances}`);
+  if (!isPinnedImage(p.imageName)) {
+    problems.push(`imageName "${p.imageName}" must name a version tag or digest (CloudNativePG reads the PostgreSQL major version from the tag)`);
+  }
+  for (const [field, value] of [['database', p.database], ['owner', p.owner]] as const) {
+    if (!SQL_IDENTIFIER.test(value)) problems.push(`${field} "${value}" must be a lowercase SQL identifier (letters, digits, "_"; not starting with a digit)`);
+  }
+  if (p.backup && !CNPG_CRON.test(p.backup.schedule.trim())) {
+    problems.push(`backup.schedule "${p.backup.schedule}" must have six fields, seconds first (CloudNativePG's cron), e.g. "0 0 3 * * *"`);
+  }
+  if (p.apiServer.cidrs.length === 0) problems.push('apiServer.cidrs must name at least one address: the instance manager in every PostgreSQL pod talks to the API server');
+  if (problems.length) throw new Error(`PgvectorDatabase ${id}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+}

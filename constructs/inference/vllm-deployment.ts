@@ -1,0 +1,232 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-33';
+import { gib, isPinnedImage, parseQuantity } from '../formats.js';
+import { ComponentNames } from '../labels.js';
+import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
+import { PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
+import {
+  envVars,
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDir,
+  type ContainerResources,
+} from '../workloads/pod-spec.js';
+import { estimateGpuSizing, misfitMessage, type GpuSizing, type GpuSizingInput, type KvCacheDtype, type ModelDtype, type ModelShape } from './gpu-sizing.js';
+import { ModelServerWorkload, type ModelStorage } from './model-server-workload.js';
+
+/** vLLM's OpenAI-compatible server image, pinned. */
+export const DEFAULT_VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
+export const VLLM_PORT = 8000;
+/** The taint the NVIDIA GPU operator (and most GPU node setups) put on GPU nodes. */
+export const GPU_TAINT_KEY = 'nvidia.com/gpu';
+const VLLM_UID = 1000;
+
+export interface GpuNodes {
+  /** Memory of one GPU in GiB (a 12 GB card: 12). */
+  readonly memoryGiB: number;
+  /** Labels of the nodes with GPUs. @default { "nvidia.com/gpu.present": "true" } (set by GPU feature discovery) */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** RuntimeClass that exposes the GPU to containers (e.g. "nvidia" on Talos). @default none (the node's default runtime) */
+  readonly runtimeClassName?: string;
+  /** Extended resource name. @default "nvidia.com/gpu" */
+  readonly resourceName?: string;
+}
+
+export interface VllmDeploymentProps {
+  readonly namespace: string;
+  /** Name of the Deployment and Service. @default "vllm" */
+  readonly name?: string;
+  /** `app.kubernetes.io/name` of the pods. @default "vllm" */
+  readonly componentName?: string;
+  /** @default DEFAULT_VLLM_IMAGE */
+  readonly image?: string;
+  /** Hugging Face model id, e.g. "Qwen/Qwen2.5-7B-Instruct-AWQ". */
+  readonly model: string;
+  /** Shape for the sizing check, for a model outside the catalogue in gpu-sizing.ts. */
+  readonly modelShape?: ModelShape;
+  /** Name clients ask for. @default the model id */
+  readonly servedModelName?: string;
+  /** @default "auto" */
+  readonly dtype?: ModelDtype;
+  /** @default "auto" */
+  readonly kvCacheDtype?: KvCacheDtype;
+  /** Longest context (prompt + answer) in tokens. */
+  readonly maxModelLen: number;
+  /** Sequences served at once, each at full length. @default 4 */
+  readonly maxNumSeqs?: number;
+  /** Share of GPU memory vLLM may take. @default 0.9 */
+  readonly gpuMemoryUtilization?: number;
+  /** GPUs per pod (tensor parallel size). @default 1 */
+  readonly tensorParallelSize?: number;
+  readonly gpu: GpuNodes;
+  /** Size of /dev/shm (memory-backed; NCCL and the tokenizer workers use it). @default "2Gi" */
+  readonly shmSize?: string;
+  /** Hugging Face cache (weights) on a PVC. */
+  readonly cache: ModelStorage;
+  /** Token for gated models, by reference. @default none */
+  readonly huggingFaceToken?: SecretSource;
+  /** CPU and memory of the pod (host memory, not GPU memory). @default 2 CPU, 8Gi requested, 16Gi limit */
+  readonly resources?: ContainerResources;
+  /** Longest time to download and load the model before the pod counts as failed. @default 1800 s */
+  readonly startupTimeoutSeconds?: number;
+  /** Download weights from Hugging Face (egress to the internet on 443). Off: weights must already be in the cache. @default true */
+  readonly download?: boolean;
+  /** Pods that call the server. @default none */
+  readonly clients?: readonly PodPeer[];
+  /** More `vllm serve` flags. @default none */
+  readonly extraArgs?: readonly string[];
+}
+
+const DEFAULT_RESOURCES: ContainerResources = { requestsCpu: '2', requestsMemory: '8Gi', limitsMemory: '16Gi' };
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+
+/**
+ * vLLM serving one model on GPU nodes. The pod tolerates the GPU taint and requests GPUs, so it is the
+ * only kind of pod that lands there; it runs non-root with every cache path on a volume, and synth
+ * fails when the model (weights plus KV cache for maxNumSeqs × maxModelLen) cannot fit the GPU memory.
+ */
+export class VllmDeployment extends Construct {
+  readonly workload: ModelServerWorkload;
+  readonly sizing: GpuSizing;
+  /** In-cluster base URL of the OpenAI-compatible API (ends in /v1). */
+  readonly url: string;
+  readonly servedModelName: string;
+  readonly port = VLLM_PORT;
+
+  constructor(scope: Construct, id: string, props: VllmDeploymentProps) {
+    super(scope, id);
+    const name = props.name ?? 'vllm';
+    const tensorParallelSize = props.tensorParallelSize ?? 1;
+    const maxNumSeqs = props.maxNumSeqs ?? 4;
+    const gpuMemoryUtilization = props.gpuMemoryUtilization ?? 0.9;
+    const resources = props.resources ?? DEFAULT_RESOURCES;
+    const shmSize = props.shmSize ?? '2Gi';
+    const startupTimeout = props.startupTimeoutSeconds ?? 1800;
+    const where = `VllmDeployment ${id}`;
+    validate(where, { model: props.model, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image });
+
+    const sizingInput: GpuSizingInput = {
+      model: props.model,
+      shape: props.modelShape,
+      dtype: props.dtype,
+      kvCacheDtype: props.kvCacheDtype,
+      maxModelLen: props.maxModelLen,
+      maxNumSeqs,
+      gpuMemoryGiB: props.gpu.memoryGiB,
+      gpuCount: tensorParallelSize,
+      gpuMemoryUtilization,
+    };
+    this.sizing = estimateGpuSizing(sizingInput);
+    // Whether the model fits depends on several props together, so it is a synth-time validation, not a constructor error.
+    this.node.addValidation({ validate: () => (this.sizing.fits ? [] : [`${where}: ${misfitMessage(sizingInput, this.sizing)}`]) });
+    this.servedModelName = props.servedModelName ?? props.model;
+    this.url = `http://${name}.${props.namespace}.svc:${VLLM_PORT}/v1`;
+
+    const token = props.huggingFaceToken
+      ? new SecretReference(this, 'HuggingFaceToken', { namespace: props.namespace, source: props.huggingFaceToken, component: 'gpu-inference' })
+      : undefined;
+    const home = scratchDir('home', '/home/vllm', { sizeLimit: '1Gi' });
+    const tmp = scratchDir('tmp', '/tmp', { sizeLimit: '4Gi' });
+    const shm = scratchDir('shm', '/dev/shm', { medium: 'Memory', sizeLimit: shmSize });
+
+    const args = [
+      props.model,
+      '--host', '0.0.0.0',
+      '--port', String(VLLM_PORT),
+      '--served-model-name', this.servedModelName,
+      '--max-model-len', String(props.maxModelLen),
+      '--max-num-seqs', String(maxNumSeqs),
+      '--gpu-memory-utilization', String(gpuMemoryUtilization),
+      '--tensor-parallel-size', String(tensorParallelSize),
+      '--dtype', props.dtype ?? 'auto',
+      '--kv-cache-dtype', props.kvCacheDtype ?? 'auto',
+      ...(props.extraArgs ?? []),
+    ];
+    const gpuResource = props.gpu.resourceName ?? GPU_TAINT_KEY;
+    const probe = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number): k8s.Probe => ({
+      httpGet: { path: '/health', port: k8s.IntOrString.fromString('http') },
+      periodSeconds,
+      failureThreshold,
+      timeoutSeconds,
+    });
+
+    this.workload = new ModelServerWorkload(this, 'Workload', {
+      namespace: props.namespace,
+      name,
+      componentName: props.componentName ?? ComponentNames.vllm,
+      port: VLLM_PORT,
+      storage: props.cache,
+      clients: props.clients ?? [],
+      egress: props.download === false ? [] : [{ peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [443] }],
+      annotations: { 'mcp-platform.dev/gpu-sizing': sizingSummary(this.sizing) },
+      podSpec: {
+        securityContext: restrictedPodSecurityContext(VLLM_UID),
+        nodeSelector: { ...(props.gpu.nodeSelector ?? { 'nvidia.com/gpu.present': 'true' }) },
+        ...(props.gpu.runtimeClassName ? { runtimeClassName: props.gpu.runtimeClassName } : {}),
+        tolerations: [{ key: GPU_TAINT_KEY, operator: 'Exists', effect: 'NoSchedule' }],
+        volumes: [home.volume, tmp.volume, shm.volume],
+        containers: [
+          {
+            name: 'vllm',
+            image: props.image ?? DEFAULT_VLLM_IMAGE,
+            command: ['vllm', 'serve'],
+            args,
+            ports: [{ name: 'http', containerPort: VLLM_PORT, protocol: 'TCP' }],
+            env: [
+              ...envVars({
+                HOME: '/home/vllm',
+                HF_HOME: '/models/huggingface',
+                VLLM_CACHE_ROOT: '/models/vllm',
+                TRITON_CACHE_DIR: '/models/triton',
+                TORCHINDUCTOR_CACHE_DIR: '/models/torchinductor',
+                XDG_CACHE_HOME: '/tmp/cache',
+                XDG_CONFIG_HOME: '/home/vllm/.config',
+                NUMBA_CACHE_DIR: '/tmp/numba',
+                OUTLINES_CACHE_DIR: '/tmp/outlines',
+                VLLM_NO_USAGE_STATS: '1',
+                DO_NOT_TRACK: '1',
+                ...(props.download === false ? { HF_HUB_OFFLINE: '1' } : {}),
+              }),
+              ...(token ? [token.envVar('HF_TOKEN')] : []),
+            ],
+            resources: resourceRequirements(resources, { count: tensorParallelSize, resourceName: gpuResource }),
+            securityContext: restrictedContainerSecurityContext(),
+            volumeMounts: [{ name: ModelServerWorkload.MODEL_VOLUME, mountPath: '/models' }, home.mount, tmp.mount, shm.mount],
+            // The server listens only once the weights are loaded; the download comes first, so allow for it here
+            // and keep liveness and readiness short for a server that has started.
+            startupProbe: probe(10, Math.ceil(startupTimeout / 10), 5),
+            livenessProbe: probe(10, 3, 5),
+            readinessProbe: probe(5, 3, 5),
+          },
+        ],
+      },
+    });
+  }
+}
+
+function sizingSummary(s: GpuSizing): string {
+  return `weights ${s.weightsGiB.toFixed(1)} GiB + KV cache ${s.kvCacheNeededGiB.toFixed(1)} GiB of ${s.freeForKvGiB.toFixed(1)} GiB free per GPU (budget ${s.budgetGiB.toFixed(1)} GiB)`;
+}
+
+function validate(
+  where: string,
+  p: { model: string; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string },
+): void {
+  const problems: string[] = [];
+  if (!MODEL_ID.test(p.model)) problems.push(`model "${p.model}" must be a Hugging Face id such as "Qwen/Qwen2.5-7B-Instruct-AWQ"`);
+  if (!Number.isInteger(p.tensorParallelSize) || p.tensorParallelSize < 1) problems.push(`tensorParallelSize must be a positive whole number, got ${p.tensorParallelSize}`);
+  if (!Number.isInteger(p.startupTimeout) || p.startupTimeout < 60) problems.push(`startupTimeoutSeconds must be at least 60 (a model load takes minutes), got ${p.startupTimeout}`);
+  if (p.image !== undefined && !isPinnedImage(p.image)) {
+    problems.push(`image "${p.image}" must be pinned to a version tag or digest`);
+  }
+  try {
+    // /dev/shm is tmpfs, charged to the container's memory limit: it must leave room for vLLM's own memory.
+    const shm = parseQuantity(p.shmSize);
+    const limit = parseQuantity(p.resources.limitsMemory);
+    if (shm >= limit / 2) problems.push(`shmSize ${p.shmSize} (${gib(shm)}) must be under half of resources.limitsMemory ${p.resources.limitsMemory}: /dev/shm counts against the memory limit`);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (problems.length) throw new Error(`${where}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+}

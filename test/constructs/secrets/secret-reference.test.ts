@@ -1,0 +1,154 @@
+import { describe, expect, it } from '@jest/globals';
+import { SecretReference, type SecretSource } from '../../../constructs/secrets/secret-reference.js';
+import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
+import { only, render, testChart } from '../../support/charts.js';
+
+function build(source: SecretSource) {
+  const chart = testChart();
+  const reference = new SecretReference(chart, 'token', { namespace: 'mcp-system', source, component: 'discovery' });
+  return { reference, objects: render(chart) };
+}
+
+const create = (source: unknown) => () => new SecretReference(testChart(), 'token', { namespace: 'mcp-system', source: source as SecretSource, component: 'discovery' });
+
+const LABELS = { 'app.kubernetes.io/part-of': 'mcp-platform', 'app.kubernetes.io/managed-by': 'mcp-platform', 'app.kubernetes.io/component': 'discovery' };
+
+const EXTERNAL: SecretSource = { from: 'externalSecret', name: 'github-token', key: 'token', store: { name: 'vault' }, remoteKey: 'platform/github', remoteProperty: 'token' };
+const INFISICAL: SecretSource = {
+  from: 'infisical',
+  name: 'github-token',
+  key: 'GITHUB_TOKEN',
+  projectSlug: 'mcp-platform',
+  environment: 'prod',
+  credentials: { name: 'infisical-machine-identity' },
+};
+
+describe('SecretReference', () => {
+  describe('an existing Secret', () => {
+    it('renders nothing and reads the key through a secretKeyRef', () => {
+      // GIVEN a Secret that already exists WHEN referenced
+      const { reference, objects } = build({ from: 'secret', name: 'github-token', key: 'token' });
+      // THEN no object is rendered and consumers get a secretKeyRef
+      expect(objects).toEqual([]);
+      expect(reference.syncObject).toBeUndefined();
+      expect(reference.envVar('GITHUB_TOKEN')).toEqual({ name: 'GITHUB_TOKEN', valueFrom: { secretKeyRef: { name: 'github-token', key: 'token' } } });
+    });
+  });
+
+  describe('an ExternalSecret', () => {
+    it('syncs the key from a ClusterSecretStore into a Secret it owns', () => {
+      const { reference, objects } = build(EXTERNAL);
+      const externalSecret = only(objects, 'ExternalSecret', 'github-token');
+      expect(externalSecret.apiVersion).toBe('external-secrets.io/v1');
+      expect(externalSecret.metadata).toEqual({ name: 'github-token', namespace: 'mcp-system', labels: LABELS });
+      expect(externalSecret.spec).toEqual({
+        refreshInterval: '1h',
+        secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+        target: { name: 'github-token', creationPolicy: 'Owner' },
+        data: [{ secretKey: 'token', remoteRef: { key: 'platform/github', property: 'token' } }],
+      });
+      expect(reference.envVar('GITHUB_TOKEN').valueFrom).toEqual({ secretKeyRef: { name: 'github-token', key: 'token' } });
+    });
+
+    it('reads from a namespaced SecretStore, without a property, on the given interval', () => {
+      const spec = only(
+        build({ from: 'externalSecret', name: 'db', key: 'password', store: { name: 'local', kind: 'SecretStore' }, remoteKey: 'db-password', refreshInterval: '15m' }).objects,
+        'ExternalSecret',
+      ).spec;
+      expect(spec.secretStoreRef).toEqual({ name: 'local', kind: 'SecretStore' });
+      expect(spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: 'db-password' } }]);
+      expect(spec.refreshInterval).toBe('15m');
+    });
+  });
+
+  describe('an InfisicalSecret', () => {
+    it('authenticates with universal auth and exposes only the one key', () => {
+      // GIVEN an Infisical source with defaults WHEN rendered
+      const infisicalSecret = only(build(INFISICAL).objects, 'InfisicalSecret', 'github-token');
+      // THEN the credentials default to the reference's namespace, the folder to "/"
+      expect(infisicalSecret.apiVersion).toBe('secrets.infisical.com/v1alpha1');
+      expect(infisicalSecret.spec.resyncInterval).toBe(60);
+      expect(infisicalSecret.spec.hostAPI).toBeUndefined();
+      expect(infisicalSecret.spec.authentication).toEqual({
+        universalAuth: {
+          credentialsRef: { secretName: 'infisical-machine-identity', secretNamespace: 'mcp-system' },
+          secretsScope: { projectSlug: 'mcp-platform', envSlug: 'prod', secretsPath: '/' },
+        },
+      });
+      // AND the managed Secret carries only the referenced key, from a template
+      expect(infisicalSecret.spec.managedKubeSecretReferences).toEqual([
+        {
+          secretName: 'github-token',
+          secretNamespace: 'mcp-system',
+          creationPolicy: 'Owner',
+          template: { includeAllSecrets: false, data: { GITHUB_TOKEN: '{{ .GITHUB_TOKEN.Value }}' } },
+        },
+      ]);
+    });
+
+    it('reads a differently named Infisical secret from a folder of a self-hosted instance', () => {
+      const spec = only(
+        build({
+          ...INFISICAL,
+          key: 'token',
+          remoteName: 'GITHUB_PAT',
+          path: '/discovery',
+          hostApi: 'https://infisical.lan/api',
+          resyncInterval: 300,
+          credentials: { name: 'identity', namespace: 'infisical' },
+        }).objects,
+        'InfisicalSecret',
+      ).spec;
+      expect(spec.hostAPI).toBe('https://infisical.lan/api');
+      expect(spec.resyncInterval).toBe(300);
+      expect(spec.authentication.universalAuth.credentialsRef).toEqual({ secretName: 'identity', secretNamespace: 'infisical' });
+      expect(spec.authentication.universalAuth.secretsScope.secretsPath).toBe('/discovery');
+      expect(spec.managedKubeSecretReferences[0].template.data).toEqual({ token: '{{ .GITHUB_PAT.Value }}' });
+    });
+  });
+
+  describe('validation', () => {
+    it.each([['value'], ['stringValue']])('rejects a source carrying %s: secret values are never accepted', (field) => {
+      expect(create({ from: 'secret', name: 'github-token', key: 'token', [field]: 'ghp_example' })).toThrow(
+        'SecretReference token:\n  - takes no secret value (rendered output is committed to git): reference an existing Secret, an ExternalSecret or an InfisicalSecret',
+      );
+    });
+
+    it('rejects a key with characters a Secret key cannot hold', () => {
+      expect(create({ from: 'secret', name: 'github-token', key: 'api token' })).toThrow(
+        'SecretReference token:\n  - key "api token" may contain only letters, digits, "-", "_" and "."',
+      );
+    });
+
+    it('rejects a Secret name that is not a DNS-1123 subdomain', () => {
+      expect(create({ from: 'secret', name: 'GitHub_Token', key: 'token' })).toThrow('SecretReference token:\n  - name "GitHub_Token" must be a DNS-1123 subdomain');
+    });
+
+    it('rejects an Infisical remoteName the template cannot read', () => {
+      expect(create({ ...INFISICAL, remoteName: 'github-token' })).toThrow(
+        'SecretReference token:\n  - remoteName "github-token" must be an Infisical secret name (letters, digits, "_"), because it is read through the template {{ .NAME.Value }}; set remoteName when the key differs',
+      );
+    });
+
+    it('rejects an Infisical key that cannot double as the remote name unless remoteName is set', () => {
+      expect(create({ ...INFISICAL, key: 'github.token' })).toThrow('remoteName "github.token" must be an Infisical secret name');
+      expect(create({ ...INFISICAL, key: 'github.token', remoteName: 'GITHUB_TOKEN' })).not.toThrow();
+    });
+
+    it('rejects an unknown source kind', () => {
+      expect(create({ from: 'vault', name: 'github-token', key: 'token' })).toThrow('SecretReference token:\n  - from must be "secret", "externalSecret" or "infisical", got "vault"');
+    });
+  });
+
+  it.each([
+    ['ExternalSecret', EXTERNAL],
+    ['ExternalSecret from a SecretStore', { from: 'externalSecret', name: 'db', key: 'password', store: { name: 'local', kind: 'SecretStore' }, remoteKey: 'db-password' } as SecretSource],
+    ['InfisicalSecret', INFISICAL],
+    ['InfisicalSecret with every option', { ...INFISICAL, remoteName: 'GITHUB_PAT', path: '/discovery', hostApi: 'https://infisical.lan/api', credentials: { name: 'identity', namespace: 'infisical' } } as SecretSource],
+  ])('renders one %s that passes its CRD schema', (_case, source) => {
+    const validator = new SchemaValidator();
+    const objects = build(source).objects;
+    expect(objects).toHaveLength(1);
+    expect(objects.flatMap((o) => validator.validate(o))).toEqual([]);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals';
+import { PodNetworkPolicy, PRIVATE_IPV4_RANGES, type PodNetworkPolicyProps } from '../../../constructs/workloads/pod-network-policy.js';
+import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
+import { only, render, testChart } from '../../support/charts.js';
+
+const APP = { 'app.kubernetes.io/name': 'mcp-discovery' };
+
+function policy(props: Partial<PodNetworkPolicyProps> = {}) {
+  const chart = testChart();
+  new PodNetworkPolicy(chart, 'policy', { name: 'discovery', namespace: 'mcp-system', component: 'discovery', pods: APP, ...props });
+  return only(render(chart), 'NetworkPolicy', 'discovery');
+}
+
+describe('PodNetworkPolicy', () => {
+  it('selects the pods, labels the policy and always governs both directions', () => {
+    // GIVEN no rules WHEN rendered THEN the pods get a deny-all policy of both types
+    const rendered = policy();
+    expect(rendered.metadata).toEqual({
+      name: 'discovery',
+      namespace: 'mcp-system',
+      labels: { 'app.kubernetes.io/part-of': 'mcp-platform', 'app.kubernetes.io/managed-by': 'mcp-platform', 'app.kubernetes.io/component': 'discovery' },
+    });
+    expect(rendered.spec).toEqual({ podSelector: { matchLabels: APP }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] });
+  });
+
+  it('keeps both policy types when only ingress is given', () => {
+    expect(policy({ ingress: [{ peers: [{ podLabels: { app: 'gateway' } }], ports: [8080] }] }).spec.policyTypes).toEqual(['Ingress', 'Egress']);
+  });
+
+  it('names the policy\'s own namespace for pods in the same namespace', () => {
+    const from = policy({ ingress: [{ peers: [{ podLabels: { app: 'gateway' } }], ports: [8080] }] }).spec.ingress[0].from;
+    expect(from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mcp-system' } }, podSelector: { matchLabels: { app: 'gateway' } } }]);
+  });
+
+  it('selects pods in another namespace by its name', () => {
+    const to = policy({ egress: [{ peers: [{ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }], ports: [53], protocol: 'UDP' }] }).spec.egress[0];
+    expect(to).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ protocol: 'UDP', port: 53 }],
+    });
+  });
+
+  it('renders CIDR peers, with exceptions when given', () => {
+    // GIVEN the internet minus the private ranges, and one LAN host WHEN rendered
+    const egress = policy({ egress: [{ peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }, { cidr: '192.168.10.5/32' }], ports: [443] }] }).spec.egress;
+    // THEN each is an ipBlock, and an ipBlock without exceptions has no except list
+    expect(egress).toEqual([
+      {
+        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }, { ipBlock: { cidr: '192.168.10.5/32' } }],
+        ports: [{ protocol: 'TCP', port: 443 }],
+      },
+    ]);
+  });
+
+  it('leaves out an empty except list', () => {
+    expect(policy({ egress: [{ peers: [{ cidr: '10.0.0.0/8', except: [] }], ports: [443] }] }).spec.egress[0].to).toEqual([{ ipBlock: { cidr: '10.0.0.0/8' } }]);
+  });
+
+  it('renders numbered and named ports over TCP by default', () => {
+    const ports = policy({ ingress: [{ peers: [{ podLabels: { app: 'prometheus' } }], ports: [8080, 'metrics'] }] }).spec.ingress[0].ports;
+    expect(ports).toEqual([{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 'metrics' }]);
+  });
+
+  it('keeps rules in the order given, each with its own protocol', () => {
+    const egress = policy({
+      egress: [
+        { peers: [{ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }], ports: [53], protocol: 'UDP' },
+        { peers: [{ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }], ports: [53], protocol: 'TCP' },
+      ],
+    }).spec.egress;
+    expect(egress.map((rule: { ports: unknown }) => rule.ports)).toEqual([[{ protocol: 'UDP', port: 53 }], [{ protocol: 'TCP', port: 53 }]]);
+  });
+
+  it('selects pods whose label has any of several values, sorted', () => {
+    // GIVEN anyOf in an unsorted order WHEN rendered THEN one In expression with the values sorted
+    const spec = policy({ pods: { key: 'app.kubernetes.io/name', anyOf: ['vllm', 'triage-llm', 'mcp-gateway'] } }).spec;
+    expect(spec.podSelector).toEqual({ matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['mcp-gateway', 'triage-llm', 'vllm'] }] });
+  });
+
+  it.each([
+    ['an ingress rule without peers', { ingress: [{ peers: [], ports: [8080] }] }],
+    ['an ingress rule without ports', { ingress: [{ peers: [{ podLabels: { app: 'gateway' } }], ports: [] }] }],
+    ['an egress rule without peers', { egress: [{ peers: [], ports: [443] }] }],
+    ['an egress rule without ports', { egress: [{ peers: [{ cidr: '0.0.0.0/0' }], ports: [] }] }],
+  ])('rejects %s, which would allow everything', (_case, rules) => {
+    expect(() => policy(rules)).toThrow('PodNetworkPolicy discovery: a rule needs at least one peer and one port (an empty list would allow everything).');
+  });
+
+  it('rejects a pod selection that would select every pod, or none', () => {
+    expect(() => policy({ pods: {} })).toThrow('PodNetworkPolicy discovery: pods must name at least one label (an empty selector selects every pod).');
+    expect(() => policy({ pods: { key: 'app', anyOf: [] } })).toThrow('PodNetworkPolicy discovery: pods.anyOf must list at least one value.');
+  });
+
+  it('renders a policy that passes the Kubernetes schema', () => {
+    const rendered = policy({
+      pods: { key: 'app', anyOf: ['a', 'b'] },
+      ingress: [{ peers: [{ podLabels: { app: 'gateway' } }, { namespace: 'monitoring', podLabels: { app: 'prometheus' } }], ports: [8080, 'metrics'] }],
+      egress: [
+        { peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [443] },
+        { peers: [{ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }], ports: [53], protocol: 'UDP' },
+      ],
+    });
+    expect(new SchemaValidator().validate(rendered)).toEqual([]);
+  });
+});
