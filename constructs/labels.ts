@@ -44,6 +44,16 @@ export const ComponentNames = {
   databaseMigrations: 'database-migrations',
 } as const;
 
+/**
+ * Where the gateway and the discovery service serve Prometheus metrics: the Service port of that name
+ * and number. Monitoring scrapes them by these, so the constructs that render them must expose exactly these
+ * (agentgateway's `config.statsAddr` on 15020; the discovery service's `/metrics` on its HTTP port).
+ */
+export const ComponentMetricsPorts = {
+  gateway: { portName: 'metrics', port: 15020 },
+  discovery: { portName: 'http', port: 8080 },
+} as const;
+
 /** Labels selecting the pods of one platform component. */
 export function componentSelector(name: string): Record<string, string> {
   return { [NAME_LABEL]: name, 'app.kubernetes.io/part-of': PART_OF };

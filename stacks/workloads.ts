@@ -3,7 +3,7 @@ import { ArgoCdApplication } from '../constructs/argocd/argocd-application.js';
 import { PgvectorDatabase, POSTGRES_METRICS_PORT } from '../constructs/database/pgvector-database.js';
 import { TriageLlm, type TriageBackend } from '../constructs/inference/triage-llm.js';
 import { VllmDeployment } from '../constructs/inference/vllm-deployment.js';
-import { ComponentNames, componentSelector } from '../constructs/labels.js';
+import { ComponentMetricsPorts, ComponentNames, componentSelector } from '../constructs/labels.js';
 import { PlatformMonitoring, type ScrapeTarget } from '../constructs/monitoring/platform-monitoring.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
 import type { PodPeer } from '../constructs/workloads/pod-network-policy.js';
@@ -45,14 +45,22 @@ export class Workloads {
     // The gateway and the discovery service are the only callers of the database and the models.
     const clients: PodPeer[] = [ComponentNames.gateway, ComponentNames.discovery].map((name) => ({ podLabels: componentSelector(name) }));
     const scrapeTargets: ScrapeTarget[] = [];
-    const serviceTarget = (name: string, componentName: string, port: number): ScrapeTarget => ({
+    const serviceTarget = (name: string, componentName: string, port: number, portName = 'http'): ScrapeTarget => ({
       name,
       via: 'service',
       selector: componentSelector(componentName),
       podLabels: componentSelector(componentName),
-      portName: 'http',
+      portName,
       port,
     });
+    // The gateway and the discovery service are rendered by their own apps; they are scraped by the
+    // component labels and metrics ports they are bound to (constructs/labels.ts).
+    for (const part of ['gateway', 'discovery'] as const) {
+      if (config[part].enabled) {
+        const { port, portName } = ComponentMetricsPorts[part];
+        scrapeTargets.push(serviceTarget(ComponentNames[part], ComponentNames[part], port, portName));
+      }
+    }
 
     let database: PgvectorDatabase | undefined;
     if (config.database.enabled) {

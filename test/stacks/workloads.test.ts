@@ -38,6 +38,22 @@ describe('the workloads layer', () => {
     expect(monitors.sort()).toEqual(['PodMonitor/mcp-postgres-postgres', 'ServiceMonitor/vllm']);
   });
 
+  it('scrapes the gateway and the discovery service on their bound metrics ports when they are enabled', () => {
+    const w = workloads({ ...minimal, gateway: { enabled: true }, discovery: { enabled: true }, monitoring: { prometheusOperator: true } });
+    const objects = objectsOf(w, 'monitoring');
+    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => [o.metadata.name, o.spec.selector.matchLabels['app.kubernetes.io/name'], o.spec.endpoints[0].port])).toEqual([
+      ['mcp-gateway', 'mcp-gateway', 'metrics'],
+      ['mcp-discovery', 'mcp-discovery', 'http'],
+    ]);
+    const scrapePorts = objects
+      .filter((o) => o.kind === 'NetworkPolicy')
+      .map((o) => [o.metadata.name, o.spec.ingress[0].ports[0].port]);
+    expect(scrapePorts).toEqual([
+      ['mcp-gateway-prometheus', 15020],
+      ['mcp-discovery-prometheus', 8080],
+    ]);
+  });
+
   it('scrapes a vLLM triage model and watches no database disk when there is no database', () => {
     const w = workloads({
       ...minimal,
