@@ -47,7 +47,7 @@ const cidr = z.string().regex(CIDR, { error: 'must be an IPv4 CIDR such as "192.
 const port = z.number().int().min(1, { error: 'must be a port number (1-65535)' }).max(65535, { error: 'must be a port number (1-65535)' });
 const pinnedImage = z
   .string()
-  .regex(PINNED_IMAGE, { error: 'must be an image with a version tag or digest, e.g. "vllm/vllm-openai:v0.11.0"' })
+  .regex(PINNED_IMAGE, { error: 'must be an image with a version tag or digest, e.g. "vllm/vllm-openai:v0.15.1"' })
   .refine((image) => !image.endsWith(':latest'), { error: 'must not use the latest tag: pin a version so every node runs the same code' });
 const labels = z.record(z.string(), z.string());
 
@@ -154,7 +154,7 @@ const modelShape = z
 
 /** vLLM serving one model on GPU nodes. */
 const vllmFields = {
-  /** vLLM image. @default "vllm/vllm-openai:v0.11.0" */
+  /** vLLM image. @default "vllm/vllm-openai:v0.15.1" */
   image: pinnedImage.optional(),
   /** Hugging Face model id. @default "Qwen/Qwen2.5-7B-Instruct-AWQ" */
   model: z.string().min(1).default('Qwen/Qwen2.5-7B-Instruct-AWQ'),
@@ -359,7 +359,7 @@ export const platformConfigSchema = z
               .object({
                 enabled: z.boolean().default(false),
                 provider: z.literal('ollama'),
-                /** @default "ollama/ollama:0.12.6" */
+                /** @default "ollama/ollama:0.21.0" */
                 image: pinnedImage.optional(),
                 /** @default "qwen2.5:3b-instruct" */
                 model: z.string().min(1).default('qwen2.5:3b-instruct'),

@@ -15,7 +15,7 @@ import { ClientEgress, ModelServerWorkload, type ModelStorage } from './model-se
 import { VllmDeployment, type VllmDeploymentProps } from './vllm-deployment.js';
 
 /** Ollama's server image, pinned. */
-export const DEFAULT_OLLAMA_IMAGE = 'ollama/ollama:0.12.6';
+export const DEFAULT_OLLAMA_IMAGE = 'ollama/ollama:0.21.0';
 export const OLLAMA_PORT = 11434;
 const OLLAMA_UID = 1000;
 

@@ -16,7 +16,7 @@ import { estimateGpuSizing, misfitMessage, type GpuSizing, type GpuSizingInput, 
 import { ModelServerWorkload, type ModelStorage } from './model-server-workload.js';
 
 /** vLLM's OpenAI-compatible server image, pinned. */
-export const DEFAULT_VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
+export const DEFAULT_VLLM_IMAGE = 'vllm/vllm-openai:v0.15.1';
 export const VLLM_PORT = 8000;
 /** The taint the NVIDIA GPU operator (and most GPU node setups) put on GPU nodes. */
 export const GPU_TAINT_KEY = 'nvidia.com/gpu';

@@ -23,7 +23,7 @@ describe('parseQuantity', () => {
 });
 
 describe('isPinnedImage', () => {
-  it.each(['vllm/vllm-openai:v0.11.0', 'registry.lan:5000/team/app:1.2.3', `ghcr.io/x/y@sha256:${'a'.repeat(64)}`, `ghcr.io/x/y:1.0@sha256:${'b'.repeat(64)}`])(
+  it.each(['vllm/vllm-openai:v0.15.1', 'registry.lan:5000/team/app:1.2.3', `ghcr.io/x/y@sha256:${'a'.repeat(64)}`, `ghcr.io/x/y:1.0@sha256:${'b'.repeat(64)}`])(
     'accepts %s',
     (image) => expect(isPinnedImage(image)).toBe(true),
   );

@@ -40,7 +40,7 @@ describe('TriageLlm with Ollama', () => {
     // THEN the documented defaults apply
     expect(triage.model).toBe('qwen2.5:3b-instruct');
     expect(server.image).toBe(DEFAULT_OLLAMA_IMAGE);
-    expect(DEFAULT_OLLAMA_IMAGE).toBe('ollama/ollama:0.12.6');
+    expect(DEFAULT_OLLAMA_IMAGE).toBe('ollama/ollama:0.21.0');
     expect(envOf(server)).toMatchObject({ OLLAMA_CONTEXT_LENGTH: '4096', OLLAMA_MODEL: 'qwen2.5:3b-instruct', OLLAMA_MODELS: '/models', OLLAMA_KEEP_ALIVE: '-1' });
     expect(only(objects, 'PersistentVolumeClaim', 'triage-llm-models').spec.resources.requests.storage).toBe('10Gi');
     // 1.9 GB of weights + 1.5 GiB, rounded up to 512Mi, requested and limited alike
@@ -140,7 +140,7 @@ describe('TriageLlm with vLLM', () => {
     const { triage, objects } = renderTriage(VLLM_BACKEND);
     const deployment = only(objects, 'Deployment', 'triage-llm');
     expect(deployment.spec.template.metadata.labels['app.kubernetes.io/name']).toBe('triage-llm');
-    expect(deployment.spec.template.spec.containers[0].image).toBe('vllm/vllm-openai:v0.11.0');
+    expect(deployment.spec.template.spec.containers[0].image).toBe('vllm/vllm-openai:v0.15.1');
     expect(only(objects, 'Service').metadata.name).toBe('triage-llm');
     expect(triage.vllm?.workload).toBe(triage.workload);
     expect(triage.model).toBe('Qwen/Qwen2.5-7B-Instruct-AWQ');

@@ -47,7 +47,7 @@ describe('VllmDeployment', () => {
     expect(only(objects, 'Service').metadata.name).toBe('vllm');
     expect(only(objects, 'Deployment').spec.template.metadata.labels['app.kubernetes.io/name']).toBe('vllm');
     expect(container.image).toBe(DEFAULT_VLLM_IMAGE);
-    expect(DEFAULT_VLLM_IMAGE).toBe('vllm/vllm-openai:v0.11.0');
+    expect(DEFAULT_VLLM_IMAGE).toBe('vllm/vllm-openai:v0.15.1');
     expect(container.command).toEqual(['vllm', 'serve']);
     expect(container.args).toEqual([
       QWEN_AWQ,
