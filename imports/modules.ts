@@ -5,4 +5,6 @@ export const IMPORT_MODULES: Readonly<Record<string, readonly string[]>> = {
   prometheus: ['prometheus-operator-servicemonitor.yaml', 'prometheus-operator-podmonitor.yaml', 'prometheus-operator-prometheusrule.yaml'],
   externalsecrets: ['external-secrets-externalsecret.yaml'],
   infisical: ['infisical-infisicalsecret.yaml'],
+  kmcp: ['kmcp-mcpserver.yaml'],
+  toolhive: ['toolhive-mcpserver.yaml'],
 };

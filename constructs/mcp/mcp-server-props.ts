@@ -1,0 +1,203 @@
+/**
+ * What an MCP server is, in the words of the person declaring it: not how a flavour deploys it. The same
+ * props render through kmcp, ToolHive or plain Kubernetes objects, and feed preflight and the gateway.
+ */
+import { DNS_LABEL, isPinnedImage } from '../formats.js';
+import type { SecretSource } from '../secrets/secret-reference.js';
+import type { ContainerResources } from '../workloads/pod-spec.js';
+
+export type McpTransport = 'stdio' | 'streamable-http' | 'sse';
+export type McpFlavour = 'kmcp' | 'toolhive' | 'standalone';
+
+/** An npm package run with node: the package and its exact version, and the executable it ships. */
+export interface NpmSource {
+  readonly npm: {
+    readonly package: string;
+    /** Exact version, e.g. "2026.8.31": preflight checks it exists, and every pod runs the same code. */
+    readonly version: string;
+    /** The executable in the package's `bin`. @default the package name without its scope */
+    readonly bin?: string;
+  };
+}
+
+/** A container image that runs the server. */
+export interface ImageSource {
+  /** Pinned to a version tag or digest. */
+  readonly image: string;
+  /** Executable in the image. @default the image's entrypoint */
+  readonly command?: string;
+}
+
+export type McpServerSource = NpmSource | ImageSource;
+
+/** Read-only access to Kubernetes objects, for servers that inspect a cluster. */
+export interface KubernetesReadAccess {
+  /** API groups and resources to get, list and watch, e.g. [{ apiGroups: [""], resources: ["pods", "services"] }]. */
+  readonly rules: readonly { readonly apiGroups: readonly string[]; readonly resources: readonly string[] }[];
+  /** Also read Secrets. @default false */
+  readonly secrets?: boolean;
+  /** Required when a rule uses "*" (all groups or all resources): why the server needs that much. */
+  readonly wildcardReason?: string;
+}
+
+/** Where the server may connect to besides DNS: its upstream API. */
+export interface UpstreamEgress {
+  /** Addresses, e.g. ["192.168.1.10/32"]. */
+  readonly cidrs: readonly string[];
+  readonly ports: readonly number[];
+}
+
+/** A file the server reads (a kubeconfig, a talosconfig), mounted from a Secret key. */
+export interface SecretFile {
+  readonly secret: SecretSource;
+  /** Absolute path in the container. */
+  readonly path: string;
+}
+
+/** How `npm run preflight` may check this server. */
+export interface PreflightPolicy {
+  /**
+   * "full": start it and list its tools (default). "startup": it needs credentials or its device, so only
+   * check that the package exists and starts and answers initialize... or, failing that, that it starts.
+   */
+  readonly check: 'full' | 'startup';
+  /** Why a server is not checked in full; required with "startup". */
+  readonly reason?: string;
+  /** Env for the preflight run only (placeholders such as a dummy host), never secrets. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface McpServerSpec {
+  /** DNS-1123 label, unique in the platform: the Service, the gateway route and the registry key. */
+  readonly name: string;
+  readonly flavour: McpFlavour;
+  readonly transport: McpTransport;
+  readonly source: McpServerSource;
+  /** Arguments to the server. @default none */
+  readonly args?: readonly string[];
+  /** Port the server (or, for stdio, the bridge in front of it) listens on. @default 8080 */
+  readonly port?: number;
+  /** HTTP path of the MCP endpoint. @default "/mcp" for streamable-http and stdio, "/sse" for sse */
+  readonly path?: string;
+  /** Plain settings. Never credentials: the config is committed to git. @default none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Credentials as env vars, by reference. @default none */
+  readonly secretEnv?: Readonly<Record<string, SecretSource>>;
+  /** Files from Secrets (kubeconfig, talosconfig). @default none */
+  readonly secretFiles?: readonly SecretFile[];
+  /** @default 50m CPU, 128Mi requested, 256Mi limit (512Mi for npm servers, which run npm at start) */
+  readonly resources?: ContainerResources;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Read-only Kubernetes access for the server's own ServiceAccount. @default none (no API access) */
+  readonly kubernetesAccess?: KubernetesReadAccess;
+  /** Upstream APIs the server may reach. @default none */
+  readonly egress?: readonly UpstreamEgress[];
+  /** Tools the server is expected to offer (counted against the gateway's tool budget). @default none */
+  readonly tools?: readonly string[];
+  /** MCP capabilities to advertise for discovery. @default ["tools"] */
+  readonly capabilities?: readonly string[];
+  /** Extra labels on every object. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default { check: "full" } */
+  readonly preflight?: PreflightPolicy;
+  /** ToolHive only: the built-in permission profile. @default "network" when egress is set, else "none" */
+  readonly toolhivePermissionProfile?: 'none' | 'network';
+}
+
+/** The npm package name rules (lowercase, optional scope). */
+const NPM_PACKAGE = /^(?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
+const EXACT_SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+const BIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const CREDENTIAL_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+export const DEFAULT_MCP_PORT = 8080;
+
+/** The MCP endpoint's path for a transport. */
+export function defaultPath(transport: McpTransport): string {
+  return transport === 'sse' ? '/sse' : '/mcp';
+}
+
+/** The transport clients use: a stdio server is bridged to Streamable HTTP. */
+export function servedTransport(transport: McpTransport): 'streamable-http' | 'sse' {
+  return transport === 'sse' ? 'sse' : 'streamable-http';
+}
+
+export function isNpmSource(source: McpServerSource): source is NpmSource {
+  return 'npm' in source;
+}
+
+/** The executable of an npm source. */
+export function npmBin(source: NpmSource): string {
+  return source.npm.bin ?? source.npm.package.replace(/^@[^/]+\//, '');
+}
+
+/** Every problem with a server's props, each naming the field and the fix; empty when valid. */
+export function mcpServerProblems(spec: McpServerSpec): string[] {
+  const problems: string[] = [];
+  const name = spec.name;
+  if (typeof name !== 'string' || !DNS_LABEL.test(name) || name.length > 50) {
+    problems.push(`name ${JSON.stringify(name)} must be a DNS-1123 label of at most 50 characters (it names the Service and the gateway route)`);
+  }
+  if (!['kmcp', 'toolhive', 'standalone'].includes(spec.flavour)) problems.push(`flavour must be "kmcp", "toolhive" or "standalone", got ${JSON.stringify(spec.flavour)}`);
+  if (!['stdio', 'streamable-http', 'sse'].includes(spec.transport)) problems.push(`transport must be "stdio", "streamable-http" or "sse", got ${JSON.stringify(spec.transport)}`);
+  const source = spec.source as Partial<NpmSource & ImageSource> | undefined;
+  if (!source || (!source.npm && !source.image) || (source.npm && source.image)) {
+    problems.push('source must be either { npm: { package, version } } or { image }');
+  } else if (source.npm) {
+    if (!NPM_PACKAGE.test(source.npm.package ?? '')) problems.push(`source.npm.package ${JSON.stringify(source.npm.package)} is not an npm package name`);
+    if (!EXACT_SEMVER.test(source.npm.version ?? '')) {
+      problems.push(`source.npm.version ${JSON.stringify(source.npm.version)} must be an exact version such as "1.2.3" (no ranges or tags, so every pod runs the same code)`);
+    }
+    if (source.npm.bin !== undefined && !BIN_NAME.test(source.npm.bin)) problems.push(`source.npm.bin ${JSON.stringify(source.npm.bin)} must be an executable name`);
+  } else if (source.image !== undefined && !isPinnedImage(source.image)) {
+    problems.push(`source.image ${JSON.stringify(source.image)} must be pinned to a version tag or digest`);
+  }
+  if (spec.flavour === 'standalone' && source?.image && spec.transport === 'stdio') {
+    problems.push(
+      'a standalone stdio server must come from an npm package: the bridge that serves it over HTTP runs with node in the same container. ' +
+        'Use flavour "kmcp" or "toolhive" (their operators bridge any image), or an image that serves HTTP',
+    );
+  }
+  if (spec.port !== undefined && (!Number.isInteger(spec.port) || spec.port < 1024 || spec.port > 65535)) {
+    problems.push(`port must be 1024-65535 (the server runs as non-root), got ${spec.port}`);
+  }
+  if (spec.path !== undefined && (!HTTP_PATH.test(spec.path) || spec.path.includes('..'))) problems.push(`path ${JSON.stringify(spec.path)} must be an absolute URL path such as "/mcp"`);
+  if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 1)) problems.push(`replicas must be a positive whole number, got ${spec.replicas}`);
+  for (const [key, value] of Object.entries(spec.env ?? {})) {
+    if (!ENV_NAME.test(key)) problems.push(`env.${key} is not an environment variable name`);
+    if (CREDENTIAL_ENV.test(key) && value !== '') problems.push(`env.${key} looks like a credential: move it to secretEnv as a reference (the config is committed to git)`);
+  }
+  for (const key of Object.keys(spec.secretEnv ?? {})) {
+    if (!ENV_NAME.test(key)) problems.push(`secretEnv.${key} is not an environment variable name`);
+    if (spec.env && key in spec.env) problems.push(`${key} is in both env and secretEnv: keep one`);
+  }
+  for (const [i, file] of (spec.secretFiles ?? []).entries()) {
+    if (!file.path.startsWith('/') || file.path.endsWith('/') || file.path.includes('..')) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} must be an absolute file path`);
+  }
+  for (const [i, rule] of (spec.kubernetesAccess?.rules ?? []).entries()) {
+    const wildcard = rule.apiGroups.includes('*') || rule.resources.includes('*');
+    if (wildcard && !(spec.kubernetesAccess?.wildcardReason && spec.kubernetesAccess.wildcardReason.trim().length >= 20)) {
+      problems.push(`kubernetesAccess.rules[${i}] uses "*": list the resources, or give kubernetesAccess.wildcardReason (at least 20 characters) saying why the server needs all of them`);
+    }
+    if (rule.resources.includes('secrets') && !spec.kubernetesAccess?.secrets) {
+      problems.push(`kubernetesAccess.rules[${i}] names secrets: set kubernetesAccess.secrets to true to let the server read Secrets`);
+    }
+    if (rule.resources.length === 0) problems.push(`kubernetesAccess.rules[${i}].resources must not be empty`);
+  }
+  for (const [i, egress] of (spec.egress ?? []).entries()) {
+    for (const cidr of egress.cidrs) if (!CIDR.test(cidr)) problems.push(`egress[${i}].cidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR such as "192.168.1.10/32"`);
+    for (const port of egress.ports) if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`egress[${i}].ports: ${port} is not a port`);
+    if (egress.cidrs.length === 0 || egress.ports.length === 0) problems.push(`egress[${i}] needs at least one CIDR and one port`);
+  }
+  if (spec.preflight?.check === 'startup' && !(spec.preflight.reason && spec.preflight.reason.trim().length >= 10)) {
+    problems.push('preflight.reason is required with check "startup": say why the server cannot list its tools here (e.g. "needs the Proxmox API token")');
+  }
+  for (const key of Object.keys(spec.preflight?.env ?? {})) {
+    if (CREDENTIAL_ENV.test(key)) problems.push(`preflight.env.${key} looks like a credential; preflight runs without credentials`);
+  }
+  return problems;
+}

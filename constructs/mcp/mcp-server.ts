@@ -1,0 +1,178 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-33';
+import { platformLabels } from '../labels.js';
+import { SecretReference } from '../secrets/secret-reference.js';
+import { PodNetworkPolicy, PRIVATE_IPV4_RANGES, type PeerPorts, type PodPeer } from '../workloads/pod-network-policy.js';
+import type { ContainerResources } from '../workloads/pod-spec.js';
+import { DEFAULT_ANNOTATION_PREFIX, discoveryAnnotations } from './discovery-metadata.js';
+import type { FlavourContext, FlavourResult } from './flavour.js';
+import { renderKmcp } from './kmcp-flavour.js';
+import {
+  DEFAULT_MCP_PORT,
+  defaultPath,
+  isNpmSource,
+  mcpServerProblems,
+  servedTransport,
+  type McpServerSpec,
+} from './mcp-server-props.js';
+import { renderStandalone } from './standalone-flavour.js';
+import { renderToolhive } from './toolhive-flavour.js';
+
+export interface McpServerProps extends McpServerSpec {
+  readonly namespace: string;
+  /** Pods that call the server: the gateway and the discovery service's probe. */
+  readonly clients: readonly PodPeer[];
+  /** The API server, for servers with kubernetesAccess and for ToolHive's proxy. */
+  readonly apiServer?: { readonly cidrs: readonly string[]; readonly port?: number };
+  /** Prefix of the discovery annotations. @default DEFAULT_ANNOTATION_PREFIX */
+  readonly annotationPrefix?: string;
+  /** Where npm packages come from: the public registry by default (the internet on 443, private ranges excluded). */
+  readonly packageRegistry?: { readonly cidrs: readonly string[]; readonly port: number };
+}
+
+/** Where clients reach a server. */
+export interface McpEndpoint {
+  readonly serviceName: string;
+  readonly namespace: string;
+  readonly port: number;
+  readonly path: string;
+  /** What clients speak to it (stdio servers are bridged to Streamable HTTP). */
+  readonly transport: 'streamable-http' | 'sse';
+}
+
+const DEFAULT_RESOURCES: ContainerResources = { requestsCpu: '50m', requestsMemory: '128Mi', limitsMemory: '256Mi' };
+const NPM_RESOURCES: ContainerResources = { requestsCpu: '50m', requestsMemory: '192Mi', limitsMemory: '512Mi' };
+
+/**
+ * One MCP server, in any flavour (kmcp, ToolHive, standalone), reachable by the gateway and findable by
+ * the discovery service. Around the flavour's objects it renders what the operators do not: a read-only
+ * ClusterRole when the server inspects Kubernetes, a NetworkPolicy that admits only the gateway and the
+ * discovery probe and lets the server reach only its upstream, and a PodDisruptionBudget from two replicas.
+ */
+export class McpServer extends Construct {
+  readonly spec: McpServerSpec;
+  readonly endpoint: McpEndpoint;
+  /** Labels of the server's pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+
+  /** Every McpServer under `scope`, in construct-tree order. */
+  static allIn(scope: Construct): McpServer[] {
+    return scope.node.findAll().filter((c): c is McpServer => c instanceof McpServer);
+  }
+
+  constructor(scope: Construct, id: string, props: McpServerProps) {
+    super(scope, id);
+    const { namespace, clients, apiServer, annotationPrefix, packageRegistry, ...spec } = props;
+    const problems = mcpServerProblems(spec);
+    if (spec.flavour === 'kmcp' && spec.transport === 'stdio' && spec.path !== undefined && spec.path !== '/mcp') {
+      problems.push('path: kmcp serves a stdio server at "/mcp"; leave path out');
+    }
+    const needsApi = spec.kubernetesAccess !== undefined || spec.flavour === 'toolhive';
+    if (needsApi && !apiServer?.cidrs.length) {
+      problems.push(
+        `apiServer is required: ${spec.kubernetesAccess ? 'kubernetesAccess' : 'the ToolHive proxy'} calls the Kubernetes API through the namespace's default deny (set kubernetes.apiServer in the config)`,
+      );
+    }
+    if (problems.length) throw new Error(`McpServer ${spec.name ?? id}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+
+    this.spec = spec;
+    const port = spec.port ?? DEFAULT_MCP_PORT;
+    const path = spec.path ?? defaultPath(spec.transport);
+    const transport = servedTransport(spec.transport);
+    const labels = { ...(spec.labels ?? {}), ...platformLabels('mcp-server'), 'mcp-platform.dev/server': spec.name };
+    const component = 'mcp-server';
+
+    const secretEnv = Object.keys(spec.secretEnv ?? {})
+      .sort()
+      .map((env) => {
+        const ref = new SecretReference(this, `Secret-${env}`, { namespace, source: spec.secretEnv![env], component });
+        return { env, secretName: ref.secretName, key: ref.key };
+      });
+    const secretFiles = (spec.secretFiles ?? []).map((file, i) => {
+      const ref = new SecretReference(this, `File${i}`, { namespace, source: file.secret, component });
+      const name = `secret-file-${i}`;
+      const fileName = file.path.slice(file.path.lastIndexOf('/') + 1);
+      return {
+        volume: { name, secret: { secretName: ref.secretName, items: [{ key: ref.key, path: fileName }], defaultMode: 0o440 } } as k8s.Volume,
+        mount: { name, mountPath: file.path, subPath: fileName, readOnly: true } as k8s.VolumeMount,
+      };
+    });
+
+    // kmcp names the ServiceAccount after the server and creates it; the other flavours run as ours.
+    const serviceAccountName = spec.name;
+    const ctx: FlavourContext = {
+      spec,
+      namespace,
+      labels,
+      annotations: discoveryAnnotations(
+        { flavour: spec.flavour, transport, path, port, capabilities: spec.capabilities ?? ['tools'] },
+        annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX,
+      ),
+      port,
+      path,
+      env: spec.env ?? {},
+      secretEnv,
+      secretFiles,
+      resources: spec.resources ?? (isNpmSource(spec.source) ? NPM_RESOURCES : DEFAULT_RESOURCES),
+      serviceAccountName,
+    };
+    const result: FlavourResult =
+      spec.flavour === 'kmcp' ? renderKmcp(this, ctx) : spec.flavour === 'toolhive' ? renderToolhive(this, ctx) : renderStandalone(this, ctx);
+    this.podLabels = result.podLabels;
+    this.endpoint = { serviceName: result.serviceName, namespace, port: result.servicePort, path: spec.flavour === 'kmcp' && spec.transport === 'stdio' ? '/mcp' : path, transport };
+
+    if (result.createsServiceAccount) {
+      new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+        metadata: { name: serviceAccountName, namespace, labels },
+        // Only a server that reads the Kubernetes API (or ToolHive's proxy, which attaches to its server) gets a token.
+        automountServiceAccountToken: needsApi,
+      });
+    }
+    if (spec.kubernetesAccess) this.renderReadOnlyAccess(namespace, serviceAccountName, labels);
+
+    const apiServerEgress: PeerPorts[] = needsApi ? [{ peers: apiServer!.cidrs.map((cidr) => ({ cidr })), ports: [apiServer!.port ?? 6443] }] : [];
+    const npmEgress: PeerPorts[] = isNpmSource(spec.source)
+      ? [
+          packageRegistry
+            ? { peers: packageRegistry.cidrs.map((cidr) => ({ cidr })), ports: [packageRegistry.port] }
+            : { peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [443] },
+        ]
+      : [];
+    const upstream: PeerPorts[] = (spec.egress ?? []).map((e) => ({ peers: e.cidrs.map((cidr) => ({ cidr })), ports: [...e.ports] }));
+    const internal: PeerPorts[] = result.internalPorts.length ? [{ peers: [{ podLabels: result.podLabels }], ports: [...result.internalPorts] }] : [];
+    new PodNetworkPolicy(this, 'NetworkPolicy', {
+      name: `mcp-${spec.name}`,
+      namespace,
+      component,
+      pods: result.podLabels,
+      ingress: [...(clients.length ? [{ peers: clients, ports: [...result.ingressPorts] }] : []), ...internal],
+      egress: [...upstream, ...npmEgress, ...apiServerEgress, ...internal],
+    });
+
+    if ((spec.replicas ?? 1) >= 2) {
+      new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+        metadata: { name: `mcp-${spec.name}`, namespace, labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...result.podLabels } } },
+      });
+    }
+  }
+
+  /** get/list/watch on the listed resources, cluster-wide, for the server's own ServiceAccount. */
+  private renderReadOnlyAccess(namespace: string, serviceAccountName: string, labels: Record<string, string>): void {
+    const access = this.spec.kubernetesAccess!;
+    const name = `mcp-${this.spec.name}-read`;
+    const role = new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name, labels },
+      rules: access.rules.map((rule) => ({
+        apiGroups: [...rule.apiGroups],
+        resources: access.secrets ? [...rule.resources] : rule.resources.filter((r) => r !== 'secrets'),
+        verbs: ['get', 'list', 'watch'],
+      })),
+    });
+    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace }],
+    });
+  }
+}
