@@ -51,6 +51,13 @@ export class BootstrapStack extends TerraformStack {
       revision: config.gitops.revision,
       path: `${config.gitops.path}/${ARGOCD_APP}`,
       namespaces: [config.namespace],
+      // MCP servers that read the cluster get a read-only ClusterRole; nothing else cluster-scoped is allowed.
+      clusterResources: config.mcpServers.some((s) => s.kubernetesAccess)
+        ? [
+            { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+            { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+          ]
+        : [],
       autoSync: config.argocd.autoSync,
       chartVersion: config.argocd.appsChartVersion,
       dependsOn: before,

@@ -203,11 +203,76 @@ const vllmFields = {
 const withDefaultProvider = (value: unknown) =>
   value && typeof value === 'object' && !('provider' in value) ? { ...value, provider: 'ollama' } : value;
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** One MCP server, as declared in the config or in a file of the servers folder. */
+export const mcpServerSchema = z
+  .object({
+    /** DNS-1123 label, unique: names the Service, the gateway route and the registry row. */
+    name: dnsLabel('MCP server name').max(50, { error: 'must be at most 50 characters: the MCP server name' }),
+    /** How it is deployed. @default "standalone" */
+    flavour: z.enum(['kmcp', 'toolhive', 'standalone']).default('standalone'),
+    transport: z.enum(['stdio', 'streamable-http', 'sse'], { error: 'must be "stdio", "streamable-http" or "sse"' }),
+    /** An npm package (exact version) or a pinned image. */
+    source: z.union(
+      [
+        z
+          .object({
+            npm: z
+              .object({
+                package: z.string().min(1),
+                version: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, { error: 'must be an exact version such as "1.2.3"' }),
+                bin: z.string().min(1).optional(),
+              })
+              .strict(),
+          })
+          .strict(),
+        z.object({ image: pinnedImage, command: z.string().min(1).optional() }).strict(),
+      ],
+      { error: 'must be { npm: { package, version } } or { image }' },
+    ),
+    args: z.array(z.string()).optional(),
+    port: port.optional(),
+    path: z.string().startsWith('/').optional(),
+    /** Plain settings; credentials go in secretEnv. */
+    env: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }), z.string()).optional(),
+    /** Credentials by reference, by env var name. */
+    secretEnv: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }), secretRef).optional(),
+    /** Files from Secrets (kubeconfig, talosconfig). */
+    secretFiles: z.array(z.object({ secret: secretRef, path: z.string().startsWith('/') }).strict()).optional(),
+    resources: resources.optional(),
+    replicas: z.number().int().positive().optional(),
+    /** Read-only Kubernetes access (get/list/watch) for the server's ServiceAccount. */
+    kubernetesAccess: z
+      .object({
+        rules: z.array(z.object({ apiGroups: z.array(z.string()), resources: z.array(z.string()).min(1) }).strict()).min(1),
+        secrets: z.boolean().optional(),
+        wildcardReason: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    /** Upstream APIs the server may reach. */
+    egress: z.array(z.object({ cidrs: z.array(cidr).min(1), ports: z.array(port).min(1) }).strict()).optional(),
+    /** Tools the server is expected to offer. */
+    tools: z.array(z.string()).optional(),
+    capabilities: z.array(z.string()).optional(),
+    labels: labels.optional(),
+    /** How `npm run preflight` checks it. @default { check: "full" } */
+    preflight: z
+      .object({ check: z.enum(['full', 'startup']), reason: z.string().optional(), env: z.record(z.string(), z.string()).optional() })
+      .strict()
+      .optional(),
+    toolhivePermissionProfile: z.enum(['none', 'network']).optional(),
+  })
+  .strict();
+
+export type McpServerConfig = z.output<typeof mcpServerSchema>;
+
 /** A part a later version renders; today it only records whether the platform will have it. */
 const plannedPart = z.object({ enabled: z.boolean().default(false) }).strict().prefault({});
 
 /** The config sections that are `plannedPart`s (the synth report lists the enabled ones). */
-export const PLANNED_PARTS = ['gateway', 'discovery'] as const;
+export const PLANNED_PARTS = ['discovery'] as const;
 
 export const platformConfigSchema = z
   .object({
@@ -346,8 +411,38 @@ export const platformConfigSchema = z
       })
       .strict()
       .prefault({}),
-    /** MCP gateway (rendered from a later version). */
-    gateway: plannedPart,
+    /** The MCP gateway (agentgateway) in front of every MCP server. */
+    gateway: z
+      .object({
+        /** @default false */
+        enabled: z.boolean().default(false),
+        /** @default "ghcr.io/agentgateway/agentgateway:1.4.1" */
+        image: pinnedImage.optional(),
+        /** @default 2 */
+        replicas: z.number().int().positive().default(2),
+        /** Servers to route to, by name. @default all */
+        routes: z.array(z.string()).optional(),
+        /** @default { type: "ClusterIP" } */
+        service: z
+          .discriminatedUnion('type', [
+            z.object({ type: z.literal('ClusterIP') }).strict(),
+            z.object({ type: z.literal('LoadBalancer'), loadBalancerIP: z.string().optional() }).strict(),
+          ])
+          .default({ type: 'ClusterIP' }),
+        /** Who may call it. @default the private IPv4 ranges */
+        allowFrom: z.array(cidr).optional(),
+        /** JWT validation of clients. @default none */
+        auth: z
+          .object({ kind: z.literal('jwt').default('jwt'), issuer: z.string().min(1), audiences: z.array(z.string()).min(1), jwksUrl: z.url() })
+          .strict()
+          .optional(),
+        /** @default none */
+        rateLimit: z.object({ requestsPerMinute: z.number().int().positive() }).strict().optional(),
+        /** Most tools one endpoint should expose before the synth report warns. @default 40 */
+        toolBudget: z.number().int().positive().default(40),
+      })
+      .strict()
+      .prefault({}),
     /** The small LLM that triages requests: Ollama on CPU (default), vLLM, or an external OpenAI-compatible server. */
     triageLlm: z
       .preprocess(
@@ -441,14 +536,40 @@ export const platformConfigSchema = z
       .prefault({}),
     /** Discovery service (rendered from a later version). */
     discovery: plannedPart,
-    /** MCP servers (declared from a later version; must stay empty for now). */
-    mcpServers: z
-      .array(z.never({ error: 'MCP servers are not rendered by this version yet: leave mcpServers empty' }))
-      .default([]),
+    /** MCP servers declared in the config (more come from the servers folder). */
+    mcpServers: z.array(mcpServerSchema).default([]),
+    /** Settings shared by every MCP server. */
+    mcp: z
+      .object({
+        /** Prefix of the discovery annotations (`<prefix>/enabled: "true"`, ...). @default "mcp-platform.dev" */
+        annotationPrefix: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a DNS subdomain such as "mcp-platform.dev"' }).default('mcp-platform.dev'),
+        /** Folder of one-file-per-server declarations, relative to the config file. @default "servers" */
+        serversDir: z.string().min(1).default('servers'),
+        /** A private npm registry mirror the servers install from; the public registry (internet on 443) otherwise. */
+        packageRegistry: z.object({ cidrs: z.array(cidr).min(1), port }).strict().optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
     // Fields that are only required together; each message names the field and why.
+    const needsApi = config.mcpServers.filter((server) => server.kubernetesAccess || server.flavour === 'toolhive').map((server) => server.name);
+    if (needsApi.length && !config.kubernetes.apiServer) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kubernetes', 'apiServer'],
+        input: undefined,
+        message: `is required by MCP servers ${needsApi.join(', ')} (kubernetesAccess, or ToolHive's proxy, calls the API server through the default deny): set kubernetes.apiServer.cidrs`,
+      });
+    }
+    const seen = new Map<string, number>();
+    config.mcpServers.forEach((server, index) => {
+      const first = seen.get(server.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['mcpServers', index, 'name'], input: undefined, message: `"${server.name}" is also the name of mcpServers[${first}]: names must be unique` });
+      } else seen.set(server.name, index);
+    });
     if (config.database.enabled && !config.kubernetes.apiServer) {
       ctx.addIssue({
         code: 'custom',
@@ -487,6 +608,17 @@ export function parsePlatformConfig(raw: unknown, source: string): PlatformConfi
   const result = platformConfigSchema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   throw new ConfigError(source, result.error.issues.map(describeIssue));
+}
+
+/** Validates one MCP server declaration (a file of the servers folder); throws `ConfigError` naming each wrong field. */
+export function parseMcpServer(raw: unknown, source: string): McpServerConfig {
+  const result = mcpServerSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  // Described as if it were mcpServers[0] of a config (for the allowed-field lists), then without that prefix.
+  throw new ConfigError(
+    source,
+    result.error.issues.map((issue) => describeIssue({ ...issue, path: ['mcpServers', 0, ...issue.path] } as z.core.$ZodIssue).replace(/^mcpServers\[0\]\.?/, '') || '(server)'),
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

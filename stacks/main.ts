@@ -6,29 +6,12 @@
  * The cdktf and cdk8s CLIs run this file with `--only` and name their output folder in CDKTF_OUTDIR /
  * CDK8S_OUTDIR. Exit code 0 on success, 1 on an invalid config or failed validation, 2 on bad arguments.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
-import { ConfigError, parsePlatformConfig, type PlatformConfig } from './config.js';
+import { ConfigError } from './config.js';
+import { DEFAULT_CONFIG, loadConfigFile } from './load-config.js';
+import { preflightToolsFile, readPreflightTools } from './preflight/tools-file.js';
 import { formatReport, SynthError, synthesize, type Layer } from './synth.js';
-
-const DEFAULT_CONFIG = 'stacks/platform.config.ts';
-
-/** Reads a config file: a JSON file, or a module whose default export is the config. */
-export async function loadConfigFile(file: string): Promise<PlatformConfig> {
-  const path = resolve(file);
-  if (!existsSync(path)) throw new ConfigError(file, [`file not found; pass an existing file with --config (default ${DEFAULT_CONFIG})`]);
-  let raw: unknown;
-  try {
-    raw = path.endsWith('.json') ? JSON.parse(await readFile(path, 'utf8')) : (await import(pathToFileURL(path).href)).default;
-  } catch (error) {
-    throw new ConfigError(file, [`cannot be loaded: ${(error as Error).message}`]);
-  }
-  if (raw === undefined) throw new ConfigError(file, ['has no default export; end it with `export default definePlatformConfig({...})`']);
-  return parsePlatformConfig(raw, file);
-}
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -59,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       manifestsDir: resolve(args.out ?? process.env.CDK8S_OUTDIR ?? 'dist'),
       terraformDir: resolve(args['terraform-out'] ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out'),
       layers,
+      knownTools: readPreflightTools(preflightToolsFile(args.config!)),
     });
     console.log(formatReport(report));
     return 0;

@@ -44,7 +44,6 @@ export default definePlatformConfig({
     embedding: { model: 'nomic-embed-text' },
     backup: { schedule: '0 0 3 * * *', snapshotClass: 'longhorn-snapshot' },
   },
-  gateway: { enabled: true },
   // Ollama on CPU: a 3B instruct model answers "which server, which tool" in about a second.
   triageLlm: { enabled: true, provider: 'ollama', model: 'qwen2.5:3b-instruct', storage: { size: '10Gi', storageClass: 'longhorn' } },
   // The RTX 3060 (12 GB) node: a 7B AWQ model at 8k context, four sequences at once.
@@ -72,5 +71,73 @@ export default definePlatformConfig({
     selectorLabels: { release: 'kube-prometheus-stack' },
   },
   discovery: { enabled: true },
-  mcpServers: [],
+  // The gateway in front of every MCP server: one aggregated endpoint, one per server; LAN clients reach it
+  // through a fixed LoadBalancer address.
+  gateway: {
+    enabled: true,
+    service: { type: 'LoadBalancer', loadBalancerIP: '192.168.10.40' },
+    toolBudget: 40,
+  },
+  // Servers that need a shared setting live here; the rest are one file each in stacks/servers/.
+  mcpServers: [
+    {
+      // This cluster, through the server's own read-only ServiceAccount.
+      name: 'kubernetes-prod',
+      flavour: 'standalone',
+      transport: 'stdio',
+      source: { npm: { package: 'kubernetes-mcp-server', version: '0.0.67' } },
+      args: ['--read-only', '--disable-multi-cluster'],
+      kubernetesAccess: {
+        rules: [
+          { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'nodes', 'namespaces', 'events', 'configmaps', 'persistentvolumeclaims'] },
+          { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
+          { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'] },
+        ],
+      },
+      preflight: { check: 'startup', reason: 'needs a Kubernetes API server to list its tools' },
+    },
+    {
+      // The monitoring cluster, through a kubeconfig whose current context is that cluster's.
+      name: 'kubernetes-monitoring',
+      flavour: 'kmcp',
+      transport: 'stdio',
+      source: { npm: { package: 'kubernetes-mcp-server', version: '0.0.67' } },
+      args: ['--read-only', '--disable-multi-cluster', '--kubeconfig', '/etc/mcp/kubeconfig'],
+      secretFiles: [
+        {
+          secret: {
+            from: 'infisical',
+            name: 'kubernetes-monitoring-kubeconfig',
+            key: 'KUBECONFIG',
+            projectSlug: 'homelab',
+            environment: 'prod',
+            path: '/mcp-servers',
+            credentials: { name: 'infisical-machine-identity' },
+          },
+          path: '/etc/mcp/kubeconfig',
+        },
+      ],
+      egress: [{ cidrs: ['192.168.20.5/32'], ports: [6443] }],
+      preflight: { check: 'startup', reason: 'needs the monitoring cluster\'s kubeconfig to list its tools' },
+    },
+    {
+      name: 'github',
+      flavour: 'kmcp',
+      transport: 'stdio',
+      source: { image: 'ghcr.io/github/github-mcp-server:v2.0.2', command: '/server/github-mcp-server' },
+      args: ['stdio', '--read-only'],
+      secretEnv: {
+        GITHUB_PERSONAL_ACCESS_TOKEN: {
+          from: 'infisical',
+          name: 'github-token',
+          key: 'GITHUB_PERSONAL_ACCESS_TOKEN',
+          projectSlug: 'homelab',
+          environment: 'prod',
+          path: '/mcp-servers',
+          credentials: { name: 'infisical-machine-identity' },
+        },
+      },
+      egress: [{ cidrs: ['0.0.0.0/0'], ports: [443] }],
+    },
+  ],
 });

@@ -27,6 +27,8 @@ export interface SynthOptions {
   readonly layers?: readonly Layer[];
   /** Adds objects of your own to the workloads before validation (they are checked like the rest). @default none */
   readonly extend?: (workloads: Workloads) => void;
+  /** Tool lists from the last `npm run preflight`, for servers that declare none. @default none */
+  readonly knownTools?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface SynthReport {
@@ -68,7 +70,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
     const bootstrap = new BootstrapStack(terraformApp, BOOTSTRAP_STACK, config);
     terraformApp.synth();
 
-    const workloads = new Workloads(config);
+    const workloads = new Workloads(config, { knownTools: options.knownTools });
     options.extend?.(workloads);
     const apps = renderWorkloads(workloads);
     const bootstrapObjects: CheckedObject[] = [{ manifest: bootstrap.argocdRoot.project }, { manifest: bootstrap.argocdRoot.application }];

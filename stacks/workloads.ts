@@ -5,6 +5,8 @@ import { TriageLlm, type TriageBackend } from '../constructs/inference/triage-ll
 import { VllmDeployment } from '../constructs/inference/vllm-deployment.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector } from '../constructs/labels.js';
 import { PlatformMonitoring, type ScrapeTarget } from '../constructs/monitoring/platform-monitoring.js';
+import { McpGateway } from '../constructs/gateway/mcp-gateway.js';
+import { McpServer } from '../constructs/mcp/mcp-server.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
 import type { PodPeer } from '../constructs/workloads/pod-network-policy.js';
 import type { PlatformConfig } from './config.js';
@@ -20,13 +22,21 @@ export interface PlatformApp {
   readonly syncWave: number;
 }
 
+export interface WorkloadsOptions {
+  /** Tools per MCP server from the last preflight, for servers that declare none (the gateway's tool budget). */
+  readonly knownTools?: Readonly<Record<string, readonly string[]>>;
+}
+
 /** The workloads layer: a cdk8s app with one chart per Argo CD application. */
 export class Workloads {
   readonly app: App;
   readonly apps: readonly PlatformApp[];
   readonly argocd: Chart;
 
-  constructor(readonly config: PlatformConfig) {
+  constructor(
+    readonly config: PlatformConfig,
+    options: WorkloadsOptions = {},
+  ) {
     this.app = new App();
     const apps: PlatformApp[] = [];
     const addApp = (name: string, syncWave: number) => {
@@ -90,6 +100,25 @@ export class Workloads {
         portName: 'metrics',
         port: POSTGRES_METRICS_PORT,
       });
+    }
+
+    if (config.mcpServers.length || config.gateway.enabled) {
+      const chart = addApp('mcp-servers', 0);
+      for (const server of config.mcpServers) {
+        new McpServer(chart, server.name, {
+          ...server,
+          namespace: config.namespace,
+          clients,
+          apiServer: config.kubernetes.apiServer,
+          annotationPrefix: config.mcp.annotationPrefix,
+          packageRegistry: config.mcp.packageRegistry,
+        });
+      }
+      // After the servers: the gateway routes to every server of its chart.
+      if (config.gateway.enabled) {
+        const { enabled: _enabled, ...gateway } = config.gateway;
+        new McpGateway(chart, 'gateway', { ...gateway, namespace: config.namespace, knownTools: options.knownTools });
+      }
     }
 
     if (config.triageLlm.enabled) {

@@ -12,6 +12,8 @@ export interface ArgoCdProjectProps {
   readonly repoUrl: string;
   /** Namespaces the project's applications may deploy to (the Argo CD namespace is added for the child Applications). */
   readonly namespaces: readonly string[];
+  /** Cluster-scoped kinds the applications may create (e.g. ClusterRoles of MCP servers that read the cluster). @default none */
+  readonly clusterResources?: readonly { readonly group: string; readonly kind: string }[];
 }
 
 /**
@@ -37,7 +39,7 @@ export class ArgoCdProject extends Construct {
         description: 'MCP platform: rendered manifests from the platform repository',
         sourceRepos: [props.repoUrl],
         destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
-        clusterResourceWhitelist: [],
+        clusterResourceWhitelist: (props.clusterResources ?? []).map((r) => ({ group: r.group, kind: r.kind })),
       },
     });
   }

@@ -19,6 +19,8 @@ export interface ArgoCdRootProps {
   readonly path: string;
   /** Namespaces the project may deploy to. */
   readonly namespaces: readonly string[];
+  /** Cluster-scoped kinds the applications may create. @default none */
+  readonly clusterResources?: readonly { readonly group: string; readonly kind: string }[];
   /** Sync automatically with prune and self-heal. @default true */
   readonly autoSync?: boolean;
   /** argocd-apps chart version. @default "2.0.4" */
@@ -52,6 +54,7 @@ export class ArgoCdRoot extends Construct {
       argocdNamespace,
       repoUrl: props.repoUrl,
       namespaces: props.namespaces,
+      clusterResources: props.clusterResources,
     });
     const application = new ArgoCdApplication(chart, 'root', {
       name: props.name,

@@ -162,6 +162,12 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
         'Use flavour "kmcp" or "toolhive" (their operators bridge any image), or an image that serves HTTP',
     );
   }
+  if (spec.flavour === 'kmcp' && spec.transport === 'stdio' && source?.image && !source.command) {
+    problems.push(
+      'source.command is required for a kmcp stdio server from an image: kmcp starts it as a child of its transport adapter, ' +
+        "which replaces the image's entrypoint (e.g. \"/server/github-mcp-server\")",
+    );
+  }
   if (spec.port !== undefined && (!Number.isInteger(spec.port) || spec.port < 1024 || spec.port > 65535)) {
     problems.push(`port must be 1024-65535 (the server runs as non-root), got ${spec.port}`);
   }

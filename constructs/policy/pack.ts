@@ -1,5 +1,6 @@
 import type { PolicyRule } from './rule.js';
 import { containerProbes } from './rules/container-probes.js';
+import { gatewayToolBudget } from './rules/gateway-tool-budget.js';
 import { gpuToleration } from './rules/gpu-toleration.js';
 import { containerResources } from './rules/container-resources.js';
 import { networkPolicyCoverage } from './rules/network-policy-coverage.js';
@@ -24,6 +25,7 @@ export const POLICY_PACK: readonly PolicyRule[] = [
   noSecretValues,
   serviceSelectorMatchesPod,
   gpuToleration,
+  gatewayToolBudget,
 ];
 
 /** The rule with this id, or undefined. */

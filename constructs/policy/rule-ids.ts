@@ -11,6 +11,7 @@ export const RuleIds = {
   noSecretValues: 'MCP-NoSecretValues',
   serviceSelector: 'MCP-ServiceSelectorMatchesPod',
   gpuToleration: 'MCP-GpuTolerationOnlyWithGpu',
+  toolBudget: 'MCP-GatewayToolBudget',
 } as const;
 
 export type RuleId = (typeof RuleIds)[keyof typeof RuleIds];

@@ -45,7 +45,7 @@ describe('platform config', () => {
 
   it('names an unknown field, suggests the close one and lists what is allowed', () => {
     expect(problemsOf({ ...minimal, namspace: 'x' })).toEqual([
-      'namspace: unknown field (did you mean "namespace"?); allowed: name, namespace, kubernetes, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers',
+      'namspace: unknown field (did you mean "namespace"?); allowed: name, namespace, kubernetes, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers, mcp',
     ]);
     expect(problemsOf({ ...minimal, operators: { kmpc: {} } })).toEqual([
       'operators.kmpc: unknown field (did you mean "kmcp"?); allowed: cloudnativePg, kmcp, toolhive, nvidiaGpu',
@@ -74,9 +74,14 @@ describe('platform config', () => {
     ]);
   });
 
-  it('rejects MCP servers until a version renders them', () => {
+  it('names what an MCP server declaration lacks, and a name used twice', () => {
     expect(problemsOf({ ...minimal, mcpServers: [{ name: 'github' }] })).toEqual([
-      'mcpServers[0]: MCP servers are not rendered by this version yet: leave mcpServers empty',
+      'mcpServers[0].transport: must be "stdio", "streamable-http" or "sse"',
+      'mcpServers[0].source: must be { npm: { package, version } } or { image }',
+    ]);
+    const server = { transport: 'stdio', source: { npm: { package: 'x', version: '1.0.0' } } };
+    expect(problemsOf({ ...minimal, mcpServers: [{ name: 'a', ...server }, { name: 'a', ...server }] })).toEqual([
+      'mcpServers[1].name: "a" is also the name of mcpServers[0]: names must be unique',
     ]);
   });
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
-import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { ConfigError, parsePlatformConfig, type PlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { loadConfigFile } from '../../stacks/load-config.js';
 import defaultConfig from '../../stacks/platform.config.js';
 import { synthesize } from '../../stacks/synth.js';
 import { readTree, tempDir } from '../support/files.js';
@@ -18,9 +19,9 @@ const CREDENTIAL_SHAPES: Readonly<Record<string, RegExp>> = {
 const CREDENTIAL_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
 /** Synthesizes a config and returns every rendered object of dist/. */
-function renderAll(raw: PlatformConfigInput): { files: Record<string, string>; objects: Record<string, any>[] } {
+function renderAll(config: PlatformConfig): { files: Record<string, string>; objects: Record<string, any>[] } {
   const root = tempDir();
-  synthesize(parsePlatformConfig(raw, 'test'), { manifestsDir: join(root, 'dist'), terraformDir: join(root, 'cdktf.out') });
+  synthesize(config, { manifestsDir: join(root, 'dist'), terraformDir: join(root, 'cdktf.out') });
   const files = { ...readTree(join(root, 'dist')), ...readTree(join(root, 'cdktf.out')) };
   const objects = Object.entries(files)
     .filter(([file]) => file.endsWith('.yaml'))
@@ -56,8 +57,9 @@ function expectNoSecretValues(rendered: ReturnType<typeof renderAll>): void {
 }
 
 describe('secrets in the rendered output', () => {
-  it('the default platform renders no secret value anywhere, and reads its credentials by reference', () => {
-    const rendered = renderAll(defaultConfig);
+  it('the default platform renders no secret value anywhere, and reads its credentials by reference', async () => {
+    // The shipped config with its servers folder, as npm run synth loads it.
+    const rendered = renderAll(await loadConfigFile('stacks/platform.config.ts'));
     expectNoSecretValues(rendered);
     // The references are there: the vLLM token through Infisical, the database password from CloudNativePG's Secret.
     const credentialEnv = envEntries(rendered.objects).filter((e) => CREDENTIAL_ENV.test(e.name));
@@ -65,7 +67,30 @@ describe('secrets in the rendered output', () => {
       'HF_TOKEN<-huggingface-token/HF_TOKEN',
       'PGPASSWORD<-mcp-postgres-app/password',
     ]);
-    expect(rendered.objects.filter((o) => o.kind === 'InfisicalSecret').map((o) => o.metadata.name)).toEqual(['huggingface-token']);
+    expect(rendered.objects.filter((o) => o.kind === 'InfisicalSecret').map((o) => o.metadata.name).sort()).toEqual([
+      'adguard-password',
+      'adguard-username',
+      'github-token',
+      'huggingface-token',
+      'kubernetes-monitoring-kubeconfig',
+      'opnsense-api-key',
+      'opnsense-api-secret',
+      'proxmox-pve1-token-id',
+      'proxmox-pve1-token-secret',
+      'proxmox-pve2-token-id',
+      'proxmox-pve2-token-secret',
+      'talos-talosconfig',
+      'unifi-password',
+      'unifi-username',
+    ]);
+    // kmcp takes credentials as whole Secrets, ToolHive as (Secret, key, env) triples: neither carries a value.
+    const github = rendered.objects.find((o) => o.kind === 'MCPServer' && o.metadata.name === 'github');
+    expect(github!.spec.deployment.secretRefs).toEqual([{ name: 'github-token' }]);
+    const adguard = rendered.objects.find((o) => o.kind === 'MCPServer' && o.metadata.name === 'adguard');
+    expect(adguard!.spec.secrets).toEqual([
+      { name: 'adguard-password', key: 'ADGUARD_PASSWORD', targetEnvName: 'ADGUARD_PASSWORD' },
+      { name: 'adguard-username', key: 'ADGUARD_USERNAME', targetEnvName: 'ADGUARD_USERNAME' },
+    ]);
   });
 
   it('renders every kind of reference without a value: existing Secret, ExternalSecret, InfisicalSecret', () => {
@@ -77,7 +102,7 @@ describe('secrets in the rendered output', () => {
         huggingFaceToken: { from: 'externalSecret', name: 'hf-from-vault', key: 'HF_TOKEN', store: { name: 'vault' }, remoteKey: 'ai/huggingface', remoteProperty: 'token' },
       },
     };
-    const rendered = renderAll(raw);
+    const rendered = renderAll(parsePlatformConfig(raw, 'test'));
     expectNoSecretValues(rendered);
     const refs = envEntries(rendered.objects)
       .filter((e) => e.name === 'HF_TOKEN')
@@ -106,7 +131,7 @@ describe('secrets in the rendered output', () => {
   });
 
   it('the scan itself catches a planted credential (negative control)', () => {
-    const rendered = renderAll(defaultConfig);
+    const rendered = renderAll(parsePlatformConfig(defaultConfig, 'test'));
     const planted = { ...rendered, files: { ...rendered.files, 'gpu-inference/leak.yaml': 'token: hf_abcdefghijklmnopqrstuvwxyz0123456789\n' } };
     expect(() => expectNoSecretValues(planted)).toThrow('gpu-inference/leak.yaml contains something shaped like a Hugging Face token');
   });

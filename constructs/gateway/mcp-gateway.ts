@@ -1,0 +1,260 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-33';
+import { isPinnedImage } from '../formats.js';
+import { ComponentMetricsPorts, ComponentNames, componentSelector, platformLabels } from '../labels.js';
+import { McpServer } from '../mcp/mcp-server.js';
+import { PodNetworkPolicy, PRIVATE_IPV4_RANGES, type PeerPorts } from '../workloads/pod-network-policy.js';
+import {
+  resourceRequirements,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  scratchDir,
+  type ContainerResources,
+} from '../workloads/pod-spec.js';
+import {
+  agentgatewayConfig,
+  DEFAULT_PER_SERVER_PREFIX,
+  validateAgentgatewayConfig,
+  type GatewayAuth,
+} from './agentgateway-config.js';
+
+/** agentgateway's image, pinned (tags carry no "v"). */
+export const DEFAULT_AGENTGATEWAY_IMAGE = 'ghcr.io/agentgateway/agentgateway:1.4.1';
+export const GATEWAY_PORT = 8080;
+/** agentgateway's readiness server; `/healthz/ready` answers once the config is loaded. */
+const READINESS_PORT = 15021;
+const GATEWAY_UID = 10001;
+
+/** Annotations the tool-budget policy rule reads from the gateway's ConfigMap. */
+export const TOOL_BUDGET_ANNOTATION = 'mcp-platform.dev/tool-budget';
+export const ENDPOINT_TOOLS_ANNOTATION = 'mcp-platform.dev/endpoint-tools';
+
+export interface McpGatewayProps {
+  readonly namespace: string;
+  /** @default "mcp-gateway" */
+  readonly name?: string;
+  /** @default DEFAULT_AGENTGATEWAY_IMAGE */
+  readonly image?: string;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** Servers to route to, by name. @default every McpServer under the gateway's chart */
+  readonly routes?: readonly string[];
+  /** ClusterIP by default; LoadBalancer (with a fixed address when given) for clients outside the cluster. */
+  readonly service?: { readonly type: 'ClusterIP' } | { readonly type: 'LoadBalancer'; readonly loadBalancerIP?: string };
+  /** Who may call the gateway. @default the private IPv4 ranges (the LAN and the cluster), not the internet */
+  readonly allowFrom?: readonly string[];
+  readonly auth?: GatewayAuth;
+  readonly rateLimit?: { readonly requestsPerMinute: number };
+  /** Most tools one endpoint should expose before the synth report warns. @default 40 */
+  readonly toolBudget?: number;
+  /** Tools per server that did not declare them, e.g. from the last preflight. @default none */
+  readonly knownTools?: Readonly<Record<string, readonly string[]>>;
+  /** @default 100m CPU, 128Mi requested, 256Mi limit */
+  readonly resources?: ContainerResources;
+}
+
+/**
+ * The MCP gateway: agentgateway in front of every MCP server of its chart (found through the construct tree),
+ * with one aggregated endpoint at /mcp that keeps serving when a backend is down, and one endpoint per server
+ * at /mcp/<name>. Two replicas with a PodDisruptionBudget, a Service (ClusterIP, or LoadBalancer with a fixed
+ * address), and NetworkPolicies that admit the allowed clients and let the gateway reach only its servers.
+ */
+export class McpGateway extends Construct {
+  readonly config: Record<string, unknown>;
+  readonly deployment: k8s.KubeDeployment;
+  readonly service: k8s.KubeService;
+  readonly configMap: k8s.KubeConfigMap;
+  /** Tools per endpoint path, as counted for the budget. */
+  readonly endpointTools: Readonly<Record<string, number>>;
+  private readonly props: McpGatewayProps;
+
+  constructor(scope: Construct, id: string, props: McpGatewayProps) {
+    super(scope, id);
+    this.props = props;
+    const name = props.name ?? 'mcp-gateway';
+    const replicas = props.replicas ?? 2;
+    const image = props.image ?? DEFAULT_AGENTGATEWAY_IMAGE;
+    const problems: string[] = [];
+    if (!isPinnedImage(image)) problems.push(`image ${JSON.stringify(image)} must be pinned to a version tag or digest`);
+    if (!Number.isInteger(replicas) || replicas < 1) problems.push(`replicas must be a positive whole number, got ${replicas}`);
+    if (props.toolBudget !== undefined && (!Number.isInteger(props.toolBudget) || props.toolBudget < 1)) problems.push(`toolBudget must be a positive whole number, got ${props.toolBudget}`);
+    if (problems.length) throw new Error(`McpGateway ${id}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+
+    // The servers of the chart, as the construct tree holds them now; a server added later is caught at synth.
+    const chart = Chart.of(this);
+    const servers = McpServer.allIn(chart);
+    const routed = this.routedServers(servers);
+    this.node.addValidation({
+      validate: () => {
+        const now = McpServer.allIn(chart);
+        const late = now.filter((s) => !servers.includes(s)).map((s) => s.node.path);
+        return [
+          ...this.routeProblems(now),
+          ...(late.length ? [`MCP servers created after the gateway are not routed: ${late.join(', ')}; create the servers first`] : []),
+        ];
+      },
+    });
+
+    const labels = { ...platformLabels(ComponentNames.gateway), 'app.kubernetes.io/name': ComponentNames.gateway };
+    const podLabels = componentSelector(ComponentNames.gateway);
+    const metadata = { name, namespace: props.namespace, labels };
+
+    this.config = agentgatewayConfig({
+      port: GATEWAY_PORT,
+      statsPort: ComponentMetricsPorts.gateway.port,
+      targets: routed.map((server) => ({
+        name: server.spec.name,
+        host: `${server.endpoint.serviceName}.${server.endpoint.namespace}.svc.cluster.local`,
+        port: server.endpoint.port,
+        path: server.endpoint.path,
+        transport: server.endpoint.transport,
+      })),
+      auth: props.auth,
+      rateLimit: props.rateLimit,
+    });
+    (this.config.config as Record<string, unknown>).readinessAddr = `0.0.0.0:${READINESS_PORT}`;
+    const configProblems = validateAgentgatewayConfig(this.config);
+    if (configProblems.length) throw new Error(`McpGateway ${id}: the generated agentgateway config does not match its schema:\n  - ${configProblems.join('\n  - ')}`);
+    const configJson = `${JSON.stringify(this.config, null, 2)}\n`;
+    this.endpointTools = this.countTools(routed);
+
+    this.configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: {
+        ...metadata,
+        name: `${name}-config`,
+        annotations: { [TOOL_BUDGET_ANNOTATION]: String(props.toolBudget ?? 40), [ENDPOINT_TOOLS_ANNOTATION]: JSON.stringify(this.endpointTools) },
+      },
+      data: { 'config.json': configJson },
+    });
+
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
+    const tmp = scratchDir('tmp', '/tmp', { sizeLimit: '64Mi' });
+    const probe = (path: string, port: number, periodSeconds: number): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromNumber(port) },
+      periodSeconds,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    });
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata,
+      spec: {
+        replicas,
+        selector: { matchLabels: podLabels },
+        template: {
+          // agentgateway reads its config at start: a changed config rolls the pods.
+          metadata: { labels: { ...labels, ...podLabels }, annotations: { 'mcp-platform.dev/config-hash': hash(configJson) } },
+          spec: {
+            serviceAccountName: serviceAccount.name,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(GATEWAY_UID),
+            // Spread the replicas, so losing a node does not take the gateway down.
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: podLabels } },
+            ],
+            containers: [
+              {
+                name: 'agentgateway',
+                image,
+                args: ['-f', '/config/config.json'],
+                ports: [
+                  { name: 'mcp', containerPort: GATEWAY_PORT, protocol: 'TCP' },
+                  { name: ComponentMetricsPorts.gateway.portName, containerPort: ComponentMetricsPorts.gateway.port, protocol: 'TCP' },
+                  { name: 'readiness', containerPort: READINESS_PORT, protocol: 'TCP' },
+                ],
+                resources: resourceRequirements(props.resources ?? { requestsCpu: '100m', requestsMemory: '128Mi', limitsMemory: '256Mi' }),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [{ name: 'config', mountPath: '/config', readOnly: true }, tmp.mount],
+                readinessProbe: probe('/healthz/ready', READINESS_PORT, 5),
+                livenessProbe: probe('/healthz/ready', READINESS_PORT, 15),
+              },
+            ],
+            volumes: [{ name: 'config', configMap: { name: this.configMap.name } }, tmp.volume],
+          },
+        },
+      },
+    });
+
+    const service = props.service ?? { type: 'ClusterIP' as const };
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type: service.type,
+        ...(service.type === 'LoadBalancer' && service.loadBalancerIP ? { loadBalancerIP: service.loadBalancerIP } : {}),
+        selector: podLabels,
+        ports: [
+          { name: 'mcp', port: GATEWAY_PORT, targetPort: k8s.IntOrString.fromString('mcp'), protocol: 'TCP', appProtocol: 'agentgateway.dev/mcp' },
+          {
+            name: ComponentMetricsPorts.gateway.portName,
+            port: ComponentMetricsPorts.gateway.port,
+            targetPort: k8s.IntOrString.fromString(ComponentMetricsPorts.gateway.portName),
+            protocol: 'TCP',
+          },
+        ],
+      },
+    });
+
+    if (replicas >= 2) {
+      new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+        metadata,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: podLabels } },
+      });
+    }
+
+    const allowFrom = props.allowFrom ?? PRIVATE_IPV4_RANGES;
+    new PodNetworkPolicy(this, 'NetworkPolicy', {
+      name,
+      namespace: props.namespace,
+      component: ComponentNames.gateway,
+      pods: podLabels,
+      ingress: [{ peers: allowFrom.map((cidr) => ({ cidr })), ports: [GATEWAY_PORT] }],
+      egress: [
+        // Each routed server on its serving port, and the JWKS endpoint when tokens are checked.
+        ...routed.map((server): PeerPorts => ({ peers: [{ podLabels: server.podLabels }], ports: [server.endpoint.port] })),
+        ...(props.auth ? [{ peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [443] }] : []),
+      ],
+    });
+  }
+
+  /** The servers the gateway routes to: the named ones, or all. */
+  private routedServers(all: McpServer[]): McpServer[] {
+    const wanted = this.props.routes;
+    const chosen = wanted ? all.filter((s) => wanted.includes(s.spec.name)) : all;
+    return [...chosen].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+  }
+
+  /** A route to a server that is not in the app, or two servers with one name. */
+  private routeProblems(all: McpServer[]): string[] {
+    const problems: string[] = [];
+    const byName = new Map<string, McpServer[]>();
+    for (const server of all) byName.set(server.spec.name, [...(byName.get(server.spec.name) ?? []), server]);
+    for (const [serverName, list] of byName) {
+      if (list.length > 1) {
+        problems.push(`two MCP servers are named "${serverName}": ${list.map((s) => s.node.path).join(' and ')}; names must be unique (they name the Service and the route)`);
+      }
+    }
+    const known = [...byName.keys()].sort();
+    for (const route of this.props.routes ?? []) {
+      if (!byName.has(route)) {
+        problems.push(`route "${route}" names no MCP server in this app${known.length ? ` (servers: ${known.join(', ')})` : ' (it has no servers)'}`);
+      }
+    }
+    return problems;
+  }
+
+  /** Tools behind each endpoint: every routed server's on the aggregate, each server's on its own. */
+  private countTools(routed: McpServer[]): Record<string, number> {
+    const tools = (s: McpServer) => (s.spec.tools ?? this.props.knownTools?.[s.spec.name] ?? []).length;
+    return {
+      '/mcp': routed.reduce((sum, s) => sum + tools(s), 0),
+      ...Object.fromEntries(routed.map((s) => [`${DEFAULT_PER_SERVER_PREFIX}${s.spec.name}`, tools(s)])),
+    };
+  }
+}
+
+function hash(text: string): string {
+  // FNV-1a: a short, stable fingerprint; not for security.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,67 @@
+/**
+ * MCP servers declared one file per server, in the servers folder next to the config. The discovery
+ * service opens pull requests that add such files, so adding a server never edits a shared file and two
+ * pull requests never conflict. A file is `export default defineMcpServer({ ... })` (or a .json object).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { z } from 'zod';
+import { ConfigError, parseMcpServer, type McpServerConfig, type mcpServerSchema, type PlatformConfig } from './config.js';
+
+/** Types a server file and nothing else. */
+export function defineMcpServer(server: z.input<typeof mcpServerSchema>): z.input<typeof mcpServerSchema> {
+  return server;
+}
+
+const SERVER_FILE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\.(ts|js|json)$/;
+
+/** Every server file of `dir` (sorted by name), validated; the file name must be the server's name. */
+export async function loadServerFiles(dir: string): Promise<{ file: string; server: McpServerConfig }[]> {
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir).filter((f) => !f.startsWith('.') && !f.endsWith('.d.ts') && /\.(ts|js|json)$/.test(f)).sort();
+  const loaded: { file: string; server: McpServerConfig }[] = [];
+  const problems: string[] = [];
+  for (const name of files) {
+    const file = join(dir, name);
+    const shown = relative(process.cwd(), file) || file;
+    if (!SERVER_FILE.test(name)) {
+      problems.push(`${shown}: file name must be the server's name (a DNS-1123 label) with .ts, .js or .json`);
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = name.endsWith('.json') ? JSON.parse(await readFile(file, 'utf8')) : (await import(pathToFileURL(resolve(file)).href)).default;
+    } catch (error) {
+      problems.push(`${shown}: cannot be loaded: ${(error as Error).message}`);
+      continue;
+    }
+    try {
+      const server = parseMcpServer(raw, shown);
+      const expected = basename(name).replace(/\.(ts|js|json)$/, '');
+      if (server.name !== expected) problems.push(`${shown}: declares "${server.name}"; name the file ${server.name}${name.slice(name.lastIndexOf('.'))} (one file per server, named after it)`);
+      else loaded.push({ file: shown, server });
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems.map((p) => `${shown}: ${p}`));
+      else throw error;
+    }
+  }
+  if (problems.length) throw new ConfigError(dir, problems);
+  return loaded;
+}
+
+/** The config with the servers of its folder added; a name declared twice is an error naming both places. */
+export async function withServerFiles(config: PlatformConfig, configFile: string): Promise<PlatformConfig> {
+  const dir = resolve(dirname(configFile), config.mcp.serversDir);
+  const files = await loadServerFiles(dir);
+  const problems: string[] = [];
+  const declared = new Map(config.mcpServers.map((s, i) => [s.name, `${configFile} mcpServers[${i}]`]));
+  for (const { file, server } of files) {
+    const other = declared.get(server.name);
+    if (other) problems.push(`MCP server "${server.name}" is declared twice: in ${other} and in ${file}`);
+    declared.set(server.name, file);
+  }
+  if (problems.length) throw new ConfigError(configFile, problems);
+  return { ...config, mcpServers: [...config.mcpServers, ...files.map((f) => f.server)] };
+}
