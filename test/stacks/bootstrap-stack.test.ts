@@ -67,6 +67,18 @@ describe('BootstrapStack', () => {
 });
 
 describe('BootstrapStack state', () => {
+  it('lets the project create ClusterRoles and their bindings only when an MCP server reads the cluster', () => {
+    const whitelist = (input: PlatformConfigInput) => {
+      const values = JSON.parse(Object.values(synth(input).tf.resource.helm_release as Record<string, any>).find((r) => r.chart === 'argocd-apps').values[0]);
+      return Object.values(values.projects as Record<string, any>)[0].clusterResourceWhitelist;
+    };
+    expect(whitelist(defaultConfig)).toEqual([
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+    ]);
+    expect(whitelist({ ...defaultConfig, mcpServers: [] })).toEqual([]);
+  });
+
   it('keeps Terraform state at the project root, outside the cdktf.out folder that synth replaces', () => {
     expect(synth().tf.terraform.backend).toEqual({ local: { path: '../../../terraform.bootstrap.tfstate' } });
   });

@@ -16,6 +16,19 @@ describe('ArgoCdProject', () => {
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
   });
 
+  it('allows only the cluster-scoped kinds it is given', () => {
+    const chart = testChart('argocd');
+    new ArgoCdProject(chart, 'project', {
+      name: 'mcp-platform',
+      repoUrl: 'https://github.com/me/gitops.git',
+      namespaces: ['mcp-system'],
+      clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+    });
+    const project = only(render(chart), 'AppProject');
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]);
+    expect(new SchemaValidator().validate(project)).toEqual([]);
+  });
+
   it('lives in the Argo CD namespace it is given, and is valid against the Argo CD CRD', () => {
     const chart = testChart('gitops');
     new ArgoCdProject(chart, 'project', { name: 'p', argocdNamespace: 'gitops', repoUrl: 'git@github.com:me/gitops.git', namespaces: ['gitops', 'a'] });
