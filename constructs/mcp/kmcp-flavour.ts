@@ -5,6 +5,7 @@ import {
   McpServerSpecDeploymentResourcesRequests,
   McpServerSpecTransportType,
 } from '../../imports/kmcp-kagent.dev.js';
+import { restrictedContainerSecurityContext } from '../workloads/pod-spec.js';
 import type { FlavourContext, FlavourResult } from './flavour.js';
 import { isNpmSource, npmBin } from './mcp-server-props.js';
 import { NODE_IMAGE, NODE_UID, NPM_ENV } from './npm-runtime.js';
@@ -68,13 +69,7 @@ export function renderKmcp(scope: Construct, ctx: FlavourContext): FlavourResult
           fsGroup: uid,
           seccompProfile: { type: 'RuntimeDefault' },
         },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: restrictedContainerSecurityContext(),
         volumes: [{ name: 'tmp', emptyDir: {} }, ...ctx.secretFiles.map((f) => f.volume as any)],
         volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...ctx.secretFiles.map((f) => ({ ...f.mount }))],
       },

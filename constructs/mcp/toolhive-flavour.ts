@@ -5,6 +5,7 @@ import {
   McpServerV1Beta1SpecProxyMode,
   McpServerV1Beta1SpecTransport,
 } from '../../imports/toolhive-toolhive.stacklok.dev.js';
+import { restrictedContainerSecurityContext } from '../workloads/pod-spec.js';
 import type { FlavourContext, FlavourResult } from './flavour.js';
 import { isNpmSource, npmBin } from './mcp-server-props.js';
 import { NODE_IMAGE, NODE_UID, NPM_ENV } from './npm-runtime.js';
@@ -61,13 +62,7 @@ export function renderToolhive(scope: Construct, ctx: FlavourContext): FlavourRe
           containers: [
             {
               name: 'mcp',
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: restrictedContainerSecurityContext(),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...ctx.secretFiles.map((f) => ({ ...f.mount }))],
             },
           ],

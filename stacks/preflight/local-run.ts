@@ -5,6 +5,7 @@
  * `npm run preflight` and by the stdio-over-HTTP test, so both prove the commands that ship.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Manifest } from '../../constructs/policy/rule.js';
@@ -120,6 +121,18 @@ function runToEnd(command: readonly string[], cwd: string, env: NodeJS.ProcessEn
       clearTimeout(timer);
       if (code === 0) resolve(output);
       else reject(new Error(`${command.join(' ')} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** A TCP port nothing listens on right now (for a server started locally). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
     });
   });
 }

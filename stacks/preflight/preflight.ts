@@ -8,7 +8,6 @@
  * for them, existence, installation and start-up must succeed, and the tools are listed if they answer.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -17,7 +16,7 @@ import { Chart, Testing } from 'cdk8s';
 import { McpServer } from '../../constructs/mcp/mcp-server.js';
 import { isNpmSource, npmBin, servedTransport } from '../../constructs/mcp/mcp-server-props.js';
 import type { McpServerConfig } from '../config.js';
-import { installLocally, renderedCommands, startLocally, type RunningServer } from './local-run.js';
+import { freePort, installLocally, renderedCommands, startLocally, type RunningServer } from './local-run.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -143,17 +142,6 @@ function npm(args: string[]): Promise<string> {
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(err.split('\n').find((l) => l.includes('npm error')) ?? err))));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePromise(port));
-    });
   });
 }
 

@@ -1,13 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** Test helpers for local processes: the same free-port finder preflight uses. */
+export { freePort } from '../../stacks/preflight/local-run.js';
