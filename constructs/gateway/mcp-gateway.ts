@@ -180,7 +180,7 @@ export class McpGateway extends Construct {
       metadata,
       spec: {
         type: service.type,
-        ...(service.type === 'LoadBalancer' && service.loadBalancerIP ? { loadBalancerIP: service.loadBalancerIP } : {}),
+        ...(service.type === 'LoadBalancer' && service.loadBalancerIP ? { loadBalancerIp: service.loadBalancerIP } : {}),
         selector: podLabels,
         ports: [
           { name: 'mcp', port: GATEWAY_PORT, targetPort: k8s.IntOrString.fromString('mcp'), protocol: 'TCP', appProtocol: 'agentgateway.dev/mcp' },
@@ -219,7 +219,8 @@ export class McpGateway extends Construct {
   /** The servers the gateway routes to: the named ones, or all. */
   private routedServers(all: McpServer[]): McpServer[] {
     const wanted = this.props.routes;
-    const chosen = wanted ? all.filter((s) => wanted.includes(s.spec.name)) : all;
+    // One server per name: a second one with the same name is reported by the validation, naming both paths.
+    const chosen = (wanted ? all.filter((s) => wanted.includes(s.spec.name)) : all).filter((s, i, list) => list.findIndex((o) => o.spec.name === s.spec.name) === i);
     return [...chosen].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
   }
 

@@ -85,7 +85,7 @@ export interface McpServerSpec {
   readonly secretEnv?: Readonly<Record<string, SecretSource>>;
   /** Files from Secrets (kubeconfig, talosconfig). @default none */
   readonly secretFiles?: readonly SecretFile[];
-  /** @default 50m CPU, 128Mi requested, 256Mi limit (512Mi for npm servers, which run npm at start) */
+  /** @default 50m CPU, 128Mi requested, 256Mi limit; for npm servers (which run npm at start) 192Mi requested, 512Mi limit */
   readonly resources?: ContainerResources;
   /** @default 1 */
   readonly replicas?: number;
@@ -101,7 +101,7 @@ export interface McpServerSpec {
   readonly labels?: Readonly<Record<string, string>>;
   /** @default { check: "full" } */
   readonly preflight?: PreflightPolicy;
-  /** ToolHive only: the built-in permission profile. @default "network" when egress is set, else "none" */
+  /** ToolHive only: the built-in permission profile. @default "network" when egress is set or the source is npm (npx downloads it), else "none" */
   readonly toolhivePermissionProfile?: 'none' | 'network';
 }
 
@@ -188,6 +188,10 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
     const wildcard = rule.apiGroups.includes('*') || rule.resources.includes('*');
     if (wildcard && !(spec.kubernetesAccess?.wildcardReason && spec.kubernetesAccess.wildcardReason.trim().length >= 20)) {
       problems.push(`kubernetesAccess.rules[${i}] uses "*": list the resources, or give kubernetesAccess.wildcardReason (at least 20 characters) saying why the server needs all of them`);
+    }
+    // "*" resources in the core group include Secrets: that is reading Secrets, and must be asked for as such.
+    if (rule.resources.includes('*') && (rule.apiGroups.includes('') || rule.apiGroups.includes('*')) && !spec.kubernetesAccess?.secrets) {
+      problems.push(`kubernetesAccess.rules[${i}] covers every core resource, Secrets included: list the resources, or set kubernetesAccess.secrets to true`);
     }
     if (rule.resources.includes('secrets') && !spec.kubernetesAccess?.secrets) {
       problems.push(`kubernetesAccess.rules[${i}] names secrets: set kubernetesAccess.secrets to true to let the server read Secrets`);

@@ -165,7 +165,7 @@ export class McpServer extends Construct {
       metadata: { name, labels },
       rules: access.rules.map((rule) => ({
         apiGroups: [...rule.apiGroups],
-        resources: access.secrets ? [...rule.resources] : rule.resources.filter((r) => r !== 'secrets'),
+        resources: [...rule.resources],
         verbs: ['get', 'list', 'watch'],
       })),
     });

@@ -17,12 +17,14 @@ export const gatewayToolBudget: PolicyRule = {
     const annotations = manifest.metadata?.annotations ?? {};
     if (manifest.kind !== 'ConfigMap' || annotations[BUDGET] === undefined || annotations[ENDPOINT_TOOLS] === undefined) return NOT_APPLICABLE;
     const budget = Number(annotations[BUDGET]);
+    if (!Number.isInteger(budget) || budget < 1) return complianceOf([`annotation ${BUDGET} must be a positive whole number, got ${JSON.stringify(annotations[BUDGET])}`]);
     let counts: Record<string, number>;
     try {
       counts = JSON.parse(annotations[ENDPOINT_TOOLS]);
     } catch {
       return complianceOf([`annotation ${ENDPOINT_TOOLS} is not JSON`]);
     }
+    if (counts === null || typeof counts !== 'object' || Array.isArray(counts)) return complianceOf([`annotation ${ENDPOINT_TOOLS} must map endpoints to tool counts`]);
     const reasons = Object.entries(counts)
       .filter(([, count]) => count > budget)
       .map(([endpoint, count]) => `endpoint ${endpoint} exposes ${count} tools, over the budget of ${budget}`);

@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals';
+import { RuleIds } from '../../../../constructs/policy/rule-ids.js';
+import { gatewayToolBudget } from '../../../../constructs/policy/rules/gateway-tool-budget.js';
+import { configMap, type KubeObject } from '../../../support/manifests.js';
+
+const check = (manifest: Parameters<typeof gatewayToolBudget.check>[0]) => gatewayToolBudget.check(manifest, { objects: [] });
+
+/** The gateway's ConfigMap as McpGateway annotates it: the budget and the tools behind each endpoint. */
+function gatewayConfigMap(budget: string, endpointTools: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'mcp-gateway-config',
+      namespace: 'mcp-system',
+      annotations: { 'mcp-platform.dev/tool-budget': budget, 'mcp-platform.dev/endpoint-tools': endpointTools },
+    },
+    data: { 'config.json': '{}' },
+  };
+}
+
+describe('gateway tool budget rule', () => {
+  it('is a warning under its id: a large tool list does not fail synth', () => {
+    expect(gatewayToolBudget.id).toBe(RuleIds.toolBudget);
+    expect(gatewayToolBudget.level).toBe('warning');
+  });
+
+  it('accepts a gateway whose every endpoint is within the budget', () => {
+    // GIVEN a budget of 40 and endpoints at 40 and below WHEN checked THEN it passes
+    expect(check(gatewayConfigMap('40', JSON.stringify({ '/mcp': 40, '/mcp/github': 25, '/mcp/proxmox': 15 })))).toEqual({ status: 'compliant' });
+  });
+
+  it('names each endpoint over the budget, with its count', () => {
+    // GIVEN the aggregate and one server endpoint over a budget of 20
+    const manifest = gatewayConfigMap('20', JSON.stringify({ '/mcp': 45, '/mcp/github': 30, '/mcp/proxmox': 15 }));
+    // WHEN checked THEN both are named, the one under budget is not
+    expect(check(manifest)).toEqual({
+      status: 'non-compliant',
+      reasons: ['endpoint /mcp exposes 45 tools, over the budget of 20', 'endpoint /mcp/github exposes 30 tools, over the budget of 20'],
+    });
+  });
+
+  it('does not apply to objects without both annotations', () => {
+    expect(check(configMap())).toEqual({ status: 'not-applicable' });
+    const onlyBudget = { ...configMap(), metadata: { name: 'mcp-gateway-config', namespace: 'mcp-system', annotations: { 'mcp-platform.dev/tool-budget': '40' } } };
+    expect(check(onlyBudget)).toEqual({ status: 'not-applicable' });
+    // the annotations on another kind are not the gateway's
+    expect(check({ ...gatewayConfigMap('1', JSON.stringify({ '/mcp': 5 })), kind: 'Secret' })).toEqual({ status: 'not-applicable' });
+  });
+
+  it('reports an endpoint-tools annotation that is not JSON', () => {
+    expect(check(gatewayConfigMap('40', '{"/mcp": 5'))).toEqual({ status: 'non-compliant', reasons: ['annotation mcp-platform.dev/endpoint-tools is not JSON'] });
+  });
+
+  it('reports a budget that is not a positive whole number, and tool counts that are not a map', () => {
+    expect(check(gatewayConfigMap('forty', '{}'))).toEqual({
+      status: 'non-compliant',
+      reasons: ['annotation mcp-platform.dev/tool-budget must be a positive whole number, got "forty"'],
+    });
+    expect(check(gatewayConfigMap('40', '5'))).toEqual({ status: 'non-compliant', reasons: ['annotation mcp-platform.dev/endpoint-tools must map endpoints to tool counts'] });
+  });
+});
