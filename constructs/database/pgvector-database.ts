@@ -23,6 +23,7 @@ import {
 } from '../workloads/pod-spec.js';
 import { embeddingDimensions, type EmbeddingModel } from './embedding-models.js';
 import { loadMigrations, MAX_VECTOR_INDEX_DIMENSIONS, migrationScript } from './schema.js';
+import { throwIfProblems } from '../validation/problems.js';
 
 /**
  * CloudNativePG's "standard" operand image: PostgreSQL from the PGDG packages plus pgvector (and PGAudit,
@@ -347,5 +348,5 @@ function validate(
     problems.push(`backup.schedule "${p.backup.schedule}" must have six fields, seconds first (CloudNativePG's cron), e.g. "0 0 3 * * *"`);
   }
   if (p.apiServer.cidrs.length === 0) problems.push('apiServer.cidrs must name at least one address: the instance manager in every PostgreSQL pod talks to the API server');
-  if (problems.length) throw new Error(`PgvectorDatabase ${id}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+  throwIfProblems(`PgvectorDatabase ${id}`, problems);
 }

@@ -18,6 +18,7 @@ import {
   validateAgentgatewayConfig,
   type GatewayAuth,
 } from './agentgateway-config.js';
+import { throwIfProblems } from '../validation/problems.js';
 
 /** agentgateway's image, pinned (tags carry no "v"). */
 export const DEFAULT_AGENTGATEWAY_IMAGE = 'ghcr.io/agentgateway/agentgateway:1.4.1';
@@ -79,7 +80,7 @@ export class McpGateway extends Construct {
     if (!isPinnedImage(image)) problems.push(`image ${JSON.stringify(image)} must be pinned to a version tag or digest`);
     if (!Number.isInteger(replicas) || replicas < 1) problems.push(`replicas must be a positive whole number, got ${replicas}`);
     if (props.toolBudget !== undefined && (!Number.isInteger(props.toolBudget) || props.toolBudget < 1)) problems.push(`toolBudget must be a positive whole number, got ${props.toolBudget}`);
-    if (problems.length) throw new Error(`McpGateway ${id}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+    throwIfProblems(`McpGateway ${id}`, problems);
 
     // The servers of the chart, as the construct tree holds them now; a server added later is caught at synth.
     const chart = Chart.of(this);

@@ -13,6 +13,7 @@ import {
 } from '../workloads/pod-spec.js';
 import { ClientEgress, ModelServerWorkload, type ModelStorage } from './model-server-workload.js';
 import { VllmDeployment, type VllmDeploymentProps } from './vllm-deployment.js';
+import { throwIfProblems } from '../validation/problems.js';
 
 /** Ollama's server image, pinned. */
 export const DEFAULT_OLLAMA_IMAGE = 'ollama/ollama:0.21.0';
@@ -165,7 +166,7 @@ function renderOllama(scope: Construct, name: string, namespace: string, o: Olla
   if (o.image !== undefined && !isPinnedImage(o.image)) {
     problems.push(`image "${o.image}" must be pinned to a version tag or digest`);
   }
-  if (problems.length) throw new Error(`${where}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+  throwIfProblems(where, problems);
 
   const image = o.image ?? DEFAULT_OLLAMA_IMAGE;
   const pull = o.pullModel ?? true;
@@ -255,7 +256,7 @@ function renderExternal(scope: Construct, name: string, namespace: string, e: Ex
   if (!isIp && !e.egressCidrs?.length) {
     problems.push(`egressCidrs is required for the DNS name "${e.address}": the addresses it resolves to, so the clients' NetworkPolicy can allow them`);
   }
-  if (problems.length) throw new Error(`${where}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+  throwIfProblems(where, problems);
 
   const labels = platformLabels(ComponentNames.triageLlm);
   if (isIp) {

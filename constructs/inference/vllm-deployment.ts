@@ -14,6 +14,7 @@ import {
 } from '../workloads/pod-spec.js';
 import { estimateGpuSizing, misfitMessage, type GpuSizing, type GpuSizingInput, type KvCacheDtype, type ModelDtype, type ModelShape } from './gpu-sizing.js';
 import { ModelServerWorkload, type ModelStorage } from './model-server-workload.js';
+import { throwIfProblems } from '../validation/problems.js';
 
 /** vLLM's OpenAI-compatible server image, pinned. */
 export const DEFAULT_VLLM_IMAGE = 'vllm/vllm-openai:v0.15.1';
@@ -228,5 +229,5 @@ function validate(
   } catch (error) {
     problems.push((error as Error).message);
   }
-  if (problems.length) throw new Error(`${where}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+  throwIfProblems(where, problems);
 }

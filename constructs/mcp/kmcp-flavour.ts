@@ -33,11 +33,13 @@ export function renderKmcp(scope: Construct, ctx: FlavourContext): FlavourResult
   const npm = isNpmSource(spec.source);
   const image = npm ? NODE_IMAGE : spec.source.image;
   const cmd = npm ? 'npx' : spec.source.command;
-  const args = npm ? ['--yes', `${spec.source.npm.package}@${spec.source.npm.version}`, ...(spec.args ?? [])] : [...(spec.args ?? [])];
-  if (npm && npmBin(spec.source) !== spec.source.npm.package.replace(/^@[^/]+\//, '')) {
-    // npx runs the bin named like the package; another bin is named explicitly.
-    args.splice(0, 2, '--yes', `--package=${spec.source.npm.package}@${spec.source.npm.version}`, npmBin(spec.source));
-  }
+  // npx runs the executable named like the package; another executable is named with --package.
+  const npmArgs = npm
+    ? npmBin(spec.source) === spec.source.npm.package.replace(/^@[^/]+\//, '')
+      ? ['--yes', `${spec.source.npm.package}@${spec.source.npm.version}`]
+      : ['--yes', `--package=${spec.source.npm.package}@${spec.source.npm.version}`, npmBin(spec.source)]
+    : [];
+  const args = [...npmArgs, ...(spec.args ?? [])];
   const uid = npm ? NODE_UID : IMAGE_UID;
   const stdio = spec.transport === 'stdio';
 

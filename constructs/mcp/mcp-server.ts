@@ -17,6 +17,7 @@ import {
 } from './mcp-server-props.js';
 import { renderStandalone } from './standalone-flavour.js';
 import { renderToolhive } from './toolhive-flavour.js';
+import { throwIfProblems } from '../validation/problems.js';
 
 export interface McpServerProps extends McpServerSpec {
   readonly namespace: string;
@@ -73,7 +74,7 @@ export class McpServer extends Construct {
         `apiServer is required: ${spec.kubernetesAccess ? 'kubernetesAccess' : 'the ToolHive proxy'} calls the Kubernetes API through the namespace's default deny (set kubernetes.apiServer in the config)`,
       );
     }
-    if (problems.length) throw new Error(`McpServer ${spec.name ?? id}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+    throwIfProblems(`McpServer ${spec.name ?? id}`, problems);
 
     this.spec = spec;
     const port = spec.port ?? DEFAULT_MCP_PORT;

@@ -3,6 +3,7 @@ import type { k8s } from 'cdk8s-plus-33';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalsecrets-external-secrets.io.js';
 import { InfisicalSecret } from '../../imports/infisical-secrets.infisical.com.js';
 import { platformLabels } from '../labels.js';
+import { throwIfProblems } from '../validation/problems.js';
 
 /** A Secret that already exists in the namespace (created by hand, by Sealed Secrets, by an operator...). */
 export interface ExistingSecretSource {
@@ -148,5 +149,5 @@ function validateSource(source: SecretSource, where: string): void {
   if (!['secret', 'externalSecret', 'infisical'].includes(source.from)) {
     problems.push(`from must be "secret", "externalSecret" or "infisical", got ${JSON.stringify(source.from)}`);
   }
-  if (problems.length) throw new Error(`SecretReference ${where}:\n${problems.map((m) => `  - ${m}`).join('\n')}`);
+  throwIfProblems(`SecretReference ${where}`, problems);
 }
