@@ -50,14 +50,17 @@ export class BootstrapStack extends TerraformStack {
       repoUrl: config.gitops.repoUrl,
       revision: config.gitops.revision,
       path: `${config.gitops.path}/${ARGOCD_APP}`,
-      namespaces: [config.namespace],
-      // MCP servers that read the cluster get a read-only ClusterRole; nothing else cluster-scoped is allowed.
-      clusterResources: config.mcpServers.some((s) => s.kubernetesAccess)
-        ? [
-            { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-            { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-          ]
-        : [],
+      // The discovery service's Roles live in the namespaces it watches.
+      namespaces: [config.namespace, ...(config.discovery.enabled ? (config.discovery.watchNamespaces ?? []) : [])],
+      // MCP servers that read the cluster, and the discovery service watching every namespace, get a read-only
+      // ClusterRole; nothing else cluster-scoped is allowed.
+      clusterResources:
+        config.mcpServers.some((s) => s.kubernetesAccess) || (config.discovery.enabled && !config.discovery.watchNamespaces)
+          ? [
+              { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+              { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+            ]
+          : [],
       autoSync: config.argocd.autoSync,
       chartVersion: config.argocd.appsChartVersion,
       dependsOn: before,

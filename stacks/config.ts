@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DNS_LABEL, EXACT_VERSION, PINNED_IMAGE, QUANTITY } from '../constructs/formats.js';
+import { externalServerProblems } from '../constructs/mcp/mcp-server-props.js';
 
 const GIT_URL = /^(?:https:\/\/|ssh:\/\/|git@)[^\s]+$/;
 const REPO_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
@@ -210,10 +211,10 @@ export const mcpServerSchema = z
   .object({
     /** DNS-1123 label, unique: names the Service, the gateway route and the registry row. */
     name: dnsLabel('MCP server name').max(50, { error: 'must be at most 50 characters: the MCP server name' }),
-    /** How it is deployed. @default "standalone" */
-    flavour: z.enum(['kmcp', 'toolhive', 'standalone']).default('standalone'),
+    /** How it is deployed; "external": by something else, the platform only routes to its Service. @default "standalone" */
+    flavour: z.enum(['kmcp', 'toolhive', 'standalone', 'external'], { error: 'must be "kmcp", "toolhive", "standalone" or "external"' }).default('standalone'),
     transport: z.enum(['stdio', 'streamable-http', 'sse'], { error: 'must be "stdio", "streamable-http" or "sse"' }),
-    /** An npm package (exact version) or a pinned image. */
+    /** An npm package (exact version) or a pinned image; for an external server, the Service that serves it. */
     source: z.union(
       [
         z
@@ -228,10 +229,26 @@ export const mcpServerSchema = z
           })
           .strict(),
         z.object({ image: pinnedImage, command: z.string().min(1).optional() }).strict(),
+        z
+          .object({
+            // Its values are checked with the rest of an external server's fields (externalServerProblems).
+            service: z
+              .object({
+                /** Name of the Service. */
+                name: z.string(),
+                /** Its namespace. */
+                namespace: z.string(),
+                /** The pods' port behind the Service port, a number or a container port name. @default port */
+                targetPort: z.union([z.number(), z.string()]).optional(),
+              })
+              .strict(),
+          })
+          .strict(),
       ],
-      { error: 'must be { npm: { package, version } } or { image }' },
+      { error: 'must be { npm: { package, version } }, { image } or, for an external server, { service: { name, namespace } }' },
     ),
     args: z.array(z.string()).optional(),
+    /** Port it listens on; for an external server, the port of its Service (required there). @default 8080 */
     port: port.optional(),
     path: z.string().startsWith('/').optional(),
     /** Plain settings; credentials go in secretEnv. */
@@ -264,15 +281,84 @@ export const mcpServerSchema = z
       .optional(),
     toolhivePermissionProfile: z.enum(['none', 'network']).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((server, ctx) => {
+    // The rules of an external server live with the construct, so the config and the construct say the same.
+    for (const problem of externalServerProblems(server)) {
+      ctx.addIssue({ code: 'custom', path: problem.field.split('.'), input: undefined, message: problem.message });
+    }
+  });
 
 export type McpServerConfig = z.output<typeof mcpServerSchema>;
 
-/** A part a later version renders; today it only records whether the platform will have it. */
-const plannedPart = z.object({ enabled: z.boolean().default(false) }).strict().prefault({});
+const REPO_SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
-/** The config sections that are `plannedPart`s (the synth report lists the enabled ones). */
-export const PLANNED_PARTS = ['discovery'] as const;
+/** The discovery service: finds MCP servers running in the cluster and opens a pull request per new one. */
+const discoverySchema = z
+  .object({
+    /** @default false */
+    enabled: z.boolean().default(false),
+    /** @default "ghcr.io/mcp-platform/mcp-discovery:0.1.0" */
+    image: pinnedImage.optional(),
+    /** The platform repository pull requests go to, "owner/name"; required when enabled. */
+    repo: z.string().regex(REPO_SLUG, { error: 'must be "owner/name", e.g. "homelab/platform"' }).optional(),
+    /** Branch the servers folder is read from and pull requests target. @default "main" */
+    baseBranch: z.string().min(1).default('main'),
+    /** The servers folder, as a path from the repository's root. @default "stacks/servers" */
+    serversDir: z
+      .string()
+      .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "..")' })
+      .default('stacks/servers'),
+    /** Namespaces to watch, each through its own Role. @default all, through a ClusterRole */
+    watchNamespaces: z.array(dnsLabel('namespace to watch')).min(1, { error: 'must name at least one namespace; leave it out to watch all of them' }).optional(),
+    /** GitHub access; required when enabled. */
+    github: z
+      .object({
+        /** REST API base URL (GitHub Enterprise: "https://github.example.com/api/v3"). @default "https://api.github.com" */
+        apiUrl: z.url().optional(),
+        /** A token, or a GitHub App's id, installation and private key; each secret by reference. */
+        auth: z.union(
+          [
+            z.object({ token: secretRef }).strict(),
+            z
+              .object({
+                appId: z.string().regex(/^\d+$/, { error: 'must be the App\'s numeric id, e.g. "123456"' }),
+                installationId: z.number().int().positive(),
+                privateKey: secretRef,
+              })
+              .strict(),
+          ],
+          { error: 'must be { token } or { appId, installationId, privateKey }, each secret by reference' },
+        ),
+        /** The API's addresses (GitHub Enterprise on the LAN). @default the internet on 443, private ranges excluded */
+        egressCidrs: z.array(cidr).min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** The bearer token the write endpoints require, by reference; required when enabled. */
+    apiToken: secretRef.optional(),
+    /** "platform": the platform's PostgreSQL (database.enabled); "embedded": PGlite in the pod, rebuilt from the cluster after a restart. @default "platform" */
+    database: z.enum(['platform', 'embedded'], { error: 'must be "platform" or "embedded"' }).default('platform'),
+    probe: z
+      .object({
+        /** @default 10000 */
+        timeoutMs: z.number().int().min(100).default(10_000),
+        /** @default 4 */
+        concurrency: z.number().int().min(1).max(64).default(4),
+      })
+      .strict()
+      .prefault({}),
+    /** Most discovery pull requests open at once. @default 5 */
+    maxOpenPullRequests: z.number().int().positive().default(5),
+    /** Seconds between full reconciles. @default 300 */
+    reconcileIntervalSeconds: z.number().int().min(10).default(300),
+    /** @default 50m CPU, 192Mi requested, 512Mi limit */
+    resources: resources.optional(),
+    /** Addresses that may call its HTTP API. @default none (kubectl port-forward) */
+    allowFrom: z.array(cidr).optional(),
+  })
+  .strict()
+  .prefault({});
 
 export const platformConfigSchema = z
   .object({
@@ -534,8 +620,8 @@ export const platformConfigSchema = z
       })
       .strict()
       .prefault({}),
-    /** Discovery service (rendered from a later version). */
-    discovery: plannedPart,
+    /** The discovery service. @default disabled */
+    discovery: discoverySchema,
     /** MCP servers declared in the config (more come from the servers folder). */
     mcpServers: z.array(mcpServerSchema).default([]),
     /** Settings shared by every MCP server. */
@@ -570,6 +656,35 @@ export const platformConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['mcpServers', index, 'name'], input: undefined, message: `"${server.name}" is also the name of mcpServers[${first}]: names must be unique` });
       } else seen.set(server.name, index);
     });
+    const discovery = config.discovery;
+    if (discovery.enabled) {
+      const required: [keyof typeof discovery, string][] = [
+        ['repo', 'the platform repository pull requests go to, "owner/name", e.g. "homelab/platform"'],
+        ['github', 'GitHub access, e.g. { auth: { token: { from: "secret", name, key } } } or a GitHub App { auth: { appId, installationId, privateKey } }'],
+        ['apiToken', 'the bearer token its write endpoints require, by reference, e.g. { from: "secret", name, key }'],
+      ];
+      for (const [field, what] of required) {
+        if (discovery[field] === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['discovery', field], input: undefined, message: `is required when discovery.enabled is true: ${what}` });
+        }
+      }
+      if (!config.kubernetes.apiServer) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['kubernetes', 'apiServer'],
+          input: undefined,
+          message: 'is required when discovery.enabled is true: the discovery service lists and watches the API server through the default deny; set kubernetes.apiServer.cidrs',
+        });
+      }
+      if (discovery.database === 'platform' && !config.database.enabled) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['discovery', 'database'],
+          input: undefined,
+          message: 'is "platform" but database.enabled is false: enable the database, or set discovery.database to "embedded" (PGlite in the pod, rebuilt from the cluster after a restart)',
+        });
+      }
+    }
     if (config.database.enabled && !config.kubernetes.apiServer) {
       ctx.addIssue({
         code: 'custom',

@@ -70,7 +70,33 @@ export default definePlatformConfig({
     namespace: 'monitoring',
     selectorLabels: { release: 'kube-prometheus-stack' },
   },
-  discovery: { enabled: true },
+  // Finds MCP servers other tools run in the cluster and opens a pull request per new one on this repository.
+  discovery: {
+    enabled: true,
+    repo: 'homelab/platform',
+    github: {
+      auth: {
+        token: {
+          from: 'infisical',
+          name: 'mcp-discovery-github-token',
+          key: 'GITHUB_TOKEN',
+          projectSlug: 'homelab',
+          environment: 'prod',
+          path: '/mcp-platform',
+          credentials: { name: 'infisical-machine-identity' },
+        },
+      },
+    },
+    apiToken: {
+      from: 'infisical',
+      name: 'mcp-discovery-api-token',
+      key: 'DISCOVERY_API_TOKEN',
+      projectSlug: 'homelab',
+      environment: 'prod',
+      path: '/mcp-platform',
+      credentials: { name: 'infisical-machine-identity' },
+    },
+  },
   // The gateway in front of every MCP server: one aggregated endpoint, one per server; LAN clients reach it
   // through a fixed LoadBalancer address.
   gateway: {

@@ -10,7 +10,7 @@ import { apiObjectsOf, checkPolicies, describeObject, type CheckedObject, type P
 import { TerraformApp } from '../constructs/terraform.js';
 import { SchemaValidator } from '../constructs/validation/schema-validator.js';
 import { BootstrapStack } from './bootstrap-stack.js';
-import { PLANNED_PARTS, type PlatformConfig } from './config.js';
+import type { PlatformConfig } from './config.js';
 import { Workloads } from './workloads.js';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
@@ -38,8 +38,6 @@ export interface SynthReport {
   readonly terraformResources: number;
   readonly schemaErrors: readonly string[];
   readonly policy: PolicyResult;
-  /** Parts the config enables that this version does not render yet. */
-  readonly planned: readonly string[];
   /** Written paths; empty when synth failed. */
   readonly outputs: readonly string[];
 }
@@ -85,7 +83,6 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
       terraformResources: countTerraformResources(join(staging.terraform, 'stacks', BOOTSTRAP_STACK, 'cdk.tf.json')),
       schemaErrors,
       policy,
-      planned: PLANNED_PARTS.filter((part) => config[part].enabled),
       outputs: [],
     };
     if (schemaErrors.length || policy.findings.some((f) => f.level === 'error')) throw new SynthError(report);
@@ -197,7 +194,6 @@ export function formatReport(report: SynthReport, cwd = process.cwd()): string {
   }
   lines.push(`  suppressions: ${report.policy.suppressed.length || 'none'}`);
   for (const s of report.policy.suppressed) lines.push(`    - [${s.ruleId}] ${s.object}${s.path ? ` (${s.path})` : ''}: ${s.suppressionReason}`);
-  if (report.planned.length) lines.push(`  enabled but not rendered by this version: ${report.planned.join(', ')}`);
   if (report.outputs.length) {
     lines.push('  wrote:');
     for (const out of report.outputs) lines.push(`    ${relative(cwd, out) || out}`);

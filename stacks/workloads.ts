@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { ArgoCdApplication } from '../constructs/argocd/argocd-application.js';
 import { PgvectorDatabase, POSTGRES_METRICS_PORT } from '../constructs/database/pgvector-database.js';
+import { DiscoveryService } from '../constructs/discovery/discovery-service.js';
 import { TriageLlm, type TriageBackend } from '../constructs/inference/triage-llm.js';
 import { VllmDeployment } from '../constructs/inference/vllm-deployment.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector } from '../constructs/labels.js';
@@ -18,7 +19,7 @@ export const ARGOCD_APP = 'argocd';
 export interface PlatformApp {
   readonly name: string;
   readonly chart: Chart;
-  /** Argo CD sync wave: the namespace guardrails before the databases, before the servers, before the gateway. */
+  /** Argo CD sync wave: the namespace guardrails before the database, before the servers, models and discovery service. */
   readonly syncWave: number;
 }
 
@@ -119,6 +120,30 @@ export class Workloads {
         const { enabled: _enabled, ...gateway } = config.gateway;
         new McpGateway(chart, 'gateway', { ...gateway, namespace: config.namespace, knownTools: options.knownTools });
       }
+    }
+
+    if (config.discovery.enabled) {
+      const d = config.discovery;
+      // parsePlatformConfig requires repo, github, apiToken and kubernetes.apiServer when discovery is enabled, and the database for "platform".
+      new DiscoveryService(addApp('discovery', 0), 'discovery', {
+        namespace: config.namespace,
+        image: d.image,
+        repo: d.repo!,
+        baseBranch: d.baseBranch,
+        serversDir: d.serversDir,
+        watchNamespaces: d.watchNamespaces,
+        annotationPrefix: config.mcp.annotationPrefix,
+        github: d.github!,
+        database: d.database === 'platform' ? database : undefined,
+        apiToken: d.apiToken!,
+        probe: d.probe,
+        maxOpenPullRequests: d.maxOpenPullRequests,
+        toolBudget: config.gateway.toolBudget,
+        reconcileIntervalSeconds: d.reconcileIntervalSeconds,
+        resources: d.resources,
+        apiServer: config.kubernetes.apiServer!,
+        allowFrom: d.allowFrom?.map((cidr) => ({ cidr })),
+      });
     }
 
     if (config.triageLlm.enabled) {

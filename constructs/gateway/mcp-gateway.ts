@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { isPinnedImage } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, platformLabels } from '../labels.js';
 import { McpServer } from '../mcp/mcp-server.js';
-import { PodNetworkPolicy, PRIVATE_IPV4_RANGES, type PeerPorts } from '../workloads/pod-network-policy.js';
+import { PodNetworkPolicy, PRIVATE_IPV4_RANGES } from '../workloads/pod-network-policy.js';
 import {
   resourceRequirements,
   restrictedContainerSecurityContext,
@@ -210,8 +210,8 @@ export class McpGateway extends Construct {
       pods: podLabels,
       ingress: [{ peers: allowFrom.map((cidr) => ({ cidr })), ports: [GATEWAY_PORT] }],
       egress: [
-        // Each routed server on its serving port, and the JWKS endpoint when tokens are checked.
-        ...routed.map((server): PeerPorts => ({ peers: [{ podLabels: server.podLabels }], ports: [server.endpoint.port] })),
+        // Each routed server's pods on their serving port, and the JWKS endpoint when tokens are checked.
+        ...routed.map((server) => server.clientEgress),
         ...(props.auth ? [{ peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [443] }] : []),
       ],
     });

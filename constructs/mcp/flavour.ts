@@ -1,10 +1,10 @@
 /** What every flavour of MCP server is given and what it hands back to `McpServer`. */
 import type { k8s } from 'cdk8s-plus-33';
 import type { ContainerResources } from '../workloads/pod-spec.js';
-import type { McpServerSpec } from './mcp-server-props.js';
+import type { WorkloadServerSpec } from './mcp-server-props.js';
 
 export interface FlavourContext {
-  readonly spec: McpServerSpec;
+  readonly spec: WorkloadServerSpec;
   readonly namespace: string;
   /** Labels for every object (platform labels plus the server's). */
   readonly labels: Readonly<Record<string, string>>;

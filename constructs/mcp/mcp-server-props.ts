@@ -1,13 +1,15 @@
 /**
  * What an MCP server is, in the words of the person declaring it: not how a flavour deploys it. The same
- * props render through kmcp, ToolHive or plain Kubernetes objects, and feed preflight and the gateway.
+ * props render through kmcp, ToolHive or plain Kubernetes objects, and feed preflight and the gateway; an
+ * `external` server is one something else deploys, which the platform only routes to.
  */
 import { DNS_LABEL, isPinnedImage } from '../formats.js';
 import type { SecretSource } from '../secrets/secret-reference.js';
 import type { ContainerResources } from '../workloads/pod-spec.js';
 
 export type McpTransport = 'stdio' | 'streamable-http' | 'sse';
-export type McpFlavour = 'kmcp' | 'toolhive' | 'standalone';
+/** How the server is deployed: by kmcp, by ToolHive, as plain objects, or by something else (`external`). */
+export type McpFlavour = 'kmcp' | 'toolhive' | 'standalone' | 'external';
 
 /** An npm package run with node: the package and its exact version, and the executable it ships. */
 export interface NpmSource {
@@ -28,7 +30,28 @@ export interface ImageSource {
   readonly command?: string;
 }
 
-export type McpServerSource = NpmSource | ImageSource;
+/**
+ * A Service that already serves the server, deployed by something else (a Helm chart, another team): the
+ * source of an `external` server. The platform renders nothing for it; the gateway routes to the Service.
+ */
+export interface ServiceSource {
+  readonly service: {
+    /** Name of the Service (a DNS-1123 label). */
+    readonly name: string;
+    /** Its namespace (a DNS-1123 label). */
+    readonly namespace: string;
+    /**
+     * The pods' port behind the Service port, as a number or a container port name: NetworkPolicies see
+     * traffic after the Service has forwarded it, so the gateway's egress must allow this one.
+     * @default the server's `port` (a Service without a targetPort forwards to the same port)
+     */
+    readonly targetPort?: number | string;
+  };
+}
+
+/** What runs the server: code the platform deploys (npm, image), or a Service something else deployed. */
+export type WorkloadSource = NpmSource | ImageSource;
+export type McpServerSource = WorkloadSource | ServiceSource;
 
 /** Read-only access to Kubernetes objects, for servers that inspect a cluster. */
 export interface KubernetesReadAccess {
@@ -75,7 +98,10 @@ export interface McpServerSpec {
   readonly source: McpServerSource;
   /** Arguments to the server. @default none */
   readonly args?: readonly string[];
-  /** Port the server (or, for stdio, the bridge in front of it) listens on. @default 8080 */
+  /**
+   * Port the server (or, for stdio, the bridge in front of it) listens on; for an external server, the port
+   * of its Service that clients call (required there). @default 8080
+   */
   readonly port?: number;
   /** HTTP path of the MCP endpoint. @default "/mcp" for streamable-http and stdio, "/sse" for sse */
   readonly path?: string;
@@ -113,6 +139,23 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const CREDENTIAL_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+/** A container port name (IANA_SVC_NAME): at most 15 characters, lowercase letters, digits and single '-', at least one letter. */
+const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** The fields that configure a workload, which an external server (deployed by something else) does not have. */
+export const WORKLOAD_FIELDS = [
+  'args',
+  'env',
+  'secretEnv',
+  'secretFiles',
+  'resources',
+  'replicas',
+  'kubernetesAccess',
+  'egress',
+  'labels',
+  'preflight',
+  'toolhivePermissionProfile',
+] as const satisfies readonly (keyof McpServerSpec)[];
 
 export const DEFAULT_MCP_PORT = 8080;
 
@@ -130,6 +173,67 @@ export function isNpmSource(source: McpServerSource): source is NpmSource {
   return 'npm' in source;
 }
 
+export function isServiceSource(source: McpServerSource): source is ServiceSource {
+  return 'service' in source;
+}
+
+/** A server the platform runs: its source is code, not a Service. */
+export type WorkloadServerSpec = McpServerSpec & { readonly source: WorkloadSource };
+
+export function isWorkloadServer(spec: McpServerSpec): spec is WorkloadServerSpec {
+  return !isServiceSource(spec.source);
+}
+
+/** A problem with one field: `message` reads after the field's name ("port" + " is required ..."). */
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * What an external server's declaration gets wrong, field by field; shared by the construct and the config
+ * schema so both say the same. Empty for any other flavour, except a Service source, which only external takes.
+ */
+export function externalServerProblems(spec: McpServerSpec): FieldProblem[] {
+  const source = (spec.source ?? {}) as Partial<NpmSource & ImageSource & ServiceSource>;
+  if (spec.flavour !== 'external') {
+    return source.service
+      ? [{ field: 'source', message: `must be { npm: { package, version } } or { image } for flavour "${spec.flavour}": { service } is only for flavour "external" (a server deployed by something else)` }]
+      : [];
+  }
+  const problems: FieldProblem[] = [];
+  const service = source.service;
+  if (!service || source.npm || source.image) {
+    problems.push({ field: 'source', message: 'must be { service: { name, namespace } } for an external server: the Service that already serves it' });
+  } else {
+    for (const key of ['name', 'namespace'] as const) {
+      const value = service[key];
+      if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > 63) {
+        problems.push({ field: `source.service.${key}`, message: `must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit), got ${JSON.stringify(value)}` });
+      }
+    }
+    const target = service.targetPort;
+    const validTarget = typeof target === 'number' ? Number.isInteger(target) && target >= 1 && target <= 65535 : typeof target === 'string' && PORT_NAME.test(target);
+    if (target !== undefined && !validTarget) {
+      problems.push({ field: 'source.service.targetPort', message: `must be a port number (1-65535) or a container port name such as "http", got ${JSON.stringify(target)}` });
+    }
+  }
+  if (spec.transport === 'stdio') {
+    problems.push({ field: 'transport', message: 'must be "streamable-http" or "sse" for an external server: a stdio server has no network endpoint to route to' });
+  }
+  if (spec.port === undefined) {
+    problems.push({ field: 'port', message: 'is required for an external server: the port of its Service that clients call' });
+  } else if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) {
+    problems.push({ field: 'port', message: `must be a port number (1-65535), got ${spec.port}` });
+  }
+  for (const field of WORKLOAD_FIELDS) {
+    if (spec[field] !== undefined) {
+      problems.push({ field, message: 'does not apply: an external server is deployed by something else, and the platform renders no workload for it; remove it' });
+    }
+  }
+  return problems;
+}
+
 /** The executable of an npm source. */
 export function npmBin(source: NpmSource): string {
   return source.npm.bin ?? source.npm.package.replace(/^@[^/]+\//, '');
@@ -142,8 +246,14 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   if (typeof name !== 'string' || !DNS_LABEL.test(name) || name.length > 50) {
     problems.push(`name ${JSON.stringify(name)} must be a DNS-1123 label of at most 50 characters (it names the Service and the gateway route)`);
   }
-  if (!['kmcp', 'toolhive', 'standalone'].includes(spec.flavour)) problems.push(`flavour must be "kmcp", "toolhive" or "standalone", got ${JSON.stringify(spec.flavour)}`);
+  if (!['kmcp', 'toolhive', 'standalone', 'external'].includes(spec.flavour)) {
+    problems.push(`flavour must be "kmcp", "toolhive", "standalone" or "external", got ${JSON.stringify(spec.flavour)}`);
+  }
   if (!['stdio', 'streamable-http', 'sse'].includes(spec.transport)) problems.push(`transport must be "stdio", "streamable-http" or "sse", got ${JSON.stringify(spec.transport)}`);
+  if (spec.path !== undefined && (!HTTP_PATH.test(spec.path) || spec.path.includes('..'))) problems.push(`path ${JSON.stringify(spec.path)} must be an absolute URL path such as "/mcp"`);
+  const fieldProblems = externalServerProblems(spec).map((p) => `${p.field} ${p.message}`);
+  // An external server has nothing else to check: every workload field is already reported as not applying.
+  if (spec.flavour === 'external' || fieldProblems.length) return [...problems, ...fieldProblems];
   const source = spec.source as Partial<NpmSource & ImageSource> | undefined;
   if (!source || (!source.npm && !source.image) || (source.npm && source.image)) {
     problems.push('source must be either { npm: { package, version } } or { image }');
@@ -171,7 +281,6 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   if (spec.port !== undefined && (!Number.isInteger(spec.port) || spec.port < 1024 || spec.port > 65535)) {
     problems.push(`port must be 1024-65535 (the server runs as non-root), got ${spec.port}`);
   }
-  if (spec.path !== undefined && (!HTTP_PATH.test(spec.path) || spec.path.includes('..'))) problems.push(`path ${JSON.stringify(spec.path)} must be an absolute URL path such as "/mcp"`);
   if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 1)) problems.push(`replicas must be a positive whole number, got ${spec.replicas}`);
   for (const [key, value] of Object.entries(spec.env ?? {})) {
     if (!ENV_NAME.test(key)) problems.push(`env.${key} is not an environment variable name`);

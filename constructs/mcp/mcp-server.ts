@@ -11,9 +11,11 @@ import {
   DEFAULT_MCP_PORT,
   defaultPath,
   isNpmSource,
+  isWorkloadServer,
   mcpServerProblems,
   servedTransport,
   type McpServerSpec,
+  type ServiceSource,
 } from './mcp-server-props.js';
 import { renderStandalone } from './standalone-flavour.js';
 import { renderToolhive } from './toolhive-flavour.js';
@@ -49,12 +51,17 @@ const NPM_RESOURCES: ContainerResources = { requestsCpu: '50m', requestsMemory: 
  * the discovery service. Around the flavour's objects it renders what the operators do not: a read-only
  * ClusterRole when the server inspects Kubernetes, a NetworkPolicy that admits only the gateway and the
  * discovery probe and lets the server reach only its upstream, and a PodDisruptionBudget from two replicas.
+ *
+ * An `external` server, deployed by something else, renders nothing: its endpoint is the given Service, and
+ * clients reach its pods in that namespace on the Service's target port (whose owner must admit them).
  */
 export class McpServer extends Construct {
   readonly spec: McpServerSpec;
   readonly endpoint: McpEndpoint;
-  /** Labels of the server's pods. */
-  readonly podLabels: Readonly<Record<string, string>>;
+  /** Labels of the server's pods; undefined for an external server, whose pods the platform does not label. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** What a client's NetworkPolicy must allow to reach the server's pods (after the Service has forwarded to them). */
+  readonly clientEgress: PeerPorts;
 
   /** Every McpServer under `scope`, in construct-tree order. */
   static allIn(scope: Construct): McpServer[] {
@@ -77,6 +84,14 @@ export class McpServer extends Construct {
     throwIfProblems(`McpServer ${spec.name ?? id}`, problems);
 
     this.spec = spec;
+    if (!isWorkloadServer(spec)) {
+      const { service } = spec.source as ServiceSource;
+      const port = spec.port!;
+      this.endpoint = { serviceName: service.name, namespace: service.namespace, port, path: spec.path ?? defaultPath(spec.transport), transport: servedTransport(spec.transport) };
+      // Any pod of that namespace: its pods' labels are not ours to know, and the port keeps the rule narrow.
+      this.clientEgress = { peers: [{ namespace: service.namespace }], ports: [service.targetPort ?? port] };
+      return;
+    }
     const port = spec.port ?? DEFAULT_MCP_PORT;
     const path = spec.path ?? defaultPath(spec.transport);
     const transport = servedTransport(spec.transport);
@@ -121,6 +136,7 @@ export class McpServer extends Construct {
       spec.flavour === 'kmcp' ? renderKmcp(this, ctx) : spec.flavour === 'toolhive' ? renderToolhive(this, ctx) : renderStandalone(this, ctx);
     this.podLabels = result.podLabels;
     this.endpoint = { serviceName: result.serviceName, namespace, port: result.servicePort, path: spec.flavour === 'kmcp' && spec.transport === 'stdio' ? '/mcp' : path, transport };
+    this.clientEgress = { peers: [{ podLabels: result.podLabels }], ports: [result.servicePort] };
 
     if (result.createsServiceAccount) {
       new k8s.KubeServiceAccount(this, 'ServiceAccount', {

@@ -16,12 +16,28 @@ export interface CidrPeer {
   readonly except?: readonly string[];
 }
 
-export type Peer = PodPeer | CidrPeer;
+/** Every pod of one namespace: pods the platform does not label, such as a server something else deployed. */
+export interface NamespacePeer {
+  readonly namespace: string;
+}
+
+/** Every pod of every namespace: for a client of servers whose namespaces are not known when rendering. */
+export interface AnyNamespacePeer {
+  readonly allNamespaces: true;
+}
+
+export type Peer = PodPeer | CidrPeer | NamespacePeer | AnyNamespacePeer;
+
+/** Ports `from` to `to`, both included (NetworkPolicy `endPort`). */
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
 
 export interface PeerPorts {
   readonly peers: readonly Peer[];
-  /** Ports (numbers or container port names) over TCP unless `protocol` says otherwise. */
-  readonly ports: readonly (number | string)[];
+  /** Ports (numbers, container port names or ranges) over TCP unless `protocol` says otherwise. */
+  readonly ports: readonly (number | string | PortRange)[];
   /** @default "TCP" */
   readonly protocol?: 'TCP' | 'UDP';
 }
@@ -59,6 +75,11 @@ export class PodNetworkPolicy extends Construct {
         if (rule.peers.length === 0 || rule.ports.length === 0) {
           throw new Error(`PodNetworkPolicy ${props.name}: a rule needs at least one peer and one port (an empty list would allow everything).`);
         }
+        for (const port of rule.ports) {
+          if (typeof port === 'object' && !(Number.isInteger(port.from) && Number.isInteger(port.to) && port.from >= 1 && port.from <= port.to && port.to <= 65535)) {
+            throw new Error(`PodNetworkPolicy ${props.name}: port range ${port.from}-${port.to} must run upwards within 1-65535.`);
+          }
+        }
         return { peers: rule.peers.map((peer) => toPeer(peer, props.namespace)), ports: rule.ports.map((port) => toPort(port, rule.protocol ?? 'TCP')) };
       });
     this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
@@ -85,14 +106,13 @@ function toSelector(pods: PodSelection, name: string): k8s.LabelSelector {
 
 function toPeer(peer: Peer, ownNamespace: string): k8s.NetworkPolicyPeer {
   if ('cidr' in peer) return { ipBlock: { cidr: peer.cidr, ...(peer.except?.length ? { except: [...peer.except] } : {}) } };
-  const namespace = peer.namespace ?? ownNamespace;
-  return {
-    // Naming the namespace even when it is our own keeps the rule correct if the policy is copied elsewhere.
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
-    podSelector: { matchLabels: { ...peer.podLabels } },
-  };
+  if ('allNamespaces' in peer) return { namespaceSelector: {} };
+  // Naming the namespace even when it is our own keeps the rule correct if the policy is copied elsewhere.
+  const namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace ?? ownNamespace } };
+  return 'podLabels' in peer ? { namespaceSelector, podSelector: { matchLabels: { ...peer.podLabels } } } : { namespaceSelector };
 }
 
-function toPort(port: number | string, protocol: 'TCP' | 'UDP'): k8s.NetworkPolicyPort {
+function toPort(port: number | string | PortRange, protocol: 'TCP' | 'UDP'): k8s.NetworkPolicyPort {
+  if (typeof port === 'object') return { protocol, port: k8s.IntOrString.fromNumber(port.from), endPort: port.to };
   return { protocol, port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port) };
 }

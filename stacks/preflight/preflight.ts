@@ -14,7 +14,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Chart, Testing } from 'cdk8s';
 import { McpServer } from '../../constructs/mcp/mcp-server.js';
-import { isNpmSource, npmBin, servedTransport } from '../../constructs/mcp/mcp-server-props.js';
+import { isNpmSource, isServiceSource, npmBin, servedTransport } from '../../constructs/mcp/mcp-server-props.js';
 import type { McpServerConfig } from '../config.js';
 import { freePort, installLocally, renderedCommands, startLocally, type RunningServer } from './local-run.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +31,10 @@ export interface PreflightResult {
   readonly note: string;
 }
 
-/** Checks every server; image-based ones are listed as not run (no container runtime is needed or used). */
+/**
+ * Checks every server; image-based ones are listed as not run (no container runtime is needed or used), and
+ * so are external ones (something else deploys them: there is nothing to run here).
+ */
 export async function preflight(servers: readonly McpServerConfig[], log: (line: string) => void = () => {}): Promise<PreflightResult[]> {
   const results: PreflightResult[] = [];
   for (const server of servers) {
@@ -45,6 +48,10 @@ async function checkServer(server: McpServerConfig): Promise<PreflightResult> {
   const started = Date.now();
   const base = { server: server.name, transport: server.transport };
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+  if (isServiceSource(server.source)) {
+    const { name, namespace } = server.source.service;
+    return { ...base, source: `service ${namespace}/${name}`, check: 'not run', ok: true, tools: undefined, seconds: 0, note: 'external: deployed by something else, nothing to run' };
+  }
   if (!isNpmSource(server.source)) {
     return { ...base, source: server.source.image, check: 'not run', ok: true, tools: undefined, seconds: 0, note: 'image: runs in the cluster only' };
   }

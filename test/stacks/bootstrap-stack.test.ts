@@ -67,16 +67,25 @@ describe('BootstrapStack', () => {
 });
 
 describe('BootstrapStack state', () => {
-  it('lets the project create ClusterRoles and their bindings only when an MCP server reads the cluster', () => {
-    const whitelist = (input: PlatformConfigInput) => {
-      const values = JSON.parse(Object.values(synth(input).tf.resource.helm_release as Record<string, any>).find((r) => r.chart === 'argocd-apps').values[0]);
-      return Object.values(values.projects as Record<string, any>)[0].clusterResourceWhitelist;
-    };
-    expect(whitelist(defaultConfig)).toEqual([
-      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-    ]);
-    expect(whitelist({ ...defaultConfig, mcpServers: [] })).toEqual([]);
+  const project = (input: PlatformConfigInput) => {
+    const values = JSON.parse(Object.values(synth(input).tf.resource.helm_release as Record<string, any>).find((r) => r.chart === 'argocd-apps').values[0]);
+    return Object.values(values.projects as Record<string, any>)[0];
+  };
+  const CLUSTER_ROLES = [
+    { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+    { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+  ];
+
+  it('lets the project create ClusterRoles and their bindings only when an MCP server or the discovery service reads the whole cluster', () => {
+    expect(project(defaultConfig).clusterResourceWhitelist).toEqual(CLUSTER_ROLES);
+    expect(project({ ...defaultConfig, mcpServers: [] }).clusterResourceWhitelist).toEqual(CLUSTER_ROLES);
+    expect(project({ ...defaultConfig, mcpServers: [], discovery: { ...defaultConfig.discovery, watchNamespaces: ['tools'] } }).clusterResourceWhitelist).toEqual([]);
+  });
+
+  it('lets the project deploy to the namespaces the discovery service watches, for its Roles', () => {
+    const namespaces = (input: PlatformConfigInput) => project(input).destinations.map((d: { namespace: string }) => d.namespace);
+    expect(namespaces(defaultConfig)).toEqual(['argocd', 'mcp-system']);
+    expect(namespaces({ ...defaultConfig, discovery: { ...defaultConfig.discovery, watchNamespaces: ['tools'] } })).toEqual(['argocd', 'mcp-system', 'tools']);
   });
 
   it('keeps Terraform state at the project root, outside the cdktf.out folder that synth replaces', () => {

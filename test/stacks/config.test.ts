@@ -77,7 +77,7 @@ describe('platform config', () => {
   it('names what an MCP server declaration lacks, and a name used twice', () => {
     expect(problemsOf({ ...minimal, mcpServers: [{ name: 'github' }] })).toEqual([
       'mcpServers[0].transport: must be "stdio", "streamable-http" or "sse"',
-      'mcpServers[0].source: must be { npm: { package, version } } or { image }',
+      'mcpServers[0].source: must be { npm: { package, version } }, { image } or, for an external server, { service: { name, namespace } }',
     ]);
     const server = { transport: 'stdio', source: { npm: { package: 'x', version: '1.0.0' } } };
     expect(problemsOf({ ...minimal, mcpServers: [{ name: 'a', ...server }, { name: 'a', ...server }] })).toEqual([
@@ -177,6 +177,47 @@ describe('platform config', () => {
       ]);
       expect(problemsOf({ ...minimal, database: { image: 'ghcr.io/cloudnative-pg/postgresql' } })).toEqual([
         'database.image: must be an image with a version tag or digest, e.g. "vllm/vllm-openai:v0.15.1", got "ghcr.io/cloudnative-pg/postgresql"',
+      ]);
+    });
+  });
+
+  describe('discovery section', () => {
+    const discovery = {
+      enabled: true,
+      repo: 'homelab/platform',
+      github: { auth: { token: { from: 'secret', name: 'github', key: 'token' } } },
+      apiToken: { from: 'secret', name: 'discovery-api', key: 'token' },
+      database: 'embedded',
+    } as const;
+    const withApi = { ...minimal, kubernetes: { ...minimal.kubernetes, apiServer: { cidrs: ['10.0.0.1/32'] } } };
+
+    it('applies its documented defaults', () => {
+      expect(parsePlatformConfig(minimal, 'minimal').discovery).toEqual({
+        enabled: false,
+        baseBranch: 'main',
+        serversDir: 'stacks/servers',
+        database: 'platform',
+        probe: { timeoutMs: 10000, concurrency: 4 },
+        maxOpenPullRequests: 5,
+        reconcileIntervalSeconds: 300,
+      });
+    });
+
+    it('names each field an enabled discovery service needs, and the fix', () => {
+      expect(problemsOf({ ...minimal, discovery: { enabled: true } })).toEqual([
+        'discovery.repo: is required when discovery.enabled is true: the platform repository pull requests go to, "owner/name", e.g. "homelab/platform"',
+        'discovery.github: is required when discovery.enabled is true: GitHub access, e.g. { auth: { token: { from: "secret", name, key } } } or a GitHub App { auth: { appId, installationId, privateKey } }',
+        'discovery.apiToken: is required when discovery.enabled is true: the bearer token its write endpoints require, by reference, e.g. { from: "secret", name, key }',
+        'kubernetes.apiServer: is required when discovery.enabled is true: the discovery service lists and watches the API server through the default deny; set kubernetes.apiServer.cidrs',
+        'discovery.database: is "platform" but database.enabled is false: enable the database, or set discovery.database to "embedded" (PGlite in the pod, rebuilt from the cluster after a restart)',
+      ]);
+      expect(parsePlatformConfig({ ...withApi, discovery }, 'test').discovery.enabled).toBe(true);
+    });
+
+    it('rejects a repo that is not owner/name and a GitHub auth that is neither kind', () => {
+      expect(problemsOf({ ...withApi, discovery: { ...discovery, repo: 'https://github.com/homelab/platform', github: { auth: { password: 'x' } } } })).toEqual([
+        'discovery.repo: must be "owner/name", e.g. "homelab/platform", got "https://github.com/homelab/platform"',
+        'discovery.github.auth: must be { token } or { appId, installationId, privateKey }, each secret by reference, got an object',
       ]);
     });
   });

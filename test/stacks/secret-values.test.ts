@@ -61,9 +61,11 @@ describe('secrets in the rendered output', () => {
     // The shipped config with its servers folder, as npm run synth loads it.
     const rendered = renderAll(await loadConfigFile('stacks/platform.config.ts'));
     expectNoSecretValues(rendered);
-    // The references are there: the vLLM token through Infisical, the database password from CloudNativePG's Secret.
+    // The references are there: the vLLM and discovery tokens through Infisical, the database password from CloudNativePG's Secret.
     const credentialEnv = envEntries(rendered.objects).filter((e) => CREDENTIAL_ENV.test(e.name));
     expect(credentialEnv.map((e) => `${e.name}<-${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`).sort()).toEqual([
+      'DISCOVERY_API_TOKEN<-mcp-discovery-api-token/DISCOVERY_API_TOKEN',
+      'GITHUB_TOKEN<-mcp-discovery-github-token/GITHUB_TOKEN',
       'HF_TOKEN<-huggingface-token/HF_TOKEN',
       'PGPASSWORD<-mcp-postgres-app/password',
     ]);
@@ -73,6 +75,8 @@ describe('secrets in the rendered output', () => {
       'github-token',
       'huggingface-token',
       'kubernetes-monitoring-kubeconfig',
+      'mcp-discovery-api-token',
+      'mcp-discovery-github-token',
       'opnsense-api-key',
       'opnsense-api-secret',
       'proxmox-pve1-token-id',

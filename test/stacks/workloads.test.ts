@@ -10,6 +10,15 @@ const minimal: PlatformConfigInput = {
   gitops: { repoUrl: 'https://github.com/me/gitops.git', path: 'apps/mcp' },
 };
 
+/** The discovery service with what it requires, on the embedded database unless the test enables the platform's. */
+const discovery = {
+  enabled: true,
+  repo: 'me/platform',
+  github: { auth: { token: { from: 'secret', name: 'github', key: 'token' } } },
+  apiToken: { from: 'secret', name: 'discovery-api', key: 'token' },
+  database: 'embedded',
+} as const;
+
 const workloads = (raw: PlatformConfigInput) => new Workloads(parsePlatformConfig(raw, 'test'));
 const objectsOf = (w: Workloads, app: string) => Testing.synth(w.charts.get(app)!);
 const waves = (w: Workloads) => Object.fromEntries(w.apps.map((a) => [a.name, a.syncWave]));
@@ -19,15 +28,16 @@ describe('the workloads layer', () => {
     expect(waves(workloads(minimal))).toEqual({ platform: -10 });
   });
 
-  it('gives each enabled part its own app, the database before the models before monitoring', () => {
+  it('gives each enabled part its own app, the database before the models and the discovery service before monitoring', () => {
     const w = workloads({
       ...minimal,
       database: { enabled: true },
+      discovery: { ...discovery, database: 'platform' },
       triageLlm: { enabled: true },
       gpuInference: { enabled: true },
       monitoring: { prometheusOperator: true },
     });
-    expect(waves(w)).toEqual({ platform: -10, database: -5, 'triage-llm': 0, 'gpu-inference': 0, monitoring: 5 });
+    expect(waves(w)).toEqual({ platform: -10, database: -5, discovery: 0, 'triage-llm': 0, 'gpu-inference': 0, monitoring: 5 });
   });
 
   it('scrapes PostgreSQL and vLLM, but not Ollama, which has no metrics endpoint', () => {
@@ -39,7 +49,7 @@ describe('the workloads layer', () => {
   });
 
   it('scrapes the gateway and the discovery service on their bound metrics ports when they are enabled', () => {
-    const w = workloads({ ...minimal, gateway: { enabled: true }, discovery: { enabled: true }, monitoring: { prometheusOperator: true } });
+    const w = workloads({ ...minimal, gateway: { enabled: true }, discovery, monitoring: { prometheusOperator: true } });
     const objects = objectsOf(w, 'monitoring');
     expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => [o.metadata.name, o.spec.selector.matchLabels['app.kubernetes.io/name'], o.spec.endpoints[0].port])).toEqual([
       ['mcp-gateway', 'mcp-gateway', 'metrics'],

@@ -3,6 +3,8 @@ import { complianceOf, type Manifest, type PolicyRule } from '../rule.js';
 import { containersOf, podTemplateOf } from '../workload.js';
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+/** `<NAME>_FILE` set to an absolute path: where a mounted credential is, not the credential (the `_FILE` convention). */
+const isCredentialFilePath = (env: Manifest) => /_FILE$/i.test(env.name) && /^\/[^\s]*$/.test(env.value);
 
 /** No Secret carries data, and no container gets a credential as a literal env value. */
 export const noSecretValues: PolicyRule = {
@@ -23,7 +25,7 @@ export const noSecretValues: PolicyRule = {
     const pod = podTemplateOf(manifest);
     for (const { container, label } of pod ? containersOf(pod.spec) : []) {
       for (const env of (container.env ?? []) as Manifest[]) {
-        if (env.value !== undefined && env.value !== '' && SECRET_NAME.test(env.name)) {
+        if (env.value !== undefined && env.value !== '' && SECRET_NAME.test(env.name) && !isCredentialFilePath(env)) {
           reasons.push(`${label} sets ${env.name} to a literal value; use valueFrom.secretKeyRef`);
         }
       }

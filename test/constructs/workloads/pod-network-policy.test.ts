@@ -61,6 +61,19 @@ describe('PodNetworkPolicy', () => {
     expect(ports).toEqual([{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 'metrics' }]);
   });
 
+  it('selects every pod of a namespace, or of every namespace, for pods the platform does not label', () => {
+    const egress = policy({ egress: [{ peers: [{ namespace: 'tools' }, { allNamespaces: true }], ports: [3000] }] }).spec.egress[0];
+    expect(egress.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tools' } } }, { namespaceSelector: {} }]);
+  });
+
+  it('renders a port range with endPort, and rejects one that runs backwards or out of range', () => {
+    const ports = policy({ egress: [{ peers: [{ allNamespaces: true }], ports: [{ from: 1, to: 65535 }] }] }).spec.egress[0].ports;
+    expect(ports).toEqual([{ protocol: 'TCP', port: 1, endPort: 65535 }]);
+    expect(() => policy({ egress: [{ peers: [{ allNamespaces: true }], ports: [{ from: 9000, to: 8000 }] }] })).toThrow(
+      'PodNetworkPolicy discovery: port range 9000-8000 must run upwards within 1-65535.',
+    );
+  });
+
   it('keeps rules in the order given, each with its own protocol', () => {
     const egress = policy({
       egress: [
@@ -98,6 +111,7 @@ describe('PodNetworkPolicy', () => {
       egress: [
         { peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [443] },
         { peers: [{ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }], ports: [53], protocol: 'UDP' },
+        { peers: [{ namespace: 'tools' }, { allNamespaces: true }], ports: [{ from: 1024, to: 65535 }] },
       ],
     });
     expect(new SchemaValidator().validate(rendered)).toEqual([]);

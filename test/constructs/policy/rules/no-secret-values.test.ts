@@ -44,6 +44,15 @@ describe('no secret values rule', () => {
     expect(check(manifest)).toEqual({ status: 'compliant' });
   });
 
+  it('accepts the path of a mounted credential file, but not a value in a _FILE variable', () => {
+    // GIVEN the _FILE convention: a credential's path as a literal WHEN checked THEN it passes; a non-path value still fails
+    expect(check(withEnv({ name: 'GITHUB_APP_PRIVATE_KEY_FILE', value: '/etc/github/private-key.pem' }))).toEqual({ status: 'compliant' });
+    expect(check(withEnv({ name: 'DB_PASSWORD_FILE', value: 'hunter2' }))).toEqual({
+      status: 'non-compliant',
+      reasons: ['container "app" sets DB_PASSWORD_FILE to a literal value; use valueFrom.secretKeyRef'],
+    });
+  });
+
   it('accepts a literal env var whose name is not a credential', () => {
     // GIVEN LOG_LEVEL as a literal WHEN checked THEN it passes
     expect(check(withEnv({ name: 'LOG_LEVEL', value: 'info' }))).toEqual({ status: 'compliant' });

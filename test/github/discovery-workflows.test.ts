@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+
+const workflow = (name: string) => parse(readFileSync(`.github/workflows/${name}`, 'utf8'));
+const uses = (wf: any): string[] => Object.values(wf.jobs).flatMap((job: any) => job.steps.map((s: any) => s.uses).filter(Boolean));
+
+describe('discovery workflows', () => {
+  it('builds the image on main and release tags, pushing to ghcr.io with packages write and nothing more', () => {
+    const wf = workflow('discovery-image.yml');
+    expect(wf.permissions).toEqual({ contents: 'read', packages: 'write' });
+    expect(wf.on.push).toMatchObject({ branches: ['main'], tags: ['discovery-v*'] });
+    const build = wf.jobs.image.steps.find((s: any) => s.uses?.startsWith('docker/build-push-action@'));
+    expect(build.with).toMatchObject({ context: '.', file: 'services/discovery/Dockerfile', push: "${{ github.event_name == 'push' }}" });
+  });
+
+  it('validates auto-generated pull requests and may write only pull-request comments', () => {
+    const wf = workflow('validate-discovery-pr.yml');
+    expect(wf.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(Object.keys(wf.on)).toEqual(['pull_request']);
+    expect(wf.jobs.validate.if).toBe("startsWith(github.head_ref, 'mcp-discovery/') || contains(github.event.pull_request.labels.*.name, 'auto-generated')");
+    expect(wf.jobs.validate.steps.map((s: any) => s.run).filter(Boolean).slice(0, 3)).toEqual(['npm ci', 'npm test', 'npm run synth']);
+  });
+
+  it('pins every third-party action to an exact version', () => {
+    const thirdParty = [...uses(workflow('discovery-image.yml')), ...uses(workflow('validate-discovery-pr.yml'))].filter((u) => !u.startsWith('actions/checkout@') && !u.startsWith('actions/setup-node@'));
+    for (const action of thirdParty) expect(action).toMatch(/@v\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('discovery Dockerfile', () => {
+  const dockerfile = readFileSync('services/discovery/Dockerfile', 'utf8');
+
+  it('builds on an exact node alpine tag and runs as a non-root user', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20\.\d+\.\d+-alpine3\.\d+$/m);
+    expect(dockerfile).toMatch(/^USER 10001:10001$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "services\/discovery\/src\/main\.js"\]\nCMD \["serve"\]$/m);
+  });
+});
