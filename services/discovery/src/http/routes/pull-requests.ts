@@ -1,0 +1,104 @@
+/**
+ * Opens (or updates) the pull request for a server given in the request, without a probe: for a server
+ * the watch cannot see. The same reconcile logic as a pass decides, so the call is idempotent.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Candidate } from '../../model.js';
+import { toolFingerprint } from '../../probe/probe.js';
+import { reconcilePullRequests } from '../../reconcile/pull-requests.js';
+import type { DiscoverySettings } from '../../settings.js';
+import { requireBearer } from './auth.js';
+
+interface ServerSpecBody {
+  readonly name: string;
+  readonly transport: 'streamable-http' | 'sse';
+  readonly service: { readonly name: string; readonly namespace: string; readonly port: number; readonly targetPort?: number | string };
+  readonly path?: string;
+  readonly capabilities?: readonly string[];
+  readonly tools: readonly { readonly name: string; readonly description?: string }[];
+  readonly serverInfo?: { readonly name: string; readonly version: string };
+}
+
+const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const bodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'transport', 'service', 'tools'],
+  properties: {
+    name: { type: 'string', pattern: DNS_LABEL, maxLength: 50 },
+    transport: { enum: ['streamable-http', 'sse'] },
+    service: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'namespace', 'port'],
+      properties: {
+        name: { type: 'string', pattern: DNS_LABEL, maxLength: 63 },
+        namespace: { type: 'string', pattern: DNS_LABEL, maxLength: 63 },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        targetPort: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: DNS_LABEL, maxLength: 15 }] },
+      },
+    },
+    path: { type: 'string', pattern: '^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?)?$', maxLength: 256 },
+    capabilities: { type: 'array', maxItems: 8, uniqueItems: true, items: { enum: ['tools', 'resources', 'prompts', 'logging', 'completions', 'sampling', 'elicitation', 'roots'] } },
+    tools: {
+      type: 'array',
+      maxItems: 500,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,128}$' }, description: { type: 'string', maxLength: 500, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$' } },
+      },
+    },
+    serverInfo: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'version'],
+      properties: { name: { type: 'string', maxLength: 200 }, version: { type: 'string', maxLength: 100 } },
+    },
+  },
+} as const;
+
+const pullRequests: FastifyPluginAsync<{ readonly settings: DiscoverySettings }> = async (app, { settings }) => {
+  app.post<{ Body: ServerSpecBody }>('/api/v1/pull-requests', { onRequest: requireBearer(settings.apiToken), schema: { body: bodySchema } }, async (request, reply) => {
+    const spec = request.body;
+    const transport = spec.transport;
+    const candidate: Candidate = {
+      name: spec.name,
+      namespace: spec.service.namespace,
+      source: 'service',
+      object: `Service ${spec.service.namespace}/${spec.service.name} (given to the API)`,
+      transport,
+      service: { ...spec.service },
+      host: `${spec.service.name}.${spec.service.namespace}.svc.cluster.local`,
+      port: spec.service.port,
+      path: spec.path ?? (transport === 'sse' ? '/sse' : '/mcp'),
+      capabilities: [...(spec.capabilities ?? ['tools'])].sort(),
+    };
+    const tools = [...spec.tools].map((t) => ({ name: t.name, description: t.description ?? '' })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const [outcome] = await reconcilePullRequests(
+      [
+        {
+          candidate,
+          probe: {
+            ok: true,
+            transport,
+            serverInfo: spec.serverInfo ?? { name: spec.name, version: 'unknown' },
+            protocolVersion: 'not probed',
+            tools,
+            fingerprint: toolFingerprint(tools),
+            latencyMs: 0,
+          },
+        },
+      ],
+      app.gitHost,
+      { baseBranch: settings.baseBranch, serversDir: settings.serversDir, maxOpenPullRequests: settings.maxOpenPullRequests, toolBudget: settings.toolBudget },
+      app.log,
+    );
+    app.metrics.pullRequests.inc({ action: outcome!.action });
+    const code = outcome!.action === 'opened' ? 201 : outcome!.action === 'failed' ? 502 : outcome!.action === 'capped' ? 429 : 200;
+    return reply.code(code).send(outcome);
+  });
+};
+
+export default pullRequests;

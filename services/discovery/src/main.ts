@@ -1,0 +1,43 @@
+/**
+ * The discovery service's command line: `serve` or `reconcile --once`. Exit codes: 0 done, 1 the pass
+ * failed (or the service could not start), 2 bad usage.
+ */
+import { closeOnSignals, startServer } from './http/server.js';
+import { createLogger } from './logger.js';
+import { reconcileOnce } from './reconcile-once.js';
+import { describeSettings, readSettings, SettingsError, USAGE } from './settings.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  let settings;
+  try {
+    settings = readSettings(argv);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (settings === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const log = createLogger(settings.logLevel);
+  log.info({ settings: describeSettings(settings) }, `mcp-discovery ${settings.command}`);
+  if (settings.command === 'serve') {
+    const server = await startServer(settings, log);
+    closeOnSignals(server, log);
+    return -1;
+  }
+  const report = await reconcileOnce(settings, log);
+  process.stdout.write(`${JSON.stringify({ ...report, timings: undefined }, null, 2)}\n`);
+  return report.ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: Error) => {
+    process.stderr.write(`mcp-discovery: ${error.message}\n`);
+    process.exitCode = 1;
+  },
+);

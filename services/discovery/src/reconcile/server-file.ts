@@ -1,0 +1,133 @@
+/**
+ * The file a pull request adds: one server declared in the servers folder, generated from
+ * `templates/server-file.ts.tmpl`. Values from the cluster enter it only as a JSON-encoded literal, and
+ * before any pull request is opened the file is parsed back and must hold exactly the template's import
+ * and one `defineMcpServer({...})` call whose argument is literal data equal to what was meant.
+ */
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import ts from 'typescript';
+import { ConfigError, parseMcpServer } from '../../../../stacks/config.js';
+import type { Candidate, ProbedTool } from '../model.js';
+
+/** The declaration of a discovered server: an `external` server pointing at the Service that serves it. */
+export interface DiscoveredServerSpec {
+  readonly name: string;
+  readonly flavour: 'external';
+  readonly transport: 'streamable-http' | 'sse';
+  readonly source: { readonly service: { readonly name: string; readonly namespace: string; readonly targetPort?: number | string } };
+  readonly port: number;
+  readonly path: string;
+  readonly tools: readonly string[];
+  readonly capabilities: readonly string[];
+}
+
+export const TEMPLATES_DIR = new URL('../../../../templates/', import.meta.url);
+const SERVER_TEMPLATE = 'server-file.ts.tmpl';
+const PLACEHOLDER = '{{spec}}';
+const IMPORT_FROM = '../servers.js';
+const FACTORY = 'defineMcpServer';
+
+export function discoveredServerSpec(candidate: Candidate, tools: readonly ProbedTool[]): DiscoveredServerSpec {
+  return {
+    name: candidate.name,
+    flavour: 'external',
+    transport: candidate.transport,
+    source: {
+      service: {
+        name: candidate.service.name,
+        namespace: candidate.service.namespace,
+        ...(candidate.service.targetPort !== undefined ? { targetPort: candidate.service.targetPort } : {}),
+      },
+    },
+    port: candidate.port,
+    path: candidate.path,
+    tools: tools.map((t) => t.name),
+    capabilities: [...candidate.capabilities],
+  };
+}
+
+/** The server file's text. The template must contain the placeholder exactly once. */
+export function renderServerFile(spec: DiscoveredServerSpec, templatesDir: URL = TEMPLATES_DIR): string {
+  const template = readFileSync(new URL(SERVER_TEMPLATE, templatesDir), 'utf8');
+  const parts = template.split(PLACEHOLDER);
+  if (parts.length !== 2) throw new Error(`templates/${SERVER_TEMPLATE} must contain ${PLACEHOLDER} exactly once`);
+  // JSON is a literal in TypeScript; line and paragraph separators are escaped so no tool reading it line by line is misled.
+  const literal = JSON.stringify(spec, null, 2).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return parts[0] + literal + parts[1];
+}
+
+/**
+ * Throws unless `text` is the template's import plus `export default defineMcpServer(<literal>)`, the
+ * literal equals `expected`, and the platform's own config schema accepts it. Returns the literal's value.
+ */
+export function checkServerFile(text: string, expected: DiscoveredServerSpec, fileName = 'server.ts'): unknown {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const diagnostics = (source as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+  if (diagnostics.length) throw new Error(`${fileName}: does not parse: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, ' ')}`);
+  const statements = source.statements;
+  if (statements.length !== 2) throw new Error(`${fileName}: must hold exactly one import and one export default, found ${statements.length} statements`);
+  const [first, second] = statements as unknown as [ts.Statement, ts.Statement];
+  if (
+    !ts.isImportDeclaration(first) ||
+    !ts.isStringLiteral(first.moduleSpecifier) ||
+    first.moduleSpecifier.text !== IMPORT_FROM ||
+    first.importClause?.name !== undefined ||
+    !first.importClause?.namedBindings ||
+    !ts.isNamedImports(first.importClause.namedBindings) ||
+    first.importClause.namedBindings.elements.length !== 1 ||
+    first.importClause.namedBindings.elements[0]!.name.text !== FACTORY ||
+    first.importClause.namedBindings.elements[0]!.propertyName !== undefined
+  ) {
+    throw new Error(`${fileName}: the first statement must be import { ${FACTORY} } from '${IMPORT_FROM}'`);
+  }
+  if (
+    !ts.isExportAssignment(second) ||
+    second.isExportEquals ||
+    !ts.isCallExpression(second.expression) ||
+    !ts.isIdentifier(second.expression.expression) ||
+    second.expression.expression.text !== FACTORY ||
+    second.expression.typeArguments !== undefined ||
+    second.expression.arguments.length !== 1
+  ) {
+    throw new Error(`${fileName}: the second statement must be export default ${FACTORY}({ ... }) with one argument`);
+  }
+  const value = literalValue(second.expression.arguments[0]!, fileName);
+  if (!isDeepStrictEqual(value, JSON.parse(JSON.stringify(expected)))) throw new Error(`${fileName}: the literal does not equal the server that was meant to be written`);
+  try {
+    parseMcpServer(value, fileName);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new Error(`${fileName}: the platform would reject it: ${error.problems.join('; ')}`);
+    throw error;
+  }
+  return value;
+}
+
+/** The value of a literal expression: objects with plain keys, arrays, strings, numbers, booleans, null. Nothing else. */
+function literalValue(node: ts.Expression, fileName: string): unknown {
+  if (ts.isStringLiteral(node)) return node.text;
+  if (ts.isNumericLiteral(node)) return Number(node.text);
+  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (node.kind === ts.SyntaxKind.NullKeyword) return null;
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand)) return -Number(node.operand.text);
+  if (ts.isArrayLiteralExpression(node)) return node.elements.map((element) => literalValue(element, fileName));
+  if (ts.isObjectLiteralExpression(node)) {
+    const result: Record<string, unknown> = {};
+    for (const property of node.properties) {
+      if (!ts.isPropertyAssignment(property) || !(ts.isStringLiteral(property.name) || ts.isIdentifier(property.name))) {
+        throw new Error(`${fileName}: only plain "key": value properties are allowed, found ${kindName(property.kind)}`);
+      }
+      const key = property.name.text;
+      if (key === '__proto__' || Object.hasOwn(result, key)) throw new Error(`${fileName}: key ${JSON.stringify(key)} is not allowed or repeated`);
+      result[key] = literalValue(property.initializer, fileName);
+    }
+    return result;
+  }
+  throw new Error(`${fileName}: only literal values are allowed, found ${kindName(node.kind)}`);
+}
+
+/** The syntax kind's own name (the enum also has aliases such as FirstTemplateToken). */
+function kindName(kind: ts.SyntaxKind): string {
+  return Object.entries(ts.SyntaxKind).find(([name, value]) => value === kind && !/^(First|Last)/.test(name))?.[0] ?? String(kind);
+}

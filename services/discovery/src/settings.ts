@@ -1,0 +1,258 @@
+/**
+ * The service's settings, from command-line flags, then environment variables (what the
+ * `DiscoveryService` construct sets), then defaults. A wrong value is an error naming the flag, the
+ * variable and the fix; secrets (tokens, keys, the database URL's password) are never echoed back.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export type GitHubAuth = { readonly token: string } | { readonly appId: string; readonly installationId: number; readonly privateKey: string };
+
+export interface DiscoverySettings {
+  readonly command: 'serve' | 'reconcile';
+  /** Path of a kubeconfig. @default in-cluster, then ~/.kube/config */
+  readonly kubeconfig?: string;
+  /** PostgreSQL URL. @default an embedded PostgreSQL (PGlite with pgvector) under stateDir */
+  readonly databaseUrl?: string;
+  /** @default ".mcp-discovery" */
+  readonly stateDir: string;
+  /** The platform repo, "owner/name". Required unless --dry-run reads a local checkout. */
+  readonly repo?: string;
+  /** @default "main" */
+  readonly baseBranch: string;
+  /** @default "https://api.github.com" */
+  readonly githubApiUrl: string;
+  readonly githubAuth?: GitHubAuth;
+  /** @default "mcp-platform.dev" */
+  readonly annotationPrefix: string;
+  /** Namespaces to watch. @default all */
+  readonly namespaces: readonly string[];
+  /** The servers folder in the platform repo. @default "stacks/servers" */
+  readonly serversDir: string;
+  /** @default 10000 */
+  readonly probeTimeoutMs: number;
+  /** @default 16 */
+  readonly probeConcurrency: number;
+  /** @default 5 */
+  readonly maxOpenPullRequests: number;
+  /** @default 40 */
+  readonly toolBudget: number;
+  /** Write would-be pull requests here instead of calling GitHub. */
+  readonly dryRunDir?: string;
+  /** Local checkout a dry run reads declared servers from when no repo is given. @default the working directory */
+  readonly checkout: string;
+  /** @default 8080 */
+  readonly port: number;
+  /** @default "0.0.0.0" */
+  readonly host: string;
+  /** Bearer token for the write endpoints; without it they answer 403. */
+  readonly apiToken?: string;
+  /** `serve` runs a pass after watch changes settle and at least this often. @default 300 */
+  readonly reconcileIntervalSeconds: number;
+  /** @default "info" */
+  readonly logLevel: string;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid settings:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export const USAGE = `usage: npm run discovery -- <serve | reconcile --once> [flags]
+
+  serve                      HTTP API and continuous watch
+  reconcile --once           one pass; exit code 0 when it succeeded
+
+flags (environment variable in brackets):
+  --kubeconfig PATH          [DISCOVERY_KUBECONFIG] default: in-cluster, then ~/.kube/config
+  --database-url URL         [DATABASE_URL] default: embedded PostgreSQL (PGlite) under --state-dir
+  --state-dir DIR            [DISCOVERY_STATE_DIR] default: .mcp-discovery
+  --repo OWNER/NAME          [GITHUB_REPOSITORY] the platform repo
+  --base-branch NAME         [GITHUB_BASE_BRANCH] default: main
+  --github-api-url URL       [GITHUB_API_URL] default: https://api.github.com
+                             auth: [GITHUB_TOKEN], or [GITHUB_APP_ID] [GITHUB_APP_INSTALLATION_ID]
+                             with [GITHUB_APP_PRIVATE_KEY] or [GITHUB_APP_PRIVATE_KEY_FILE]
+  --annotation-prefix P      [MCP_ANNOTATION_PREFIX] default: mcp-platform.dev
+  --namespaces A,B           [DISCOVERY_NAMESPACES] default: all
+  --servers-dir DIR          [DISCOVERY_SERVERS_DIR] default: stacks/servers
+  --probe-timeout MS         [PROBE_TIMEOUT_MS] default: 10000
+  --probe-concurrency N      [PROBE_CONCURRENCY] default: 16
+  --max-open-pull-requests N [MAX_OPEN_PULL_REQUESTS] default: 5
+  --tool-budget N            [TOOL_BUDGET] default: 40
+  --dry-run DIR              write would-be pull requests under DIR instead of calling GitHub
+  --checkout DIR             with --dry-run and no --repo: read declared servers here (default: .)
+  --port N / --host H        [PORT] [HOST] default: 8080 / 0.0.0.0
+  --reconcile-interval S     [RECONCILE_INTERVAL_SECONDS] default: 300
+  --log-level L              [LOG_LEVEL] default: info
+  (write endpoints need [DISCOVERY_API_TOKEN] as a bearer token)`;
+
+const FLAGS = {
+  once: { type: 'boolean' },
+  kubeconfig: { type: 'string' },
+  'database-url': { type: 'string' },
+  'state-dir': { type: 'string' },
+  repo: { type: 'string' },
+  'base-branch': { type: 'string' },
+  'github-api-url': { type: 'string' },
+  'annotation-prefix': { type: 'string' },
+  namespaces: { type: 'string' },
+  'servers-dir': { type: 'string' },
+  'probe-timeout': { type: 'string' },
+  'probe-concurrency': { type: 'string' },
+  'max-open-pull-requests': { type: 'string' },
+  'tool-budget': { type: 'string' },
+  'dry-run': { type: 'string' },
+  checkout: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'reconcile-interval': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$)[A-Za-z0-9._/-]+$/;
+
+/** Settings from `argv` (after the script name) and `env`; throws SettingsError listing every problem. */
+export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): DiscoverySettings | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new SettingsError([`${(error as Error).message.split('\n')[0]} (see --help)`]);
+  }
+  const flags = parsed.values;
+  if (flags.help) return 'help';
+  const problems: string[] = [];
+  const [command, ...rest] = parsed.positionals;
+  if (command !== 'serve' && command !== 'reconcile') problems.push(`command ${JSON.stringify(command ?? '')}: use "serve" or "reconcile --once"`);
+  if (rest.length) problems.push(`unexpected arguments ${JSON.stringify(rest)}`);
+  if (command === 'reconcile' && !flags.once) problems.push('reconcile needs --once (for continuous reconciling, use serve)');
+
+  const pick = (flag: keyof typeof FLAGS, variable: string | undefined): string | undefined => {
+    const value = (flags as Record<string, unknown>)[flag] as string | undefined;
+    if (value !== undefined) return value;
+    const fromEnv = variable ? env[variable] : undefined;
+    return fromEnv === '' ? undefined : fromEnv;
+  };
+  const integer = (flag: keyof typeof FLAGS, variable: string, fallback: number, min: number, max: number): number => {
+    const raw = pick(flag, variable);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`--${flag} / ${variable}: ${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const repo = pick('repo', 'GITHUB_REPOSITORY');
+  if (repo !== undefined && !REPO.test(repo)) problems.push(`--repo / GITHUB_REPOSITORY: ${JSON.stringify(repo)} must be "owner/name"`);
+  const baseBranch = pick('base-branch', 'GITHUB_BASE_BRANCH') ?? 'main';
+  if (!BRANCH.test(baseBranch)) problems.push(`--base-branch / GITHUB_BASE_BRANCH: ${JSON.stringify(baseBranch)} is not a branch name`);
+  const githubApiUrl = pick('github-api-url', 'GITHUB_API_URL') ?? 'https://api.github.com';
+  try {
+    const url = new URL(githubApiUrl);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
+  } catch {
+    problems.push(`--github-api-url / GITHUB_API_URL: ${JSON.stringify(githubApiUrl)} must be an http(s) URL such as https://github.example.com/api/v3`);
+  }
+  const annotationPrefix = pick('annotation-prefix', 'MCP_ANNOTATION_PREFIX') ?? 'mcp-platform.dev';
+  if (!DNS_SUBDOMAIN.test(annotationPrefix) || annotationPrefix.length > 253) {
+    problems.push(`--annotation-prefix / MCP_ANNOTATION_PREFIX: ${JSON.stringify(annotationPrefix)} must be a DNS subdomain such as "mcp-platform.dev"`);
+  }
+  const namespaces = (pick('namespaces', 'DISCOVERY_NAMESPACES') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const namespace of namespaces) if (!DNS_LABEL.test(namespace)) problems.push(`--namespaces / DISCOVERY_NAMESPACES: ${JSON.stringify(namespace)} is not a namespace name`);
+  const serversDir = pick('servers-dir', 'DISCOVERY_SERVERS_DIR') ?? 'stacks/servers';
+  if (serversDir.startsWith('/') || serversDir.split('/').some((part) => part === '..' || part === '')) {
+    problems.push(`--servers-dir / DISCOVERY_SERVERS_DIR: ${JSON.stringify(serversDir)} must be a relative folder in the repo, such as "stacks/servers"`);
+  }
+  const databaseUrl = pick('database-url', 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('--database-url / DATABASE_URL: must be a postgresql:// URL (its value is not shown: it may hold a password)');
+
+  const githubAuth = readGitHubAuth(env, problems);
+  const dryRunDir = pick('dry-run', undefined);
+  if (!dryRunDir && !repo) problems.push('--repo / GITHUB_REPOSITORY is required (or --dry-run DIR to write would-be pull requests locally)');
+  if (!dryRunDir && !githubAuth) problems.push('GitHub credentials are required: set GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY(_FILE); or use --dry-run DIR');
+  const logLevel = pick('log-level', 'LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`--log-level / LOG_LEVEL: ${JSON.stringify(logLevel)} must be one of fatal, error, warn, info, debug, trace, silent`);
+
+  const settings: DiscoverySettings = {
+    command: command === 'serve' ? 'serve' : 'reconcile',
+    kubeconfig: pick('kubeconfig', 'DISCOVERY_KUBECONFIG'),
+    databaseUrl,
+    stateDir: pick('state-dir', 'DISCOVERY_STATE_DIR') ?? '.mcp-discovery',
+    repo,
+    baseBranch,
+    githubApiUrl: githubApiUrl.replace(/\/+$/, ''),
+    githubAuth,
+    annotationPrefix,
+    namespaces,
+    serversDir,
+    probeTimeoutMs: integer('probe-timeout', 'PROBE_TIMEOUT_MS', 10_000, 100, 300_000),
+    probeConcurrency: integer('probe-concurrency', 'PROBE_CONCURRENCY', 16, 1, 256),
+    maxOpenPullRequests: integer('max-open-pull-requests', 'MAX_OPEN_PULL_REQUESTS', 5, 0, 1000),
+    toolBudget: integer('tool-budget', 'TOOL_BUDGET', 40, 1, 10_000),
+    dryRunDir,
+    checkout: pick('checkout', undefined) ?? process.cwd(),
+    port: integer('port', 'PORT', 8080, 0, 65535),
+    host: pick('host', 'HOST') ?? '0.0.0.0',
+    apiToken: env.DISCOVERY_API_TOKEN || undefined,
+    reconcileIntervalSeconds: integer('reconcile-interval', 'RECONCILE_INTERVAL_SECONDS', 300, 5, 86_400),
+    logLevel,
+  };
+  if (problems.length) throw new SettingsError(problems);
+  return settings;
+}
+
+function readGitHubAuth(env: NodeJS.ProcessEnv, problems: string[]): GitHubAuth | undefined {
+  if (env.GITHUB_TOKEN) return { token: env.GITHUB_TOKEN };
+  const appId = env.GITHUB_APP_ID;
+  if (!appId) return undefined;
+  const installation = env.GITHUB_APP_INSTALLATION_ID ?? '';
+  if (!/^\d+$/.test(installation)) {
+    problems.push('GITHUB_APP_INSTALLATION_ID: must be the numeric installation id of the GitHub App on the platform repo');
+    return undefined;
+  }
+  let privateKey = env.GITHUB_APP_PRIVATE_KEY;
+  if (!privateKey && env.GITHUB_APP_PRIVATE_KEY_FILE) {
+    try {
+      privateKey = readFileSync(env.GITHUB_APP_PRIVATE_KEY_FILE, 'utf8');
+    } catch (error) {
+      problems.push(`GITHUB_APP_PRIVATE_KEY_FILE: cannot read ${JSON.stringify(env.GITHUB_APP_PRIVATE_KEY_FILE)}: ${(error as NodeJS.ErrnoException).code}`);
+      return undefined;
+    }
+  }
+  if (!privateKey || !privateKey.includes('PRIVATE KEY')) {
+    problems.push('GITHUB_APP_PRIVATE_KEY(_FILE): must hold the GitHub App private key in PEM form (its value is not shown)');
+    return undefined;
+  }
+  return { appId, installationId: Number(installation), privateKey };
+}
+
+/** The settings with secrets left out, for the start-up log line. */
+export function describeSettings(settings: DiscoverySettings): Record<string, unknown> {
+  const { githubAuth, apiToken, databaseUrl, ...rest } = settings;
+  return {
+    ...rest,
+    githubAuth: githubAuth ? ('token' in githubAuth ? 'token' : `app ${githubAuth.appId}`) : 'none',
+    apiToken: apiToken ? 'set' : 'not set',
+    database: databaseUrl ? redactUrl(databaseUrl) : 'embedded',
+  };
+}
+
+/** A URL with its password replaced, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

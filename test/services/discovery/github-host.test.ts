@@ -1,0 +1,360 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { GitHubHost, type GitHubHostLog, type GitHubHostOptions, type RateLimitKind } from '../../../services/discovery/src/git-host/github.js';
+import { faults, GitHubApiServer } from '../../support/github-api-server.js';
+
+const REPO = '/repos/acme/platform';
+const SERVERS = 'stacks/servers';
+const BRANCH = 'mcp-discovery/adguard';
+const quiet: GitHubHostLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+let server: GitHubApiServer;
+
+beforeEach(async () => {
+  server = await GitHubApiServer.start();
+  server.seed({
+    files: {
+      'stacks/main.ts': 'export {};\n',
+      [`${SERVERS}/grafana.ts`]: 'grafana\n',
+      [`${SERVERS}/wiki.ts`]: 'wiki\n',
+      [`${SERVERS}/lib/shared.ts`]: 'shared\n',
+    },
+  });
+});
+
+afterEach(() => server.close());
+
+/** A host on the fake with writes unspaced and a 50 ms secondary-limit fallback, unless a test says otherwise. */
+function hostFor(options: Partial<GitHubHostOptions> = {}): GitHubHost {
+  return new GitHubHost({
+    repo: 'acme/platform',
+    baseUrl: server.url,
+    auth: { token: 'test-token' },
+    log: quiet,
+    ...options,
+    throttle: { minWriteIntervalMs: 0, fallbackSecondaryRetryAfterSeconds: 0.05, ...options.throttle },
+  });
+}
+
+function head(branch: string): string {
+  const sha = server.branchHead(branch);
+  if (sha === undefined) throw new Error(`test setup: no branch ${branch}`);
+  return sha;
+}
+
+function requestsTo(path: string): number {
+  return server.requests.filter((request) => request.path === path).length;
+}
+
+/** Pull requests #1..#count on branches pushed by a person. */
+async function openPullRequests(host: GitHubHost, count: number): Promise<void> {
+  for (let index = 1; index <= count; index++) {
+    server.pushAsHuman(`mcp-discovery/s${index}`, `${SERVERS}/s${index}.ts`, `s${index}\n`);
+    await host.openPullRequest({ head: `mcp-discovery/s${index}`, base: 'main', title: `Add s${index}`, body: 'body' });
+  }
+}
+
+describe('GitHubHost options', () => {
+  it('GIVEN a repo without an owner WHEN constructed THEN it throws naming the value and the form', () => {
+    expect(() => hostFor({ repo: 'platform' })).toThrow('GitHubHost repo "platform" is not "owner/name"; pass e.g. "acme/platform"');
+  });
+
+  it('GIVEN no base URL WHEN constructed THEN it talks to api.github.com', () => {
+    expect(new GitHubHost({ repo: 'acme/platform', auth: { token: 't' }, log: quiet }).baseUrl).toBe('https://api.github.com');
+  });
+});
+
+describe('GitHubHost reads', () => {
+  it('GIVEN main and no feature branch WHEN branchHead THEN the head sha, and undefined for the missing branch', async () => {
+    const host = hostFor();
+    expect(await host.branchHead('main')).toBe(head('main'));
+    expect(await host.branchHead(BRANCH)).toBeUndefined();
+  });
+
+  it('GIVEN a servers folder WHEN listFiles THEN the file names directly in it; [] for a missing folder', async () => {
+    const host = hostFor();
+    expect(await host.listFiles('main', SERVERS)).toEqual(['grafana.ts', 'wiki.ts']);
+    expect(await host.listFiles('main', 'stacks/nothing-here')).toEqual([]);
+  });
+
+  it('GIVEN a file where a folder is expected WHEN listFiles THEN it throws naming the path', async () => {
+    await expect(hostFor().listFiles('main', 'stacks/main.ts')).rejects.toThrow(
+      'GitHub listFiles("main", "stacks/main.ts"): "stacks/main.ts" is a file, not a folder; point it at the servers folder',
+    );
+  });
+
+  it('GIVEN branches in and out of the prefix WHEN listBranches THEN only those under it, with their heads', async () => {
+    const a = server.pushAsHuman('mcp-discovery/a', 'a.ts', 'a');
+    const b = server.pushAsHuman('mcp-discovery/b', 'b.ts', 'b');
+    server.pushAsHuman('feature/x', 'x.ts', 'x');
+    expect(await hostFor().listBranches('mcp-discovery/')).toEqual([
+      { name: 'mcp-discovery/a', sha: a },
+      { name: 'mcp-discovery/b', sha: b },
+    ]);
+  });
+
+  it('GIVEN a commit by a person WHEN getCommit THEN its message and parents', async () => {
+    const base = head('main');
+    const sha = server.pushAsHuman('feature/x', 'x.ts', 'x');
+    expect(await hostFor().getCommit(sha)).toEqual({ sha, message: 'Edit x.ts', parents: [base] });
+  });
+
+  it('GIVEN a 404 where the interface promises no "absent" WHEN getCommit THEN it throws naming the call and status', async () => {
+    const errors: number[] = [];
+    const missing = '0'.repeat(40);
+    await expect(hostFor({ onApiError: (status) => errors.push(status) }).getCommit(missing)).rejects.toThrow(
+      `GitHub getCommit("${missing}") failed with 404: Not Found - https://docs.github.com/rest/git/commits#get-a-commit-object`,
+    );
+    expect(errors).toEqual([404]);
+  });
+});
+
+describe('GitHubHost pull requests', () => {
+  it('GIVEN more than 100 pull requests WHEN listPullRequests THEN it follows the pages and maps head, merged and labels', async () => {
+    const host = hostFor();
+    await openPullRequests(host, 105);
+    server.pushAsHuman('feature/other', 'other.ts', 'other');
+    await host.openPullRequest({ head: 'feature/other', base: 'main', title: 'Other', body: '' });
+    server.mergePullRequest(1);
+    await host.addLabels(2, ['auto-generated']);
+    const pagesBefore = requestsTo(`${REPO}/pulls`);
+
+    const pulls = await host.listPullRequests('mcp-discovery/');
+
+    expect(pulls).toHaveLength(105);
+    expect(requestsTo(`${REPO}/pulls`) - pagesBefore).toBe(2);
+    expect(pulls.find((pull) => pull.number === 1)).toMatchObject({ head: 'mcp-discovery/s1', state: 'closed', merged: true });
+    expect(pulls.find((pull) => pull.number === 2)).toMatchObject({ state: 'open', merged: false, labels: ['auto-generated'] });
+  });
+
+  it('GIVEN a branch WHEN openPullRequest THEN the new pull request; a second one for the same head fails with 422', async () => {
+    const host = hostFor();
+    const sha = server.pushAsHuman(BRANCH, `${SERVERS}/adguard.ts`, 'adguard');
+    const pull = await host.openPullRequest({ head: BRANCH, base: 'main', title: 'Add adguard', body: 'Review me' });
+    expect(pull).toEqual({
+      number: 1,
+      head: BRANCH,
+      headSha: sha,
+      base: 'main',
+      state: 'open',
+      merged: false,
+      title: 'Add adguard',
+      body: 'Review me',
+      labels: [],
+      url: `${server.url}/acme/platform/pull/1`,
+    });
+    await expect(host.openPullRequest({ head: BRANCH, base: 'main', title: 'Again', body: '' })).rejects.toThrow(
+      `GitHub openPullRequest("${BRANCH}") failed with 422: Validation Failed: {"resource":"PullRequest","code":"custom","message":"A pull request already exists for acme:${BRANCH}."} - https://docs.github.com/rest/pulls/pulls#create-a-pull-request`,
+    );
+  });
+
+  it('GIVEN an open pull request WHEN updatePullRequest and addLabels THEN GitHub has the new title, body and labels', async () => {
+    const host = hostFor();
+    await openPullRequests(host, 1);
+    await host.updatePullRequest(1, { title: 'New title', body: 'New body' });
+    await host.addLabels(1, ['auto-generated', 'mcp-infrastructure']);
+    expect(server.pullRequests()[0]).toMatchObject({ title: 'New title', body: 'New body', labels: ['auto-generated', 'mcp-infrastructure'] });
+  });
+
+  it('GIVEN nothing to change WHEN updatePullRequest({}) and addLabels([]) THEN no request is made', async () => {
+    const host = hostFor();
+    await openPullRequests(host, 1);
+    const requests = server.requests.length;
+    await host.updatePullRequest(1, {});
+    await host.addLabels(1, []);
+    expect(server.requests.length).toBe(requests);
+  });
+});
+
+describe('GitHubHost commits', () => {
+  it('GIVEN main WHEN createBranchWithFile THEN the branch is born at one new commit adding the file to main\'s tree', async () => {
+    const host = hostFor();
+    const base = head('main');
+    const sha = await host.createBranchWithFile(BRANCH, base, { path: `${SERVERS}/adguard.ts`, content: 'adguard\n' }, 'Add adguard');
+    expect(head(BRANCH)).toBe(sha);
+    expect(await host.getCommit(sha)).toEqual({ sha, message: 'Add adguard', parents: [base] });
+    expect([server.fileAt(BRANCH, `${SERVERS}/adguard.ts`), server.fileAt(BRANCH, 'stacks/main.ts')]).toEqual(['adguard\n', 'export {};\n']);
+  });
+
+  it('GIVEN the branch exists WHEN createBranchWithFile THEN it throws GitHub\'s "Reference already exists"', async () => {
+    server.pushAsHuman(BRANCH, 'x.ts', 'x');
+    await expect(hostFor().createBranchWithFile(BRANCH, head('main'), { path: 'a.ts', content: 'a' }, 'Add a')).rejects.toThrow(
+      `GitHub createBranchWithFile("${BRANCH}", "a.ts") failed with 422: Reference already exists - https://docs.github.com/rest/git/refs#create-a-reference`,
+    );
+  });
+
+  it('GIVEN the file already has the content WHEN commitFile THEN no write and the current head', async () => {
+    server.pushAsHuman(BRANCH, `${SERVERS}/adguard.ts`, 'adguard\n');
+    const writes = server.writes();
+    expect(await hostFor().commitFile(BRANCH, { path: `${SERVERS}/adguard.ts`, content: 'adguard\n' }, 'Update adguard')).toBe(head(BRANCH));
+    expect(server.writes()).toBe(writes);
+  });
+
+  it('GIVEN the file differs WHEN commitFile THEN one commit on top replaces it', async () => {
+    const before = server.pushAsHuman(BRANCH, `${SERVERS}/adguard.ts`, 'old\n');
+    const host = hostFor();
+    const sha = await host.commitFile(BRANCH, { path: `${SERVERS}/adguard.ts`, content: 'new\n' }, 'Update adguard');
+    expect(head(BRANCH)).toBe(sha);
+    expect((await host.getCommit(sha)).parents).toEqual([before]);
+    expect(server.fileAt(BRANCH, `${SERVERS}/adguard.ts`)).toBe('new\n');
+  });
+
+  it('GIVEN the file is not on the branch WHEN commitFile THEN it is created', async () => {
+    server.pushAsHuman(BRANCH, 'x.ts', 'x');
+    const sha = await hostFor().commitFile(BRANCH, { path: `${SERVERS}/adguard.ts`, content: 'adguard\n' }, 'Add adguard');
+    expect(server.fileAt(sha, `${SERVERS}/adguard.ts`)).toBe('adguard\n');
+  });
+
+  it('GIVEN a new server WHEN branch, pull request and labels are made THEN six requests, five of them writes', async () => {
+    const routes: string[] = [];
+    const host = hostFor({ onRequest: (method, route) => routes.push(`${method} ${route}`) });
+    const requests = server.requests.length;
+    await host.createBranchWithFile(BRANCH, head('main'), { path: `${SERVERS}/adguard.ts`, content: 'adguard\n' }, 'Add adguard');
+    const pull = await host.openPullRequest({ head: BRANCH, base: 'main', title: 'Add adguard', body: '' });
+    await host.addLabels(pull.number, ['auto-generated', 'mcp-infrastructure']);
+    expect([server.requests.length - requests, server.writes()]).toEqual([6, 5]);
+    expect(routes).toEqual([
+      'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
+      'POST /repos/{owner}/{repo}/git/trees',
+      'POST /repos/{owner}/{repo}/git/commits',
+      'POST /repos/{owner}/{repo}/git/refs',
+      'POST /repos/{owner}/{repo}/pulls',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/labels',
+    ]);
+  });
+});
+
+describe('GitHubHost failures and rate limits', () => {
+  const mainRef = `${REPO}/git/ref/heads/main`;
+
+  function recordingWaits(): { waits: [number, RateLimitKind][]; onRateLimitWait: (seconds: number, kind: RateLimitKind) => void } {
+    const waits: [number, RateLimitKind][] = [];
+    return { waits, onRateLimitWait: (seconds, kind) => waits.push([seconds, kind]) };
+  }
+
+  it('GIVEN one 500 WHEN branchHead THEN it is retried and answers', async () => {
+    server.failNext({ path: mainRef, ...faults.serverError() });
+    expect(await hostFor().branchHead('main')).toBe(head('main'));
+    expect(requestsTo(mainRef)).toBe(2);
+  });
+
+  it('GIVEN 500 on every try WHEN branchHead THEN it throws after the retries, never "absent"', async () => {
+    const errors: number[] = [];
+    server.failNext({ path: mainRef, ...faults.serverError(), times: Infinity });
+    const host = hostFor({ onApiError: (status) => errors.push(status), throttle: { maxRetries: 1 } });
+    await expect(host.branchHead('main')).rejects.toThrow('GitHub branchHead("main") failed with 500: Server Error');
+    expect([requestsTo(mainRef), errors]).toEqual([2, [500]]);
+  });
+
+  it('GIVEN a 403 secondary limit without Retry-After WHEN branchHead THEN it waits the fallback and answers', async () => {
+    const { waits, onRateLimitWait } = recordingWaits();
+    server.failNext({ path: mainRef, ...faults.secondaryLimit() });
+    expect(await hostFor({ onRateLimitWait }).branchHead('main')).toBe(head('main'));
+    expect(waits).toEqual([[0.05, 'secondary']]);
+  });
+
+  it('GIVEN a 429 with Retry-After: 1 WHEN branchHead THEN it waits a second and answers', async () => {
+    const { waits, onRateLimitWait } = recordingWaits();
+    server.failNext({ path: mainRef, ...faults.secondaryLimit({ status: 429, retryAfterSeconds: 1 }) });
+    expect(await hostFor({ onRateLimitWait }).branchHead('main')).toBe(head('main'));
+    const [first, second] = server.requests.filter((request) => request.path === mainRef);
+    expect(waits).toEqual([[1, 'secondary']]);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('GIVEN the primary quota spent (x-ratelimit-remaining: 0) WHEN branchHead THEN it waits for the reset and answers', async () => {
+    const { waits, onRateLimitWait } = recordingWaits();
+    server.failNext({ path: mainRef, ...faults.primaryLimit(new Date()) });
+    expect(await hostFor({ onRateLimitWait }).branchHead('main')).toBe(head('main'));
+    expect(waits).toEqual([[expect.any(Number), 'primary']]);
+  });
+
+  it('GIVEN a secondary limit on every try WHEN branchHead THEN it throws after 3 retries by default', async () => {
+    const { waits, onRateLimitWait } = recordingWaits();
+    server.failNext({ path: mainRef, ...faults.secondaryLimit({ retryAfterSeconds: 0.01 }), times: Infinity });
+    await expect(hostFor({ onRateLimitWait }).branchHead('main')).rejects.toThrow(
+      'GitHub branchHead("main") failed with 403: You have exceeded a secondary rate limit. Please wait a few minutes before you try again. - https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+    );
+    expect([requestsTo(mainRef), waits.length]).toEqual([4, 3]);
+  });
+
+  it('GIVEN a wrong token WHEN branchHead THEN it throws 401, never "absent"', async () => {
+    await expect(hostFor({ auth: { token: 'wrong' } }).branchHead('main')).rejects.toThrow(
+      'GitHub branchHead("main") failed with 401: Bad credentials - https://docs.github.com/rest',
+    );
+  });
+});
+
+describe('GitHubHost writes', () => {
+  it('GIVEN several writes started at once WHEN they run THEN GitHub sees them one at a time, in call order', async () => {
+    await server.close();
+    server = await GitHubApiServer.start({ writeDelayMs: 25 });
+    const host = hostFor();
+    await openPullRequests(host, 3);
+    const requests = server.requests.length;
+
+    await Promise.all([
+      host.updatePullRequest(1, { title: 'one' }),
+      host.updatePullRequest(2, { title: 'two' }),
+      host.addLabels(3, ['three']),
+      host.updatePullRequest(3, { title: 'three' }),
+    ]);
+
+    expect(server.maxConcurrentWrites).toBe(1);
+    expect(server.requests.slice(requests).map((request) => request.path)).toEqual([
+      `${REPO}/pulls/1`,
+      `${REPO}/pulls/2`,
+      `${REPO}/issues/3/labels`,
+      `${REPO}/pulls/3`,
+    ]);
+  });
+
+  it('GIVEN a client that does not queue WHEN two writes overlap THEN the fake records the overlap', async () => {
+    await server.close();
+    server = await GitHubApiServer.start({ writeDelayMs: 25 });
+    const write = () => fetch(`${server.url}${REPO}/pulls/1`, { method: 'PATCH', headers: { authorization: 'token test-token' }, body: '{}' });
+    await Promise.all([write(), write()]);
+    expect(server.maxConcurrentWrites).toBe(2);
+  });
+
+  it('GIVEN the default write interval WHEN two writes follow each other THEN they start a second apart', async () => {
+    await openPullRequests(hostFor(), 1);
+    const host = hostFor({ throttle: { minWriteIntervalMs: undefined } });
+    await host.updatePullRequest(1, { title: 'one' });
+    await host.updatePullRequest(1, { title: 'two' });
+    const [first, second] = server.requests.filter((request) => request.method === 'PATCH');
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe('GitHubHost as a GitHub App', () => {
+  function keyPair() {
+    return generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+  }
+
+  it('GIVEN an installation WHEN branchHead THEN an RS256 JWT buys an installation token that the API call carries', async () => {
+    const { publicKey, privateKey } = keyPair();
+    await server.close();
+    server = await GitHubApiServer.start({ app: { id: 42, publicKey, installationId: 7 } });
+    const host = hostFor({ auth: { appId: 42, privateKey, installationId: 7 } });
+
+    expect(await host.branchHead('main')).toBe(head('main'));
+
+    const [exchange, call] = server.requests;
+    expect(exchange).toMatchObject({ method: 'POST', path: '/app/installations/7/access_tokens' });
+    expect(call).toMatchObject({ method: 'GET', path: `${REPO}/git/ref/heads/main`, token: expect.stringMatching(/^ghs_/) });
+  });
+
+  it('GIVEN a private key the app does not have WHEN branchHead THEN it throws 401', async () => {
+    await server.close();
+    server = await GitHubApiServer.start({ app: { id: 42, publicKey: keyPair().publicKey, installationId: 7 } });
+    const host = hostFor({ auth: { appId: 42, privateKey: keyPair().privateKey, installationId: 7 } });
+    await expect(host.branchHead('main')).rejects.toThrow(
+      'GitHub branchHead("main") failed with 401: A JSON web token could not be decoded - https://docs.github.com/rest',
+    );
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * A private throwaway PostgreSQL 15 cluster from the machine's binaries, for faults (restart, crash) that
+ * must not disturb the shared server on 127.0.0.1:5432 other test files use.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { tempDir } from './files.js';
+import { freePort } from './processes.js';
+
+const run = promisify(execFile);
+const BIN = '/usr/lib/postgresql/15/bin';
+
+export interface PrivatePostgres {
+  /** postgresql://postgres@127.0.0.1:<port>/postgres, trust auth. */
+  readonly url: string;
+  /** Stops the server (fast shutdown); the data stays for `restart`. */
+  stop(): Promise<void>;
+  /** Restarts the server, or starts it when stopped or killed. */
+  restart(): Promise<void>;
+  /** Crashes the server: SIGKILL to the postmaster and its children, as the OOM killer would. `restart` recovers. */
+  kill(): Promise<void>;
+  /** Stops the server and deletes its folder. */
+  remove(): Promise<void>;
+}
+
+export async function startPostgres(): Promise<PrivatePostgres> {
+  if (!existsSync(join(BIN, 'initdb'))) {
+    throw new Error(`No PostgreSQL 15 binaries in ${BIN}: install the postgresql-15 package.`);
+  }
+  const dir = tempDir('mcp-pg-');
+  const data = join(dir, 'data');
+  const port = await freePort();
+  // initdb and postgres refuse to run as root: then the cluster belongs to the postgres user.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  }
+  const postgresTool = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(BIN, tool), ...args]) : run(join(BIN, tool), args));
+  // Small and unsynced: a test cluster needs neither memory nor durability against power loss.
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=16MB -c max_connections=20`;
+  const pgCtl = (action: string, ...args: string[]) => postgresTool('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', ...args, action]);
+  const postmasterPid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+  await postgresTool('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C']);
+  await pgCtl('start', '-o', serverOptions);
+  let running = true;
+  // A test that fails before remove() must not leave a server behind when its worker exits.
+  const onExit = () => {
+    if (running) process.kill(postmasterPid(), 'SIGQUIT');
+  };
+  process.once('exit', onExit);
+
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await pgCtl('stop', '-m', 'fast');
+      running = false;
+    },
+    restart: async () => {
+      await pgCtl('restart', '-m', 'fast', '-o', serverOptions);
+      running = true;
+    },
+    kill: async () => {
+      const postmaster = postmasterPid();
+      const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+      const all = [postmaster, ...children];
+      all.forEach((pid) => process.kill(pid, 'SIGKILL'));
+      // The next start refuses while an old process still holds the shared memory.
+      while (all.some(isAlive)) await new Promise((resolve) => setTimeout(resolve, 20));
+      running = false;
+    },
+    remove: async () => {
+      process.removeListener('exit', onExit);
+      if (running) await pgCtl('stop', '-m', 'immediate');
+      running = false;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
