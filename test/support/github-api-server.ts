@@ -38,6 +38,8 @@ export interface Fault {
   readonly body?: unknown;
   /** How many matching requests fail. @default 1 */
   readonly times?: number;
+  /** Never answer (the request is recorded and then held open, as if the process were killed mid-call). */
+  readonly hang?: boolean;
 }
 
 /** Faults as GitHub sends them; spread one into `failNext` with a method or path. */
@@ -282,6 +284,7 @@ export class GitHubApiServer {
       const body = await this.readBody(request);
       if (isWrite && this.writeDelayMs > 0) await sleep(this.writeDelayMs);
       const fault = this.takeFault(method, path);
+      if (fault?.hang) return;
       if (fault) {
         this.send(response, fault.status, fault.body ?? { message: STATUS_CODES[fault.status] }, fault.headers);
         return;

@@ -18,6 +18,7 @@ export class DiscoveryLoop {
   private pending: Promise<PassReport> | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
   private intervalTimer: NodeJS.Timeout | undefined;
+  private started = false;
   private stopped = false;
   /** The last finished pass. */
   lastReport: PassReport | undefined;
@@ -28,14 +29,17 @@ export class DiscoveryLoop {
     private readonly loop: LoopOptions,
   ) {}
 
+  /** Starts the interval and the passes after watch changes; the caller runs the first pass. */
   start(): void {
+    this.started = true;
     this.intervalTimer = setInterval(() => void this.trigger('interval').catch(() => undefined), this.loop.intervalMs);
     this.intervalTimer.unref();
   }
 
   /** A watched object changed: a pass follows once changes have been quiet for `settleMs`. */
   changed(): void {
-    if (this.stopped) return;
+    // Before start() the watch is still listing: the first pass, which follows start(), sees all of it.
+    if (!this.started || this.stopped) return;
     clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => void this.trigger('watch').catch(() => undefined), this.loop.settleMs ?? 2000);
     this.settleTimer.unref();
@@ -49,6 +53,8 @@ export class DiscoveryLoop {
       .catch(() => undefined)
       .then(() => {
         this.pending = undefined;
+        // Shutdown waits for the pass that runs, not for one queued behind it.
+        if (this.stopped) throw new Error('the discovery loop stopped before this pass started');
         return this.run(reason);
       });
     this.pending = next;
@@ -56,7 +62,7 @@ export class DiscoveryLoop {
     return next;
   }
 
-  /** Stops the timers and waits for a running pass to finish. */
+  /** Stops the timers, drops a queued pass and waits for a running pass to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.settleTimer);

@@ -21,8 +21,9 @@ export const REDACTED_PATHS = [
   'databaseUrl',
 ];
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'mcp-discovery' } }, destination as never);
+/** @param fd where the JSON lines go: 1 (stdout, for `serve`) or 2 (stderr, so `reconcile --once` keeps stdout for its report). */
+export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'mcp-discovery' } }, pino.destination({ fd, sync: true }));
 }
 
 export type { Logger };

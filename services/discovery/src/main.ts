@@ -20,7 +20,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const log = createLogger(settings.logLevel);
+  const log = createLogger(settings.logLevel, settings.command === 'serve' ? 1 : 2);
   log.info({ settings: describeSettings(settings) }, `mcp-discovery ${settings.command}`);
   if (settings.command === 'serve') {
     const server = await startServer(settings, log);

@@ -37,6 +37,10 @@ export interface DiscoverySettings {
   readonly maxOpenPullRequests: number;
   /** @default 40 */
   readonly toolBudget: number;
+  /** Least time between two GitHub writes; GitHub asks for one second. @default 1000 */
+  readonly githubWriteIntervalMs: number;
+  /** Wait after a secondary rate limit that names no time. @default 60 */
+  readonly secondaryLimitWaitSeconds: number;
   /** Write would-be pull requests here instead of calling GitHub. */
   readonly dryRunDir?: string;
   /** Local checkout a dry run reads declared servers from when no repo is given. @default the working directory */
@@ -80,6 +84,8 @@ flags (environment variable in brackets):
   --probe-concurrency N      [PROBE_CONCURRENCY] default: 16
   --max-open-pull-requests N [MAX_OPEN_PULL_REQUESTS] default: 5
   --tool-budget N            [TOOL_BUDGET] default: 40
+  --github-write-interval MS [GITHUB_WRITE_INTERVAL_MS] default: 1000 (GitHub asks for one write a second)
+  --secondary-limit-wait S   [GITHUB_SECONDARY_LIMIT_WAIT_SECONDS] default: 60 (when GitHub names no time)
   --dry-run DIR              write would-be pull requests under DIR instead of calling GitHub
   --checkout DIR             with --dry-run and no --repo: read declared servers here (default: .)
   --port N / --host H        [PORT] [HOST] default: 8080 / 0.0.0.0
@@ -102,6 +108,8 @@ const FLAGS = {
   'probe-concurrency': { type: 'string' },
   'max-open-pull-requests': { type: 'string' },
   'tool-budget': { type: 'string' },
+  'github-write-interval': { type: 'string' },
+  'secondary-limit-wait': { type: 'string' },
   'dry-run': { type: 'string' },
   checkout: { type: 'string' },
   port: { type: 'string' },
@@ -198,6 +206,8 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
     probeConcurrency: integer('probe-concurrency', 'PROBE_CONCURRENCY', 16, 1, 256),
     maxOpenPullRequests: integer('max-open-pull-requests', 'MAX_OPEN_PULL_REQUESTS', 5, 0, 1000),
     toolBudget: integer('tool-budget', 'TOOL_BUDGET', 40, 1, 10_000),
+    githubWriteIntervalMs: integer('github-write-interval', 'GITHUB_WRITE_INTERVAL_MS', 1000, 0, 60_000),
+    secondaryLimitWaitSeconds: integer('secondary-limit-wait', 'GITHUB_SECONDARY_LIMIT_WAIT_SECONDS', 60, 0, 3600),
     dryRunDir,
     checkout: pick('checkout', undefined) ?? process.cwd(),
     port: integer('port', 'PORT', 8080, 0, 65535),

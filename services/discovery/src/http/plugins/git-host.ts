@@ -21,6 +21,7 @@ export function gitHostFor(settings: DiscoverySettings, app: Pick<FastifyInstanc
           baseUrl: settings.githubApiUrl,
           auth: settings.githubAuth,
           log: app.log,
+          throttle: { minWriteIntervalMs: settings.githubWriteIntervalMs, fallbackSecondaryRetryAfterSeconds: settings.secondaryLimitWaitSeconds },
           onRequest: (method) => app.metrics.apiRequests.inc({ method }),
           onApiError: (status) => app.metrics.apiErrors.inc({ status: String(status) }),
           onRateLimitWait: (seconds, kind) => {

@@ -2,7 +2,8 @@
  * Opens (or updates) the pull request for a server given in the request, without a probe: for a server
  * the watch cannot see. The same reconcile logic as a pass decides, so the call is idempotent.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import { Ajv } from 'ajv';
+import type { FastifyPluginAsync, FastifySchemaValidationError } from 'fastify';
 import type { Candidate } from '../../model.js';
 import { toolFingerprint } from '../../probe/probe.js';
 import { reconcilePullRequests } from '../../reconcile/pull-requests.js';
@@ -59,8 +60,25 @@ const bodySchema = {
   },
 } as const;
 
+// fastify's default Ajv drops unknown properties and coerces types, so a misspelt field would be ignored
+// and the pull request opened without it: this spec is checked as written.
+const asWritten = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false });
+
+/** Ajv's message, with the unknown property it does not name. */
+const formatError = (errors: FastifySchemaValidationError[], dataVar: string) =>
+  new Error(
+    errors
+      .map((e) => `${dataVar}${e.instancePath} ${e.message}${e.keyword === 'additionalProperties' ? `: ${JSON.stringify(e.params.additionalProperty)}` : ''}`)
+      .join(', '),
+  );
+
 const pullRequests: FastifyPluginAsync<{ readonly settings: DiscoverySettings }> = async (app, { settings }) => {
-  app.post<{ Body: ServerSpecBody }>('/api/v1/pull-requests', { onRequest: requireBearer(settings.apiToken), schema: { body: bodySchema } }, async (request, reply) => {
+  app.post<{ Body: ServerSpecBody }>('/api/v1/pull-requests', {
+      onRequest: requireBearer(settings.apiToken),
+      schema: { body: bodySchema },
+      validatorCompiler: ({ schema }) => asWritten.compile(schema),
+      schemaErrorFormatter: formatError,
+    }, async (request, reply) => {
     const spec = request.body;
     const transport = spec.transport;
     const candidate: Candidate = {
