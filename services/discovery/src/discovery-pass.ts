@@ -15,6 +15,8 @@ import { reconcilePullRequests, type Discovered, type PullRequestOptions, type P
 /** What the pass needs of the registry. */
 export interface ProbeRecorder {
   recordProbe(candidate: Candidate, result: ProbeResult): Promise<{ readonly toolsChanged: boolean }>;
+  /** Marks registry rows of servers the platform repo declares. */
+  markDeclared(names: readonly string[]): Promise<number>;
 }
 
 export interface PassLog {
@@ -125,6 +127,14 @@ export async function runPass(deps: PassDependencies, options: PassOptions): Pro
   for (const outcome of pullRequests) {
     metrics.pullRequests.inc({ action: outcome.action });
     if (outcome.action === 'failed') errors.push(`pull request ${outcome.server}: ${outcome.detail}`);
+  }
+  const declared = pullRequests.filter((o) => o.action === 'declared').map((o) => o.server);
+  if (declared.length) {
+    try {
+      await deps.registry.markDeclared(declared);
+    } catch (error) {
+      errors.push(`mark declared: ${(error as Error).message}`);
+    }
   }
   const pullRequestsMs = performance.now() - started;
 

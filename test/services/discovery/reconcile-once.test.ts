@@ -127,15 +127,16 @@ describe('reconcile --once, end to end', () => {
   });
 
   it('records every probed server in PostgreSQL, healthy or not', async () => {
-    const { rows } = await db.query(`SELECT name, health, tool_count FROM ${schema}.mcp_servers ORDER BY name`);
-    expect(rows.map((r) => [r.name, r.health])).toEqual([
-      ['everything', 'healthy'],
-      ['everything-sse', 'healthy'],
-      ['garbage', 'unhealthy'],
-      ['hangs', 'unhealthy'],
-      ['kube-tools', 'healthy'],
-      ['oversized', 'unhealthy'],
-      ['talos', 'healthy'],
+    const { rows } = await db.query(`SELECT name, health, source, tool_count FROM ${schema}.mcp_servers ORDER BY name`);
+    expect(rows.map((r) => [r.name, r.health, r.source])).toEqual([
+      ['everything', 'healthy', 'discovered'],
+      ['everything-sse', 'healthy', 'discovered'],
+      ['garbage', 'unhealthy', 'discovered'],
+      ['hangs', 'unhealthy', 'discovered'],
+      ['kube-tools', 'healthy', 'discovered'],
+      ['oversized', 'unhealthy', 'discovered'],
+      // In the servers folder on the base branch: the registry says so.
+      ['talos', 'healthy', 'declared'],
     ]);
     expect(rows.find((r) => r.name === 'everything')!.tool_count).toBeGreaterThan(5);
   });
