@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { IMPORT_MODULES } from './modules.js';
+import { writeValidators } from './validators.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -51,6 +52,8 @@ try {
     writeSchemas(files);
     console.log(`imports/${moduleName}-<group>.ts <- ${files.join(', ')}`);
   }
+  // Compiled after the schemas they are compiled from, so synth never compiles them itself.
+  console.log(`imports/validators/: ${writeValidators().length} precompiled validators`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

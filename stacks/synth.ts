@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { Yaml } from 'cdk8s';
+import { stringify as yamlStringify } from 'yaml';
 import { apiObjectsOf, checkPolicies, describeObject, type CheckedObject, type PolicyResult } from '../constructs/policy/policy-checker.js';
 import { TerraformApp } from '../constructs/terraform.js';
 import { SchemaValidator } from '../constructs/validation/schema-validator.js';
@@ -128,6 +128,12 @@ function renderWorkloads(workloads: Workloads): RenderedApp[] {
   return apps;
 }
 
+/**
+ * cdk8s's own YAML options (so files are byte-identical to `cdk8s synth`'s), without the search for
+ * repeated object instances: rendered objects share none, and the search cost a fifth of the YAML time.
+ */
+const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1', aliasDuplicateObjects: false } as const;
+
 /** One YAML file per object: `<kind>-<name>.yaml`, so a pull request that adds an object adds a file. */
 function writeApp(dir: string, app: RenderedApp): void {
   mkdirSync(dir, { recursive: true });
@@ -136,7 +142,7 @@ function writeApp(dir: string, app: RenderedApp): void {
     const file = `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
     if (written.has(file)) throw new Error(`two objects in ${app.name} render to ${file}: give them different names`);
     written.add(file);
-    writeFileSync(join(dir, file), Yaml.stringify(manifest));
+    writeFileSync(join(dir, file), yamlStringify(manifest, YAML_OPTIONS));
   }
 }
 

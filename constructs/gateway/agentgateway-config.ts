@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { DNS_LABEL } from '../formats.js';
+import { loadPrecompiled, schemaHash, validatorRuntime } from '../validation/precompiled-validator.js';
 
 /**
  * agentgateway's standalone config for the platform's MCP gateway: one aggregated MCP endpoint that multiplexes
@@ -237,17 +238,6 @@ function checkRateLimit(rateLimit: AgentgatewayRateLimit): void {
   }
 }
 
-/** Integer formats of the schema (Rust types) with their ranges; `double` is any number. */
-const NUMBER_FORMATS: Readonly<Record<string, (n: number) => boolean>> = {
-  uint8: (n) => Number.isInteger(n) && n >= 0 && n <= 0xff,
-  uint16: (n) => Number.isInteger(n) && n >= 0 && n <= 0xffff,
-  uint32: (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff,
-  uint64: (n) => Number.isInteger(n) && n >= 0,
-  uint: (n) => Number.isInteger(n) && n >= 0,
-  int32: (n) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
-  double: (n) => Number.isFinite(n),
-};
-
 let schemaValidator: ValidateFunction | undefined;
 
 /**
@@ -255,15 +245,27 @@ let schemaValidator: ValidateFunction | undefined;
  * Stricter than the schema in one respect: see {@link closeFlattenedObjects}.
  */
 export function validateAgentgatewayConfig(config: unknown): string[] {
-  if (!schemaValidator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    for (const [name, validate] of Object.entries(NUMBER_FORMATS)) ajv.addFormat(name, { type: 'number', validate });
-    // `format: const` marks string constants that `const` already checks.
-    ajv.addFormat('const', true);
-    schemaValidator = ajv.compile(closeFlattenedObjects(JSON.parse(readFileSync(AGENTGATEWAY_SCHEMA_PATH, 'utf8'))));
-  }
+  schemaValidator ??= agentgatewaySchemaValidator();
   if (schemaValidator(config)) return [];
   return (schemaValidator.errors ?? []).map(formatError);
+}
+
+/** Where `npm run import` writes the precompiled validator, under imports/validators/. */
+export const AGENTGATEWAY_VALIDATOR_FILE = 'agentgateway-config.cjs';
+
+/** A fresh ajv for the schema; with `code` options for writing it as standalone code. */
+export function agentgatewayAjv(code?: object): Ajv2020 {
+  return new Ajv2020({ allErrors: true, strict: false, formats: validatorRuntime.agentgatewayFormats, ...(code ? { code } : {}) });
+}
+
+/** The schema as validated: the vendored file made stricter by {@link closeFlattenedObjects}. */
+export function agentgatewaySchema(text: string = readFileSync(AGENTGATEWAY_SCHEMA_PATH, 'utf8')): Record<string, any> {
+  return closeFlattenedObjects(JSON.parse(text));
+}
+
+function agentgatewaySchemaValidator(): ValidateFunction {
+  const text = readFileSync(AGENTGATEWAY_SCHEMA_PATH, 'utf8');
+  return loadPrecompiled(AGENTGATEWAY_VALIDATOR_FILE, schemaHash(text)) ?? agentgatewayAjv().compile(agentgatewaySchema(text));
 }
 
 function formatError(error: ErrorObject): string {

@@ -1,6 +1,24 @@
 import { RuleIds } from '../rule-ids.js';
 import { complianceOf, NOT_APPLICABLE, type Manifest, type PolicyRule } from '../rule.js';
-import { namespaceOf, podTemplateOf, selectorMatches } from '../workload.js';
+import { namespaceOf, podTemplateOf, selectorMatches, type PodTemplate } from '../workload.js';
+
+/** Pod templates of the rendered objects by namespace, computed once per check run (every Service needs them). */
+const templatesOf = new WeakMap<readonly Manifest[], Map<string, PodTemplate[]>>();
+function podTemplatesByNamespace(objects: readonly Manifest[]): Map<string, PodTemplate[]> {
+  let index = templatesOf.get(objects);
+  if (!index) {
+    index = new Map();
+    for (const object of objects) {
+      const template = podTemplateOf(object);
+      if (!template) continue;
+      const list = index.get(namespaceOf(object)) ?? [];
+      list.push(template);
+      index.set(namespaceOf(object), list);
+    }
+    templatesOf.set(objects, index);
+  }
+  return index;
+}
 
 /** A Service with a selector selects some rendered pod, and its named target ports exist on it. */
 export const serviceSelectorMatchesPod: PolicyRule = {
@@ -14,14 +32,13 @@ export const serviceSelectorMatchesPod: PolicyRule = {
     if (manifest.kind !== 'Service') return NOT_APPLICABLE;
     const selector: Record<string, string> = manifest.spec?.selector ?? {};
     if (!Object.keys(selector).length || manifest.spec?.type === 'ExternalName') return NOT_APPLICABLE;
-    const pods = objects
-      .filter((o) => namespaceOf(o) === namespaceOf(manifest))
-      .map(podTemplateOf)
-      .filter((p) => p && selectorMatches({ matchLabels: selector }, p.labels));
+    const pods = podTemplatesByNamespace(objects)
+      .get(namespaceOf(manifest))
+      ?.filter((p) => selectorMatches({ matchLabels: selector }, p.labels)) ?? [];
     if (!pods.length) return complianceOf([`selector ${JSON.stringify(selector)} matches no rendered pod`]);
     // Endpoints need the name and the protocol to match (both default to TCP).
     const named = new Set(
-      pods.flatMap((p) => (p!.spec.containers ?? []).flatMap((c: Manifest) => (c.ports ?? []).map((port: Manifest) => `${port.name}/${port.protocol ?? 'TCP'}`))),
+      pods.flatMap((p) => (p.spec.containers ?? []).flatMap((c: Manifest) => (c.ports ?? []).map((port: Manifest) => `${port.name}/${port.protocol ?? 'TCP'}`))),
     );
     const reasons = ((manifest.spec?.ports ?? []) as Manifest[])
       .filter((port) => typeof port.targetPort === 'string' && !named.has(`${port.targetPort}/${port.protocol ?? 'TCP'}`))

@@ -45,7 +45,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** The app as `serve` builds it, on an instance of the test's own; the watch synced, the loop not started. */
+/** The app as `serve` builds it, the watch synced; the loop not started, so a pass runs only when a test asks for one. */
 async function startApp(settings: DiscoverySettings, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
   const instance = logger ? Fastify({ loggerInstance: logger }) : Fastify({ logger: false });
   await instance.register(app, { settings, settleMs: 50 });

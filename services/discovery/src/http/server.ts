@@ -10,6 +10,12 @@ import app from './app.js';
 
 export async function startServer(settings: DiscoverySettings, log: Logger, options: { readonly settleMs?: number } = {}): Promise<FastifyInstance> {
   const server = Fastify({ loggerInstance: log as FastifyBaseLogger, return503OnClosing: true, forceCloseConnections: 'idle', bodyLimit: 256 * 1024 });
+  // Node closes idle keep-alive connections once, as close begins (fastify's 'idle' option needs a serverFactory,
+  // fastify#7044); one whose request was in flight then would hold close open for the 72 s keep-alive timeout.
+  server.addHook('preClose', async () => {
+    const sweep = setInterval(() => server.server.closeIdleConnections(), 100).unref();
+    server.server.once('close', () => clearInterval(sweep));
+  });
   await server.register(app, { settings, settleMs: options.settleMs });
   await server.ready();
   await server.listen({ host: settings.host, port: settings.port });

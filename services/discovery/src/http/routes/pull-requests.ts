@@ -3,7 +3,7 @@
  * the watch cannot see. The same reconcile logic as a pass decides, so the call is idempotent.
  */
 import { Ajv } from 'ajv';
-import type { FastifyPluginAsync, FastifySchemaValidationError } from 'fastify';
+import type { FastifyPluginAsync, FastifySchemaValidationError, RouteShorthandOptions } from 'fastify';
 import type { Candidate } from '../../model.js';
 import { toolFingerprint } from '../../probe/probe.js';
 import { reconcilePullRequests } from '../../reconcile/pull-requests.js';
@@ -73,12 +73,13 @@ const formatError = (errors: FastifySchemaValidationError[], dataVar: string) =>
   );
 
 const pullRequests: FastifyPluginAsync<{ readonly settings: DiscoverySettings }> = async (app, { settings }) => {
-  app.post<{ Body: ServerSpecBody }>('/api/v1/pull-requests', {
-      onRequest: requireBearer(settings.apiToken),
-      schema: { body: bodySchema },
-      validatorCompiler: ({ schema }) => asWritten.compile(schema),
-      schemaErrorFormatter: formatError,
-    }, async (request, reply) => {
+  const route: RouteShorthandOptions = {
+    onRequest: requireBearer(settings.apiToken),
+    schema: { body: bodySchema },
+    validatorCompiler: ({ schema }) => asWritten.compile(schema),
+    schemaErrorFormatter: formatError,
+  };
+  app.post<{ Body: ServerSpecBody }>('/api/v1/pull-requests', route, async (request, reply) => {
     const spec = request.body;
     const transport = spec.transport;
     const candidate: Candidate = {
