@@ -28,7 +28,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return -1;
   }
   const report = await reconcileOnce(settings, log);
-  process.stdout.write(`${JSON.stringify({ ...report, timings: undefined }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   return report.ok ? 0 : 1;
 }
 

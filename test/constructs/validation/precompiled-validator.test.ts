@@ -14,7 +14,7 @@ const rule = (strategy: unknown) => ({
 });
 
 describe('precompiled schema validators', () => {
-  it.each(crdSchemaFiles().map((f) => [`${f.group}/${f.version}/${f.kind}`, f]))('GIVEN the vendored schema %s THEN imports/validators holds its validator, built from this exact schema (else run npm run import)', (_, file) => {
+  it.each(crdSchemaFiles().map((f) => [`${f.group}/${f.version}/${f.kind}`, f] as const))('GIVEN the vendored schema %s THEN imports/validators holds its validator, built from this exact schema (else run npm run import)', (_, file) => {
     const text = readFileSync(file.path, 'utf8');
     expect(loadPrecompiled(crdValidatorFile(file.group, file.version, file.kind), schemaHash(text))).toBeDefined();
   });

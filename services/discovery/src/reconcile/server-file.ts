@@ -5,8 +5,9 @@
  * and one `defineMcpServer({...})` call whose argument is literal data equal to what was meant.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
-import ts from 'typescript';
+import type TypeScript from 'typescript';
 import { ConfigError, parseMcpServer } from '../../../../stacks/config.js';
 import type { Candidate, ProbedTool } from '../model.js';
 
@@ -62,12 +63,13 @@ export function renderServerFile(spec: DiscoveredServerSpec, templatesDir: URL =
  * literal equals `expected`, and the platform's own config schema accepts it. Returns the literal's value.
  */
 export function checkServerFile(text: string, expected: DiscoveredServerSpec, fileName = 'server.ts'): unknown {
+  const ts = typescript();
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const diagnostics = (source as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+  const diagnostics = (source as unknown as { parseDiagnostics?: readonly TypeScript.Diagnostic[] }).parseDiagnostics ?? [];
   if (diagnostics.length) throw new Error(`${fileName}: does not parse: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, ' ')}`);
   const statements = source.statements;
   if (statements.length !== 2) throw new Error(`${fileName}: must hold exactly one import and one export default, found ${statements.length} statements`);
-  const [first, second] = statements as unknown as [ts.Statement, ts.Statement];
+  const [first, second] = statements as unknown as [TypeScript.Statement, TypeScript.Statement];
   if (
     !ts.isImportDeclaration(first) ||
     !ts.isStringLiteral(first.moduleSpecifier) ||
@@ -103,8 +105,17 @@ export function checkServerFile(text: string, expected: DiscoveredServerSpec, fi
   return value;
 }
 
+const require = createRequire(import.meta.url);
+let loaded: typeof TypeScript | undefined;
+/** The TypeScript compiler, loaded on the first check: over 100 MB that a pass with no new server never needs. */
+function typescript(): typeof TypeScript {
+  loaded ??= require('typescript') as typeof TypeScript;
+  return loaded;
+}
+
 /** The value of a literal expression: objects with plain keys, arrays, strings, numbers, booleans, null. Nothing else. */
-function literalValue(node: ts.Expression, fileName: string): unknown {
+function literalValue(node: TypeScript.Expression, fileName: string): unknown {
+  const ts = typescript();
   if (ts.isStringLiteral(node)) return node.text;
   if (ts.isNumericLiteral(node)) return Number(node.text);
   if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
@@ -128,6 +139,6 @@ function literalValue(node: ts.Expression, fileName: string): unknown {
 }
 
 /** The syntax kind's own name (the enum also has aliases such as FirstTemplateToken). */
-function kindName(kind: ts.SyntaxKind): string {
-  return Object.entries(ts.SyntaxKind).find(([name, value]) => value === kind && !/^(First|Last)/.test(name))?.[0] ?? String(kind);
+function kindName(kind: TypeScript.SyntaxKind): string {
+  return Object.entries(typescript().SyntaxKind).find(([name, value]) => value === kind && !/^(First|Last)/.test(name))?.[0] ?? String(kind);
 }

@@ -4,9 +4,6 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { loadMigrations, migrationScript } from '../../../../constructs/database/schema.js';
 
@@ -124,6 +121,12 @@ async function startEmbedded(stateDir: string, log: DatabaseLog): Promise<Server
   const dataDir = join(stateDir, 'pglite');
   const release = claimStateDir(stateDir, dataDir);
   try {
+    // Loaded only here: PGlite and its WebAssembly cost about 75 MB that a service with a database URL never needs.
+    const [{ PGlite }, { vector }, { PGLiteSocketServer }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-pgvector'),
+      import('@electric-sql/pglite-socket'),
+    ]);
     const db = await PGlite.create({ dataDir, extensions: { vector } });
     // One spare connection beyond the pool's one: the migration connection, and a reconnect while the old slot frees.
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
