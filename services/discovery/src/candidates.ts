@@ -15,8 +15,10 @@ export interface CandidateOptions {
 }
 
 export interface CandidateScan {
-  /** Sorted by name. */
+  /** New to the platform, sorted by name. */
   readonly candidates: readonly Candidate[];
+  /** What the platform rendered itself, sorted by name: probed for health (mcp_server_up), never proposed. */
+  readonly declared: readonly Candidate[];
   readonly rejections: readonly Rejection[];
   /** Objects the platform rendered itself (they carry its declared-by annotation). */
   readonly alreadyDeclared: number;
@@ -83,10 +85,9 @@ export function findCandidates(objects: ClusterObjects, options: CandidateOption
   const services = new Map<string, KubeObject>();
   for (const service of objects.list('Service')) services.set(`${service.metadata.namespace}/${service.metadata.name}`, service);
 
-  const attempt = (object: string, read: () => Candidate | undefined) => {
+  const attempt = (object: string, read: () => Candidate) => {
     try {
-      const candidate = read();
-      if (candidate) found.push(candidate);
+      found.push(read());
     } catch (error) {
       if (!(error instanceof Rejected)) throw error;
       rejections.push({ object, field: error.field, reason: error.reason });
@@ -101,39 +102,32 @@ export function findCandidates(objects: ClusterObjects, options: CandidateOption
   ] as const) {
     for (const resource of objects.list(kind)) {
       const object = `MCPServer ${resource.metadata.namespace}/${resource.metadata.name} (${source})`;
-      if (resource.metadata.annotations?.[declaredBy]) {
-        alreadyDeclared++;
-        operatorServices.add(`${resource.metadata.namespace}/${operatorServiceName(source, resource.metadata.name)}`);
-        continue;
-      }
-      attempt(object, () => {
-        const candidate = fromMcpServerResource(resource, source, object, services, domain);
-        operatorServices.add(`${candidate.service.namespace}/${candidate.service.name}`);
-        return candidate;
-      });
+      const declared = resource.metadata.annotations?.[declaredBy] !== undefined;
+      if (declared) alreadyDeclared++;
+      operatorServices.add(`${resource.metadata.namespace}/${operatorServiceName(source, resource.metadata.name)}`);
+      attempt(object, () => ({ ...fromMcpServerResource(resource, source, object, services, domain), ...(declared ? { declared } : {}) }));
     }
   }
 
   for (const service of objects.list('Service')) {
     const key = `${service.metadata.namespace}/${service.metadata.name}`;
     if (operatorServices.has(key)) continue;
-    const annotations = service.metadata.annotations ?? {};
-    if (annotations[declaredBy]) {
-      if (isMcpService(service, prefix)) alreadyDeclared++;
-      continue;
-    }
     if (!isMcpService(service, prefix)) continue;
-    attempt(`Service ${key}`, () => fromService(service, prefix, `Service ${key}`, domain));
+    const declared = service.metadata.annotations?.[declaredBy] !== undefined;
+    if (declared) alreadyDeclared++;
+    attempt(`Service ${key}`, () => ({ ...fromService(service, prefix, `Service ${key}`, domain), ...(declared ? { declared } : {}) }));
   }
 
-  found.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.object.localeCompare(b.object));
+  // Declared servers first: a name the platform declares is taken, whatever else the cluster holds.
+  found.sort((a, b) => Number(!!b.declared) - Number(!!a.declared) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.object.localeCompare(b.object));
   const byName = new Map<string, Candidate>();
   for (const candidate of found) {
     const first = byName.get(candidate.name);
     if (first) rejections.push({ object: candidate.object, field: 'metadata.name', reason: `server name "${candidate.name}" is already taken by ${first.object}` });
     else byName.set(candidate.name, candidate);
   }
-  return { candidates: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), rejections, alreadyDeclared };
+  const all = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return { candidates: all.filter((c) => !c.declared), declared: all.filter((c) => c.declared), rejections, alreadyDeclared };
 }
 
 /** Whether a Service says it serves MCP, by the platform's annotation or a port's appProtocol. */
@@ -184,6 +178,7 @@ function fromService(service: KubeObject, prefix: string, object: string, domain
     port: port.port,
     path,
     capabilities,
+    ...(type !== undefined ? { flavour: type } : {}),
   };
 }
 
@@ -277,5 +272,6 @@ function fromMcpServerResource(
     port: port as number,
     path,
     capabilities: ['tools'],
+    flavour: source,
   };
 }

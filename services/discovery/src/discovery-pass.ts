@@ -45,7 +45,10 @@ export interface PassOptions {
 export interface PassReport {
   /** True when every step succeeded for every server. */
   readonly ok: boolean;
+  /** Servers new to the platform. */
   readonly candidates: number;
+  /** Servers the platform rendered, probed for their health. */
+  readonly declaredProbed: number;
   readonly rejected: number;
   readonly alreadyDeclared: number;
   /** Probe results by result label ("ok", "timeout", ...). */
@@ -78,10 +81,12 @@ export async function runPass(deps: PassDependencies, options: PassOptions): Pro
 
   started = performance.now();
   const run = deps.probe ?? probeCandidate;
-  const results = await probeAll(scan.candidates, options.probeConcurrency, (candidate) => run(candidate, options.probeLimits));
+  // Declared servers are probed too: their health is what mcp_server_up (and the McpServerDown alert) reports.
+  const probed = [...scan.candidates, ...scan.declared];
+  const results = await probeAll(probed, options.probeConcurrency, (candidate) => run(candidate, options.probeLimits));
   const probes: Record<string, number> = {};
   metrics.serverUp.reset();
-  scan.candidates.forEach((candidate, i) => {
+  probed.forEach((candidate, i) => {
     const result = results[i]!;
     const label = result.ok ? 'ok' : result.result;
     probes[label] = (probes[label] ?? 0) + 1;
@@ -94,7 +99,7 @@ export async function runPass(deps: PassDependencies, options: PassOptions): Pro
   started = performance.now();
   let recorded = 0;
   const toolChanges: string[] = [];
-  for (const [i, candidate] of scan.candidates.entries()) {
+  for (const [i, candidate] of probed.entries()) {
     try {
       const { toolsChanged } = await deps.registry.recordProbe(candidate, results[i]!);
       recorded++;
@@ -107,7 +112,7 @@ export async function runPass(deps: PassDependencies, options: PassOptions): Pro
       errors.push(`record ${candidate.name}: ${(error as Error).message}`);
     }
   }
-  if (recorded < scan.candidates.length) log.error({ failed: scan.candidates.length - recorded, err: errors.at(-1) }, 'some probes were not recorded; the next pass records them');
+  if (recorded < probed.length) log.error({ failed: probed.length - recorded, err: errors.at(-1) }, 'some probes were not recorded; the next pass records them');
   const recordMs = performance.now() - started;
 
   started = performance.now();
@@ -143,6 +148,7 @@ export async function runPass(deps: PassDependencies, options: PassOptions): Pro
   return {
     ok,
     candidates: scan.candidates.length,
+    declaredProbed: scan.declared.length,
     rejected: scan.rejections.length,
     alreadyDeclared: scan.alreadyDeclared,
     probes,

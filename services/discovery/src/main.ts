@@ -2,7 +2,7 @@
  * The discovery service's command line: `serve` or `reconcile --once`. Exit codes: 0 done, 1 the pass
  * failed (or the service could not start), 2 bad usage.
  */
-import { closeOnSignals, startServer } from './http/server.js';
+import { startServer } from './http/server.js';
 import { createLogger } from './logger.js';
 import { reconcileOnce } from './reconcile-once.js';
 import { describeSettings, readSettings, SettingsError, USAGE } from './settings.js';
@@ -23,8 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const log = createLogger(settings.logLevel, settings.command === 'serve' ? 1 : 2);
   log.info({ settings: describeSettings(settings) }, `mcp-discovery ${settings.command}`);
   if (settings.command === 'serve') {
-    const server = await startServer(settings, log);
-    closeOnSignals(server, log);
+    await startServer(settings, log, { closeOnSignals: true });
     return -1;
   }
   const report = await reconcileOnce(settings, log);

@@ -62,6 +62,10 @@ export interface Candidate {
   /** Plain absolute path of the MCP endpoint, e.g. "/mcp". */
   readonly path: string;
   readonly capabilities: readonly string[];
+  /** The flavour its annotation or operator names (kmcp, toolhive, standalone, external), when known. */
+  readonly flavour?: string;
+  /** Rendered by the platform itself (it carries the declared-by annotation): probed for health, never proposed. */
+  readonly declared?: boolean;
 }
 
 /** An object that looked like an MCP server but was skipped: what was wrong, for the log line and the metric. */

@@ -69,9 +69,11 @@ describe('candidates from Services', () => {
   });
 
   it('GIVEN the platform rendered the Service (declared-by) THEN it is counted as declared, not a candidate', () => {
-    const result = scan({ Service: [service('mine', { annotations: { [`${PREFIX}/enabled`]: 'true', [`${PREFIX}/declared-by`]: 'mcp-platform' } })] });
+    const result = scan({ Service: [service('mine', { annotations: { [`${PREFIX}/enabled`]: 'true', [`${PREFIX}/type`]: 'standalone', [`${PREFIX}/declared-by`]: 'mcp-platform' } })] });
     expect(result.candidates).toEqual([]);
     expect(result.alreadyDeclared).toBe(1);
+    // Still probed for its health, as what it is.
+    expect(result.declared).toEqual([expect.objectContaining({ name: 'mine', declared: true, flavour: 'standalone', host: '10.43.0.10' })]);
   });
 
   it('GIVEN a custom prefix THEN only that prefix counts', () => {
@@ -135,6 +137,15 @@ describe('bad annotations are skipped with a reason, never thrown', () => {
     expect(result.candidates.map((c) => c.namespace)).toEqual(['alpha']);
     expect(result.rejections).toEqual([{ object: 'Service zeta/dup', field: 'metadata.name', reason: 'server name "dup" is already taken by Service alpha/dup' }]);
   });
+
+  it('GIVEN a discovered Service with the name of a declared server THEN the declared one keeps the name', () => {
+    const result = scan({
+      Service: [service('github', { namespace: 'aaa', annotations: enabled({}) }), service('github', { namespace: 'mcp-system', annotations: enabled({ [`${PREFIX}/declared-by`]: 'mcp-platform' }) })],
+    });
+    expect(result.declared.map((c) => c.namespace)).toEqual(['mcp-system']);
+    expect(result.candidates).toEqual([]);
+    expect(result.rejections).toEqual([{ object: 'Service aaa/github', field: 'metadata.name', reason: 'server name "github" is already taken by Service mcp-system/github' }]);
+  });
 });
 
 describe('candidates from MCPServer resources', () => {
@@ -165,6 +176,7 @@ describe('candidates from MCPServer resources', () => {
     const result = scan({ ToolHiveMCPServer: [toolhive], Service: [proxy] });
     expect(result.candidates).toEqual([]);
     expect(result.alreadyDeclared).toBe(1);
+    expect(result.declared.map((c) => [c.name, c.object, c.declared])).toEqual([['talos', 'MCPServer mcp-system/talos (toolhive)', true]]);
   });
 
   it('GIVEN a malformed MCPServer port THEN it is rejected naming the field', () => {

@@ -194,6 +194,15 @@ describe.each(backends)('Registry on %s', (_, open) => {
     expect(await registry.markDeclared(['postgres'])).toBe(0);
   });
 
+  it('records a server the platform rendered as declared, with the flavour it was rendered in, and upgrades a discovered row', async () => {
+    await registry.recordProbe(candidate('github', { declared: true, flavour: 'standalone' }), healthy('fp-gh'));
+    expect(await registry.get('github')).toMatchObject({ source: 'declared', type: 'standalone', health: 'healthy' });
+
+    await registry.recordProbe(candidate('wiki'), healthy('fp-wiki'));
+    await registry.recordProbe(candidate('wiki', { declared: true, flavour: 'toolhive', source: 'toolhive' }), healthy('fp-wiki'));
+    expect(await registry.get('wiki')).toMatchObject({ source: 'declared', type: 'toolhive' });
+  });
+
   it('answers readiness and has nothing for an unknown name', async () => {
     expect(await registry.ping()).toBe(true);
     expect(await registry.get('unknown')).toBeUndefined();

@@ -8,8 +8,14 @@ import type { Logger } from 'pino';
 import type { DiscoverySettings } from '../settings.js';
 import app from './app.js';
 
-export async function startServer(settings: DiscoverySettings, log: Logger, options: { readonly settleMs?: number } = {}): Promise<FastifyInstance> {
+export async function startServer(
+  settings: DiscoverySettings,
+  log: Logger,
+  options: { readonly settleMs?: number; readonly closeOnSignals?: boolean } = {},
+): Promise<FastifyInstance> {
   const server = Fastify({ loggerInstance: log as FastifyBaseLogger, return503OnClosing: true, forceCloseConnections: 'idle', bodyLimit: 256 * 1024 });
+  // Before anything starts: a SIGTERM during start-up (the watch's first list can take a while) closes cleanly too.
+  if (options.closeOnSignals) closeOnSignals(server, log);
   // Node closes idle keep-alive connections once, as close begins (fastify's 'idle' option needs a serverFactory,
   // fastify#7044); one whose request was in flight then would hold close open for the 72 s keep-alive timeout.
   server.addHook('preClose', async () => {

@@ -58,18 +58,20 @@ interface ServerRow {
  * One statement. `previous` locks the existing row and reads the fingerprint the update replaces; the
  * join makes it run before the upsert (a CTE runs when first read, and read only in RETURNING it would
  * see the updated row). A failed probe sends no fingerprint and keeps what the last good probe learned.
- * `source` is never updated, so a declared server stays declared, and a declared server keeps its type.
+ * `source` only ever moves from discovered to declared (a declared server stays declared), and a server
+ * declared before keeps its type unless this probe is of the declared object itself.
  */
 const RECORD_PROBE = `
 WITH previous AS (SELECT fingerprint FROM mcp_servers WHERE name = $1 FOR UPDATE)
 INSERT INTO mcp_servers AS known
-  (name, namespace, type, transport, endpoint, health, health_checked_at, latency_ms, server_info, protocol_version, tools, fingerprint, first_seen, last_seen)
+  (name, namespace, type, transport, endpoint, health, health_checked_at, latency_ms, server_info, protocol_version, tools, fingerprint, first_seen, last_seen, source)
 SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::timestamptz, $8::integer, $9::jsonb, $10::text,
-  coalesce($11::jsonb, '[]'::jsonb), $12::text, $7::timestamptz, $7::timestamptz
+  coalesce($11::jsonb, '[]'::jsonb), $12::text, $7::timestamptz, $7::timestamptz, $13::text
 FROM (VALUES (1)) AS probe LEFT JOIN previous ON true
 ON CONFLICT (name) DO UPDATE SET
   namespace = excluded.namespace,
-  type = CASE WHEN known.source = 'declared' THEN known.type ELSE excluded.type END,
+  type = CASE WHEN known.source = 'declared' AND excluded.source <> 'declared' THEN known.type ELSE excluded.type END,
+  source = CASE WHEN excluded.source = 'declared' THEN 'declared' ELSE known.source END,
   transport = excluded.transport,
   endpoint = excluded.endpoint,
   health = excluded.health,
@@ -107,7 +109,7 @@ export class Registry {
       [
         candidate.name,
         candidate.namespace,
-        TYPE_BY_SOURCE[candidate.source],
+        candidate.flavour ?? TYPE_BY_SOURCE[candidate.source],
         candidate.transport,
         endpoint(candidate),
         result.ok ? 'healthy' : 'unhealthy',
@@ -117,6 +119,7 @@ export class Registry {
         learned.protocolVersion,
         learned.tools,
         learned.fingerprint,
+        candidate.declared ? 'declared' : 'discovered',
       ],
     );
     const { review_state, fingerprint, previous_fingerprint } = rows[0];
