@@ -6,6 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { tempDir } from './files.js';
 import { freePort } from './processes.js';
 
@@ -86,5 +87,24 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The machine's shared PostgreSQL server (trust auth, database `test`). */
+export const SHARED_POSTGRES = 'postgresql://postgres@127.0.0.1:5432/test';
+
+/** A URL of the shared server whose connections use `schema` (one per test file, so files never collide). */
+export function sharedInSchema(schema: string): string {
+  return `${SHARED_POSTGRES}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
+/** Runs SQL on the shared server with a connection of its own. */
+export async function onSharedPostgres(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: SHARED_POSTGRES });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
   }
 }

@@ -8,8 +8,9 @@ import { findCandidates } from './candidates.js';
 import type { GitHost } from './git-host/git-host.js';
 import type { DiscoveryMetrics } from './metrics.js';
 import type { Candidate, ClusterObjects, ProbeResult } from './model.js';
-import { probe, type ProbeLimits } from './probe/probe.js';
+import { DEFAULT_PROBE_LIMITS, probe, type ProbeLimits } from './probe/probe.js';
 import { probeAll } from './probe/probe-pool.js';
+import type { DiscoverySettings } from './settings.js';
 import { reconcilePullRequests, type Discovered, type PullRequestOptions, type PullRequestOutcome } from './reconcile/pull-requests.js';
 
 /** What the pass needs of the registry. */
@@ -60,6 +61,21 @@ export interface PassReport {
   readonly errors: readonly string[];
   /** Milliseconds per step. */
   readonly timings: { readonly scan: number; readonly probe: number; readonly record: number; readonly pullRequests: number };
+}
+
+/** What a pass does, as the settings say. */
+export function passOptions(settings: DiscoverySettings): PassOptions {
+  return {
+    annotationPrefix: settings.annotationPrefix,
+    probeLimits: { ...DEFAULT_PROBE_LIMITS, timeoutMs: settings.probeTimeoutMs },
+    probeConcurrency: settings.probeConcurrency,
+    pullRequests: {
+      baseBranch: settings.baseBranch,
+      serversDir: settings.serversDir,
+      maxOpenPullRequests: settings.maxOpenPullRequests,
+      toolBudget: settings.toolBudget,
+    },
+  };
 }
 
 const probeCandidate = (candidate: Candidate, limits: ProbeLimits) =>

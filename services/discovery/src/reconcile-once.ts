@@ -3,12 +3,11 @@
  * everything. The report says what happened; `ok` decides the exit code.
  */
 import type { Logger } from 'pino';
-import { runPass, type PassReport } from './discovery-pass.js';
+import { passOptions, runPass, type PassReport } from './discovery-pass.js';
 import { gitHostFor } from './http/plugins/git-host.js';
 import { ClusterWatch } from './kubernetes/cluster-watch.js';
 import { loadKubeConfig } from './kubernetes/kubeconfig.js';
 import { DiscoveryMetrics } from './metrics.js';
-import { DEFAULT_PROBE_LIMITS } from './probe/probe.js';
 import { openDatabase } from './registry/database.js';
 import { Registry } from './registry/registry.js';
 import type { DiscoverySettings } from './settings.js';
@@ -25,17 +24,7 @@ export async function reconcileOnce(settings: DiscoverySettings, log: Logger, me
     await watch.start();
     return await runPass(
       { objects: watch, registry: new Registry(database.pool), host: gitHostFor(settings, { log, metrics }), metrics, log },
-      {
-        annotationPrefix: settings.annotationPrefix,
-        probeLimits: { ...DEFAULT_PROBE_LIMITS, timeoutMs: settings.probeTimeoutMs },
-        probeConcurrency: settings.probeConcurrency,
-        pullRequests: {
-          baseBranch: settings.baseBranch,
-          serversDir: settings.serversDir,
-          maxOpenPullRequests: settings.maxOpenPullRequests,
-          toolBudget: settings.toolBudget,
-        },
-      },
+      passOptions(settings),
     );
   } finally {
     await watch.stop();

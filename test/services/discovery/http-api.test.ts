@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { pino } from 'pino';
 import app from '../../../services/discovery/src/http/app.js';
 import { REDACTED_PATHS } from '../../../services/discovery/src/logger.js';
@@ -15,35 +14,16 @@ import type { PassReport } from '../../../services/discovery/src/discovery-pass.
 import type { RegisteredServer } from '../../../services/discovery/src/model.js';
 import { LABELS } from '../../../services/discovery/src/reconcile/pull-requests.js';
 import type { DiscoverySettings } from '../../../services/discovery/src/settings.js';
+import { waitUntil } from '../../support/wait.js';
 import { mcpService, plainService, SERVERS_DIR, startDiscoveryWorld, type DiscoveryWorld } from '../../support/discovery-world.js';
 import { startEverything, type LocalMcpServer } from '../../support/mcp-servers.js';
-import { startPostgres, type PrivatePostgres } from '../../support/postgres.js';
+import { startPostgres, type PrivatePostgres, onSharedPostgres, sharedInSchema } from '../../support/postgres.js';
 
-const SHARED = 'postgresql://postgres@127.0.0.1:5432/test';
 const SCHEMA = `discovery_http_${randomBytes(4).toString('hex')}`;
 /** The shared server, with unqualified names resolving in this file's schema. */
-const SHARED_IN_SCHEMA = `${SHARED}?options=${encodeURIComponent(`-c search_path=${SCHEMA}`)}`;
+const SHARED_IN_SCHEMA = sharedInSchema(SCHEMA);
 const API_TOKEN = `api-token-${randomBytes(8).toString('hex')}`;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function onShared(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SHARED });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Waits (bounded) for a state the app reaches by itself; no timing is asserted. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1500; i += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** The app as `serve` builds it, the watch synced; the loop not started, so a pass runs only when a test asks for one. */
 async function startApp(settings: DiscoverySettings, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
@@ -60,7 +40,7 @@ let api: FastifyInstance;
 let logs = '';
 
 beforeAll(async () => {
-  [world, everything] = await Promise.all([startDiscoveryWorld(), startEverything('streamableHttp'), onShared(`CREATE SCHEMA ${SCHEMA}`)]);
+  [world, everything] = await Promise.all([startDiscoveryWorld(), startEverything('streamableHttp'), onSharedPostgres(`CREATE SCHEMA ${SCHEMA}`)]);
   world.kube.add(plainService('web'));
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -76,7 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await Promise.all([world?.close(), everything?.stop()]);
-  await onShared(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await onSharedPostgres(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
 });
 
 describe('health', () => {
@@ -169,7 +149,7 @@ describe('POST /api/v1/reconcile and what it leaves behind', () => {
 
   beforeAll(async () => {
     world.kube.add(mcpService('everything', everything));
-    await until(() => api.cluster.list('Service').some((service) => service.metadata.name === 'everything'), 'the watch to see the everything Service');
+    await waitUntil(() => api.cluster.list('Service').some((service) => service.metadata.name === 'everything'), 'the watch to see the everything Service');
     const response = await api.inject({ method: 'POST', url: '/api/v1/reconcile', headers: bearer(API_TOKEN) });
     expect(response.statusCode).toBe(200);
     report = response.json();
@@ -310,7 +290,7 @@ describe('the watch', () => {
     world.kube.add(mcpService('everything-mirror', everything));
 
     // THEN its pull request opens with no API call
-    await until(() => world.github.pullRequests().some((pr) => pr.head === 'mcp-discovery/everything-mirror'), 'a pull request for everything-mirror');
+    await waitUntil(() => world.github.pullRequests().some((pr) => pr.head === 'mcp-discovery/everything-mirror'), 'a pull request for everything-mirror');
     expect(world.github.fileAt('mcp-discovery/everything-mirror', `${SERVERS_DIR}/everything-mirror.ts`)).toContain('"everything-mirror"');
   });
 });

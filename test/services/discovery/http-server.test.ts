@@ -9,36 +9,17 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { pino } from 'pino';
 import { startServer } from '../../../services/discovery/src/http/server.js';
 import { REDACTED_PATHS } from '../../../services/discovery/src/logger.js';
+import { onSharedPostgres, sharedInSchema } from '../../support/postgres.js';
+import { waitUntil } from '../../support/wait.js';
 import { mcpService, startDiscoveryWorld, type DiscoveryWorld } from '../../support/discovery-world.js';
 import { startHangingServer, type LocalMcpServer } from '../../support/mcp-servers.js';
 
-const SHARED = 'postgresql://postgres@127.0.0.1:5432/test';
 const SCHEMA = `discovery_server_${randomBytes(4).toString('hex')}`;
-const SHARED_IN_SCHEMA = `${SHARED}?options=${encodeURIComponent(`-c search_path=${SCHEMA}`)}`;
+const SHARED_IN_SCHEMA = sharedInSchema(SCHEMA);
 const API_TOKEN = `api-token-${randomBytes(8).toString('hex')}`;
-
-async function onShared(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SHARED });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Waits (bounded) for a state the server reaches by itself; no timing is asserted. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1500; i += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 interface Answer {
   readonly status: number;
@@ -77,12 +58,12 @@ let world: DiscoveryWorld;
 let server: FastifyInstance | undefined;
 
 beforeAll(async () => {
-  [hanging] = await Promise.all([startHangingServer(), onShared(`CREATE SCHEMA ${SCHEMA}`)]);
+  [hanging] = await Promise.all([startHangingServer(), onSharedPostgres(`CREATE SCHEMA ${SCHEMA}`)]);
 });
 
 afterAll(async () => {
   await hanging?.stop();
-  await onShared(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await onSharedPostgres(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
 });
 
 afterEach(async () => {
@@ -101,17 +82,17 @@ describe('startServer', () => {
     const { sink, log } = bufferLogger();
     server = await startServer(settingsFor(world), log, { settleMs: 600_000 });
     const port = (server.server.address() as AddressInfo).port;
-    await until(() => server!.discovery.lastReport !== undefined, 'the first pass');
+    await waitUntil(() => server!.discovery.lastReport !== undefined, 'the first pass');
     const keptAlive = new Agent({ keepAlive: true, maxSockets: 1 });
     expect(await call(port, 'GET', '/readyz', { agent: keptAlive })).toEqual({ status: 200, body: '{"status":"ready","checks":{"database":true,"watch":true}}' });
     world.kube.add(mcpService('stuck', hanging));
-    await until(() => server!.cluster.list('Service').length === 1, 'the watch to see the stuck Service');
+    await waitUntil(() => server!.cluster.list('Service').length === 1, 'the watch to see the stuck Service');
 
     // WHEN close begins while POST /api/v1/reconcile waits for its pass to probe the endpoint that never answers
     const inFlight = call(port, 'POST', '/api/v1/reconcile', { agent: keptAlive, headers: { authorization: `Bearer ${API_TOKEN}` } });
-    await until(() => passesStarted(sink.text, 'api') === 1, 'the pass the API started');
+    await waitUntil(() => passesStarted(sink.text, 'api') === 1, 'the pass the API started');
     const closing = server.close();
-    await until(() => !server!.server.listening, 'the port to close');
+    await waitUntil(() => !server!.server.listening, 'the port to close');
 
     // THEN a new connection is refused, the request in flight gets its report, and close completes after it
     await expect(call(port, 'GET', '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
@@ -129,7 +110,7 @@ describe('startServer', () => {
     const { sink, log } = bufferLogger();
     const running = await startServer(settingsFor(world), log, { settleMs: 50 });
     server = running;
-    await until(() => passesStarted(sink.text, 'start') === 1, 'the first pass');
+    await waitUntil(() => passesStarted(sink.text, 'start') === 1, 'the first pass');
     const queued = running.discovery.trigger('queued');
 
     // WHEN the server closes
@@ -158,7 +139,7 @@ describe('npm run discovery -- serve', () => {
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await until(() => /Server listening at http:\/\/127\.0\.0\.1:\d+/.test(stdout) || child.exitCode !== null, 'the server to listen');
+      await waitUntil(() => /Server listening at http:\/\/127\.0\.0\.1:\d+/.test(stdout) || child.exitCode !== null, 'the server to listen');
       if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode} before listening:\n${stderr}${stdout}`);
       const port = Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
       expect((await call(port, 'GET', '/healthz')).status).toBe(200);

@@ -16,10 +16,9 @@ import { LABELS } from '../../../services/discovery/src/reconcile/pull-requests.
 import { mcpService, plainService, SERVERS_DIR, startDiscoveryWorld, type DiscoveryWorld } from '../../support/discovery-world.js';
 import { tempDir } from '../../support/files.js';
 import { startEverything, startGarbageServer, startHangingServer, startOversizedServer, type LocalMcpServer } from '../../support/mcp-servers.js';
-import { startPostgres, type PrivatePostgres } from '../../support/postgres.js';
+import { SHARED_POSTGRES, sharedInSchema, startPostgres, type PrivatePostgres } from '../../support/postgres.js';
+import { waitUntil } from '../../support/wait.js';
 
-const SHARED = 'postgresql://postgres@127.0.0.1:5432/test';
-const inSchema = (url: string, schema: string) => `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
 interface CliRun {
   readonly code: number | null;
@@ -50,14 +49,6 @@ function runCli(args: readonly string[], env: NodeJS.ProcessEnv, options: { onSt
   });
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('reconcile --once, end to end', () => {
   let world: DiscoveryWorld;
   let everything: LocalMcpServer;
@@ -78,7 +69,7 @@ describe('reconcile --once, end to end', () => {
       startOversizedServer({ tools: 5000 }),
     ]);
     world = await startDiscoveryWorld({ declared: ['talos'] });
-    db = new pg.Client(SHARED);
+    db = new pg.Client(SHARED_POSTGRES);
     await db.connect();
     await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
 
@@ -96,7 +87,7 @@ describe('reconcile --once, end to end', () => {
     kube.add({ apiVersion: 'kagent.dev/v1alpha1', kind: 'MCPServer', metadata: { name: 'kube-tools', namespace: 'mcp' }, spec: { transportType: 'http', httpTransport: { path: '/mcp' }, deployment: { port: everything.port } } });
     kube.add({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-tools', namespace: 'mcp' }, spec: { clusterIP: '127.0.0.1', ports: [{ name: 'http', port: everything.port }] } });
 
-    first = await runCli(['reconcile', '--once', ...world.args(['--database-url', inSchema(SHARED, schema), '--probe-timeout', '1500'])], world.env());
+    first = await runCli(['reconcile', '--once', ...world.args(['--database-url', sharedInSchema(schema), '--probe-timeout', '1500'])], world.env());
   }, 180_000);
 
   afterAll(async () => {
@@ -169,7 +160,7 @@ describe('reconcile --once, end to end', () => {
 
   it('makes no GitHub write on a second run over the same state', async () => {
     const before = world.github.writes();
-    const second = await runCli(['reconcile', '--once', ...world.args(['--database-url', inSchema(SHARED, schema), '--probe-timeout', '1500'])], world.env());
+    const second = await runCli(['reconcile', '--once', ...world.args(['--database-url', sharedInSchema(schema), '--probe-timeout', '1500'])], world.env());
     expect(second.code).toBe(0);
     expect(world.github.writes()).toBe(before);
     expect(second.report.pullRequests.map((p: any) => p.action).sort()).toEqual(['declared', 'unchanged', 'unchanged', 'unchanged']);
@@ -191,16 +182,16 @@ describe('reconcile --once, faults', () => {
   it('GIVEN the process is killed between branch and pull request WHEN re-run THEN one pull request per server and the branch is reused', async () => {
     const world = await startDiscoveryWorld();
     const schema = `discovery_kill_${process.pid}`;
-    const db = new pg.Client(SHARED);
+    const db = new pg.Client(SHARED_POSTGRES);
     await db.connect();
     await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
     try {
       world.kube.add(mcpService('alpha', everything));
       world.kube.add(mcpService('beta', everything));
       world.github.failNext({ method: 'POST', path: /\/pulls$/, status: 0, hang: true });
-      const args = ['reconcile', '--once', ...world.args(['--database-url', inSchema(SHARED, schema)])];
+      const args = ['reconcile', '--once', ...world.args(['--database-url', sharedInSchema(schema)])];
       const killed = await runCli(args, world.env(), {
-        onStart: (kill) => void waitFor(() => world.github.requests.some((r) => r.method === 'POST' && r.path.endsWith('/pulls')), 'the pull-request call').then(kill),
+        onStart: (kill) => void waitUntil(() => world.github.requests.some((r) => r.method === 'POST' && r.path.endsWith('/pulls')), 'the pull-request call').then(kill),
       });
       expect(killed.code).toBeNull();
       const branch = world.github.branchHead('mcp-discovery/alpha');
@@ -227,7 +218,7 @@ describe('reconcile --once, faults', () => {
       const args = ['reconcile', '--once', ...world.args(['--database-url', postgres.url, '--probe-timeout', '3000'])];
       // Migrations run at start; PostgreSQL stops while the hanging server holds the probe phase open.
       const during = runCli(args, world.env(), {
-        onStart: () => void waitFor(() => world.kube.requests.some((r) => r.watch), 'the watch').then(() => postgres.stop()),
+        onStart: () => void waitUntil(() => world.kube.requests.some((r) => r.watch), 'the watch').then(() => postgres.stop()),
       });
       const failed = await during;
       expect(failed.code).toBe(1);

@@ -8,12 +8,10 @@ import type { Candidate, ProbeResult, ProbedTool } from '../../../services/disco
 import { openDatabase, type Database } from '../../../services/discovery/src/registry/database.js';
 import { Registry } from '../../../services/discovery/src/registry/registry.js';
 import { tempDir } from '../../support/files.js';
-import { startPostgres, type PrivatePostgres } from '../../support/postgres.js';
+import { type PrivatePostgres, SHARED_POSTGRES, sharedInSchema, startPostgres } from '../../support/postgres.js';
 
-const SHARED = 'postgresql://postgres@127.0.0.1:5432/test';
 const prefix = `discovery_registry_${randomBytes(4).toString('hex')}`;
 /** The shared server, with unqualified names resolving in `schema`, so parallel test files do not meet. */
-const sharedIn = (schema: string) => `${SHARED}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
 /** State folders made by this file: an embedded database takes about 40 MB, so each is removed at the end. */
 const stateDirs: string[] = [];
@@ -24,7 +22,7 @@ const stateDir = () => {
 };
 
 async function onShared<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SHARED });
+  const client = new pg.Client({ connectionString: SHARED_POSTGRES });
   await client.connect();
   try {
     return await work(client);
@@ -78,7 +76,7 @@ const backends: [string, () => Promise<Database>][] = [
     'the shared PostgreSQL 15',
     async () => {
       await onShared((client) => client.query(`CREATE SCHEMA ${prefix}_suite`));
-      return openDatabase({ url: sharedIn(`${prefix}_suite`), stateDir: stateDir(), log: recordingLog() });
+      return openDatabase({ url: sharedInSchema(`${prefix}_suite`), stateDir: stateDir(), log: recordingLog() });
     },
   ],
   ['the embedded PGlite', () => openDatabase({ stateDir: stateDir(), log: recordingLog() })],
@@ -213,7 +211,7 @@ describe('openDatabase', () => {
   it('migrates once when two services start together against the same database', async () => {
     const schema = `${prefix}_concurrent`;
     await onShared((client) => client.query(`CREATE SCHEMA ${schema}`));
-    const open = () => openDatabase({ url: sharedIn(schema), stateDir: stateDir(), log: recordingLog() });
+    const open = () => openDatabase({ url: sharedInSchema(schema), stateDir: stateDir(), log: recordingLog() });
 
     const both = await Promise.all([open(), open()]);
     try {

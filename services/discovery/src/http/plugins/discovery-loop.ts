@@ -1,7 +1,7 @@
 /** The reconcile loop as `app.discovery`: passes after watch changes, on an interval and on demand. */
 import fp from 'fastify-plugin';
 import { DiscoveryLoop } from '../../discovery-loop.js';
-import { DEFAULT_PROBE_LIMITS } from '../../probe/probe.js';
+import { passOptions } from '../../discovery-pass.js';
 import type { DiscoverySettings } from '../../settings.js';
 
 declare module 'fastify' {
@@ -14,17 +14,7 @@ export default fp<{ readonly settings: DiscoverySettings; readonly settleMs?: nu
   async (app, { settings, settleMs }) => {
     const loop = new DiscoveryLoop(
       { objects: app.cluster, registry: app.registry, host: app.gitHost, metrics: app.metrics, log: app.log },
-      {
-        annotationPrefix: settings.annotationPrefix,
-        probeLimits: { ...DEFAULT_PROBE_LIMITS, timeoutMs: settings.probeTimeoutMs },
-        probeConcurrency: settings.probeConcurrency,
-        pullRequests: {
-          baseBranch: settings.baseBranch,
-          serversDir: settings.serversDir,
-          maxOpenPullRequests: settings.maxOpenPullRequests,
-          toolBudget: settings.toolBudget,
-        },
-      },
+      passOptions(settings),
       { intervalMs: settings.reconcileIntervalSeconds * 1000, settleMs },
     );
     app.decorate('discovery', loop);

@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import type { FastifyPluginAsync, FastifySchemaValidationError, RouteShorthandOptions } from 'fastify';
 import type { Candidate } from '../../model.js';
 import { toolFingerprint } from '../../probe/probe.js';
+import { passOptions } from '../../discovery-pass.js';
 import { reconcilePullRequests } from '../../reconcile/pull-requests.js';
 import type { DiscoverySettings } from '../../settings.js';
 import { requireBearer } from './auth.js';
@@ -111,7 +112,7 @@ const pullRequests: FastifyPluginAsync<{ readonly settings: DiscoverySettings }>
         },
       ],
       app.gitHost,
-      { baseBranch: settings.baseBranch, serversDir: settings.serversDir, maxOpenPullRequests: settings.maxOpenPullRequests, toolBudget: settings.toolBudget },
+      passOptions(settings).pullRequests,
       app.log,
     );
     app.metrics.pullRequests.inc({ action: outcome!.action });
