@@ -3,7 +3,7 @@
  * must not disturb the shared server on 127.0.0.1:5432 other test files use.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -11,7 +11,17 @@ import { tempDir } from './files.js';
 import { freePort } from './processes.js';
 
 const run = promisify(execFile);
-const BIN = '/usr/lib/postgresql/15/bin';
+const SERVER_VERSIONS = '/usr/lib/postgresql';
+
+/** The newest Debian/Ubuntu PostgreSQL server binaries (15 here, 16 on GitHub's Ubuntu 24.04 runners), or PG_BIN. */
+function serverBinaries(): string | undefined {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  if (!existsSync(SERVER_VERSIONS)) return undefined;
+  return readdirSync(SERVER_VERSIONS)
+    .filter((version) => /^\d+$/.test(version) && existsSync(join(SERVER_VERSIONS, version, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a))
+    .map((version) => join(SERVER_VERSIONS, version, 'bin'))[0];
+}
 
 export interface PrivatePostgres {
   /** postgresql://postgres@127.0.0.1:<port>/postgres, trust auth. */
@@ -27,9 +37,9 @@ export interface PrivatePostgres {
 }
 
 export async function startPostgres(): Promise<PrivatePostgres> {
-  if (!existsSync(join(BIN, 'initdb'))) {
-    throw new Error(`No PostgreSQL 15 binaries in ${BIN}: install the postgresql-15 package.`);
-  }
+  const found = serverBinaries();
+  if (!found) throw new Error(`No PostgreSQL server binaries (initdb, pg_ctl) under ${SERVER_VERSIONS}/<version>/bin: install a postgresql-<version> package, or set PG_BIN.`);
+  const bin = found;
   const dir = tempDir('mcp-pg-');
   const data = join(dir, 'data');
   const port = await freePort();
@@ -38,7 +48,7 @@ export async function startPostgres(): Promise<PrivatePostgres> {
   if (asRoot) {
     chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
   }
-  const postgresTool = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(BIN, tool), ...args]) : run(join(BIN, tool), args));
+  const postgresTool = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args));
   // Small and unsynced: a test cluster needs neither memory nor durability against power loss.
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=16MB -c max_connections=20`;
   const pgCtl = (action: string, ...args: string[]) => postgresTool('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', ...args, action]);
