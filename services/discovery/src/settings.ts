@@ -45,6 +45,8 @@ export interface DiscoverySettings {
   readonly dryRunDir?: string;
   /** Local checkout a dry run reads declared servers from when no repo is given. @default the working directory */
   readonly checkout: string;
+  /** `reconcile --once` gives up when the first list of the cluster takes longer. @default 60 */
+  readonly listTimeoutSeconds: number;
   /** @default 8080 */
   readonly port: number;
   /** @default "0.0.0.0" */
@@ -87,6 +89,8 @@ flags (environment variable in brackets):
   --github-write-interval MS [GITHUB_WRITE_INTERVAL_MS] default: 1000 (GitHub asks for one write a second)
   --secondary-limit-wait S   [GITHUB_SECONDARY_LIMIT_WAIT_SECONDS] default: 60 (when GitHub names no time)
   --dry-run DIR              write would-be pull requests under DIR instead of calling GitHub
+  --list-timeout S           [LIST_TIMEOUT_SECONDS] reconcile --once gives up when the cluster's first
+                             list takes longer; default: 60
   --checkout DIR             with --dry-run and no --repo: read declared servers here (default: .)
   --port N / --host H        [PORT] [HOST] default: 8080 / 0.0.0.0
   --reconcile-interval S     [RECONCILE_INTERVAL_SECONDS] default: 300
@@ -111,6 +115,7 @@ const FLAGS = {
   'github-write-interval': { type: 'string' },
   'secondary-limit-wait': { type: 'string' },
   'dry-run': { type: 'string' },
+  'list-timeout': { type: 'string' },
   checkout: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -210,6 +215,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
     secondaryLimitWaitSeconds: integer('secondary-limit-wait', 'GITHUB_SECONDARY_LIMIT_WAIT_SECONDS', 60, 0, 3600),
     dryRunDir,
     checkout: pick('checkout', undefined) ?? process.cwd(),
+    listTimeoutSeconds: integer('list-timeout', 'LIST_TIMEOUT_SECONDS', 60, 1, 3600),
     port: integer('port', 'PORT', 8080, 0, 65535),
     host: pick('host', 'HOST') ?? '0.0.0.0',
     apiToken: env.DISCOVERY_API_TOKEN || undefined,
@@ -251,7 +257,7 @@ export function describeSettings(settings: DiscoverySettings): Record<string, un
   return {
     ...rest,
     githubAuth: githubAuth ? ('token' in githubAuth ? 'token' : `app ${githubAuth.appId}`) : 'none',
-    apiToken: apiToken ? 'set' : 'not set',
+    writeEndpoints: apiToken ? 'enabled' : 'disabled (no DISCOVERY_API_TOKEN)',
     database: databaseUrl ? redactUrl(databaseUrl) : 'embedded',
   };
 }

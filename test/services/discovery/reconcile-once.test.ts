@@ -15,8 +15,9 @@ import { synthesize } from '../../../stacks/synth.js';
 import { LABELS } from '../../../services/discovery/src/reconcile/pull-requests.js';
 import { mcpService, plainService, SERVERS_DIR, startDiscoveryWorld, type DiscoveryWorld } from '../../support/discovery-world.js';
 import { tempDir } from '../../support/files.js';
+import { freePort } from '../../support/processes.js';
 import { startEverything, startGarbageServer, startHangingServer, startOversizedServer, type LocalMcpServer } from '../../support/mcp-servers.js';
-import { SHARED_POSTGRES, sharedInSchema, startPostgres, type PrivatePostgres } from '../../support/postgres.js';
+import { onSharedPostgres, SHARED_POSTGRES, sharedInSchema, startPostgres, type PrivatePostgres } from '../../support/postgres.js';
 import { waitUntil } from '../../support/wait.js';
 
 
@@ -273,6 +274,22 @@ describe('reconcile --once --dry-run', () => {
       await everything.stop();
     }
   }, 180_000);
+
+  it('GIVEN a Kubernetes API that never answers THEN the one-shot run gives up after --list-timeout with exit 1', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'gone', cluster: { server: `http://127.0.0.1:${port}` } }], users: [{ name: 'u', user: {} }], contexts: [{ name: 'c', context: { cluster: 'gone', user: 'u' } }], 'current-context': 'c' }),
+    );
+    const schema = `discovery_unreachable_${process.pid}`;
+    await onSharedPostgres(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    const run = await runCli(['reconcile', '--once', '--kubeconfig', kubeconfig, '--dry-run', join(dir, 'out'), '--database-url', sharedInSchema(schema), '--list-timeout', '2'], { ...process.env, LOG_LEVEL: 'error' });
+    await onSharedPostgres(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`mcp-discovery: the Kubernetes API at http://127.0.0.1:${port} did not answer a full list within 2 s`);
+  }, 60_000);
 
   it('GIVEN bad flags THEN exit 2 with the problem and the usage', async () => {
     const run = await runCli(['reconcile', '--once', '--probe-timeout', 'soon', '--dry-run', '/tmp/x'], { ...process.env });

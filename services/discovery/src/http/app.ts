@@ -1,6 +1,6 @@
 /**
- * The discovery service as a fastify plugin: external resources first (metrics, database, cluster watch,
- * git host), then the loop that uses them, then the routes. `server.ts` runs it as a process; tests
+ * The discovery service as a fastify plugin: external resources first (metrics, cluster watch, git host,
+ * database), then the loop that uses them, then the routes. `server.ts` runs it as a process; tests
  * register it on their own instance.
  */
 import type { FastifyPluginAsync } from 'fastify';
@@ -28,7 +28,7 @@ export interface AppOptions {
 const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   const { settings } = options;
   await instance.register(metricsPlugin, { metrics: options.metrics });
-  await instance.register(database, { url: settings.databaseUrl, stateDir: settings.stateDir });
+  // The watch and the git host read their settings first and open nothing: bad settings fail before the database opens.
   await instance.register(cluster, {
     kubeconfig: settings.kubeconfig,
     namespaces: settings.namespaces,
@@ -36,6 +36,7 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
     onChange: () => (instance.hasDecorator('discovery') ? instance.discovery.changed() : undefined),
   });
   await instance.register(gitHost, { settings });
+  await instance.register(database, { url: settings.databaseUrl, stateDir: settings.stateDir });
   await instance.register(discoveryLoop, { settings, settleMs: options.settleMs });
 
   await instance.register(health);

@@ -22,10 +22,16 @@ export async function startServer(
     const sweep = setInterval(() => server.server.closeIdleConnections(), 100).unref();
     server.server.once('close', () => clearInterval(sweep));
   });
-  await server.register(app, { settings, settleMs: options.settleMs });
-  await server.ready();
-  await server.listen({ host: settings.host, port: settings.port });
-  await server.cluster.start();
+  try {
+    await server.register(app, { settings, settleMs: options.settleMs });
+    await server.ready();
+    await server.listen({ host: settings.host, port: settings.port });
+    await server.cluster.start();
+  } catch (error) {
+    // What did start (the database, the watch) is closed, so a failed start exits instead of hanging.
+    await server.close().catch(() => undefined);
+    throw error;
+  }
   server.discovery.start();
   // A first pass right away; later ones follow watch changes and the interval.
   void server.discovery.trigger('start').catch((error: Error) => log.error({ err: error.message }, 'first reconcile pass failed'));
