@@ -358,3 +358,18 @@ describe('GitHubHost as a GitHub App', () => {
     );
   });
 });
+
+describe('GitHubHost request timeout', () => {
+  it('GIVEN GitHub never answers WHEN the request times out THEN it is retried and then thrown, never read as absent', async () => {
+    server.failNext({ method: 'GET', path: `${REPO}/contents/${SERVERS}`, status: 0, hang: true, times: 4 });
+    const host = hostFor({ requestTimeoutMs: 200, throttle: { retryUnitMs: 5 } });
+    await expect(host.listFiles('main', SERVERS)).rejects.toThrow(/listFiles\("main", "stacks\/servers"\) failed/);
+    expect(requestsTo(`${REPO}/contents/${SERVERS}`)).toBe(4);
+  });
+
+  it('GIVEN one request hangs THEN the retry answers', async () => {
+    server.failNext({ method: 'GET', path: `${REPO}/contents/${SERVERS}`, status: 0, hang: true });
+    const host = hostFor({ requestTimeoutMs: 200, throttle: { retryUnitMs: 5 } });
+    expect(await host.listFiles('main', SERVERS)).toEqual(['grafana.ts', 'wiki.ts']);
+  });
+});

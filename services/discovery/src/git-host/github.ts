@@ -34,6 +34,8 @@ export interface GitHubHostOptions {
   readonly onApiError?: (status: number) => void;
   /** Called once per API call and per page, with a route such as "/repos/{owner}/{repo}/pulls". */
   readonly onRequest?: (method: string, route: string) => void;
+  /** How long one request may take before it is abandoned (and retried like a 5xx); octokit has no limit. @default 30000 */
+  readonly requestTimeoutMs?: number;
   readonly throttle?: {
     /** Wait after a secondary rate limit that came without Retry-After. @default 60 */
     readonly fallbackSecondaryRetryAfterSeconds?: number;
@@ -81,6 +83,14 @@ function toPullRequest(pull: WirePullRequest): PullRequest {
     body: pull.body ?? '',
     labels: pull.labels.map((label) => label.name),
     url: pull.html_url,
+  };
+}
+
+/** fetch that gives up after `ms`, keeping any signal the caller passed. */
+function timedFetch(ms: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
   };
 }
 
@@ -271,6 +281,8 @@ export class GitHubHost implements GitHost {
       baseUrl: this.baseUrl,
       userAgent: 'mcp-platform-discovery',
       log: octokitLog,
+      // A request GitHub never answers would hold the pass (and every write queued behind it) forever.
+      request: { fetch: timedFetch(this.options.requestTimeoutMs ?? 30_000) },
       retry: { retries: this.maxRetries, doNotRetry: CLIENT_ERRORS, retryAfterBaseValue: this.options.throttle?.retryUnitMs ?? 1000 },
       throttle: {
         fallbackSecondaryRateRetryAfter: this.options.throttle?.fallbackSecondaryRetryAfterSeconds ?? 60,
