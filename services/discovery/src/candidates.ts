@@ -5,6 +5,7 @@
  * with a rejection naming the annotation or field, never thrown.
  */
 import { isIP } from 'node:net';
+import { DNS_LABEL } from '../../../constructs/formats.js';
 import type { Candidate, ClusterObjects, KubeObject, NetworkTransport, Rejection } from './model.js';
 
 export interface CandidateOptions {
@@ -24,15 +25,13 @@ export interface CandidateScan {
   readonly alreadyDeclared: number;
 }
 
-/** DNS-1123 label: what a server name, a Service name and a namespace must be. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Server names are at most 50 characters: they also name a branch, a file and Kubernetes objects with prefixes. */
 const MAX_NAME = 50;
 /** A plain absolute path: segments of unreserved characters, no query, fragment, dot segments or empty segments. */
-const PLAIN_PATH = /^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/?)?$/;
+export const PLAIN_PATH = /^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/?)?$/;
 const MAX_PATH = 256;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const CAPABILITIES = new Set(['tools', 'resources', 'prompts', 'logging', 'completions', 'sampling', 'elicitation', 'roots']);
+export const MCP_CAPABILITIES: ReadonlySet<string> = new Set(['tools', 'resources', 'prompts', 'logging', 'completions', 'sampling', 'elicitation', 'roots']);
 const TYPES = new Set(['kmcp', 'toolhive', 'standalone', 'external']);
 
 /** Service port `appProtocol`s that agentgateway and kgateway treat as MCP. */
@@ -210,7 +209,7 @@ function parseCapabilities(value: string | undefined, field: string): string[] {
   if (value === undefined || value.trim() === '') return ['tools'];
   const list = value.split(',').map((c) => c.trim());
   for (const capability of list) {
-    if (!CAPABILITIES.has(capability)) throw new Rejected(field, `${shown(capability)} is not an MCP capability (${[...CAPABILITIES].join(', ')})`);
+    if (!MCP_CAPABILITIES.has(capability)) throw new Rejected(field, `${shown(capability)} is not an MCP capability (${[...MCP_CAPABILITIES].join(', ')})`);
   }
   return [...new Set(list)].sort();
 }

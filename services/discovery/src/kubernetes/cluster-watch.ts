@@ -13,6 +13,7 @@ import {
   Observable,
   type ConfigurationOptions,
 } from '@kubernetes/client-node';
+import { DNS_LABEL } from '../../../../constructs/formats.js';
 import type { ClusterObjects, KubeObject, WatchedKind } from '../model.js';
 
 /** A pino-like logger. */
@@ -71,8 +72,6 @@ const RESOURCES: readonly WatchedResource[] = [
   },
 ];
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /** The API server ends the watch after this long, so a silently dead connection is noticed within it. */
 const WATCH_TIMEOUT_SECONDS = 300;
 
@@ -87,7 +86,7 @@ export class ClusterWatch implements ClusterObjects {
   constructor(private readonly options: ClusterWatchOptions) {
     const namespaces = [...new Set(options.namespaces ?? [])];
     for (const namespace of namespaces) {
-      if (!DNS1123_LABEL.test(namespace)) {
+      if (!DNS_LABEL.test(namespace) || namespace.length > 63) {
         throw new Error(
           `namespaces: "${namespace}" is not a namespace name: use lowercase letters, digits and "-", at most 63 characters`,
         );

@@ -104,7 +104,11 @@ async function reconcileOne(
   const path = `${options.serversDir.replace(/\/+$/, '')}/${name}.ts`;
   const spec = discoveredServerSpec(candidate, probe.tools);
   const content = renderServerFile(spec, options.templatesDir);
-  checkServerFile(content, spec, path);
+  // Checked only when it is about to be written: parsing it (and loading TypeScript) on every unchanged pass is waste.
+  const checkedFile = () => {
+    checkServerFile(content, spec, path);
+    return { path, content };
+  };
   const fileHash = sha256(content);
   const title = pullRequestTitle(candidate);
   const body = pullRequestBody({ candidate, probe, file: path, fileHash, toolBudget: options.toolBudget }, options.templatesDir);
@@ -121,7 +125,7 @@ async function reconcileOne(
     if (fileCurrent && textCurrent) return { server: name, action: missingLabels.length ? 'updated' : 'unchanged', pullRequest: current.number };
     if (!fileCurrent) {
       if (!(await isOurs(host, current.headSha))) return { server: name, action: 'human-branch', pullRequest: current.number, detail: `${branch} has commits by somebody else` };
-      await host.commitFile(branch, { path, content }, message);
+      await host.commitFile(branch, checkedFile(), message);
     }
     await host.updatePullRequest(current.number, { title, body });
     return { server: name, action: 'updated', pullRequest: current.number };
@@ -139,9 +143,9 @@ async function reconcileOne(
   if (state.branchSha) {
     // The branch survives from an earlier pass (killed before its pull request, or a declined older tool list).
     if (!(await isOurs(host, state.branchSha))) return { server: name, action: 'human-branch', detail: `${branch} has commits by somebody else` };
-    await host.commitFile(branch, { path, content }, message);
+    await host.commitFile(branch, checkedFile(), message);
   } else {
-    await host.createBranchWithFile(branch, state.baseSha, { path, content }, message);
+    await host.createBranchWithFile(branch, state.baseSha, checkedFile(), message);
   }
   const pr = await host.openPullRequest({ head: branch, base: options.baseBranch, title, body });
   await host.addLabels(pr.number, LABELS);

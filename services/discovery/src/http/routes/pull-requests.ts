@@ -4,6 +4,8 @@
  */
 import { Ajv } from 'ajv';
 import type { FastifyPluginAsync, FastifySchemaValidationError, RouteShorthandOptions } from 'fastify';
+import { DNS_LABEL } from '../../../../../constructs/formats.js';
+import { MCP_CAPABILITIES, PLAIN_PATH } from '../../candidates.js';
 import type { Candidate } from '../../model.js';
 import { toolFingerprint } from '../../probe/probe.js';
 import { passOptions } from '../../discovery-pass.js';
@@ -21,27 +23,27 @@ interface ServerSpecBody {
   readonly serverInfo?: { readonly name: string; readonly version: string };
 }
 
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const DNS_LABEL_PATTERN = DNS_LABEL.source;
 const bodySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'transport', 'service', 'tools'],
   properties: {
-    name: { type: 'string', pattern: DNS_LABEL, maxLength: 50 },
+    name: { type: 'string', pattern: DNS_LABEL_PATTERN, maxLength: 50 },
     transport: { enum: ['streamable-http', 'sse'] },
     service: {
       type: 'object',
       additionalProperties: false,
       required: ['name', 'namespace', 'port'],
       properties: {
-        name: { type: 'string', pattern: DNS_LABEL, maxLength: 63 },
-        namespace: { type: 'string', pattern: DNS_LABEL, maxLength: 63 },
+        name: { type: 'string', pattern: DNS_LABEL_PATTERN, maxLength: 63 },
+        namespace: { type: 'string', pattern: DNS_LABEL_PATTERN, maxLength: 63 },
         port: { type: 'integer', minimum: 1, maximum: 65535 },
-        targetPort: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: DNS_LABEL, maxLength: 15 }] },
+        targetPort: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: DNS_LABEL_PATTERN, maxLength: 15 }] },
       },
     },
-    path: { type: 'string', pattern: '^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?)?$', maxLength: 256 },
-    capabilities: { type: 'array', maxItems: 8, uniqueItems: true, items: { enum: ['tools', 'resources', 'prompts', 'logging', 'completions', 'sampling', 'elicitation', 'roots'] } },
+    path: { type: 'string', pattern: PLAIN_PATH.source, maxLength: 256 },
+    capabilities: { type: 'array', maxItems: 8, uniqueItems: true, items: { enum: [...MCP_CAPABILITIES] } },
     tools: {
       type: 'array',
       maxItems: 500,

@@ -1,5 +1,6 @@
 /** The registry, read-only: every server, or one by name. */
 import type { FastifyPluginAsync } from 'fastify';
+import { DNS_LABEL } from '../../../../../constructs/formats.js';
 
 const tool = { type: 'object', properties: { name: { type: 'string' }, description: { type: 'string' } } } as const;
 const server = {
@@ -35,7 +36,7 @@ const servers: FastifyPluginAsync = async (app) => {
     '/api/v1/servers/:name',
     {
       schema: {
-        params: { type: 'object', properties: { name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } }, required: ['name'] },
+        params: { type: 'object', properties: { name: { type: 'string', pattern: DNS_LABEL.source, maxLength: 63 } }, required: ['name'] },
         response: { 200: server, 404: error },
       },
     },
