@@ -3,7 +3,6 @@ import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 
 const workflow = (name: string) => parse(readFileSync(`.github/workflows/${name}`, 'utf8'));
-const uses = (wf: any): string[] => Object.values(wf.jobs).flatMap((job: any) => job.steps.map((s: any) => s.uses).filter(Boolean));
 
 describe('discovery workflows', () => {
   it('builds the image on main and release tags, pushing to ghcr.io with packages write and nothing more', () => {
@@ -21,18 +20,13 @@ describe('discovery workflows', () => {
     expect(wf.jobs.validate.if).toBe("startsWith(github.head_ref, 'mcp-discovery/') || contains(github.event.pull_request.labels.*.name, 'auto-generated')");
     expect(wf.jobs.validate.steps.map((s: any) => s.run).filter(Boolean).slice(0, 3)).toEqual(['npm ci', 'npm test', 'npm run synth']);
   });
-
-  it('pins every third-party action to an exact version', () => {
-    const thirdParty = [...uses(workflow('discovery-image.yml')), ...uses(workflow('validate-discovery-pr.yml'))].filter((u) => !u.startsWith('actions/checkout@') && !u.startsWith('actions/setup-node@'));
-    for (const action of thirdParty) expect(action).toMatch(/@v\d+\.\d+\.\d+$/);
-  });
 });
 
 describe('discovery Dockerfile', () => {
   const dockerfile = readFileSync('services/discovery/Dockerfile', 'utf8');
 
   it('builds on an exact node alpine tag and runs as a non-root user', () => {
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20\.\d+\.\d+-alpine3\.\d+$/m);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\d+\.\d+\.\d+-alpine3\.\d+$/m);
     expect(dockerfile).toMatch(/^USER 10001:10001$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "services\/discovery\/src\/main\.js"\]\nCMD \["serve"\]$/m);
