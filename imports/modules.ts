@@ -7,4 +7,5 @@ export const IMPORT_MODULES: Readonly<Record<string, readonly string[]>> = {
   infisical: ['infisical-infisicalsecret.yaml'],
   kmcp: ['kmcp-mcpserver.yaml'],
   toolhive: ['toolhive-mcpserver.yaml'],
+  cilium: ['cilium-ciliumnetworkpolicy.yaml', 'cilium-ciliumloadbalancerippool.yaml', 'cilium-ciliuml2announcementpolicy.yaml'],
 };

@@ -1,6 +1,8 @@
 import type { Construct } from 'constructs';
 import { ArgoCdRoot } from '../constructs/bootstrap/argocd-root.js';
 import { OPERATORS, type OperatorName } from '../constructs/bootstrap/operator-charts.js';
+import { mergeValues } from '../constructs/bootstrap/chart-values.js';
+import { gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
 import { OperatorRelease } from '../constructs/bootstrap/operator-release.js';
 import { PlatformNamespace } from '../constructs/bootstrap/platform-namespace.js';
 import { HelmProvider, KubernetesProvider, LocalBackend, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
@@ -34,11 +36,13 @@ export class BootstrapStack extends TerraformStack {
 
     for (const name of Object.keys(config.operators) as (keyof PlatformConfig['operators'])[]) {
       const { enabled, version, namespace } = config.operators[name];
-      if (enabled) this.operators[name] = new OperatorRelease(this, `operator-${name}`, { operator: OPERATORS[name], version, namespace });
+      if (enabled) {
+        this.operators[name] = new OperatorRelease(this, `operator-${name}`, { operator: OPERATORS[name], version, namespace, values: operatorValues(config, name) });
+      }
     }
     if (config.argocd.install) {
-      const { version, namespace } = config.argocd;
-      this.operators.argocd = new OperatorRelease(this, 'operator-argocd', { operator: OPERATORS.argocd, version, namespace });
+      const { version, namespace, values } = config.argocd;
+      this.operators.argocd = new OperatorRelease(this, 'operator-argocd', { operator: OPERATORS.argocd, version, namespace, values });
     }
 
     // The root syncs custom resources of every operator, so it waits for all of them (and Argo CD's CRDs).
@@ -52,18 +56,36 @@ export class BootstrapStack extends TerraformStack {
       path: `${config.gitops.path}/${ARGOCD_APP}`,
       // The discovery service's Roles live in the namespaces it watches.
       namespaces: [config.namespace, ...(config.discovery.enabled ? (config.discovery.watchNamespaces ?? []) : [])],
-      // MCP servers that read the cluster, and the discovery service watching every namespace, get a read-only
-      // ClusterRole; nothing else cluster-scoped is allowed.
-      clusterResources:
-        config.mcpServers.some((s) => s.kubernetesAccess) || (config.discovery.enabled && !config.discovery.watchNamespaces)
-          ? [
-              { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-              { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-            ]
-          : [],
+      clusterResources: clusterResources(config),
       autoSync: config.argocd.autoSync,
       chartVersion: config.argocd.appsChartVersion,
       dependsOn: before,
     });
   }
+}
+
+/** The values the platform sets for an operator's chart, with the config's own `values` merged over them. */
+export function operatorValues(config: PlatformConfig, name: keyof PlatformConfig['operators']): Record<string, unknown> {
+  const gpu = config.operators.nvidiaGpu;
+  const platform =
+    name === 'nvidiaGpu' ? gpuOperatorValues({ talos: config.cluster.distribution === 'talos', driver: gpu.driver, driverInstallDir: gpu.driverInstallDir }) : {};
+  return mergeValues(platform, config.operators[name].values ?? {});
+}
+
+/**
+ * The cluster-scoped kinds the platform's applications render, and so the only ones its AppProject allows:
+ * read-only ClusterRoles for MCP servers that read the cluster and for discovery watching every namespace,
+ * and Cilium's LoadBalancer pools and L2 announcement policy.
+ */
+export function clusterResources(config: PlatformConfig): { group: string; kind: string }[] {
+  const kinds: { group: string; kind: string }[] = [];
+  if (config.mcpServers.some((s) => s.kubernetesAccess) || (config.discovery.enabled && !config.discovery.watchNamespaces)) {
+    kinds.push({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' });
+  }
+  const cilium = config.cluster.cni === 'cilium' ? config.cluster.cilium : undefined;
+  if (cilium?.loadBalancerIPPools) {
+    kinds.push({ group: 'cilium.io', kind: 'CiliumLoadBalancerIPPool' });
+    if (cilium.l2Announcements) kinds.push({ group: 'cilium.io', kind: 'CiliumL2AnnouncementPolicy' });
+  }
+  return kinds;
 }

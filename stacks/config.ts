@@ -5,6 +5,12 @@
  */
 import { z } from 'zod';
 import { DNS_LABEL, EXACT_VERSION, PINNED_IMAGE, QUANTITY } from '../constructs/formats.js';
+import { checkChartValues, mergeValues } from '../constructs/bootstrap/chart-values.js';
+import { gpuOperatorProblems, gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
+import { OPERATORS } from '../constructs/bootstrap/operator-charts.js';
+import { HOST_NAME } from '../constructs/network/cluster-network.js';
+import { poolOf } from '../constructs/network/load-balancer-pools.js';
+import { IPV4_ADDRESS } from '../constructs/network/ipv4.js';
 import { externalServerProblems } from '../constructs/mcp/mcp-server-props.js';
 
 const GIT_URL = /^(?:https:\/\/|ssh:\/\/|git@)[^\s]+$/;
@@ -26,20 +32,28 @@ const quantity = z.string().regex(QUANTITY, {
   error: 'must be a Kubernetes quantity such as "500m", "2", "512Mi" or "4Gi"',
 });
 
-function operator(defaults: { version: string; namespace: string; enabled: boolean }) {
-  return z
-    .object({
-      /** Install this operator's Helm release(s). */
-      enabled: z.boolean().default(defaults.enabled),
-      /** Exact Helm chart version. */
-      version: exactVersion.default(defaults.version),
-      /** Namespace of the operator's release. */
-      namespace: dnsLabel('operator namespace').default(defaults.namespace),
-    })
-    .strict()
-    .prefault({});
+/** Helm values passed through to a chart: the escape hatch for what the typed fields do not cover. */
+const chartValues = z.record(z.string(), z.unknown(), { error: 'must be an object of Helm values, e.g. { replicaCount: 2 }' });
+
+function operatorFields(defaults: { version: string; namespace: string; enabled: boolean }) {
+  return {
+    /** Install this operator's Helm release(s). */
+    enabled: z.boolean().default(defaults.enabled),
+    /** Exact Helm chart version. */
+    version: exactVersion.default(defaults.version),
+    /** Namespace of the operator's release. */
+    namespace: dnsLabel('operator namespace').default(defaults.namespace),
+    /**
+     * Helm values for the operator's chart, merged over what the platform sets (yours win). Checked
+     * against the chart's values.schema.json where the pinned chart ships one. @default none
+     */
+    values: chartValues.optional(),
+  };
 }
 
+function operator(defaults: { version: string; namespace: string; enabled: boolean }) {
+  return z.object(operatorFields(defaults)).strict().prefault({});
+}
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -269,7 +283,18 @@ export const mcpServerSchema = z
       .strict()
       .optional(),
     /** Upstream APIs the server may reach. */
-    egress: z.array(z.object({ cidrs: z.array(cidr).min(1), ports: z.array(port).min(1) }).strict()).optional(),
+    egress: z
+      .array(
+        z.union(
+          [
+            z.object({ cidrs: z.array(cidr).min(1), ports: z.array(port).min(1) }).strict(),
+            /** By DNS name: exactly those names on Cilium, else every internet address on those ports. */
+            z.object({ hosts: z.array(z.string().regex(HOST_NAME, { error: 'must be a lowercase DNS name such as "api.github.com"' })).min(1), ports: z.array(port).min(1) }).strict(),
+          ],
+          { error: 'must be { cidrs: ["192.168.1.10/32"], ports: [443] } or { hosts: ["api.github.com"], ports: [443] }' },
+        ),
+      )
+      .optional(),
     /** Tools the server is expected to offer. */
     tools: z.array(z.string()).optional(),
     capabilities: z.array(z.string()).optional(),
@@ -360,7 +385,72 @@ const discoverySchema = z
   .strict()
   .prefault({});
 
-export const platformConfigSchema = z
+const ipv4Address = z.string().regex(IPV4_ADDRESS, { error: 'must be an IPv4 address such as "10.30.0.90"' });
+
+/** Cilium's LoadBalancer IP address management and L2 announcements (cluster.cni "cilium" only). */
+const ciliumSchema = z
+  .object({
+    /**
+     * Egress to named outside hosts (GitHub for discovery, the npm registry for npm servers, the gateway's
+     * JWKS host) by DNS name, through Cilium's DNS proxy (`toFQDNs`), instead of every internet address on
+     * 443. @default true
+     */
+    fqdnEgress: z.boolean().default(true),
+    /** Address pools Cilium's LB IPAM gives LoadBalancer Services addresses from. @default none */
+    loadBalancerIPPools: z
+      .array(
+        z
+          .object({
+            /** Name of the CiliumLoadBalancerIPPool. */
+            name: dnsLabel('load-balancer pool name'),
+            /** Address blocks: a CIDR, or a first and last address. */
+            blocks: z
+              .array(
+                z.union([z.object({ cidr }).strict(), z.object({ start: ipv4Address, stop: ipv4Address }).strict()], {
+                  error: 'must be { cidr: "10.30.0.0/28" } or { start: "10.30.0.90", stop: "10.30.0.99" }',
+                }),
+              )
+              .min(1, { error: 'must list at least one block of addresses' }),
+            /** Only Services with these labels get addresses from this pool. @default every LoadBalancer Service */
+            serviceLabels: labels.optional(),
+          })
+          .strict(),
+      )
+      .min(1, { error: 'must list at least one pool; leave it out when Cilium does not assign LoadBalancer addresses' })
+      .optional(),
+    /**
+     * Answer ARP for LoadBalancer addresses from the nodes (a CiliumL2AnnouncementPolicy), so LAN clients reach
+     * them without BGP. Needs Cilium installed with `l2announcements.enabled=true`. @default none
+     */
+    l2Announcements: z
+      .object({
+        /** Node interfaces to announce on, as regular expressions, e.g. ["^eth[0-9]+"]. @default every interface */
+        interfaces: z.array(z.string().min(1)).min(1).optional(),
+        /** Nodes that announce, by labels. @default every node */
+        nodeLabels: labels.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const clusterSchema = z
+  .object({
+    /** "talos": GPU drivers come from system extensions, and the host is read-only. @default "generic" */
+    distribution: z.enum(['talos', 'k3s', 'generic'], { error: 'must be "talos", "k3s" or "generic"' }).default('generic'),
+    /**
+     * Decides how isolation is rendered. "cilium": Kubernetes NetworkPolicies plus CiliumNetworkPolicies for what
+     * Cilium does not match by ipBlock (the API server) and for egress by DNS name; "calico" and "other": Kubernetes
+     * NetworkPolicies only; "flannel": the same, with a warning that nothing enforces them. @default "other"
+     */
+    cni: z.enum(['cilium', 'calico', 'flannel', 'other'], { error: 'must be "cilium", "calico", "flannel" or "other"' }).default('other'),
+    /** Cilium settings; only with cni "cilium". @default { fqdnEgress: true } */
+    cilium: ciliumSchema.optional(),
+  })
+  .strict()
+  .prefault({});
+
+const platformConfigSchemaBase = z
   .object({
     /** Short name of this platform (Argo CD application names start with it). */
     name: dnsLabel('platform name'),
@@ -372,18 +462,23 @@ export const platformConfigSchema = z
         configPath: z.string().min(1).default('~/.kube/config'),
         /** Kubeconfig context of the target cluster. */
         context: z.string({ error: 'is required: the kubeconfig context of the target cluster, e.g. "admin@homelab"' }).min(1),
-        /** The API server's addresses: PostgreSQL's instance manager (and later the discovery service) talk to it through the default deny. */
+        /**
+         * The API server, which PostgreSQL's instance managers, the discovery service, ToolHive's proxy and servers with
+         * kubernetesAccess call through the default deny. Its addresses are required unless cluster.cni is "cilium".
+         */
         apiServer: z
           .object({
-            /** e.g. ["192.168.10.5/32"] (control-plane node IPs or the VIP). */
-            cidrs: z.array(cidr).min(1, { error: 'must list at least one CIDR: the control-plane addresses' }),
-            /** @default 6443 */
+            /** e.g. ["192.168.10.5/32"] (control-plane node IPs or the VIP); on Cilium also rendered, beside the kube-apiserver entity. */
+            cidrs: z.array(cidr).min(1, { error: 'must list at least one CIDR: the control-plane addresses' }).optional(),
+            /** The port the API server listens on (Cilium sees this one, after the kubernetes Service's 443 is translated). @default 6443 */
             port: port.default(6443),
           })
           .strict()
           .optional(),
       })
       .strict(),
+    /** The cluster the output is written for: what only works on some clusters follows from it. */
+    cluster: clusterSchema,
     gitops: z
       .object({
         /** Git repository Argo CD syncs from (the rendered `dist/` is committed there). */
@@ -406,6 +501,8 @@ export const platformConfigSchema = z
         install: z.boolean().default(false),
         /** argo-cd chart version, used when `install` is true. @default "10.9.2" */
         version: exactVersion.default('10.9.2'),
+        /** Helm values for the argo-cd chart, used when `install` is true. @default none */
+        values: chartValues.optional(),
         /** argocd-apps chart version that installs the project and root application. @default "2.0.4" */
         appsChartVersion: exactVersion.default('2.0.4'),
         /** Argo CD project every platform application belongs to. @default "mcp-platform" */
@@ -424,7 +521,20 @@ export const platformConfigSchema = z
         /** ToolHive operator CRDs and operator. @default enabled, chart 0.44.0, toolhive-system */
         toolhive: operator({ enabled: true, version: '0.44.0', namespace: 'toolhive-system' }),
         /** NVIDIA GPU operator. @default disabled, chart v26.7.0, gpu-operator */
-        nvidiaGpu: operator({ enabled: false, version: 'v26.7.0', namespace: 'gpu-operator' }),
+        nvidiaGpu: z
+          .object({
+            ...operatorFields({ enabled: false, version: 'v26.7.0', namespace: 'gpu-operator' }),
+            /**
+             * Where the NVIDIA driver and container toolkit come from: "operator" installs them on each GPU
+             * node (its driver and toolkit DaemonSets); "host": the node has them already (on Talos, from the
+             * system extensions), so the operator installs neither. @default "host" on Talos, else "operator"
+             */
+            driver: z.enum(['operator', 'host'], { error: 'must be "operator" or "host"' }).optional(),
+            /** Where the host's driver files are, when driver is "host" (the chart's `hostPaths.driverInstallDir`). @default "/usr/local" on Talos, else the chart's own */
+            driverInstallDir: z.string().startsWith('/', { error: 'must be an absolute path such as "/usr/local"' }).optional(),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -462,7 +572,7 @@ export const platformConfigSchema = z
         name: dnsLabel('database cluster name').max(50).default('mcp-postgres'),
         /** @default 1 */
         instances: z.number().int().min(1).max(9).default(1),
-        /** Operand image carrying pgvector. @default "ghcr.io/cloudnative-pg/postgresql:17.6-standard-trixie" */
+        /** Operand image carrying pgvector. @default "ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie" */
         image: pinnedImage.optional(),
         storage: storage('10Gi'),
         /** @default 250m CPU, 512Mi requested, 1Gi limit */
@@ -502,7 +612,7 @@ export const platformConfigSchema = z
       .object({
         /** @default false */
         enabled: z.boolean().default(false),
-        /** @default "ghcr.io/agentgateway/agentgateway:1.4.1" */
+        /** @default "ghcr.io/agentgateway/agentgateway:v1.4.1" */
         image: pinnedImage.optional(),
         /** @default 2 */
         replicas: z.number().int().positive().default(2),
@@ -512,7 +622,13 @@ export const platformConfigSchema = z
         service: z
           .discriminatedUnion('type', [
             z.object({ type: z.literal('ClusterIP') }).strict(),
-            z.object({ type: z.literal('LoadBalancer'), loadBalancerIP: z.string().optional() }).strict(),
+            z
+              .object({
+                type: z.literal('LoadBalancer'),
+                /** A fixed address; with Cilium LB IPAM it must lie in one of cluster.cilium.loadBalancerIPPools. @default one the cluster assigns */
+                loadBalancerIP: ipv4Address.optional(),
+              })
+              .strict(),
           ])
           .default({ type: 'ClusterIP' }),
         /** Who may call it. @default the private IPv4 ranges */
@@ -637,16 +753,19 @@ export const platformConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict()
-  .superRefine((config, ctx) => {
+  .strict();
+
+export const platformConfigSchema = platformConfigSchemaBase.superRefine((config, ctx) => {
     // Fields that are only required together; each message names the field and why.
+    // Cilium reaches the API server as its kube-apiserver entity; every other CNI only by its addresses.
+    const apiServerUnknown = !config.kubernetes.apiServer?.cidrs?.length && config.cluster.cni !== 'cilium';
     const needsApi = config.mcpServers.filter((server) => server.kubernetesAccess || server.flavour === 'toolhive').map((server) => server.name);
-    if (needsApi.length && !config.kubernetes.apiServer) {
+    if (needsApi.length && apiServerUnknown) {
       ctx.addIssue({
         code: 'custom',
         path: ['kubernetes', 'apiServer'],
         input: undefined,
-        message: `is required by MCP servers ${needsApi.join(', ')} (kubernetesAccess, or ToolHive's proxy, calls the API server through the default deny): set kubernetes.apiServer.cidrs`,
+        message: `is required by MCP servers ${needsApi.join(', ')} (kubernetesAccess, or ToolHive's proxy, calls the API server through the default deny): set kubernetes.apiServer.cidrs (not needed with cluster.cni "cilium")`,
       });
     }
     const seen = new Map<string, number>();
@@ -668,12 +787,12 @@ export const platformConfigSchema = z
           ctx.addIssue({ code: 'custom', path: ['discovery', field], input: undefined, message: `is required when discovery.enabled is true: ${what}` });
         }
       }
-      if (!config.kubernetes.apiServer) {
+      if (apiServerUnknown) {
         ctx.addIssue({
           code: 'custom',
           path: ['kubernetes', 'apiServer'],
           input: undefined,
-          message: 'is required when discovery.enabled is true: the discovery service lists and watches the API server through the default deny; set kubernetes.apiServer.cidrs',
+          message: 'is required when discovery.enabled is true: the discovery service lists and watches the API server through the default deny; set kubernetes.apiServer.cidrs (not needed with cluster.cni "cilium")',
         });
       }
       if (discovery.database === 'platform' && !config.database.enabled) {
@@ -685,17 +804,68 @@ export const platformConfigSchema = z
         });
       }
     }
-    if (config.database.enabled && !config.kubernetes.apiServer) {
+    if (config.database.enabled && apiServerUnknown) {
       ctx.addIssue({
         code: 'custom',
         path: ['kubernetes', 'apiServer'],
         input: undefined,
         message:
           'is required when database.enabled is true: the PostgreSQL pods talk to the API server through the namespace\'s default-deny egress; ' +
-          'set kubernetes.apiServer.cidrs to the control-plane addresses, e.g. ["192.168.10.5/32"]',
+          'set kubernetes.apiServer.cidrs to the control-plane addresses, e.g. ["192.168.10.5/32"] (not needed with cluster.cni "cilium")',
       });
     }
+    for (const problem of clusterProblems(config)) ctx.addIssue({ code: 'custom', path: problem.path, input: undefined, message: problem.message });
   });
+
+/**
+ * What the cluster profile rules out: Cilium settings on another CNI, a gateway address outside every pool,
+ * GPU values the chart or a Talos node would refuse, operator values the chart's own schema refuses.
+ */
+function clusterProblems(config: z.output<typeof platformConfigSchemaBase>): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const { cluster } = config;
+  if (cluster.cilium && cluster.cni !== 'cilium') {
+    problems.push({ path: ['cluster', 'cilium'], message: `renders Cilium objects, but cluster.cni is "${cluster.cni}": set cluster.cni to "cilium", or remove cluster.cilium` });
+  }
+  const cilium = cluster.cni === 'cilium' ? cluster.cilium : undefined;
+  if (cilium?.l2Announcements && !cilium.loadBalancerIPPools) {
+    problems.push({ path: ['cluster', 'cilium', 'l2Announcements'], message: 'announces the addresses of cluster.cilium.loadBalancerIPPools: list the pools too' });
+  }
+  const service = config.gateway.service;
+  if (config.gateway.enabled && service.type === 'LoadBalancer' && service.loadBalancerIP && cilium?.loadBalancerIPPools) {
+    if (!poolOf(cilium.loadBalancerIPPools, service.loadBalancerIP)) {
+      const pools = cilium.loadBalancerIPPools
+        .map((pool) => `${pool.name} (${pool.blocks.map((b) => ('cidr' in b ? b.cidr : `${b.start}-${b.stop}`)).join(', ')})`)
+        .join('; ');
+      problems.push({
+        path: ['gateway', 'service', 'loadBalancerIP'],
+        message: `${service.loadBalancerIP} lies in no LoadBalancer pool, so Cilium would never assign it and the gateway would stay pending: use an address of ${pools}, or add a pool that holds it`,
+      });
+    }
+  }
+  for (const name of Object.keys(config.operators) as (keyof typeof config.operators)[]) {
+    const operator = config.operators[name];
+    const values = operator.values ?? {};
+    const chart = OPERATORS[name].charts[OPERATORS[name].charts.length - 1].chart;
+    for (const problem of checkChartValues(chart, operator.version, values).problems) {
+      problems.push({ path: ['operators', name, 'values'], message: problem });
+    }
+  }
+  const gpu = config.operators.nvidiaGpu;
+  if (gpu.enabled) {
+    const talos = cluster.distribution === 'talos';
+    if (talos && gpu.driver === 'operator') {
+      problems.push({
+        path: ['operators', 'nvidiaGpu', 'driver'],
+        message: 'must be "host" on Talos: the driver and container toolkit come from the nvidia-container-toolkit and NVIDIA kernel-module system extensions, and the operator cannot install them on Talos',
+      });
+    } else {
+      const merged = mergeValues(gpuOperatorValues({ talos, driver: gpu.driver, driverInstallDir: gpu.driverInstallDir }), gpu.values ?? {});
+      for (const problem of gpuOperatorProblems(merged, talos)) problems.push({ path: ['operators', 'nvidiaGpu', 'values'], message: problem });
+    }
+  }
+  return problems;
+}
 
 /** What a config file is written as: optional fields may be left out. */
 export type PlatformConfigInput = z.input<typeof platformConfigSchema>;

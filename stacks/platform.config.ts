@@ -1,6 +1,6 @@
 /**
- * The shipped default platform: a homelab running Talos with Argo CD, a GPU node and the MCP servers of
- * its operators. `npm run synth` renders this file unless `--config` names another.
+ * The shipped default platform: a homelab running Talos and Cilium with Argo CD, a GPU node and the MCP
+ * servers of its operators. `npm run synth` renders this file unless `--config` names another.
  * Every field is documented (with its default) in stacks/config.ts.
  */
 import { definePlatformConfig } from './config.js';
@@ -11,8 +11,19 @@ export default definePlatformConfig({
   kubernetes: {
     configPath: '~/.kube/config',
     context: 'admin@homelab',
-    // Talos control-plane VIP: PostgreSQL's instance manager watches the API server.
+    // Talos control-plane VIP, for the Kubernetes NetworkPolicies' ipBlock (Cilium matches it as the kube-apiserver entity).
     apiServer: { cidrs: ['192.168.10.5/32'], port: 6443 },
+  },
+  // Talos with Cilium as the CNI (kube-proxy replacement, L2 announcements on): the GPU driver comes from Talos
+  // system extensions, the API server is reached as Cilium's kube-apiserver entity, GitHub and npm by name, and the
+  // gateway's LAN address from Cilium's LB IPAM, announced over ARP.
+  cluster: {
+    distribution: 'talos',
+    cni: 'cilium',
+    cilium: {
+      loadBalancerIPPools: [{ name: 'homelab-lan', blocks: [{ start: '10.30.0.90', stop: '10.30.0.99' }] }],
+      l2Announcements: { interfaces: ['^eth[0-9]+', '^en.+'] },
+    },
   },
   gitops: {
     repoUrl: 'https://github.com/homelab/gitops.git',
@@ -101,7 +112,7 @@ export default definePlatformConfig({
   // through a fixed LoadBalancer address.
   gateway: {
     enabled: true,
-    service: { type: 'LoadBalancer', loadBalancerIP: '192.168.10.40' },
+    service: { type: 'LoadBalancer', loadBalancerIP: '10.30.0.90' },
     toolBudget: 40,
   },
   // Servers that need a shared setting live here; the rest are one file each in stacks/servers/.
@@ -163,7 +174,8 @@ export default definePlatformConfig({
           credentials: { name: 'infisical-machine-identity' },
         },
       },
-      egress: [{ cidrs: ['0.0.0.0/0'], ports: [443] }],
+      // GitHub's API by name: on Cilium exactly api.github.com, not every address on 443.
+      egress: [{ hosts: ['api.github.com'], ports: [443] }],
     },
   ],
 });

@@ -3,13 +3,15 @@
  * object (schemas and policy), and only then swap the staging folders into place. A failure at any step
  * leaves the previous `dist/` and `cdktf.out/` as they were.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { stringify as yamlStringify } from 'yaml';
 import { apiObjectsOf, checkPolicies, describeObject, type CheckedObject, type PolicyResult } from '../constructs/policy/policy-checker.js';
 import { TerraformApp } from '../constructs/terraform.js';
 import { SchemaValidator } from '../constructs/validation/schema-validator.js';
 import { BootstrapStack } from './bootstrap-stack.js';
+import { clusterNotes, type ClusterNotes } from './cluster-notes.js';
 import type { PlatformConfig } from './config.js';
 import { Workloads } from './workloads.js';
 
@@ -38,6 +40,8 @@ export interface SynthReport {
   readonly terraformResources: number;
   readonly schemaErrors: readonly string[];
   readonly policy: PolicyResult;
+  /** The cluster profile, where isolation or validation does not hold, and what the cluster must provide. */
+  readonly cluster: ClusterNotes;
   /** Written paths; empty when synth failed. */
   readonly outputs: readonly string[];
 }
@@ -52,9 +56,53 @@ export class SynthError extends Error {
 }
 
 /** A rendered Argo CD application folder. */
-interface RenderedApp {
+export interface RenderedApp {
   readonly name: string;
   readonly objects: readonly CheckedObject[];
+}
+
+/** Everything one config renders, before validation and before anything is written. */
+export interface RenderedPlatform {
+  /** One entry per Argo CD application folder, the Argo CD one last. */
+  readonly apps: readonly RenderedApp[];
+  /** The Argo CD objects the bootstrap layer installs through Helm (checked like the rest). */
+  readonly bootstrapObjects: readonly CheckedObject[];
+  /** The bootstrap stack's Terraform JSON (`cdk.tf.json`). */
+  readonly terraform: Record<string, any>;
+}
+
+/**
+ * Renders both layers of a config: the Terraform JSON into `terraformDir` (cdktf writes it there), the
+ * workloads in memory. Nothing is validated yet; `synthesize` does that before writing manifests.
+ */
+export function renderPlatform(
+  config: PlatformConfig,
+  options: Pick<SynthOptions, 'extend' | 'knownTools'> & { readonly terraformDir: string },
+): RenderedPlatform {
+  const terraformApp = new TerraformApp({ outdir: options.terraformDir });
+  const bootstrap = new BootstrapStack(terraformApp, BOOTSTRAP_STACK, config);
+  terraformApp.synth();
+  const workloads = new Workloads(config, { knownTools: options.knownTools });
+  options.extend?.(workloads);
+  return {
+    apps: renderWorkloads(workloads),
+    bootstrapObjects: [{ manifest: bootstrap.argocdRoot.project }, { manifest: bootstrap.argocdRoot.application }],
+    terraform: JSON.parse(readFileSync(terraformStackFile(options.terraformDir), 'utf8')),
+  };
+}
+
+/** Renders a config without writing anything: what `npm run verify-pins` reads. */
+export function renderPlatformInMemory(config: PlatformConfig, options: Pick<SynthOptions, 'extend' | 'knownTools'> = {}): RenderedPlatform {
+  const terraformDir = mkdtempSync(join(tmpdir(), 'mcp-platform-render-'));
+  try {
+    return renderPlatform(config, { ...options, terraformDir });
+  } finally {
+    rmSync(terraformDir, { recursive: true, force: true });
+  }
+}
+
+function terraformStackFile(terraformDir: string): string {
+  return join(terraformDir, 'stacks', BOOTSTRAP_STACK, 'cdk.tf.json');
 }
 
 export function synthesize(config: PlatformConfig, options: SynthOptions): SynthReport {
@@ -64,14 +112,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
     manifests: stagingDir(options.manifestsDir),
   };
   try {
-    const terraformApp = new TerraformApp({ outdir: staging.terraform });
-    const bootstrap = new BootstrapStack(terraformApp, BOOTSTRAP_STACK, config);
-    terraformApp.synth();
-
-    const workloads = new Workloads(config, { knownTools: options.knownTools });
-    options.extend?.(workloads);
-    const apps = renderWorkloads(workloads);
-    const bootstrapObjects: CheckedObject[] = [{ manifest: bootstrap.argocdRoot.project }, { manifest: bootstrap.argocdRoot.application }];
+    const { apps, bootstrapObjects, terraform } = renderPlatform(config, { ...options, terraformDir: staging.terraform });
 
     const validator = new SchemaValidator();
     const all = [...apps.flatMap((a) => a.objects), ...bootstrapObjects];
@@ -80,9 +121,10 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
     const report: SynthReport = {
       platform: config.name,
       objectsPerApp: Object.fromEntries(apps.map((a) => [a.name, a.objects.length])),
-      terraformResources: countTerraformResources(join(staging.terraform, 'stacks', BOOTSTRAP_STACK, 'cdk.tf.json')),
+      terraformResources: countTerraformResources(terraform),
       schemaErrors,
       policy,
+      cluster: clusterNotes(config, all.map((o) => o.manifest)),
       outputs: [],
     };
     if (schemaErrors.length || policy.findings.some((f) => f.level === 'error')) throw new SynthError(report);
@@ -93,7 +135,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
     if (layers.includes('workloads')) swaps.push([staging.manifests, options.manifestsDir]);
     swapIntoPlace(swaps);
     const outputs = [
-      ...(layers.includes('bootstrap') ? [join(options.terraformDir, 'stacks', BOOTSTRAP_STACK, 'cdk.tf.json')] : []),
+      ...(layers.includes('bootstrap') ? [terraformStackFile(options.terraformDir)] : []),
       ...(layers.includes('workloads') ? apps.map((a) => join(options.manifestsDir, a.name) + '/') : []),
     ];
     return { ...report, outputs };
@@ -179,8 +221,7 @@ function swapIntoPlace(swaps: readonly [staging: string, final: string][]): void
   for (const [previous] of aside) rmSync(previous, { recursive: true, force: true });
 }
 
-function countTerraformResources(file: string): number {
-  const json = JSON.parse(readFileSync(file, 'utf8'));
+function countTerraformResources(json: Record<string, any>): number {
   return Object.values(json.resource ?? {}).reduce<number>((n, byName) => n + Object.keys(byName as object).length, 0);
 }
 
@@ -200,6 +241,12 @@ export function formatReport(report: SynthReport, cwd = process.cwd()): string {
   }
   lines.push(`  suppressions: ${report.policy.suppressed.length || 'none'}`);
   for (const s of report.policy.suppressed) lines.push(`    - [${s.ruleId}] ${s.object}${s.path ? ` (${s.path})` : ''}: ${s.suppressionReason}`);
+  lines.push(`  cluster: ${report.cluster.profile}`);
+  for (const w of report.cluster.warnings) lines.push(`    ! ${w}`);
+  if (report.cluster.requirements.length) {
+    lines.push('  the cluster must provide:');
+    for (const r of report.cluster.requirements) lines.push(`    - ${r}`);
+  }
   if (report.outputs.length) {
     lines.push('  wrote:');
     for (const out of report.outputs) lines.push(`    ${relative(cwd, out) || out}`);

@@ -8,12 +8,21 @@ import { ComponentMetricsPorts, ComponentNames, componentSelector } from '../con
 import { PlatformMonitoring, type ScrapeTarget } from '../constructs/monitoring/platform-monitoring.js';
 import { McpGateway } from '../constructs/gateway/mcp-gateway.js';
 import { McpServer } from '../constructs/mcp/mcp-server.js';
+import { CiliumLoadBalancer } from '../constructs/network/cilium-load-balancer.js';
+import type { ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
 import type { PodPeer } from '../constructs/workloads/pod-network-policy.js';
 import type { PlatformConfig } from './config.js';
 
 /** The folder (and chart) that holds the Argo CD Applications of every other folder. */
 export const ARGOCD_APP = 'argocd';
+/** The folder of cluster-scoped network objects (Cilium's LoadBalancer pools and L2 announcements). */
+export const CLUSTER_NETWORK_APP = 'cluster-network';
+
+/** The config's cluster profile as the constructs take it. */
+export function clusterNetwork(config: PlatformConfig): ClusterNetwork {
+  return { cni: config.cluster.cni, fqdnEgress: config.cluster.cilium?.fqdnEgress ?? true };
+}
 
 /** One Argo CD application: a chart rendered into `dist/<name>/`. */
 export interface PlatformApp {
@@ -46,12 +55,25 @@ export class Workloads {
       return chart;
     };
 
+    const network = clusterNetwork(config);
     new NamespaceGuardrails(addApp('platform', -10), 'guardrails', {
       namespace: config.namespace,
       allowDnsEgress: config.guardrails.allowDnsEgress,
       resourceQuota: config.guardrails.resourceQuota,
       containerDefaults: config.guardrails.limitRange,
     });
+
+    // Cluster-scoped, and needed before any LoadBalancer Service gets its address: the first sync wave.
+    const cilium = config.cluster.cni === 'cilium' ? config.cluster.cilium : undefined;
+    if (cilium?.loadBalancerIPPools) {
+      const chart = new Chart(this.app, CLUSTER_NETWORK_APP, { disableResourceNameHashes: true });
+      apps.push({ name: CLUSTER_NETWORK_APP, chart, syncWave: -20 });
+      new CiliumLoadBalancer(chart, 'load-balancer', {
+        pools: cilium.loadBalancerIPPools,
+        l2Announcements: cilium.l2Announcements && { name: `${config.name}-l2`, ...cilium.l2Announcements },
+      });
+    }
+
 
     // The gateway and the discovery service are the only callers of the database and the models.
     const clients: PodPeer[] = [ComponentNames.gateway, ComponentNames.discovery].map((name) => ({ podLabels: componentSelector(name) }));
@@ -90,8 +112,8 @@ export class Workloads {
         pooler: db.pooler,
         clients,
         operator: { namespace: config.operators.cloudnativePg.namespace },
-        // parsePlatformConfig requires it whenever the database is enabled.
-        apiServer: config.kubernetes.apiServer!,
+        apiServer: config.kubernetes.apiServer,
+        network,
       });
       scrapeTargets.push({
         name: `${db.name}-postgres`,
@@ -111,6 +133,7 @@ export class Workloads {
           namespace: config.namespace,
           clients,
           apiServer: config.kubernetes.apiServer,
+          network,
           annotationPrefix: config.mcp.annotationPrefix,
           packageRegistry: config.mcp.packageRegistry,
         });
@@ -118,13 +141,13 @@ export class Workloads {
       // After the servers: the gateway routes to every server of its chart.
       if (config.gateway.enabled) {
         const { enabled: _enabled, ...gateway } = config.gateway;
-        new McpGateway(chart, 'gateway', { ...gateway, namespace: config.namespace, knownTools: options.knownTools });
+        new McpGateway(chart, 'gateway', { ...gateway, namespace: config.namespace, knownTools: options.knownTools, network });
       }
     }
 
     if (config.discovery.enabled) {
       const d = config.discovery;
-      // parsePlatformConfig requires repo, github, apiToken and kubernetes.apiServer when discovery is enabled, and the database for "platform".
+      // parsePlatformConfig requires repo, github and apiToken when discovery is enabled, and the database for "platform".
       new DiscoveryService(addApp('discovery', 0), 'discovery', {
         namespace: config.namespace,
         image: d.image,
@@ -141,7 +164,8 @@ export class Workloads {
         toolBudget: config.gateway.toolBudget,
         reconcileIntervalSeconds: d.reconcileIntervalSeconds,
         resources: d.resources,
-        apiServer: config.kubernetes.apiServer!,
+        apiServer: config.kubernetes.apiServer,
+        network,
         allowFrom: d.allowFrom?.map((cidr) => ({ cidr })),
       });
     }

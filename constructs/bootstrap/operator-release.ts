@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { HelmRelease, type TerraformResource } from '../terraform.js';
 import { EXACT_VERSION } from '../formats.js';
+import { checkChartValues } from './chart-values.js';
 import type { OperatorDefinition } from './operator-charts.js';
 import { PlatformNamespace } from './platform-namespace.js';
 
@@ -15,6 +16,11 @@ export interface OperatorReleaseProps {
   readonly dependsOn?: readonly TerraformResource[];
   /** Seconds Helm waits for the release to become ready. @default 600 */
   readonly timeoutSeconds?: number;
+  /**
+   * Helm values for the operator's own chart (the last one; a CRDs chart before it takes none). Checked
+   * against the chart's values.schema.json when one is vendored for that version. @default none
+   */
+  readonly values?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -26,12 +32,21 @@ export class OperatorRelease extends Construct {
   readonly namespace: PlatformNamespace;
   /** Helm releases in install order; the last one is the operator itself. */
   readonly releases: readonly HelmRelease[];
+  /** False when values were given but no values.schema.json is vendored for the chart and version: Helm gets them unchecked. */
+  readonly valuesValidated: boolean;
 
   constructor(scope: Construct, id: string, props: OperatorReleaseProps) {
     super(scope, id);
     if (!EXACT_VERSION.test(props.version)) {
       throw new Error(`OperatorRelease ${id}: version "${props.version}" is not an exact chart version; pin one such as "1.2.3".`);
     }
+    const values = props.values ?? {};
+    const operatorChart = props.operator.charts[props.operator.charts.length - 1];
+    const check = checkChartValues(operatorChart.chart, props.version, values);
+    if (check.problems.length) {
+      throw new Error(`OperatorRelease ${id}: values do not fit chart ${operatorChart.chart} ${props.version}:\n  - ${check.problems.join('\n  - ')}`);
+    }
+    this.valuesValidated = check.validated || Object.keys(values).length === 0;
     this.namespace = new PlatformNamespace(this, 'Namespace', { name: props.namespace, podSecurity: props.operator.podSecurity });
     const releases: HelmRelease[] = [];
     for (const chart of props.operator.charts) {
@@ -46,6 +61,8 @@ export class OperatorRelease extends Construct {
           atomic: true,
           cleanupOnFail: true,
           timeout: props.timeoutSeconds ?? 600,
+          // JSON is YAML, and keeps the values exactly as typed (no YAML reinterpretation of "on" or "1e3").
+          ...(chart === operatorChart && Object.keys(values).length ? { values: [JSON.stringify(values)] } : {}),
           dependsOn: [this.namespace.resource, ...(previous ? [previous] : []), ...(props.dependsOn ?? [])],
         }),
       );

@@ -13,6 +13,7 @@ import {
 } from '../../imports/cnpg-postgresql.cnpg.io.js';
 import { DNS_LABEL, isPinnedImage } from '../formats.js';
 import { ComponentNames, componentSelector, platformLabels } from '../labels.js';
+import { apiServerProblems, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, type PodPeer } from '../workloads/pod-network-policy.js';
 import {
   resourceRequirements,
@@ -27,9 +28,11 @@ import { throwIfProblems } from '../validation/problems.js';
 
 /**
  * CloudNativePG's "standard" operand image: PostgreSQL from the PGDG packages plus pgvector (and PGAudit,
- * failover slots). Pinned to a minor version; CloudNativePG rolls minor updates one instance at a time.
+ * failover slots). Pinned to a minor version; CloudNativePG rolls minor updates one instance at a time. Only the
+ * minors listed in cloudnative-pg/postgres-containers' docker-bake.hcl are rebuilt each week (17.11 there since
+ * 2026-08-13), so an older minor stops getting security fixes: Renovate keeps this current.
  */
-export const DEFAULT_POSTGRES_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:17.6-standard-trixie';
+export const DEFAULT_POSTGRES_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie';
 
 /** UID and GID of the postgres user in CloudNativePG's images (the migration Job runs psql as it). */
 const POSTGRES_UID = 26;
@@ -71,14 +74,6 @@ export interface CnpgOperatorRef {
   readonly podLabels?: Readonly<Record<string, string>>;
 }
 
-/** The Kubernetes API server, which the instance manager in every PostgreSQL pod watches. */
-export interface ApiServerEndpoint {
-  /** Addresses of the API server (its node IPs or VIP), e.g. ["192.168.10.5/32"]. */
-  readonly cidrs: readonly string[];
-  /** @default 6443 */
-  readonly port?: number;
-}
-
 export interface PgvectorDatabaseProps {
   readonly namespace: string;
   /** Name of the CloudNativePG Cluster (and prefix of its Services and Secrets). @default "mcp-postgres" */
@@ -103,7 +98,10 @@ export interface PgvectorDatabaseProps {
   /** Pods that may connect (the gateway, the discovery service). @default none */
   readonly clients?: readonly PodPeer[];
   readonly operator: CnpgOperatorRef;
-  readonly apiServer: ApiServerEndpoint;
+  /** The API server, which each instance manager watches. Its addresses are required unless the network is Cilium. */
+  readonly apiServer?: ApiServerEndpoint;
+  /** The cluster's network. @default { cni: "other" } */
+  readonly network?: ClusterNetwork;
 }
 
 const DEFAULT_RESOURCES: ContainerResources = { requestsCpu: '250m', requestsMemory: '512Mi', limitsMemory: '1Gi' };
@@ -141,7 +139,7 @@ export class PgvectorDatabase extends Construct {
     const imageName = props.imageName ?? DEFAULT_POSTGRES_IMAGE;
     const database = props.database ?? 'mcp';
     const owner = props.owner ?? 'mcp';
-    validate(id, { name, instances, imageName, database, owner, backup: props.backup, apiServer: props.apiServer });
+    validate(id, { name, instances, imageName, database, owner, backup: props.backup, apiServer: props.apiServer, network: props.network });
 
     this.embeddingDimensions = embeddingDimensions(props.embedding, `PgvectorDatabase ${id}: embedding`);
     if (this.embeddingDimensions > MAX_VECTOR_INDEX_DIMENSIONS) {
@@ -221,10 +219,9 @@ export class PgvectorDatabase extends Construct {
         component: 'database',
         pods: poolerPods,
         ingress: [{ peers: clients, ports: [POSTGRES_PORT] }, operatorAccess(props.operator, [INSTANCE_STATUS_PORT])],
-        egress: [
-          { peers: [{ podLabels: this.instancePodLabels }], ports: [POSTGRES_PORT] },
-          apiServerAccess(props.apiServer),
-        ],
+        egress: [{ peers: [{ podLabels: this.instancePodLabels }], ports: [POSTGRES_PORT] }],
+        apiServer: props.apiServer ?? {},
+        network: props.network,
       });
       clients.push({ podLabels: poolerPods });
     }
@@ -240,7 +237,9 @@ export class PgvectorDatabase extends Construct {
         { peers: [{ podLabels: this.instancePodLabels }], ports: [POSTGRES_PORT, INSTANCE_STATUS_PORT] },
         operatorAccess(props.operator, [POSTGRES_PORT, INSTANCE_STATUS_PORT]),
       ],
-      egress: [{ peers: [{ podLabels: this.instancePodLabels }], ports: [POSTGRES_PORT, INSTANCE_STATUS_PORT] }, apiServerAccess(props.apiServer)],
+      egress: [{ peers: [{ podLabels: this.instancePodLabels }], ports: [POSTGRES_PORT, INSTANCE_STATUS_PORT] }],
+      apiServer: props.apiServer ?? {},
+      network: props.network,
     });
 
     // The schema: a ConfigMap with the migration script and a Job that runs it through psql as the owner.
@@ -322,16 +321,12 @@ function operatorAccess(operator: CnpgOperatorRef, ports: number[]) {
   return { peers: [{ namespace: operator.namespace, podLabels: operator.podLabels ?? { 'app.kubernetes.io/name': 'cloudnative-pg' } }], ports };
 }
 
-function apiServerAccess(apiServer: ApiServerEndpoint) {
-  return { peers: apiServer.cidrs.map((cidr) => ({ cidr })), ports: [apiServer.port ?? 6443] };
-}
-
 const CNPG_CRON = /^\S+(\s+\S+){5}$/;
 const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function validate(
   id: string,
-  p: { name: string; instances: number; imageName: string; database: string; owner: string; backup?: DatabaseBackup; apiServer: ApiServerEndpoint },
+  p: { name: string; instances: number; imageName: string; database: string; owner: string; backup?: DatabaseBackup; apiServer?: ApiServerEndpoint; network?: ClusterNetwork },
 ): void {
   const problems: string[] = [];
   if (!DNS_LABEL.test(p.name) || p.name.length > 50) {
@@ -347,6 +342,6 @@ function validate(
   if (p.backup && !CNPG_CRON.test(p.backup.schedule.trim())) {
     problems.push(`backup.schedule "${p.backup.schedule}" must have six fields, seconds first (CloudNativePG's cron), e.g. "0 0 3 * * *"`);
   }
-  if (p.apiServer.cidrs.length === 0) problems.push('apiServer.cidrs must name at least one address: the instance manager in every PostgreSQL pod talks to the API server');
+  problems.push(...apiServerProblems(p.apiServer, p.network, 'the instance manager in every PostgreSQL pod watches the API server'));
   throwIfProblems(`PgvectorDatabase ${id}`, problems);
 }

@@ -6,7 +6,8 @@ import { ComponentMetricsPorts, ComponentNames, componentSelector, NAME_LABEL, p
 import { DEFAULT_ANNOTATION_PREFIX } from '../mcp/discovery-metadata.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
 import { throwIfProblems } from '../validation/problems.js';
-import { PodNetworkPolicy, PRIVATE_IPV4_RANGES, type Peer, type PeerPorts } from '../workloads/pod-network-policy.js';
+import { apiServerProblems, urlHostPort, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
+import { PodNetworkPolicy, type Peer, type PeerPorts } from '../workloads/pod-network-policy.js';
 import {
   envVars,
   resourceRequirements,
@@ -98,8 +99,10 @@ export interface DiscoveryServiceProps {
   readonly reconcileIntervalSeconds?: number;
   /** @default 50m CPU, 192Mi requested, 512Mi limit */
   readonly resources?: ContainerResources;
-  /** The API server the service lists and watches. */
-  readonly apiServer: { readonly cidrs: readonly string[]; readonly port?: number };
+  /** The API server the service lists and watches. Its addresses are required unless the network is Cilium. */
+  readonly apiServer?: ApiServerEndpoint;
+  /** The cluster's network: on Cilium the API server is reached as its entity and GitHub by name. @default { cni: "other" } */
+  readonly network?: ClusterNetwork;
   /**
    * Who may call the HTTP API on its port. @default none: Prometheus is admitted by PlatformMonitoring's scrape
    * policy, and `kubectl port-forward` reaches the pod without passing a NetworkPolicy
@@ -158,7 +161,7 @@ export class DiscoveryService extends Construct {
       ...positive('maxOpenPullRequests', maxOpenPullRequests),
       ...positive('toolBudget', toolBudget),
       ...positive('reconcileIntervalSeconds', reconcileIntervalSeconds),
-      ...(props.apiServer.cidrs.length ? [] : ['apiServer.cidrs must name at least one address: the service lists and watches the Kubernetes API']),
+      ...apiServerProblems(props.apiServer, props.network, 'the service lists and watches the Kubernetes API'),
     ]);
 
     const name = ComponentNames.discovery;
@@ -267,19 +270,15 @@ export class DiscoveryService extends Construct {
       },
     });
 
-    const githubPort = Number(new URL(apiUrl).port) || (apiUrl.startsWith('https:') ? 443 : 80);
+    const github = urlHostPort(apiUrl);
     const egress: PeerPorts[] = [
-      { peers: props.apiServer.cidrs.map((cidr) => ({ cidr })), ports: [props.apiServer.port ?? 6443] },
       ...(database ? [{ peers: [{ podLabels: database.podLabels, namespace: database.namespace }], ports: [database.port ?? 5432] }] : []),
       // Discovered servers listen on ports only known at run time: the bound is the watched namespaces, over TCP.
       {
         peers: props.watchNamespaces ? props.watchNamespaces.map((namespace) => ({ namespace })) : [{ allNamespaces: true as const }],
         ports: [{ from: 1, to: 65535 }],
       },
-      {
-        peers: props.github.egressCidrs?.length ? props.github.egressCidrs.map((cidr) => ({ cidr })) : [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }],
-        ports: [githubPort],
-      },
+      ...(props.github.egressCidrs?.length ? [{ peers: props.github.egressCidrs.map((cidr) => ({ cidr })), ports: [github.port] }] : []),
     ];
     this.networkPolicy = new PodNetworkPolicy(this, 'NetworkPolicy', {
       name,
@@ -288,6 +287,10 @@ export class DiscoveryService extends Construct {
       pods: this.podLabels,
       ingress: props.allowFrom?.length ? [{ peers: props.allowFrom, ports: [DISCOVERY_PORT] }] : [],
       egress,
+      apiServer: props.apiServer ?? {},
+      // GitHub by name (api.github.com, or the Enterprise host of github.apiUrl), unless its addresses are given.
+      hosts: props.github.egressCidrs?.length ? [] : [{ names: [github.host], ports: [github.port] }],
+      network: props.network,
     });
   }
 

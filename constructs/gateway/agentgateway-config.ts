@@ -10,7 +10,7 @@ import { loadPrecompiled, schemaHash, validatorRuntime } from '../validation/pre
  * every server, plus one endpoint per server (a small model chooses better among few tools).
  *
  * Field names follow agentgateway's JSON schema, vendored at {@link AGENTGATEWAY_SCHEMA_PATH}
- * (agentgateway/agentgateway `schema/config.json`, main after v1.4.1). It uses the top-level `gateways` and
+ * (agentgateway/agentgateway `schema/config.json` at tag v1.4.1, the release the image runs). It uses the top-level `gateways` and
  * `routes` the schema recommends; `binds` is deprecated there.
  */
 

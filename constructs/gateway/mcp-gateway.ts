@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { isPinnedImage } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, platformLabels } from '../labels.js';
 import { McpServer } from '../mcp/mcp-server.js';
+import { urlHostPort, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, PRIVATE_IPV4_RANGES } from '../workloads/pod-network-policy.js';
 import {
   resourceRequirements,
@@ -20,8 +21,8 @@ import {
 } from './agentgateway-config.js';
 import { throwIfProblems } from '../validation/problems.js';
 
-/** agentgateway's image, pinned (tags carry no "v"). */
-export const DEFAULT_AGENTGATEWAY_IMAGE = 'ghcr.io/agentgateway/agentgateway:1.4.1';
+/** agentgateway's image, pinned. Its release workflow pushes `v<version>` and `latest` only (no bare `1.4.1`). */
+export const DEFAULT_AGENTGATEWAY_IMAGE = 'ghcr.io/agentgateway/agentgateway:v1.4.1';
 export const GATEWAY_PORT = 8080;
 /** agentgateway's readiness server; `/healthz/ready` answers once the config is loaded. */
 const READINESS_PORT = 15021;
@@ -53,6 +54,8 @@ export interface McpGatewayProps {
   readonly knownTools?: Readonly<Record<string, readonly string[]>>;
   /** @default 100m CPU, 128Mi requested, 256Mi limit */
   readonly resources?: ContainerResources;
+  /** The cluster's network: on Cilium the JWKS host is reached by name. @default { cni: "other" } */
+  readonly network?: ClusterNetwork;
 }
 
 /**
@@ -203,17 +206,17 @@ export class McpGateway extends Construct {
     }
 
     const allowFrom = props.allowFrom ?? PRIVATE_IPV4_RANGES;
+    const jwks = props.auth ? urlHostPort(props.auth.jwksUrl) : undefined;
     new PodNetworkPolicy(this, 'NetworkPolicy', {
       name,
       namespace: props.namespace,
       component: ComponentNames.gateway,
       pods: podLabels,
       ingress: [{ peers: allowFrom.map((cidr) => ({ cidr })), ports: [GATEWAY_PORT] }],
-      egress: [
-        // Each routed server's pods on their serving port, and the JWKS endpoint when tokens are checked.
-        ...routed.map((server) => server.clientEgress),
-        ...(props.auth ? [{ peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [443] }] : []),
-      ],
+      // Each routed server's pods on their serving port, and the JWKS host when tokens are checked.
+      egress: routed.map((server) => server.clientEgress),
+      hosts: jwks ? [{ names: [jwks.host], ports: [jwks.port] }] : [],
+      network: props.network,
     });
   }
 

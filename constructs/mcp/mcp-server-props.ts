@@ -4,6 +4,7 @@
  * `external` server is one something else deploys, which the platform only routes to.
  */
 import { DNS_LABEL, isPinnedImage } from '../formats.js';
+import { HOST_NAME } from '../network/cluster-network.js';
 import type { SecretSource } from '../secrets/secret-reference.js';
 import type { ContainerResources } from '../workloads/pod-spec.js';
 
@@ -64,9 +65,15 @@ export interface KubernetesReadAccess {
 }
 
 /** Where the server may connect to besides DNS: its upstream API. */
+/** An upstream the server calls: by addresses, or by DNS name (exactly one of the two). */
 export interface UpstreamEgress {
   /** Addresses, e.g. ["192.168.1.10/32"]. */
-  readonly cidrs: readonly string[];
+  readonly cidrs?: readonly string[];
+  /**
+   * DNS names, e.g. ["api.github.com"]: on Cilium exactly those names (toFQDNs); on a CNI that cannot match
+   * names, every internet address (private ranges excluded) on `ports`.
+   */
+  readonly hosts?: readonly string[];
   readonly ports: readonly number[];
 }
 
@@ -308,9 +315,13 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
     if (rule.resources.length === 0) problems.push(`kubernetesAccess.rules[${i}].resources must not be empty`);
   }
   for (const [i, egress] of (spec.egress ?? []).entries()) {
-    for (const cidr of egress.cidrs) if (!CIDR.test(cidr)) problems.push(`egress[${i}].cidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR such as "192.168.1.10/32"`);
+    const cidrs = egress.cidrs ?? [];
+    const hosts = egress.hosts ?? [];
+    for (const cidr of cidrs) if (!CIDR.test(cidr)) problems.push(`egress[${i}].cidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR such as "192.168.1.10/32"`);
+    for (const host of hosts) if (!HOST_NAME.test(host)) problems.push(`egress[${i}].hosts: ${JSON.stringify(host)} is not a DNS name such as "api.github.com"`);
     for (const port of egress.ports) if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`egress[${i}].ports: ${port} is not a port`);
-    if (egress.cidrs.length === 0 || egress.ports.length === 0) problems.push(`egress[${i}] needs at least one CIDR and one port`);
+    if (cidrs.length && hosts.length) problems.push(`egress[${i}] names both cidrs and hosts: give each upstream its own entry`);
+    else if ((cidrs.length === 0 && hosts.length === 0) || egress.ports.length === 0) problems.push(`egress[${i}] needs at least one CIDR or host name, and one port`);
   }
   if (spec.preflight?.check === 'startup' && !(spec.preflight.reason && spec.preflight.reason.trim().length >= 10)) {
     problems.push('preflight.reason is required with check "startup": say why the server cannot list its tools here (e.g. "needs the Proxmox API token")');

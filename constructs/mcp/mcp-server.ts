@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { platformLabels } from '../labels.js';
 import { SecretReference } from '../secrets/secret-reference.js';
-import { PodNetworkPolicy, PRIVATE_IPV4_RANGES, type PeerPorts, type PodPeer } from '../workloads/pod-network-policy.js';
+import { apiServerProblems, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
+import { PodNetworkPolicy, type HostPorts, type PeerPorts, type PodPeer } from '../workloads/pod-network-policy.js';
 import type { ContainerResources } from '../workloads/pod-spec.js';
 import { DEFAULT_ANNOTATION_PREFIX, discoveryAnnotations } from './discovery-metadata.js';
 import type { FlavourContext, FlavourResult } from './flavour.js';
@@ -25,11 +26,13 @@ export interface McpServerProps extends McpServerSpec {
   readonly namespace: string;
   /** Pods that call the server: the gateway and the discovery service's probe. */
   readonly clients: readonly PodPeer[];
-  /** The API server, for servers with kubernetesAccess and for ToolHive's proxy. */
-  readonly apiServer?: { readonly cidrs: readonly string[]; readonly port?: number };
+  /** The API server, for servers with kubernetesAccess and for ToolHive's proxy (addresses required unless the network is Cilium). */
+  readonly apiServer?: ApiServerEndpoint;
+  /** The cluster's network: on Cilium the API server is reached as its entity and the npm registry by name. @default { cni: "other" } */
+  readonly network?: ClusterNetwork;
   /** Prefix of the discovery annotations. @default DEFAULT_ANNOTATION_PREFIX */
   readonly annotationPrefix?: string;
-  /** Where npm packages come from: the public registry by default (the internet on 443, private ranges excluded). */
+  /** Where npm packages come from: the public registry by default (registry.npmjs.org on 443: by name on Cilium, else the internet). */
   readonly packageRegistry?: { readonly cidrs: readonly string[]; readonly port: number };
 }
 
@@ -42,6 +45,9 @@ export interface McpEndpoint {
   /** What clients speak to it (stdio servers are bridged to Streamable HTTP). */
   readonly transport: 'streamable-http' | 'sse';
 }
+
+/** The public npm registry: package metadata and tarballs both come from this host. */
+export const PUBLIC_NPM_REGISTRY_HOST = 'registry.npmjs.org';
 
 const DEFAULT_RESOURCES: ContainerResources = { requestsCpu: '50m', requestsMemory: '128Mi', limitsMemory: '256Mi' };
 const NPM_RESOURCES: ContainerResources = { requestsCpu: '50m', requestsMemory: '192Mi', limitsMemory: '512Mi' };
@@ -70,17 +76,13 @@ export class McpServer extends Construct {
 
   constructor(scope: Construct, id: string, props: McpServerProps) {
     super(scope, id);
-    const { namespace, clients, apiServer, annotationPrefix, packageRegistry, ...spec } = props;
+    const { namespace, clients, apiServer, network, annotationPrefix, packageRegistry, ...spec } = props;
     const problems = mcpServerProblems(spec);
     if (spec.flavour === 'kmcp' && spec.transport === 'stdio' && spec.path !== undefined && spec.path !== '/mcp') {
       problems.push('path: kmcp serves a stdio server at "/mcp"; leave path out');
     }
     const needsApi = spec.kubernetesAccess !== undefined || spec.flavour === 'toolhive';
-    if (needsApi && !apiServer?.cidrs.length) {
-      problems.push(
-        `apiServer is required: ${spec.kubernetesAccess ? 'kubernetesAccess' : 'the ToolHive proxy'} calls the Kubernetes API through the namespace's default deny (set kubernetes.apiServer in the config)`,
-      );
-    }
+    if (needsApi) problems.push(...apiServerProblems(apiServer, network, `${spec.kubernetesAccess ? 'kubernetesAccess' : "ToolHive's proxy"} calls the Kubernetes API`));
     throwIfProblems(`McpServer ${spec.name ?? id}`, problems);
 
     this.spec = spec;
@@ -147,15 +149,11 @@ export class McpServer extends Construct {
     }
     if (spec.kubernetesAccess) this.renderReadOnlyAccess(namespace, serviceAccountName, labels);
 
-    const apiServerEgress: PeerPorts[] = needsApi ? [{ peers: apiServer!.cidrs.map((cidr) => ({ cidr })), ports: [apiServer!.port ?? 6443] }] : [];
-    const npmEgress: PeerPorts[] = isNpmSource(spec.source)
-      ? [
-          packageRegistry
-            ? { peers: packageRegistry.cidrs.map((cidr) => ({ cidr })), ports: [packageRegistry.port] }
-            : { peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [443] },
-        ]
-      : [];
-    const upstream: PeerPorts[] = (spec.egress ?? []).map((e) => ({ peers: e.cidrs.map((cidr) => ({ cidr })), ports: [...e.ports] }));
+    const npm = isNpmSource(spec.source);
+    const npmEgress: PeerPorts[] = npm && packageRegistry ? [{ peers: packageRegistry.cidrs.map((cidr) => ({ cidr })), ports: [packageRegistry.port] }] : [];
+    const npmHosts: HostPorts[] = npm && !packageRegistry ? [{ names: [PUBLIC_NPM_REGISTRY_HOST], ports: [443] }] : [];
+    const upstream: PeerPorts[] = (spec.egress ?? []).filter((e) => e.cidrs?.length).map((e) => ({ peers: e.cidrs!.map((cidr) => ({ cidr })), ports: [...e.ports] }));
+    const upstreamHosts: HostPorts[] = (spec.egress ?? []).filter((e) => e.hosts?.length).map((e) => ({ names: [...e.hosts!], ports: [...e.ports] }));
     const internal: PeerPorts[] = result.internalPorts.length ? [{ peers: [{ podLabels: result.podLabels }], ports: [...result.internalPorts] }] : [];
     new PodNetworkPolicy(this, 'NetworkPolicy', {
       name: `mcp-${spec.name}`,
@@ -163,7 +161,10 @@ export class McpServer extends Construct {
       component,
       pods: result.podLabels,
       ingress: [...(clients.length ? [{ peers: clients, ports: [...result.ingressPorts] }] : []), ...internal],
-      egress: [...upstream, ...npmEgress, ...apiServerEgress, ...internal],
+      egress: [...upstream, ...npmEgress, ...internal],
+      apiServer: needsApi ? (apiServer ?? {}) : undefined,
+      hosts: [...upstreamHosts, ...npmHosts],
+      network,
     });
 
     if ((spec.replicas ?? 1) >= 2) {

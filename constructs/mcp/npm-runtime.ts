@@ -8,8 +8,12 @@
  */
 import { npmBin, type McpTransport, type NpmSource } from './mcp-server-props.js';
 
-/** node image the npm-based servers run in (the one kmcp itself defaults to for npx servers). */
-export const NODE_IMAGE = 'node:24-alpine3.21';
+/**
+ * node image the npm-based servers run in: Node 24 (LTS, maintained to 2028-04-30) on Alpine 3.24, the newest
+ * Alpine the official image is built on (nodejs/docker-node versions.json); a full version, so Renovate proposes
+ * each patch. kmcp's own default for npx servers is still node:24-alpine3.21, whose Alpine ended on 2026-11-01.
+ */
+export const NODE_IMAGE = 'node:24.19.0-alpine3.24';
 /** uid of the `node` user in the official node images. */
 export const NODE_UID = 1000;
 /** The stdio-to-Streamable-HTTP bridge, pinned. */

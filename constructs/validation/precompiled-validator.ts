@@ -20,7 +20,7 @@ export const VALIDATORS_DIR = join(here, '..', '..', 'imports', 'validators');
 export const RUNTIME_MODULE = join(here, 'validator-runtime.cjs');
 
 /** Bump when the way validators are built changes (options, strictSchema), so old files are not used. */
-const BUILD_VERSION = '1';
+const BUILD_VERSION = '2';
 
 /** The run-time helpers shared with the precompiled code. */
 export const validatorRuntime = require(RUNTIME_MODULE) as {

@@ -11,6 +11,8 @@ const require = createRequire(import.meta.url);
 /** imports/schemas: the openAPIV3Schema of every vendored CRD, by group/version/Kind.json. */
 export const CRD_SCHEMA_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'imports', 'schemas');
 
+const JUNCTORS = new Set(['anyOf', 'oneOf', 'allOf', 'not']);
+
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
@@ -115,13 +117,23 @@ function builtInModel(apiVersion: string, kind: string): ModelClass | undefined 
   return builtInModels.get(key);
 }
 
-/** A copy of a CRD schema in which objects with declared properties reject undeclared ones. */
+/**
+ * A copy of a CRD schema in which objects with declared properties reject undeclared ones. The branches of
+ * anyOf, oneOf, allOf and not are left as they are: in a structural schema they only constrain fields the
+ * schema declares beside them (Cilium's `anyOf: [{ properties: { egress: {} }, required: [egress] }, ...]`),
+ * so making them strict would reject every other field.
+ */
 export function strictSchema(schema: any): any {
   if (Array.isArray(schema)) return schema.map(strictSchema);
   if (!schema || typeof schema !== 'object') return schema;
   const out: Record<string, any> = {};
   for (const [key, value] of Object.entries(schema)) {
-    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, strictSchema(v)])) : strictSchema(value);
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, strictSchema(v)]))
+        : JUNCTORS.has(key)
+          ? value
+          : strictSchema(value);
   }
   if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
     out.additionalProperties = false;

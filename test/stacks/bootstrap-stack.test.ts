@@ -76,10 +76,24 @@ describe('BootstrapStack state', () => {
     { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
   ];
 
+  const CILIUM_LB = [
+    { group: 'cilium.io', kind: 'CiliumLoadBalancerIPPool' },
+    { group: 'cilium.io', kind: 'CiliumL2AnnouncementPolicy' },
+  ];
+  const calico = { ...defaultConfig, cluster: { distribution: 'talos' as const, cni: 'calico' as const } };
+
   it('lets the project create ClusterRoles and their bindings only when an MCP server or the discovery service reads the whole cluster', () => {
-    expect(project(defaultConfig).clusterResourceWhitelist).toEqual(CLUSTER_ROLES);
-    expect(project({ ...defaultConfig, mcpServers: [] }).clusterResourceWhitelist).toEqual(CLUSTER_ROLES);
-    expect(project({ ...defaultConfig, mcpServers: [], discovery: { ...defaultConfig.discovery, watchNamespaces: ['tools'] } }).clusterResourceWhitelist).toEqual([]);
+    expect(project(calico).clusterResourceWhitelist).toEqual(CLUSTER_ROLES);
+    expect(project({ ...calico, mcpServers: [] }).clusterResourceWhitelist).toEqual(CLUSTER_ROLES);
+    expect(project({ ...calico, mcpServers: [], discovery: { ...defaultConfig.discovery, watchNamespaces: ['tools'] } }).clusterResourceWhitelist).toEqual([]);
+  });
+
+  it("lets the project create Cilium's LoadBalancer pools and L2 announcement policy only when the config has them", () => {
+    expect(project(defaultConfig).clusterResourceWhitelist).toEqual([...CLUSTER_ROLES, ...CILIUM_LB]);
+    const poolsOnly = { ...defaultConfig, cluster: { ...defaultConfig.cluster, cilium: { loadBalancerIPPools: defaultConfig.cluster!.cilium!.loadBalancerIPPools } } };
+    expect(project(poolsOnly).clusterResourceWhitelist).toEqual([...CLUSTER_ROLES, CILIUM_LB[0]]);
+    const noPools = { ...defaultConfig, cluster: { distribution: 'talos' as const, cni: 'cilium' as const }, gateway: { ...defaultConfig.gateway, service: { type: 'ClusterIP' as const } } };
+    expect(project(noPools).clusterResourceWhitelist).toEqual(CLUSTER_ROLES);
   });
 
   it('lets the project deploy to the namespaces the discovery service watches, for its Roles', () => {

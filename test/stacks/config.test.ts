@@ -45,7 +45,7 @@ describe('platform config', () => {
 
   it('names an unknown field, suggests the close one and lists what is allowed', () => {
     expect(problemsOf({ ...minimal, namspace: 'x' })).toEqual([
-      'namspace: unknown field (did you mean "namespace"?); allowed: name, namespace, kubernetes, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers, mcp',
+      'namspace: unknown field (did you mean "namespace"?); allowed: name, namespace, kubernetes, cluster, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers, mcp',
     ]);
     expect(problemsOf({ ...minimal, operators: { kmpc: {} } })).toEqual([
       'operators.kmpc: unknown field (did you mean "kmcp"?); allowed: cloudnativePg, kmcp, toolhive, nvidiaGpu',
@@ -145,7 +145,7 @@ describe('platform config', () => {
 
     it('requires the API server addresses when the database is enabled', () => {
       expect(problemsOf({ ...minimal, database: { enabled: true } })).toEqual([
-        expect.stringMatching(/^kubernetes\.apiServer: is required when database\.enabled is true: .* e\.g\. \["192\.168\.10\.5\/32"\]$/),
+        expect.stringMatching(/^kubernetes\.apiServer: is required when database\.enabled is true: .* e\.g\. \["192\.168\.10\.5\/32"\] \(not needed with cluster\.cni "cilium"\)$/),
       ]);
       const withApi = { ...minimal, kubernetes: { ...minimal.kubernetes, apiServer: { cidrs: ['10.0.0.1/32'] } }, database: { enabled: true } };
       expect(parsePlatformConfig(withApi, 'test').kubernetes.apiServer).toEqual({ cidrs: ['10.0.0.1/32'], port: 6443 });
@@ -208,7 +208,7 @@ describe('platform config', () => {
         'discovery.repo: is required when discovery.enabled is true: the platform repository pull requests go to, "owner/name", e.g. "homelab/platform"',
         'discovery.github: is required when discovery.enabled is true: GitHub access, e.g. { auth: { token: { from: "secret", name, key } } } or a GitHub App { auth: { appId, installationId, privateKey } }',
         'discovery.apiToken: is required when discovery.enabled is true: the bearer token its write endpoints require, by reference, e.g. { from: "secret", name, key }',
-        'kubernetes.apiServer: is required when discovery.enabled is true: the discovery service lists and watches the API server through the default deny; set kubernetes.apiServer.cidrs',
+        'kubernetes.apiServer: is required when discovery.enabled is true: the discovery service lists and watches the API server through the default deny; set kubernetes.apiServer.cidrs (not needed with cluster.cni "cilium")',
         'discovery.database: is "platform" but database.enabled is false: enable the database, or set discovery.database to "embedded" (PGlite in the pod, rebuilt from the cluster after a restart)',
       ]);
       expect(parsePlatformConfig({ ...withApi, discovery }, 'test').discovery.enabled).toBe(true);

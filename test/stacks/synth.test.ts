@@ -46,8 +46,8 @@ describe('synth of the default platform', () => {
     const out = outputs();
     const report = synthesize(config, out);
     expect(existsSync(join(out.terraformDir, 'stacks', 'bootstrap', 'cdk.tf.json'))).toBe(true);
-    expect(readdirSync(out.manifestsDir).sort()).toEqual(['argocd', 'database', 'discovery', 'gpu-inference', 'mcp-servers', 'monitoring', 'platform', 'triage-llm']);
-    expect(report).toMatchObject({ schemaErrors: [], policy: { findings: [], suppressed: [] }, objectsPerApp: { platform: 4, argocd: 7 } });
+    expect(readdirSync(out.manifestsDir).sort()).toEqual(['argocd', 'cluster-network', 'database', 'discovery', 'gpu-inference', 'mcp-servers', 'monitoring', 'platform', 'triage-llm']);
+    expect(report).toMatchObject({ schemaErrors: [], policy: { findings: [], suppressed: [] }, objectsPerApp: { 'cluster-network': 2, platform: 4, argocd: 8 } });
   });
 
   it('points every rendered Argo CD Application at a folder it rendered', () => {
@@ -57,7 +57,7 @@ describe('synth of the default platform', () => {
     const paths = Object.entries(tree)
       .filter(([file]) => file.startsWith('argocd/'))
       .map(([, yaml]) => /path: (\S+)/.exec(yaml)![1]);
-    const apps = ['database', 'discovery', 'gpu-inference', 'mcp-servers', 'monitoring', 'platform', 'triage-llm'];
+    const apps = ['cluster-network', 'database', 'discovery', 'gpu-inference', 'mcp-servers', 'monitoring', 'platform', 'triage-llm'];
     expect(paths.sort()).toEqual(apps.map((app) => `clusters/homelab/mcp-platform/${app}`));
     for (const app of apps) expect(Object.keys(tree).some((file) => file.startsWith(`${app}/`))).toBe(true);
   });

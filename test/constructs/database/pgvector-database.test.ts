@@ -44,7 +44,7 @@ describe('PgvectorDatabase', () => {
       // THEN the documented defaults apply
       expect(cluster.metadata.name).toBe('mcp-postgres');
       expect(cluster.spec.instances).toBe(1);
-      expect(cluster.spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:17.6-standard-trixie');
+      expect(cluster.spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie');
       expect(DEFAULT_POSTGRES_IMAGE).toBe(cluster.spec.imageName);
       expect(cluster.spec.bootstrap.initdb).toEqual({ database: 'mcp', owner: 'mcp', postInitApplicationSQL: ['CREATE EXTENSION IF NOT EXISTS vector'] });
       expect(cluster.spec.enableSuperuserAccess).toBe(false);
@@ -229,8 +229,8 @@ describe('PgvectorDatabase', () => {
     it('lets the instances reach each other and the API server only', () => {
       const spec = only(build({ apiServer: { cidrs: ['10.0.0.10/32', '10.0.0.11/32'], port: 443 } }).objects, 'NetworkPolicy', 'mcp-postgres').spec;
       expect(spec.egress).toEqual([
-        { to: [pods(INSTANCES)], ports: tcp(5432, 8000) },
         { to: [{ ipBlock: { cidr: '10.0.0.10/32' } }, { ipBlock: { cidr: '10.0.0.11/32' } }], ports: tcp(443) },
+        { to: [pods(INSTANCES)], ports: tcp(5432, 8000) },
       ]);
     });
 
@@ -260,8 +260,8 @@ describe('PgvectorDatabase', () => {
         { from: [OPERATOR], ports: tcp(8000) },
       ]);
       expect(pooler.egress).toEqual([
-        { to: [pods(INSTANCES)], ports: tcp(5432) },
         { to: [{ ipBlock: { cidr: '192.168.10.5/32' } }], ports: tcp(6443) },
+        { to: [pods(INSTANCES)], ports: tcp(5432) },
       ]);
     });
   });
@@ -301,10 +301,24 @@ describe('PgvectorDatabase', () => {
       expect(only(build({ imageName }).objects, 'Cluster').spec.imageName).toBe(imageName);
     });
 
-    it('rejects an API server without addresses', () => {
+    it('rejects an API server without addresses, unless the network is Cilium', () => {
       expect(create({ apiServer: { cidrs: [] } })).toThrow(
-        'PgvectorDatabase db:\n  - apiServer.cidrs must name at least one address: the instance manager in every PostgreSQL pod talks to the API server',
+        'PgvectorDatabase db:\n  - apiServer.cidrs must name the API server\'s addresses: the instance manager in every PostgreSQL pod watches the API server ' +
+          "through the namespace's default deny, and a Kubernetes NetworkPolicy reaches it only by ipBlock " +
+          '(on Cilium, network.cni "cilium", cluster.cni in the platform config, reaches it as the kube-apiserver entity instead)',
       );
+      expect(create({ apiServer: undefined, network: { cni: 'cilium' } })).not.toThrow();
+    });
+
+    it('on Cilium reaches the API server as its kube-apiserver entity from the instances and the pooler', () => {
+      const objects = build({ apiServer: undefined, network: { cni: 'cilium' }, pooler: {} }).objects;
+      for (const name of ['mcp-postgres', 'mcp-postgres-pooler-rw']) {
+        expect(only(objects, 'CiliumNetworkPolicy', name).spec.egress).toEqual([
+          { toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '6443', protocol: 'TCP' }] }] },
+        ]);
+      }
+      // AND without addresses the NetworkPolicy names no ipBlock
+      expect(JSON.stringify(only(objects, 'NetworkPolicy', 'mcp-postgres').spec.egress)).not.toContain('ipBlock');
     });
 
     it('lists every problem at once', () => {

@@ -153,7 +153,7 @@ describe('McpGateway workload', () => {
     // THEN two replicas of the pinned agentgateway with its PDB, ClusterIP, budget 40, default resources
     expect(deployment.spec.replicas).toBe(2);
     expect(container.image).toBe(DEFAULT_AGENTGATEWAY_IMAGE);
-    expect(DEFAULT_AGENTGATEWAY_IMAGE).toBe('ghcr.io/agentgateway/agentgateway:1.4.1');
+    expect(DEFAULT_AGENTGATEWAY_IMAGE).toBe('ghcr.io/agentgateway/agentgateway:v1.4.1');
     expect(container.args).toEqual(['-f', '/config/config.json']);
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz/ready', port: 15021 });

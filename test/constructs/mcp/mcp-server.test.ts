@@ -79,7 +79,7 @@ describe('McpServer, standalone', () => {
     const pod = podSpecOf(objects);
     // THEN the init container installs exactly the two pinned packages into the shared folder
     expect(pod.initContainers).toHaveLength(1);
-    expect(pod.initContainers[0]).toMatchObject({ name: 'install', image: 'node:24-alpine3.21', workingDir: '/app', command: ['npm'] });
+    expect(pod.initContainers[0]).toMatchObject({ name: 'install', image: 'node:24.19.0-alpine3.24', workingDir: '/app', command: ['npm'] });
     expect(pod.initContainers[0].args).toEqual([
       'install', '--prefix', '.', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', '--omit=dev',
       '@modelcontextprotocol/server-everything@2026.8.31',
@@ -87,7 +87,7 @@ describe('McpServer, standalone', () => {
     ]);
     // AND the server container runs the installed bridge with the server's command line, port and path
     const main = pod.containers[0];
-    expect(main).toMatchObject({ name: 'mcp-server', image: 'node:24-alpine3.21', workingDir: '/app', command: ['node', 'node_modules/.bin/supergateway'] });
+    expect(main).toMatchObject({ name: 'mcp-server', image: 'node:24.19.0-alpine3.24', workingDir: '/app', command: ['node', 'node_modules/.bin/supergateway'] });
     expect(main.args).toEqual([
       '--stdio', 'node_modules/.bin/mcp-server-everything stdio',
       '--outputTransport', 'streamableHttp',
@@ -198,7 +198,7 @@ describe('McpServer, kmcp', () => {
     expect(resource.spec.transportType).toBe('stdio');
     expect(resource.spec.stdioTransport).toEqual({});
     expect(resource.spec.deployment).toMatchObject({
-      image: 'node:24-alpine3.21',
+      image: 'node:24.19.0-alpine3.24',
       cmd: 'npx',
       args: ['--yes', '--package=@modelcontextprotocol/server-everything@2026.8.31', 'mcp-server-everything', 'stdio'],
       port: 8080,
@@ -271,7 +271,7 @@ describe('McpServer, ToolHive', () => {
     const resource = only(objects, 'MCPServer', 'everything');
     expect(resource.apiVersion).toBe('toolhive.stacklok.dev/v1beta1');
     expect(resource.spec).toMatchObject({
-      image: 'node:24-alpine3.21',
+      image: 'node:24.19.0-alpine3.24',
       transport: 'stdio',
       proxyMode: 'streamable-http',
       proxyPort: 8080,
@@ -399,12 +399,12 @@ describe('McpServer NetworkPolicy', () => {
 
   it('requires the API server address when the server or its proxy calls the API', () => {
     const kubernetesAccess = { rules: [{ apiGroups: [''], resources: ['pods'] }] };
-    expect(errorOf(() => renderServer({ kubernetesAccess, apiServer: undefined }))).toBe(
-      problem('everything', "apiServer is required: kubernetesAccess calls the Kubernetes API through the namespace's default deny (set kubernetes.apiServer in the config)"),
-    );
-    expect(errorOf(() => renderServer({ flavour: 'toolhive', apiServer: { cidrs: [] } }))).toBe(
-      problem('everything', "apiServer is required: the ToolHive proxy calls the Kubernetes API through the namespace's default deny (set kubernetes.apiServer in the config)"),
-    );
+    const because = (who: string) =>
+      `apiServer.cidrs must name the API server's addresses: ${who} calls the Kubernetes API through the namespace's default deny, ` +
+      'and a Kubernetes NetworkPolicy reaches it only by ipBlock (on Cilium, network.cni "cilium", cluster.cni in the platform config, reaches it as the kube-apiserver entity instead)';
+    expect(errorOf(() => renderServer({ kubernetesAccess, apiServer: undefined }))).toBe(problem('everything', because('kubernetesAccess')));
+    expect(errorOf(() => renderServer({ flavour: 'toolhive', apiServer: { cidrs: [] } }))).toBe(problem('everything', because("ToolHive's proxy")));
+    expect(() => renderServer({ kubernetesAccess, apiServer: undefined, network: { cni: 'cilium' } })).not.toThrow();
   });
 });
 

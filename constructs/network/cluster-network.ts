@@ -1,0 +1,74 @@
+/**
+ * What a policy needs to know about the cluster's network to isolate pods in a way that actually holds
+ * there. Kubernetes NetworkPolicies are the base everywhere; on Cilium, two kinds of egress need a
+ * CiliumNetworkPolicy beside them (cilium/cilium, Documentation/security/policy/layer3.rst at v1.20):
+ *
+ * - the API server: Cilium gives node addresses (where a Talos API server listens) the host or
+ *   remote-node identity and strips their CIDR labels, so an `ipBlock` never matches them unless the
+ *   agent runs with `policy-cidr-match-mode: nodes`; the `kube-apiserver` entity does;
+ * - hosts by DNS name (`toFQDNs`), instead of every internet address on 443.
+ */
+
+/** The CNI of the cluster. */
+export type Cni = 'cilium' | 'calico' | 'flannel' | 'other';
+
+/** The cluster DNS pods, by namespace and labels. */
+export interface DnsSelector {
+  /** @default "kube-system" */
+  readonly namespace?: string;
+  /** @default { "k8s-app": "kube-dns" } */
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+/** CoreDNS as kubeadm, k3s and Talos deploy it (Talos: k8stemplates/coredns.go labels its pods k8s-app=kube-dns). */
+export const CLUSTER_DNS: Required<DnsSelector> = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
+
+export interface ClusterNetwork {
+  /** @default "other" (a CNI that enforces Kubernetes NetworkPolicies, nothing more assumed) */
+  readonly cni?: Cni;
+  /** On Cilium, reach outside hosts by DNS name through its DNS proxy (`toFQDNs`). @default true */
+  readonly fqdnEgress?: boolean;
+  /** Where the cluster DNS runs, for the DNS-proxy rule that `toFQDNs` needs. @default CLUSTER_DNS */
+  readonly dns?: DnsSelector;
+}
+
+/** How pods reach the Kubernetes API server. */
+export interface ApiServerEndpoint {
+  /** Its addresses (control-plane node IPs or a VIP), for Kubernetes NetworkPolicies' ipBlock. @default none */
+  readonly cidrs?: readonly string[];
+  /** The port the API server itself listens on (after the `kubernetes` Service's 443 is translated). @default 6443 */
+  readonly port?: number;
+}
+
+export const DEFAULT_API_SERVER_PORT = 6443;
+
+/** A lowercase DNS name that Cilium's `toFQDNs.matchName` accepts (its CRD pattern at v1.20, at most 255 characters). */
+export const HOST_NAME = /^(?=.{1,255}$)([-a-z0-9_]+\.?)+$/;
+
+/** True when the cluster runs Cilium: API-server and DNS-name egress then go through a CiliumNetworkPolicy. */
+export function isCilium(network: ClusterNetwork | undefined): boolean {
+  return network?.cni === 'cilium';
+}
+
+/** True when outside hosts are reached by DNS name (Cilium with `fqdnEgress`), not by every internet address. */
+export function usesFqdnEgress(network: ClusterNetwork | undefined): boolean {
+  return isCilium(network) && network?.fqdnEgress !== false;
+}
+
+/**
+ * What is wrong with an API-server endpoint on this network, as `apiServer...` problems for the caller's
+ * message: without Cilium's entity, only its addresses can let the pods through the default deny.
+ */
+export function apiServerProblems(apiServer: ApiServerEndpoint | undefined, network: ClusterNetwork | undefined, why: string): string[] {
+  if (isCilium(network) || apiServer?.cidrs?.length) return [];
+  return [
+    `apiServer.cidrs must name the API server's addresses: ${why} through the namespace's default deny, and a Kubernetes NetworkPolicy ` +
+      'reaches it only by ipBlock (on Cilium, network.cni "cilium", cluster.cni in the platform config, reaches it as the kube-apiserver entity instead)',
+  ];
+}
+
+/** The host and port of an https URL, for egress to it by name (e.g. a JWKS endpoint or GitHub Enterprise). */
+export function urlHostPort(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: parsed.port ? Number(parsed.port) : parsed.protocol === 'http:' ? 80 : 443 };
+}
