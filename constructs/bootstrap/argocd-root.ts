@@ -23,6 +23,7 @@ export interface ArgoCdRootProps {
   readonly clusterResources?: readonly { readonly group: string; readonly kind: string }[];
   /** Sync automatically with prune and self-heal. @default true */
   readonly autoSync?: boolean;
+  // renovate: datasource=helm depName=argocd-apps registryUrl=https://argoproj.github.io/argo-helm
   /** argocd-apps chart version. @default "2.0.4" */
   readonly chartVersion?: string;
   /** Resources that must exist first: Argo CD itself (its CRDs) and the operators. @default none */
@@ -74,6 +75,7 @@ export class ArgoCdRoot extends Construct {
       namespace: argocdNamespace,
       repository: 'https://argoproj.github.io/argo-helm',
       chart: 'argocd-apps',
+      // renovate: datasource=helm depName=argocd-apps registryUrl=https://argoproj.github.io/argo-helm
       version: props.chartVersion ?? '2.0.4',
       atomic: true,
       cleanupOnFail: true,
