@@ -500,10 +500,12 @@ const platformConfigSchemaBase = z
         /** Install Argo CD itself with Helm (off when the cluster already runs it). @default false */
         install: z.boolean().default(false),
         /** argo-cd chart version, used when `install` is true. @default "10.9.2" */
+        // renovate: datasource=helm depName=argo-cd registryUrl=https://argoproj.github.io/argo-helm
         version: exactVersion.default('10.9.2'),
         /** Helm values for the argo-cd chart, used when `install` is true. @default none */
         values: chartValues.optional(),
         /** argocd-apps chart version that installs the project and root application. @default "2.0.4" */
+        // renovate: datasource=helm depName=argocd-apps registryUrl=https://argoproj.github.io/argo-helm
         appsChartVersion: exactVersion.default('2.0.4'),
         /** Argo CD project every platform application belongs to. @default "mcp-platform" */
         project: dnsLabel('Argo CD project name').default('mcp-platform'),
@@ -515,12 +517,16 @@ const platformConfigSchemaBase = z
     operators: z
       .object({
         /** CloudNativePG operator (PostgreSQL + pgvector). @default enabled, chart 0.29.0 (operator 1.30.0), cnpg-system */
+        // renovate: datasource=helm depName=cloudnative-pg registryUrl=https://cloudnative-pg.github.io/charts
         cloudnativePg: operator({ enabled: true, version: '0.29.0', namespace: 'cnpg-system' }),
         /** kmcp CRDs and controller. @default enabled, chart 0.3.0, kmcp-system */
+        // renovate: datasource=docker depName=ghcr.io/kagent-dev/kmcp/helm/kmcp
         kmcp: operator({ enabled: true, version: '0.3.0', namespace: 'kmcp-system' }),
         /** ToolHive operator CRDs and operator. @default enabled, chart 0.44.0, toolhive-system */
+        // renovate: datasource=docker depName=ghcr.io/stacklok/toolhive/toolhive-operator
         toolhive: operator({ enabled: true, version: '0.44.0', namespace: 'toolhive-system' }),
         /** NVIDIA GPU operator. @default disabled, chart v26.7.0, gpu-operator */
+        // renovate: datasource=helm depName=gpu-operator registryUrl=https://helm.ngc.nvidia.com/nvidia
         nvidiaGpu: z
           .object({
             ...operatorFields({ enabled: false, version: 'v26.7.0', namespace: 'gpu-operator' }),
@@ -833,7 +839,8 @@ function clusterProblems(config: z.output<typeof platformConfigSchemaBase>): { p
   }
   const service = config.gateway.service;
   if (config.gateway.enabled && service.type === 'LoadBalancer' && service.loadBalancerIP && cilium?.loadBalancerIPPools) {
-    if (!poolOf(cilium.loadBalancerIPPools, service.loadBalancerIP)) {
+    // An address that is not IPv4 is already reported by the schema.
+    if (IPV4_ADDRESS.test(service.loadBalancerIP) && !poolOf(cilium.loadBalancerIPPools, service.loadBalancerIP)) {
       const pools = cilium.loadBalancerIPPools
         .map((pool) => `${pool.name} (${pool.blocks.map((b) => ('cidr' in b ? b.cidr : `${b.start}-${b.stop}`)).join(', ')})`)
         .join('; ');

@@ -32,3 +32,31 @@ describe('OperatorRelease', () => {
     ).toThrow('OperatorRelease cnpg: version "~0.29" is not an exact chart version; pin one such as "1.2.3".');
   });
 });
+
+describe('OperatorRelease values', () => {
+  const release = (tf: Record<string, any>, chart: string) => Object.values(tf.resource.helm_release as Record<string, any>).find((r) => r.chart === chart);
+
+  it('passes values to the operator chart only, as JSON, and none by default', () => {
+    const { tf } = synthStack((stack) => new OperatorRelease(stack, 'kmcp', { operator: OPERATORS.kmcp, version: '0.3.0', namespace: 'kmcp-system', values: { controller: { replicaCount: 2 } } }));
+    expect(release(tf, 'kmcp').values).toEqual(['{"controller":{"replicaCount":2}}']);
+    expect(release(tf, 'kmcp-crds').values).toBeUndefined();
+    const plain = synthStack((stack) => new OperatorRelease(stack, 'kmcp', { operator: OPERATORS.kmcp, version: '0.3.0', namespace: 'kmcp-system' })).tf;
+    expect(release(plain, 'kmcp').values).toBeUndefined();
+  });
+
+  it("refuses values the chart's values.schema.json refuses, naming the key", () => {
+    expect(() =>
+      synthStack((stack) => new OperatorRelease(stack, 'cnpg', { operator: OPERATORS.cloudnativePg, version: '0.29.0', namespace: 'cnpg-system', values: { replicaCount: 'two' } })),
+    ).toThrow('OperatorRelease cnpg: values do not fit chart cloudnative-pg 0.29.0:\n  - replicaCount: must be integer (cloudnative-pg 0.29.0 values.schema.json)');
+  });
+
+  it('says whether the values were checked', () => {
+    let checked: OperatorRelease | undefined;
+    let unchecked: OperatorRelease | undefined;
+    synthStack((stack) => {
+      checked = new OperatorRelease(stack, 'cnpg', { operator: OPERATORS.cloudnativePg, version: '0.29.0', namespace: 'cnpg-system', values: { replicaCount: 2 } });
+      unchecked = new OperatorRelease(stack, 'kmcp', { operator: OPERATORS.kmcp, version: '0.3.0', namespace: 'kmcp-system', values: { controller: { replicaCount: 2 } } });
+    });
+    expect([checked!.valuesValidated, unchecked!.valuesValidated]).toEqual([true, false]);
+  });
+});

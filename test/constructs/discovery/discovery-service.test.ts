@@ -189,6 +189,17 @@ describe('DiscoveryService', () => {
     expect(policyOf(renderDiscovery().objects).egress[1].to).toEqual([{ namespaceSelector: {} }]);
   });
 
+  it('on Cilium reaches the API server as its entity and GitHub by name, with no internet-wide rule', () => {
+    const { objects } = renderDiscovery({ apiServer: undefined, network: { cni: 'cilium' } });
+    expect(JSON.stringify(policyOf(objects).egress)).not.toContain('ipBlock');
+    const egress = only(objects, 'CiliumNetworkPolicy', 'mcp-discovery').spec.egress;
+    expect(egress[0]).toEqual({ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '6443', protocol: 'TCP' }] }] });
+    expect(egress[2]).toEqual({ toFQDNs: [{ matchName: 'api.github.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] });
+    // AND GitHub Enterprise by its own host and port
+    const enterprise = renderDiscovery({ network: { cni: 'cilium' }, github: { apiUrl: 'https://github.lan:8443/api/v3', auth: REQUIRED.github.auth } }).objects;
+    expect(only(enterprise, 'CiliumNetworkPolicy', 'mcp-discovery').spec.egress[2].toFQDNs).toEqual([{ matchName: 'github.lan' }]);
+  });
+
   it('reaches GitHub Enterprise only at its addresses and on the port of its API URL', () => {
     const github = { apiUrl: 'https://github.lan:8443/api/v3', auth: REQUIRED.github.auth, egressCidrs: ['192.168.10.20/32'] };
     expect(policyOf(renderDiscovery({ github }).objects).egress[2]).toEqual({ to: [{ ipBlock: { cidr: '192.168.10.20/32' } }], ports: [{ protocol: 'TCP', port: 8443 }] });

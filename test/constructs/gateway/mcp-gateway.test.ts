@@ -222,6 +222,18 @@ describe('McpGateway NetworkPolicy', () => {
     const egress = gatewayPolicy(renderGateway({ auth: AUTH }).objects).egress;
     expect(egress).toHaveLength(3);
     expect(egress[2]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...PRIVATE_IPV4_RANGES] } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(renderGateway({ auth: AUTH }).objects.filter((o) => o.kind === 'CiliumNetworkPolicy')).toEqual([]);
+  });
+
+  it('on Cilium reaches only the JWKS host, by name and on the port of its URL', () => {
+    const { objects } = renderGateway({ auth: { ...AUTH, jwksUrl: 'https://auth.example.com:8443/realms/mcp/certs' }, network: { cni: 'cilium' } });
+    expect(gatewayPolicy(objects).egress).toHaveLength(2);
+    expect(only(objects, 'CiliumNetworkPolicy', 'mcp-gateway').spec.egress[1]).toEqual({
+      toFQDNs: [{ matchName: 'auth.example.com' }],
+      toPorts: [{ ports: [{ port: '8443', protocol: 'TCP' }] }],
+    });
+    // AND without auth the gateway calls nothing outside the cluster
+    expect(renderGateway({ network: { cni: 'cilium' } }).objects.filter((o) => o.kind === 'CiliumNetworkPolicy')).toEqual([]);
   });
 });
 

@@ -373,6 +373,27 @@ describe('McpServer NetworkPolicy', () => {
     ]);
   });
 
+  it('on Cilium lets an npm server reach registry.npmjs.org by name, and an upstream given by host name', () => {
+    const { objects } = renderServer({ egress: [{ hosts: ['api.github.com'], ports: [443] }], network: { cni: 'cilium' } });
+    expect(policyOf(objects).egress).toEqual([]);
+    const fqdns = only(objects, 'CiliumNetworkPolicy').spec.egress.filter((r: Manifest) => r.toFQDNs).map((r: Manifest) => r.toFQDNs);
+    expect(fqdns).toEqual([[{ matchName: 'api.github.com' }], [{ matchName: 'registry.npmjs.org' }]]);
+    // AND elsewhere a host becomes the internet on its ports
+    expect(policyOf(renderServer({ transport: 'streamable-http', source: { image: IMAGE }, egress: [{ hosts: ['api.github.com'], ports: [8443] }] }).objects).egress).toEqual([
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...PRIVATE_IPV4_RANGES] } }], ports: [{ protocol: 'TCP', port: 8443 }] },
+    ]);
+  });
+
+  it('refuses an upstream with both addresses and names, neither, or a name that is not one', () => {
+    expect(errorOf(() => renderServer({ egress: [{ cidrs: ['10.0.0.1/32'], hosts: ['a.example'], ports: [443] }] }))).toBe(
+      problem('everything', 'egress[0] names both cidrs and hosts: give each upstream its own entry'),
+    );
+    expect(errorOf(() => renderServer({ egress: [{ ports: [443] }] }))).toBe(problem('everything', 'egress[0] needs at least one CIDR or host name, and one port'));
+    expect(errorOf(() => renderServer({ egress: [{ hosts: ['https://a.example'], ports: [443] }] }))).toBe(
+      problem('everything', 'egress[0].hosts: "https://a.example" is not a DNS name such as "api.github.com"'),
+    );
+  });
+
   it('lets an npm server reach a private registry mirror instead, when one is given', () => {
     const egress = policyOf(renderServer({ packageRegistry: { cidrs: ['192.168.10.8/32'], port: 4873 } }).objects).egress;
     expect(egress).toEqual([{ to: [{ ipBlock: { cidr: '192.168.10.8/32' } }], ports: [{ protocol: 'TCP', port: 4873 }] }]);

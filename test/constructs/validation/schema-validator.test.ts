@@ -51,6 +51,30 @@ describe('strictSchema', () => {
     expect(schema.properties.raw.additionalProperties).toBeUndefined();
     expect(schema.properties.labels.additionalProperties).toEqual({ type: 'string' });
   });
+
+  it('leaves the branches of anyOf, oneOf, allOf and not open: they only constrain fields declared beside them', () => {
+    const branch = { properties: { egress: {} }, required: ['egress'] };
+    const schema = strictSchema({ type: 'object', properties: { egress: { type: 'array' }, ingress: { type: 'array' } }, anyOf: [branch], oneOf: [branch], allOf: [branch], not: branch });
+    expect(schema.additionalProperties).toBe(false);
+    for (const junctor of [schema.anyOf[0], schema.oneOf[0], schema.allOf[0], schema.not]) expect(junctor).toEqual(branch);
+  });
+});
+
+describe('Go patterns and formats of the vendored CRDs', () => {
+  const cnp = (spec: Record<string, unknown>) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'p', namespace: 'mcp-system' }, spec });
+  const pool = (blocks: unknown[]) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumLoadBalancerIPPool', metadata: { name: 'lan' }, spec: { blocks } });
+
+  it("reads Cilium's one-letter Unicode class (\\PC, no control characters: spec.log.value) as Go does", () => {
+    const logged = (value: string) => cnp({ endpointSelector: { matchLabels: { app: 'a' } }, egress: [{ toEntities: ['world'] }], log: { value } });
+    expect(validator.validate(logged('mcp-platform egress'))).toEqual([]);
+    expect(validator.validate(logged('bell\u0007'))).toEqual(['/spec/log/value must match pattern "^\\PC*$"']);
+  });
+
+  it("checks Kubernetes' cidr format: an IPv4 or IPv6 prefix", () => {
+    expect(validator.validate(pool([{ cidr: '10.30.0.0/28' }, { cidr: 'fd00:10:30::/64' }]))).toEqual([]);
+    expect(validator.validate(pool([{ cidr: '10.30.0.0/33' }]))).toEqual(['/spec/blocks/0/cidr must match format "cidr"']);
+    expect(validator.validate(pool([{ cidr: '10.30.0.90' }]))).toEqual(['/spec/blocks/0/cidr must match format "cidr"']);
+  });
 });
 
 describe('imports/schemas', () => {

@@ -117,3 +117,88 @@ describe('PodNetworkPolicy', () => {
     expect(new SchemaValidator().validate(rendered)).toEqual([]);
   });
 });
+
+describe('PodNetworkPolicy on the cluster network', () => {
+  /** Every object the policy renders: the NetworkPolicy and, on Cilium, the CiliumNetworkPolicy beside it. */
+  function rendered(props: Partial<PodNetworkPolicyProps>) {
+    const chart = testChart();
+    new PodNetworkPolicy(chart, 'policy', { name: 'discovery', namespace: 'mcp-system', component: 'discovery', pods: APP, ...props });
+    return render(chart);
+  }
+  const INTERNET_443 = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...PRIVATE_IPV4_RANGES] } }], ports: [{ protocol: 'TCP', port: 443 }] };
+  const API_SERVER_ENTITY = { toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '6443', protocol: 'TCP' }] }] };
+  const DNS_PROXY = {
+    toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } }],
+    toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }], rules: { dns: [{ matchPattern: '*' }] } }],
+  };
+
+  it('elsewhere reaches the API server by its addresses and named hosts as the internet on their ports, with no Cilium object', () => {
+    for (const cni of [undefined, 'calico', 'flannel', 'other'] as const) {
+      const objects = rendered({ apiServer: { cidrs: ['192.168.10.5/32'] }, hosts: [{ names: ['api.github.com'], ports: [443] }], network: cni ? { cni } : undefined });
+      expect(objects.map((o) => o.kind)).toEqual(['NetworkPolicy']);
+      expect(objects[0].spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '192.168.10.5/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] }, INTERNET_443]);
+    }
+  });
+
+  it('on Cilium adds the kube-apiserver entity on the API server\'s own port, keeping the ipBlock beside it', () => {
+    const objects = rendered({ apiServer: { cidrs: ['192.168.10.5/32'], port: 6443 }, network: { cni: 'cilium' } });
+    expect(only(objects, 'NetworkPolicy').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '192.168.10.5/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] }]);
+    const cilium = only(objects, 'CiliumNetworkPolicy', 'discovery');
+    expect(cilium.apiVersion).toBe('cilium.io/v2');
+    expect(cilium.metadata).toEqual({ name: 'discovery', namespace: 'mcp-system', labels: expect.objectContaining({ 'app.kubernetes.io/component': 'discovery' }) });
+    expect(cilium.spec).toEqual({ endpointSelector: { matchLabels: APP }, egress: [API_SERVER_ENTITY] });
+    // AND without addresses only the entity
+    const entityOnly = rendered({ apiServer: {}, network: { cni: 'cilium' } });
+    expect(only(entityOnly, 'NetworkPolicy').spec.egress).toEqual([]);
+    expect(only(entityOnly, 'CiliumNetworkPolicy').spec.egress).toEqual([API_SERVER_ENTITY]);
+  });
+
+  it('on Cilium reaches named hosts exactly, through the DNS proxy, and drops the internet rule', () => {
+    const objects = rendered({ hosts: [{ names: ['registry.npmjs.org', 'api.github.com'], ports: [443, 8443, 443] }], network: { cni: 'cilium' } });
+    expect(only(objects, 'NetworkPolicy').spec.egress).toEqual([]);
+    expect(only(objects, 'CiliumNetworkPolicy').spec.egress).toEqual([
+      DNS_PROXY,
+      {
+        toFQDNs: [{ matchName: 'api.github.com' }, { matchName: 'registry.npmjs.org' }],
+        toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }, { port: '8443', protocol: 'TCP' }] }],
+      },
+    ]);
+  });
+
+  it('on Cilium with fqdnEgress off keeps the internet rule and renders the entity only', () => {
+    const objects = rendered({ apiServer: {}, hosts: [{ names: ['api.github.com'], ports: [443] }], network: { cni: 'cilium', fqdnEgress: false } });
+    expect(only(objects, 'NetworkPolicy').spec.egress).toEqual([INTERNET_443]);
+    expect(only(objects, 'CiliumNetworkPolicy').spec.egress).toEqual([API_SERVER_ENTITY]);
+  });
+
+  it('finds the cluster DNS where it is told to', () => {
+    const objects = rendered({ hosts: [{ names: ['api.github.com'], ports: [443] }], network: { cni: 'cilium', dns: { namespace: 'dns', podLabels: { app: 'coredns' } } } });
+    expect(only(objects, 'CiliumNetworkPolicy').spec.egress[0].toEndpoints).toEqual([{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'dns', 'k8s:app': 'coredns' } }]);
+  });
+
+  it('renders no Cilium object on Cilium when the pods call neither the API server nor a named host', () => {
+    expect(rendered({ egress: [{ peers: [{ cidr: '10.0.0.0/8' }], ports: [5432] }], network: { cni: 'cilium' } }).map((o) => o.kind)).toEqual(['NetworkPolicy']);
+  });
+
+  it('refuses an API server without addresses off Cilium, and a host that is not a DNS name', () => {
+    expect(() => rendered({ apiServer: {} })).toThrow(
+      'PodNetworkPolicy discovery: apiServer.cidrs must name the API server\'s addresses (a Kubernetes NetworkPolicy reaches it only by ipBlock), or network.cni must be "cilium" (which reaches it as the kube-apiserver entity).',
+    );
+    expect(() => rendered({ hosts: [{ names: ['https://api.github.com'], ports: [443] }] })).toThrow(
+      'PodNetworkPolicy discovery: hosts need at least one DNS name such as "api.github.com" and one port, got "https://api.github.com".',
+    );
+    expect(() => rendered({ hosts: [{ names: ['api.github.com'], ports: [] }] })).toThrow('PodNetworkPolicy discovery: hosts need at least one DNS name such as "api.github.com" and one port.');
+  });
+
+  it("passes Cilium's CRD schema, with a multi-value pod selection too", () => {
+    const validator = new SchemaValidator();
+    const objects = rendered({
+      pods: { key: 'app', anyOf: ['a', 'b'] },
+      apiServer: { cidrs: ['192.168.10.5/32'] },
+      hosts: [{ names: ['api.github.com'], ports: [443] }],
+      network: { cni: 'cilium' },
+    });
+    expect(only(objects, 'CiliumNetworkPolicy').spec.endpointSelector).toEqual({ matchExpressions: [{ key: 'app', operator: 'In', values: ['a', 'b'] }] });
+    expect(objects.flatMap((o) => validator.validate(o))).toEqual([]);
+  });
+});
