@@ -6,7 +6,7 @@ import { gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.j
 import { OperatorRelease } from '../constructs/bootstrap/operator-release.js';
 import { PlatformNamespace } from '../constructs/bootstrap/platform-namespace.js';
 import { HelmProvider, KubernetesProvider, LocalBackend, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
-import type { PlatformConfig } from './config.js';
+import { ciliumSettings, type PlatformConfig } from './config.js';
 import { ARGOCD_APP } from './workloads.js';
 
 /**
@@ -82,7 +82,7 @@ export function clusterResources(config: PlatformConfig): { group: string; kind:
   if (config.mcpServers.some((s) => s.kubernetesAccess) || (config.discovery.enabled && !config.discovery.watchNamespaces)) {
     kinds.push({ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' });
   }
-  const cilium = config.cluster.cni === 'cilium' ? config.cluster.cilium : undefined;
+  const cilium = ciliumSettings(config);
   if (cilium?.loadBalancerIPPools) {
     kinds.push({ group: 'cilium.io', kind: 'CiliumLoadBalancerIPPool' });
     if (cilium.l2Announcements) kinds.push({ group: 'cilium.io', kind: 'CiliumL2AnnouncementPolicy' });

@@ -5,7 +5,7 @@
  */
 import type { Manifest } from '../constructs/policy/rule.js';
 import { CHART_VALUES_SCHEMAS } from '../constructs/bootstrap/chart-values.js';
-import { OPERATORS } from '../constructs/bootstrap/operator-charts.js';
+import { OPERATORS, operatorChart } from '../constructs/bootstrap/operator-charts.js';
 import type { PlatformConfig } from './config.js';
 
 export interface ClusterNotes {
@@ -32,9 +32,9 @@ export function clusterNotes(config: PlatformConfig, manifests: readonly Manifes
     ...(Object.keys(config.operators) as (keyof PlatformConfig['operators'])[]).map((name) => ({
       field: `operators.${name}`,
       ...config.operators[name],
-      chart: OPERATORS[name].charts.at(-1)!.chart,
+      chart: operatorChart(OPERATORS[name]).chart,
     })),
-    { field: 'argocd', enabled: config.argocd.install, version: config.argocd.version, values: config.argocd.values, chart: OPERATORS.argocd.charts.at(-1)!.chart },
+    { field: 'argocd', enabled: config.argocd.install, version: config.argocd.version, values: config.argocd.values, chart: operatorChart(OPERATORS.argocd).chart },
   ];
   for (const { field, enabled, version, values, chart } of releases) {
     if (enabled && values && Object.keys(values).length && !CHART_VALUES_SCHEMAS[chart]?.[version]) {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DNS_LABEL, EXACT_VERSION, PINNED_IMAGE, QUANTITY } from '../constructs/formats.js';
 import { checkChartValues, mergeValues } from '../constructs/bootstrap/chart-values.js';
 import { gpuOperatorProblems, gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
-import { OPERATORS } from '../constructs/bootstrap/operator-charts.js';
+import { OPERATORS, operatorChart } from '../constructs/bootstrap/operator-charts.js';
 import { HOST_NAME } from '../constructs/network/cluster-network.js';
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
 import { IPV4_ADDRESS } from '../constructs/network/ipv4.js';
@@ -833,7 +833,7 @@ function clusterProblems(config: z.output<typeof platformConfigSchemaBase>): { p
   if (cluster.cilium && cluster.cni !== 'cilium') {
     problems.push({ path: ['cluster', 'cilium'], message: `renders Cilium objects, but cluster.cni is "${cluster.cni}": set cluster.cni to "cilium", or remove cluster.cilium` });
   }
-  const cilium = cluster.cni === 'cilium' ? cluster.cilium : undefined;
+  const cilium = ciliumSettings(config);
   if (cilium?.l2Announcements && !cilium.loadBalancerIPPools) {
     problems.push({ path: ['cluster', 'cilium', 'l2Announcements'], message: 'announces the addresses of cluster.cilium.loadBalancerIPPools: list the pools too' });
   }
@@ -853,7 +853,7 @@ function clusterProblems(config: z.output<typeof platformConfigSchemaBase>): { p
   for (const name of Object.keys(config.operators) as (keyof typeof config.operators)[]) {
     const operator = config.operators[name];
     const values = operator.values ?? {};
-    const chart = OPERATORS[name].charts[OPERATORS[name].charts.length - 1].chart;
+    const chart = operatorChart(OPERATORS[name]).chart;
     for (const problem of checkChartValues(chart, operator.version, values).problems) {
       problems.push({ path: ['operators', name, 'values'], message: problem });
     }
@@ -872,6 +872,11 @@ function clusterProblems(config: z.output<typeof platformConfigSchemaBase>): { p
     }
   }
   return problems;
+}
+
+/** The Cilium settings when the cluster runs Cilium; undefined on any other CNI. */
+export function ciliumSettings(config: { readonly cluster: z.output<typeof clusterSchema> }): z.output<typeof ciliumSchema> | undefined {
+  return config.cluster.cni === 'cilium' ? config.cluster.cilium : undefined;
 }
 
 /** What a config file is written as: optional fields may be left out. */

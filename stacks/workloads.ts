@@ -12,7 +12,7 @@ import { CiliumLoadBalancer } from '../constructs/network/cilium-load-balancer.j
 import type { ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
 import type { PodPeer } from '../constructs/workloads/pod-network-policy.js';
-import type { PlatformConfig } from './config.js';
+import { ciliumSettings, type PlatformConfig } from './config.js';
 
 /** The folder (and chart) that holds the Argo CD Applications of every other folder. */
 export const ARGOCD_APP = 'argocd';
@@ -64,7 +64,7 @@ export class Workloads {
     });
 
     // Cluster-scoped, and needed before any LoadBalancer Service gets its address: the first sync wave.
-    const cilium = config.cluster.cni === 'cilium' ? config.cluster.cilium : undefined;
+    const cilium = ciliumSettings(config);
     if (cilium?.loadBalancerIPPools) {
       const chart = new Chart(this.app, CLUSTER_NETWORK_APP, { disableResourceNameHashes: true });
       apps.push({ name: CLUSTER_NETWORK_APP, chart, syncWave: -20 });

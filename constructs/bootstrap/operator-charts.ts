@@ -61,3 +61,8 @@ export const OPERATORS = {
 } as const satisfies Record<string, OperatorDefinition>;
 
 export type OperatorName = keyof typeof OPERATORS;
+
+/** The chart that runs the operator itself (the last one): the one that takes values. */
+export function operatorChart(operator: OperatorDefinition): OperatorChart {
+  return operator.charts[operator.charts.length - 1];
+}

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { HelmRelease, type TerraformResource } from '../terraform.js';
 import { EXACT_VERSION } from '../formats.js';
 import { checkChartValues } from './chart-values.js';
-import type { OperatorDefinition } from './operator-charts.js';
+import { operatorChart, type OperatorDefinition } from './operator-charts.js';
 import { PlatformNamespace } from './platform-namespace.js';
 
 export interface OperatorReleaseProps {
@@ -41,10 +41,10 @@ export class OperatorRelease extends Construct {
       throw new Error(`OperatorRelease ${id}: version "${props.version}" is not an exact chart version; pin one such as "1.2.3".`);
     }
     const values = props.values ?? {};
-    const operatorChart = props.operator.charts[props.operator.charts.length - 1];
-    const check = checkChartValues(operatorChart.chart, props.version, values);
+    const mainChart = operatorChart(props.operator);
+    const check = checkChartValues(mainChart.chart, props.version, values);
     if (check.problems.length) {
-      throw new Error(`OperatorRelease ${id}: values do not fit chart ${operatorChart.chart} ${props.version}:\n  - ${check.problems.join('\n  - ')}`);
+      throw new Error(`OperatorRelease ${id}: values do not fit chart ${mainChart.chart} ${props.version}:\n  - ${check.problems.join('\n  - ')}`);
     }
     this.valuesValidated = check.validated || Object.keys(values).length === 0;
     this.namespace = new PlatformNamespace(this, 'Namespace', { name: props.namespace, podSecurity: props.operator.podSecurity });
@@ -62,7 +62,7 @@ export class OperatorRelease extends Construct {
           cleanupOnFail: true,
           timeout: props.timeoutSeconds ?? 600,
           // JSON is YAML, and keeps the values exactly as typed (no YAML reinterpretation of "on" or "1e3").
-          ...(chart === operatorChart && Object.keys(values).length ? { values: [JSON.stringify(values)] } : {}),
+          ...(chart === mainChart && Object.keys(values).length ? { values: [JSON.stringify(values)] } : {}),
           dependsOn: [this.namespace.resource, ...(previous ? [previous] : []), ...(props.dependsOn ?? [])],
         }),
       );

@@ -6,8 +6,8 @@ import {
 import { DNS_LABEL } from '../formats.js';
 import { platformLabels } from '../labels.js';
 import { throwIfProblems } from '../validation/problems.js';
-import { addressRange, cidrRange, IPV4_ADDRESS, IPV4_CIDR, rangesOverlap, type Ipv4Range } from './ipv4.js';
-import { poolContaining, type LoadBalancerPool } from './load-balancer-pools.js';
+import { rangesOverlap, type Ipv4Range } from './ipv4.js';
+import { blockRange, poolContaining, type LoadBalancerPool } from './load-balancer-pools.js';
 
 export type { AddressBlock, LoadBalancerPool } from './load-balancer-pools.js';
 
@@ -53,15 +53,7 @@ export class CiliumLoadBalancer extends Construct {
       pool.blocks.forEach((block, b) => {
         const where = `pools[${p}].blocks[${b}]`;
         try {
-          if ('cidr' in block) {
-            if (!IPV4_CIDR.test(block.cidr)) throw new Error(`cidr ${JSON.stringify(block.cidr)} must be an IPv4 CIDR such as "10.30.0.0/28"`);
-            ranges.push({ pool: pool.name, range: cidrRange(block.cidr) });
-          } else {
-            for (const field of ['start', 'stop'] as const) {
-              if (!IPV4_ADDRESS.test(block[field])) throw new Error(`${field} ${JSON.stringify(block[field])} must be an IPv4 address such as "10.30.0.90"`);
-            }
-            ranges.push({ pool: pool.name, range: addressRange(block.start, block.stop) });
-          }
+          ranges.push({ pool: pool.name, range: blockRange(block) });
         } catch (error) {
           problems.push(`${where}: ${(error as Error).message}`);
         }
