@@ -28,7 +28,7 @@ const stepRunning = (wf: any, command: string) =>
 
 describe('workflow action pins', () => {
   it('finds the workflows', () => {
-    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'discovery-image.yml', 'publish-manifests.yml', 'validate-discovery-pr.yml']));
+    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'discovery-image.yml', 'publish-manifests.yml', 'rendered-diff.yml', 'rendered-diff-comment.yml']));
   });
 
   it.each(files)('%s pins every action to a full commit SHA with its version in a comment', (name) => {

@@ -1,0 +1,87 @@
+/**
+ * The base a diff compares with: a folder of rendered manifests (a previous `dist/`, or a checkout of the
+ * GitOps repository's path), or a git ref of this repository, rendered by that ref's own code.
+ *
+ * A ref is exported with `git archive` into a temporary folder (the work tree and the index stay as they
+ * are) and synthesized there with `npm run synth`'s entry. It reuses this checkout's node_modules when the
+ * ref's package-lock.json is the same; otherwise it installs the ref's own (`npm ci`), since rendering old
+ * code with new dependencies could show changes nobody made.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { readRenderedFolder, type RenderedTree } from './rendered-tree.js';
+
+export class DiffBaseError extends Error {}
+
+export interface ResolvedBase {
+  readonly tree: RenderedTree;
+  /** What was compared, for the report: "dist.old/" or "origin/main (3f2a1c0)". */
+  readonly label: string;
+}
+
+export interface BaseOptions {
+  /** This repository's root (where the config lives). */
+  readonly repoRoot: string;
+  /** The config file, as given (relative to repoRoot or absolute). */
+  readonly configFile: string;
+  /** Lines of progress (the base's install and synth), for stderr. */
+  readonly log?: (line: string) => void;
+}
+
+/** A folder when `base` names one; else a git ref of `repoRoot`; else a DiffBaseError saying which it tried. */
+export async function resolveBase(base: string, options: BaseOptions): Promise<ResolvedBase> {
+  const asFolder = resolve(base);
+  if (existsSync(asFolder) && statSync(asFolder).isDirectory()) return { tree: readRenderedFolder(asFolder), label: `${relative(process.cwd(), asFolder) || '.'}/` };
+  const sha = git(options.repoRoot, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
+  if (!sha) throw new DiffBaseError(`--base ${base} is neither a folder nor a git ref of ${options.repoRoot}: pass a folder of rendered manifests or a ref such as origin/main`);
+  return { tree: await renderRef(sha, options), label: `${base} (${sha.slice(0, 7)})` };
+}
+
+function git(cwd: string, args: readonly string[]): string | undefined {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+async function renderRef(sha: string, options: BaseOptions): Promise<RenderedTree> {
+  const log = options.log ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), `mcp-platform-base-${sha.slice(0, 7)}-`));
+  try {
+    await run('sh', ['-c', `git -C "$0" archive --format=tar "$1" | tar -x -C "$2"`, options.repoRoot, sha, dir], options.repoRoot, 'git archive');
+    const configFile = relative(options.repoRoot, resolve(options.repoRoot, options.configFile));
+    if (!existsSync(join(dir, configFile))) throw new DiffBaseError(`${sha.slice(0, 7)} has no ${configFile}: nothing to render at the base`);
+    const lock = (root: string) => (existsSync(join(root, 'package-lock.json')) ? readFileSync(join(root, 'package-lock.json'), 'utf8') : undefined);
+    if (lock(dir) !== undefined && lock(dir) === lock(options.repoRoot) && existsSync(join(options.repoRoot, 'node_modules'))) {
+      symlinkSync(join(options.repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    } else {
+      log(`the base's package-lock.json differs: npm ci in ${dir}`);
+      await run('npm', ['ci', '--no-audit', '--no-fund'], dir, 'npm ci at the base');
+    }
+    log(`rendering the base ${sha.slice(0, 7)} ...`);
+    await run(join(dir, 'node_modules', '.bin', 'tsx'), ['stacks/main.ts', '--config', configFile, '--out', 'dist', '--terraform-out', 'cdktf.out'], dir, `synth at the base ${sha.slice(0, 7)}`);
+    return readRenderedFolder(join(dir, 'dist'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a command to its end; a failure is a DiffBaseError with the command's last lines. */
+function run(command: string, args: readonly string[], cwd: string, what: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    let output = '';
+    const keep = (data: Buffer) => {
+      // Only the end is reported; bounded so a chatty install cannot grow without limit.
+      output = (output + data.toString()).slice(-16_384);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', (error) => reject(new DiffBaseError(`${what} could not start: ${error.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) return resolvePromise();
+      const tail = output.trim().split('\n').slice(-12).join('\n');
+      reject(new DiffBaseError(`${what} failed (exit ${code}):\n${tail}`));
+    });
+  });
+}

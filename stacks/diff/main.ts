@@ -1,0 +1,86 @@
+/**
+ * `npm run diff`: what a change does to the rendered manifests, per Argo CD application.
+ * Exit code 0 with no change, 1 with changes, 2 on an error (bad usage, a base or head that does not render).
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { ConfigError } from '../config.js';
+import { DEFAULT_CONFIG, loadConfigFile } from '../load-config.js';
+import { preflightToolsFile, readPreflightTools } from '../preflight/tools-file.js';
+import { renderPlatformInMemory } from '../synth.js';
+import { DiffBaseError, resolveBase } from './diff-base.js';
+import { formatDiffMarkdown, formatDiffText } from './format-diff.js';
+import { diffTrees, isEmptyDiff } from './manifest-diff.js';
+import { readRenderedFolder, treeOf, type RenderedTree } from './rendered-tree.js';
+
+const USAGE = `usage: npm run diff -- [--base REF|DIR] [--head DIR] [--config FILE] [--format text|markdown] [--max-chars N]
+
+Renders the config and compares the manifests with a base, per Argo CD application: objects added,
+removed and changed, and for a changed object the fields that change (unchanged fields folded).
+
+  --base REF|DIR     what to compare with (default HEAD): a git ref of this repository (rendered by
+                     its own code, e.g. origin/main), or a folder laid out like dist/ (a previous
+                     output, or a checkout of the GitOps repository's path)
+  --head DIR         compare this folder instead of rendering the config
+  --config FILE      the platform config (default ${DEFAULT_CONFIG}); a ref base renders the same path
+  --format FORMAT    text (default) or markdown (for a pull request comment)
+  --max-chars N      markdown only: cut object sections past N characters, with a note (default 60000)
+  --help             this text
+
+Secret values never appear: a Secret's data reads "(secret value hidden)".
+Exit code: 0 no change, 1 changes, 2 error.`;
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        base: { type: 'string', default: 'HEAD' },
+        head: { type: 'string' },
+        config: { type: 'string', default: DEFAULT_CONFIG },
+        format: { type: 'string', default: 'text' },
+        'max-chars': { type: 'string', default: '60000' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.format !== 'text' && values.format !== 'markdown') {
+    console.error(`--format must be "text" or "markdown", got "${values.format}"`);
+    return 2;
+  }
+  const maxChars = Number(values['max-chars']);
+  if (!Number.isInteger(maxChars) || maxChars < 1000) {
+    console.error(`--max-chars must be a whole number of at least 1000, got "${values['max-chars']}"`);
+    return 2;
+  }
+
+  try {
+    const head = values.head ? readRenderedFolder(resolve(values.head)) : await renderHead(values.config!);
+    const base = await resolveBase(values.base!, { repoRoot: process.cwd(), configFile: values.config!, log: (line) => console.error(line) });
+    const diff = diffTrees(base.tree, head);
+    const title = `against ${base.label}`;
+    console.log(values.format === 'markdown' ? formatDiffMarkdown(diff, { title: title.replace(/^against (\S+)/, 'against `$1`'), maxChars }) : formatDiffText(diff, title));
+    return isEmptyDiff(diff) ? 0 : 1;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DiffBaseError) console.error(error.message);
+    else console.error(`diff failed: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+async function renderHead(configFile: string): Promise<RenderedTree> {
+  const config = await loadConfigFile(configFile);
+  return treeOf(renderPlatformInMemory(config, { knownTools: readPreflightTools(preflightToolsFile(configFile)) }).apps);
+}
+
+process.exitCode = await main(process.argv.slice(2));
