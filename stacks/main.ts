@@ -13,6 +13,20 @@ import { DEFAULT_CONFIG, loadConfigFile } from './load-config.js';
 import { preflightToolsFile, readPreflightTools } from './preflight/tools-file.js';
 import { formatReport, SynthError, synthesize, type Layer } from './synth.js';
 
+const USAGE = `usage: npm run synth -- [--config FILE] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]
+
+Renders the platform config: the bootstrap layer as Terraform JSON and the workloads as one folder of
+manifests per Argo CD application. Every object is checked against its schema and the policy pack first;
+the outputs are replaced only when all of it passes, so a failure leaves the previous output as it was.
+
+  --config FILE         the platform config (default ${DEFAULT_CONFIG})
+  --out DIR             the manifests folder (default dist, or CDK8S_OUTDIR)
+  --terraform-out DIR   the Terraform folder (default cdktf.out, or CDKTF_OUTDIR)
+  --only LAYER          write one layer: bootstrap or workloads (default both)
+  --help                this text
+
+Exit code: 0 written, 1 invalid config or failed checks, 2 bad arguments.`;
+
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
@@ -23,12 +37,17 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         'terraform-out': { type: 'string' },
         only: { type: 'string' },
+        help: { type: 'boolean', default: false },
       },
       strict: true,
     }).values;
   } catch (error) {
-    console.error(`${(error as Error).message}\nusage: npm run synth -- [--config FILE] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]`);
+    console.error(`${(error as Error).message}\n${USAGE.split('\n')[0]}\n(npm run synth -- --help for more)`);
     return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
   }
   if (args.only !== undefined && args.only !== 'bootstrap' && args.only !== 'workloads') {
     console.error(`--only must be "bootstrap" or "workloads", got "${args.only}"`);
@@ -50,9 +69,21 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError) console.error(error.message);
     else if (error instanceof SynthError) console.error(`${formatReport(error.report)}\n${error.message}`);
     else console.error(`synth failed: ${(error as Error).stack ?? error}`);
-    console.error('Nothing was written: the previous output is unchanged.');
+    console.error(nothingWritten(layers));
     return 1;
   }
+}
+
+/**
+ * What a failure left behind. `npm run synth` swaps its output in only on success; the cdk8s CLI, though,
+ * deletes its output folder before it runs this program (cdk8s-cli's synth command empties `output`), so
+ * under `npx cdk8s synth` the previous manifests are already gone and saying otherwise would mislead.
+ */
+function nothingWritten(layers: readonly Layer[]): string {
+  if (layers.length === 1 && layers[0] === 'workloads' && process.env.CDK8S_OUTDIR) {
+    return `Nothing was written, but cdk8s synth had already emptied ${process.env.CDK8S_OUTDIR} before running this: run npm run synth, which keeps the previous output when it fails.`;
+  }
+  return 'Nothing was written: the previous output is unchanged.';
 }
 
 process.exitCode = await main(process.argv.slice(2));

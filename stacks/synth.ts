@@ -14,6 +14,9 @@ import { BootstrapStack } from './bootstrap-stack.js';
 import { clusterNotes, type ClusterNotes } from './cluster-notes.js';
 import type { PlatformConfig } from './config.js';
 import { Workloads } from './workloads.js';
+import { diffTrees } from './diff/manifest-diff.js';
+import { summaryLine } from './diff/format-diff.js';
+import { readRenderedFolder, treeOf } from './diff/rendered-tree.js';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
 
@@ -44,6 +47,11 @@ export interface SynthReport {
   readonly cluster: ClusterNotes;
   /** Written paths; empty when synth failed. */
   readonly outputs: readonly string[];
+  /**
+   * One line on what changed against the manifests folder this synth replaced (`summaryLine`); undefined when
+   * the workloads were not written. `npm run diff` shows the fields.
+   */
+  readonly changes?: string;
 }
 
 /** Synth stopped before writing: invalid objects or policy errors. The report says which. */
@@ -129,6 +137,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
     };
     if (schemaErrors.length || policy.findings.some((f) => f.level === 'error')) throw new SynthError(report);
 
+    const changes = layers.includes('workloads') ? changesSincePrevious(options.manifestsDir, apps) : undefined;
     for (const app of apps) writeApp(join(staging.manifests, app.name), app);
     const swaps: [string, string][] = [];
     if (layers.includes('bootstrap')) swaps.push([staging.terraform, options.terraformDir]);
@@ -138,10 +147,23 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
       ...(layers.includes('bootstrap') ? [terraformStackFile(options.terraformDir)] : []),
       ...(layers.includes('workloads') ? apps.map((a) => join(options.manifestsDir, a.name) + '/') : []),
     ];
-    return { ...report, outputs };
+    return { ...report, outputs, ...(changes ? { changes } : {}) };
   } finally {
     rmSync(staging.terraform, { recursive: true, force: true });
     rmSync(staging.manifests, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The change against the folder about to be replaced, counted only (no field diff: that is `npm run diff`).
+ * A folder that cannot be read as manifests says so rather than failing a synth that is otherwise good.
+ */
+function changesSincePrevious(manifestsDir: string, apps: readonly RenderedApp[]): string {
+  if (!existsSync(manifestsDir)) return 'first output: nothing to compare with';
+  try {
+    return summaryLine(diffTrees(readRenderedFolder(manifestsDir), treeOf(apps), { details: false }));
+  } catch (error) {
+    return `the previous output could not be read (${(error as Error).message}): nothing compared`;
   }
 }
 
@@ -247,6 +269,7 @@ export function formatReport(report: SynthReport, cwd = process.cwd()): string {
     lines.push('  the cluster must provide:');
     for (const r of report.cluster.requirements) lines.push(`    - ${r}`);
   }
+  if (report.changes) lines.push(`  changes since the previous output: ${report.changes}`);
   if (report.outputs.length) {
     lines.push('  wrote:');
     for (const out of report.outputs) lines.push(`    ${relative(cwd, out) || out}`);

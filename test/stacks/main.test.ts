@@ -8,11 +8,11 @@ import { readTree, tempDir } from '../support/files.js';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Runs the real entry (`npm run synth` runs the same command) and returns its exit code and output. */
-function synthCli(args: string[]) {
+function synthCli(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'main.ts'), ...args], {
     cwd: repo,
     encoding: 'utf8',
-    env: { ...process.env, CDKTF_OUTDIR: '', CDK8S_OUTDIR: '' },
+    env: { ...process.env, CDKTF_OUTDIR: '', CDK8S_OUTDIR: '', ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -27,7 +27,8 @@ describe('npm run synth', () => {
     const { root, args } = outDirs();
     const run = synthCli(args);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('policy findings: 0 error(s), 0 warning(s)');
+    // The only finding: the seed servers that run from images have no tool list until someone records one.
+    expect(run.stdout).toMatch(/policy findings: 0 error\(s\), 1 warning\(s\)\n    ! \[MCP-GatewayToolBudget\] ConfigMap mcp-system\/mcp-gateway-config \(mcp-servers\/gateway\/Config\): endpoint \/mcp: the budget of 40 cannot be checked, the tools of [a-z0-9, -]*github[a-z0-9, -]* are unknown \(\d+ known\)\n/);
     expect(existsSync(join(root, 'cdktf.out', 'stacks', 'bootstrap', 'cdk.tf.json'))).toBe(true);
   });
 
@@ -53,5 +54,33 @@ describe('npm run synth', () => {
     const run = synthCli(['--only', 'everything']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--only must be "bootstrap" or "workloads", got "everything"');
+  });
+
+  it('prints its usage with --help and exits 0, writing nothing', () => {
+    const run = synthCli(['--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('usage: npm run synth -- [--config FILE] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]');
+    expect(run.stdout).toContain('Exit code: 0 written, 1 invalid config or failed checks, 2 bad arguments.');
+  });
+
+  it('answers an unknown option with one line of usage and exit code 2, no stack', () => {
+    const run = synthCli(['--halp']);
+    expect(run.status).toBe(2);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Unknown option '--halp'/);
+    expect(lines.slice(1)).toEqual(['usage: npm run synth -- [--config FILE] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]', '(npm run synth -- --help for more)']);
+  });
+
+  it('under cdk8s synth, does not claim the previous output is unchanged: cdk8s has removed it', () => {
+    const { root } = outDirs();
+    const config = join(root, 'bad.config.json');
+    writeFileSync(config, JSON.stringify({ name: 'lab' }));
+    const cdk8s = synthCli(['--config', config, '--only', 'workloads'], { CDK8S_OUTDIR: join(root, 'dist') });
+    expect(cdk8s.status).toBe(1);
+    expect(cdk8s.stderr.trim().split('\n').at(-1)).toBe(
+      `Nothing was written, but cdk8s synth had already emptied ${join(root, 'dist')} before running this: run npm run synth, which keeps the previous output when it fails.`,
+    );
+    const own = synthCli(['--config', config, ...outDirs().args]);
+    expect(own.stderr.trim().split('\n').at(-1)).toBe('Nothing was written: the previous output is unchanged.');
   });
 });
