@@ -31,6 +31,8 @@ const GATEWAY_UID = 10001;
 /** Annotations the tool-budget policy rule reads from the gateway's ConfigMap. */
 export const TOOL_BUDGET_ANNOTATION = 'mcp-platform.dev/tool-budget';
 export const ENDPOINT_TOOLS_ANNOTATION = 'mcp-platform.dev/endpoint-tools';
+/** Per endpoint, the servers whose tools nobody knows (declared none, no preflight record); set only when some are. */
+export const ENDPOINT_UNKNOWN_TOOLS_ANNOTATION = 'mcp-platform.dev/endpoint-unknown-tools';
 
 export interface McpGatewayProps {
   readonly namespace: string;
@@ -69,8 +71,13 @@ export class McpGateway extends Construct {
   readonly deployment: k8s.KubeDeployment;
   readonly service: k8s.KubeService;
   readonly configMap: k8s.KubeConfigMap;
-  /** Tools per endpoint path, as counted for the budget. */
+  /** Known tools per endpoint path, as counted for the budget. */
   readonly endpointTools: Readonly<Record<string, number>>;
+  /**
+   * Per endpoint path, the servers behind it whose tools are unknown (they declare none and preflight has
+   * recorded none): such an endpoint's count is a lower bound and the budget cannot be checked.
+   */
+  readonly endpointUnknownTools: Readonly<Record<string, readonly string[]>>;
   private readonly props: McpGatewayProps;
 
   constructor(scope: Construct, id: string, props: McpGatewayProps) {
@@ -122,12 +129,17 @@ export class McpGateway extends Construct {
     if (configProblems.length) throw new Error(`McpGateway ${id}: the generated agentgateway config does not match its schema:\n  - ${configProblems.join('\n  - ')}`);
     const configJson = `${JSON.stringify(this.config, null, 2)}\n`;
     this.endpointTools = this.countTools(routed);
+    this.endpointUnknownTools = this.unknownTools(routed);
 
     this.configMap = new k8s.KubeConfigMap(this, 'Config', {
       metadata: {
         ...metadata,
         name: `${name}-config`,
-        annotations: { [TOOL_BUDGET_ANNOTATION]: String(props.toolBudget ?? 40), [ENDPOINT_TOOLS_ANNOTATION]: JSON.stringify(this.endpointTools) },
+        annotations: {
+          [TOOL_BUDGET_ANNOTATION]: String(props.toolBudget ?? 40),
+          [ENDPOINT_TOOLS_ANNOTATION]: JSON.stringify(this.endpointTools),
+          ...(Object.keys(this.endpointUnknownTools).length ? { [ENDPOINT_UNKNOWN_TOOLS_ANNOTATION]: JSON.stringify(this.endpointUnknownTools) } : {}),
+        },
       },
       data: { 'config.json': configJson },
     });
@@ -249,11 +261,22 @@ export class McpGateway extends Construct {
 
   /** Tools behind each endpoint: every routed server's on the aggregate, each server's on its own. */
   private countTools(routed: McpServer[]): Record<string, number> {
-    const tools = (s: McpServer) => (s.spec.tools ?? this.props.knownTools?.[s.spec.name] ?? []).length;
+    const tools = (s: McpServer) => (this.toolsOf(s) ?? []).length;
     return {
       '/mcp': routed.reduce((sum, s) => sum + tools(s), 0),
       ...Object.fromEntries(routed.map((s) => [`${DEFAULT_PER_SERVER_PREFIX}${s.spec.name}`, tools(s)])),
     };
+  }
+
+  /** Declared tools, else the last preflight's; undefined when neither knows. */
+  private toolsOf(server: McpServer): readonly string[] | undefined {
+    return server.spec.tools ?? this.props.knownTools?.[server.spec.name];
+  }
+
+  private unknownTools(routed: McpServer[]): Record<string, string[]> {
+    const unknown = routed.filter((s) => this.toolsOf(s) === undefined).map((s) => s.spec.name);
+    if (!unknown.length) return {};
+    return { '/mcp': unknown, ...Object.fromEntries(unknown.map((name) => [`${DEFAULT_PER_SERVER_PREFIX}${name}`, [name]])) };
   }
 }
 

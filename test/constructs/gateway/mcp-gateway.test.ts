@@ -249,8 +249,27 @@ describe('McpGateway tool budget', () => {
     expect(annotations['mcp-platform.dev/tool-budget']).toBe('4');
   });
 
-  it('counts a server with neither as having no tools', () => {
-    expect(renderGateway().gateway.endpointTools).toEqual({ '/mcp': 2, '/mcp/alpha': 2, '/mcp/beta': 0 });
+  it('counts a server with neither as unknown, not as having no tools', () => {
+    // GIVEN beta declaring no tools and no preflight record for it
+    const { gateway, objects } = renderGateway();
+    // THEN its tools count as unknown on the aggregate and on its own endpoint, and only the known ones are counted
+    expect(gateway.endpointTools).toEqual({ '/mcp': 2, '/mcp/alpha': 2, '/mcp/beta': 0 });
+    expect(gateway.endpointUnknownTools).toEqual({ '/mcp': ['beta'], '/mcp/beta': ['beta'] });
+    const annotations = only(objects, 'ConfigMap').metadata.annotations;
+    expect(JSON.parse(annotations['mcp-platform.dev/endpoint-unknown-tools'])).toEqual({ '/mcp': ['beta'], '/mcp/beta': ['beta'] });
+  });
+
+  it("sets no unknown-tools annotation when every server's tools are known", () => {
+    const { gateway, objects } = renderGateway({ knownTools: { beta: [] } });
+    expect(gateway.endpointUnknownTools).toEqual({});
+    expect(only(objects, 'ConfigMap').metadata.annotations).not.toHaveProperty(['mcp-platform.dev/endpoint-unknown-tools']);
+  });
+
+  it('warns that the budget cannot be checked while a tool list is unknown', () => {
+    const { chart } = renderGateway();
+    expect(checkPolicies(apiObjectsOf(chart)).findings.map((f) => [f.ruleId, f.level, f.reasons])).toEqual([
+      ['MCP-GatewayToolBudget', 'warning', ['endpoint /mcp: the budget of 40 cannot be checked, the tools of beta are unknown (2 known)']],
+    ]);
   });
 
   it('warns, without failing synth, when an endpoint is over budget', () => {
@@ -260,7 +279,7 @@ describe('McpGateway tool budget', () => {
         ruleId: 'MCP-GatewayToolBudget',
         level: 'warning',
         object: 'ConfigMap mcp-system/mcp-gateway-config',
-        reasons: ['endpoint /mcp exposes 2 tools, over the budget of 1', 'endpoint /mcp/alpha exposes 2 tools, over the budget of 1'],
+        reasons: ['endpoint /mcp exposes at least 2 tools, over the budget of 1', 'endpoint /mcp/alpha exposes 2 tools, over the budget of 1'],
         path: 'test/gateway/Config',
       },
     ]);
@@ -273,7 +292,7 @@ describe('McpGateway output', () => {
     ['with auth, a rate limit and a LoadBalancer', { auth: AUTH, rateLimit: { requestsPerMinute: 600 }, service: { type: 'LoadBalancer', loadBalancerIP: '192.168.10.40' } }],
   ] as [string, Partial<McpGatewayProps>][])('passes its schemas and every policy rule %s', (_, props) => {
     const validator = new SchemaValidator();
-    const { chart, objects } = renderGateway(props);
+    const { chart, objects } = renderGateway({ ...props, knownTools: { beta: ['list'] } });
     expect(objects.flatMap((o) => validator.validate(o).map((p) => `${o.kind} ${o.metadata.name}: ${p}`))).toEqual([]);
     expect(checkPolicies(apiObjectsOf(chart)).findings).toEqual([]);
     expect(validateAgentgatewayConfig(configOf(objects))).toEqual([]);

@@ -6,14 +6,18 @@ import { configMap, type KubeObject } from '../../../support/manifests.js';
 const check = (manifest: Parameters<typeof gatewayToolBudget.check>[0]) => gatewayToolBudget.check(manifest, { objects: [] });
 
 /** The gateway's ConfigMap as McpGateway annotates it: the budget and the tools behind each endpoint. */
-function gatewayConfigMap(budget: string, endpointTools: string): KubeObject {
+function gatewayConfigMap(budget: string, endpointTools: string, unknownTools?: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
       name: 'mcp-gateway-config',
       namespace: 'mcp-system',
-      annotations: { 'mcp-platform.dev/tool-budget': budget, 'mcp-platform.dev/endpoint-tools': endpointTools },
+      annotations: {
+        'mcp-platform.dev/tool-budget': budget,
+        'mcp-platform.dev/endpoint-tools': endpointTools,
+        ...(unknownTools === undefined ? {} : { 'mcp-platform.dev/endpoint-unknown-tools': unknownTools }),
+      },
     },
     data: { 'config.json': '{}' },
   };
@@ -58,5 +62,42 @@ describe('gateway tool budget rule', () => {
       reasons: ['annotation mcp-platform.dev/tool-budget must be a positive whole number, got "forty"'],
     });
     expect(check(gatewayConfigMap('40', '5'))).toEqual({ status: 'non-compliant', reasons: ['annotation mcp-platform.dev/endpoint-tools must map endpoints to tool counts'] });
+  });
+
+  it('says the budget cannot be checked on an endpoint with unknown tools, naming the servers and the known count', () => {
+    // GIVEN github's tools unknown behind the aggregate and its own endpoint, proxmox's known
+    const counts = JSON.stringify({ '/mcp': 15, '/mcp/github': 0, '/mcp/proxmox': 15 });
+    const unknown = JSON.stringify({ '/mcp': ['github'], '/mcp/github': ['github'] });
+    // THEN one reason for the aggregate; github's own endpoint adds nothing the aggregate does not say
+    expect(check(gatewayConfigMap('40', counts, unknown))).toEqual({
+      status: 'non-compliant',
+      reasons: ['endpoint /mcp: the budget of 40 cannot be checked, the tools of github are unknown (15 known)'],
+    });
+  });
+
+  it('names a server endpoint with unknown tools when no aggregate names the server', () => {
+    const unknown = JSON.stringify({ '/mcp/github': ['github'] });
+    expect(check(gatewayConfigMap('40', JSON.stringify({ '/mcp/github': 0 }), unknown))).toEqual({
+      status: 'non-compliant',
+      reasons: ['endpoint /mcp/github: the budget of 40 cannot be checked, the tools of github are unknown (0 known)'],
+    });
+  });
+
+  it('says "at least" for an endpoint over the budget on its known tools alone', () => {
+    const unknown = JSON.stringify({ '/mcp': ['github'], '/mcp/github': ['github'] });
+    expect(check(gatewayConfigMap('10', JSON.stringify({ '/mcp': 15, '/mcp/github': 0 }), unknown))).toEqual({
+      status: 'non-compliant',
+      reasons: ['endpoint /mcp exposes at least 15 tools, over the budget of 10'],
+    });
+  });
+
+  it('reports an unknown-tools annotation that is not JSON or not a map of server lists', () => {
+    expect(check(gatewayConfigMap('40', '{}', '{'))).toEqual({ status: 'non-compliant', reasons: ['annotation mcp-platform.dev/endpoint-unknown-tools is not JSON'] });
+    for (const bad of ['[]', '{"/mcp": "github"}', '{"/mcp": [1]}', 'null']) {
+      expect(check(gatewayConfigMap('40', '{}', bad))).toEqual({
+        status: 'non-compliant',
+        reasons: ['annotation mcp-platform.dev/endpoint-unknown-tools must map endpoints to lists of server names'],
+      });
+    }
   });
 });
