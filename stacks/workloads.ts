@@ -162,6 +162,7 @@ export class Workloads {
         probe: d.probe,
         maxOpenPullRequests: d.maxOpenPullRequests,
         toolBudget: config.gateway.toolBudget,
+        gateway: { namespace: config.namespace, application: `${config.name}-mcp-servers` },
         reconcileIntervalSeconds: d.reconcileIntervalSeconds,
         resources: d.resources,
         apiServer: config.kubernetes.apiServer,

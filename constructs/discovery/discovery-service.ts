@@ -95,6 +95,11 @@ export interface DiscoveryServiceProps {
   readonly maxOpenPullRequests?: number;
   /** Most tools one gateway endpoint should expose (pull requests show a server's count against it). @default 40 */
   readonly toolBudget?: number;
+  /**
+   * Where the gateway runs and the Argo CD application that syncs it, named in pull-request bodies.
+   * @default { namespace: the service's namespace }, no application named
+   */
+  readonly gateway?: { readonly namespace?: string; readonly application?: string };
   /** Seconds between full reconciles (the watch reacts to changes in between). @default 300 */
   readonly reconcileIntervalSeconds?: number;
   /** @default 50m CPU, 192Mi requested, 512Mi limit */
@@ -206,6 +211,8 @@ export class DiscoveryService extends Construct {
       PROBE_CONCURRENCY: String(concurrency),
       MAX_OPEN_PULL_REQUESTS: String(maxOpenPullRequests),
       TOOL_BUDGET: String(toolBudget),
+      PLATFORM_NAMESPACE: props.gateway?.namespace ?? props.namespace,
+      ...(props.gateway?.application ? { GATEWAY_ARGOCD_APPLICATION: props.gateway.application } : {}),
       RECONCILE_INTERVAL_SECONDS: String(reconcileIntervalSeconds),
       DISCOVERY_STATE_DIR,
       PORT: String(DISCOVERY_PORT),

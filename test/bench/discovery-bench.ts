@@ -43,6 +43,10 @@ function buildService(): string {
   for (const [link, target] of [
     [join(BUILD, 'templates'), resolve('templates')],
     [join(BUILD, 'constructs', 'database', 'migrations'), resolve('constructs', 'database', 'migrations')],
+    // The pull-request body renders the server through the platform's constructs: the gateway's schema and validator.
+    [join(BUILD, 'constructs', 'validation', 'validator-runtime.cjs'), resolve('constructs', 'validation', 'validator-runtime.cjs')],
+    [join(BUILD, 'imports', 'crds', 'agentgateway-config.schema.json'), resolve('imports', 'crds', 'agentgateway-config.schema.json')],
+    [join(BUILD, 'imports', 'validators', 'agentgateway-config.cjs'), resolve('imports', 'validators', 'agentgateway-config.cjs')],
   ] as const) {
     if (existsSync(link)) continue;
     mkdirSync(dirname(link), { recursive: true });

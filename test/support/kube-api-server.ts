@@ -143,7 +143,7 @@ export class KubeApiServer {
     this.history.length = 0;
   }
 
-  /** The next request for `path` (list or watch) is answered with `status` and a Status body. */
+  /** The next request for `path` (list or watch) is answered with `status` and a Status body; status 0 never answers it. */
   failNext(path: string, status: number): void {
     this.failures.push({ path, status });
   }
@@ -226,6 +226,8 @@ export class KubeApiServer {
     const failure = this.failures.findIndex((candidate) => candidate.path === url.pathname);
     if (failure >= 0) {
       const { status } = this.failures.splice(failure, 1)[0]!;
+      // Held open, unanswered, until the client gives up or stop() closes every connection.
+      if (status === 0) return;
       return sendStatus(response, status, 'InternalError', `injected failure ${status} for ${url.pathname}`);
     }
     const route = parseRoute(url.pathname);

@@ -75,12 +75,19 @@ async function listen(server: HttpServer, path: string): Promise<LocalMcpServer>
   };
 }
 
+export interface HangingServer extends LocalMcpServer {
+  /** Requests it has received (and not answered) so far. */
+  received(): number;
+}
+
 /** Accepts every request and never answers. */
-export function startHangingServer(): Promise<LocalMcpServer> {
-  return listen(
-    createServer(() => undefined),
+export async function startHangingServer(): Promise<HangingServer> {
+  let received = 0;
+  const server = await listen(
+    createServer(() => void (received += 1)),
     '/mcp',
   );
+  return { ...server, received: () => received };
 }
 
 export interface GarbageServer extends LocalMcpServer {

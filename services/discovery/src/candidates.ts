@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { DNS_LABEL } from '../../../constructs/formats.js';
+import { ComponentNames, componentSelector } from '../../../constructs/labels.js';
 import type { Candidate, ClusterObjects, KubeObject, NetworkTransport, Rejection } from './model.js';
 
 export interface CandidateOptions {
@@ -42,6 +43,8 @@ export const MCP_APP_PROTOCOLS: Readonly<Record<string, NetworkTransport>> = {
   'kgateway.dev/mcp-sse': 'sse',
 };
 const PATH_ANNOTATIONS = ['agentgateway.dev/mcp-path', 'kgateway.dev/mcp-path'];
+/** The labels of the platform's own gateway: its Service speaks MCP (appProtocol agentgateway.dev/mcp), but it routes to servers, it is not one. */
+const GATEWAY_LABELS = Object.entries(componentSelector(ComponentNames.gateway));
 
 interface ServicePort {
   readonly name?: string;
@@ -111,6 +114,7 @@ export function findCandidates(objects: ClusterObjects, options: CandidateOption
   for (const service of objects.list('Service')) {
     const key = `${service.metadata.namespace}/${service.metadata.name}`;
     if (operatorServices.has(key)) continue;
+    if (GATEWAY_LABELS.every(([label, value]) => service.metadata.labels?.[label] === value)) continue;
     if (!isMcpService(service, prefix)) continue;
     const declared = service.metadata.annotations?.[declaredBy] !== undefined;
     if (declared) alreadyDeclared++;

@@ -15,7 +15,8 @@ import { reconcilePullRequests, type Discovered, type PullRequestOptions, type P
 
 /** What the pass needs of the registry. */
 export interface ProbeRecorder {
-  recordProbe(candidate: Candidate, result: ProbeResult): Promise<{ readonly toolsChanged: boolean }>;
+  /** `toolCount`: the tools the registry knows for the server after this probe (the last good probe's), null when none. */
+  recordProbe(candidate: Candidate, result: ProbeResult): Promise<{ readonly toolsChanged: boolean; readonly toolCount?: number | null }>;
   /** Marks registry rows of servers the platform repo declares. */
   markDeclared(names: readonly string[]): Promise<number>;
 }
@@ -59,6 +60,8 @@ export interface PassReport {
   readonly toolChanges: readonly string[];
   readonly pullRequests: readonly PullRequestOutcome[];
   readonly errors: readonly string[];
+  /** On a dry run: where the would-be pull requests were written (nothing was sent to GitHub). */
+  readonly dryRunDir?: string;
   /** Milliseconds per step. */
   readonly timings: { readonly scan: number; readonly probe: number; readonly record: number; readonly pullRequests: number };
 }
@@ -74,6 +77,8 @@ export function passOptions(settings: DiscoverySettings): PassOptions {
       serversDir: settings.serversDir,
       maxOpenPullRequests: settings.maxOpenPullRequests,
       toolBudget: settings.toolBudget,
+      platform: { namespace: settings.platformNamespace, ...(settings.gatewayApplication ? { application: settings.gatewayApplication } : {}) },
+      ...(settings.dryRunDir !== undefined ? { dryRunDir: settings.dryRunDir } : {}),
     },
   };
 }
@@ -115,9 +120,14 @@ export async function runPass(deps: PassDependencies, options: PassOptions): Pro
   started = performance.now();
   let recorded = 0;
   const toolChanges: string[] = [];
+  // Last known tools per server: a declared server that fails one probe still counts on the gateway's endpoint.
+  const toolCounts = new Map<string, number | undefined>();
   for (const [i, candidate] of probed.entries()) {
+    const result = results[i]!;
+    toolCounts.set(candidate.name, result.ok ? result.tools.length : undefined);
     try {
-      const { toolsChanged } = await deps.registry.recordProbe(candidate, results[i]!);
+      const { toolsChanged, toolCount } = await deps.registry.recordProbe(candidate, result);
+      if (typeof toolCount === 'number') toolCounts.set(candidate.name, toolCount);
       recorded++;
       if (toolsChanged) {
         toolChanges.push(candidate.name);
@@ -140,7 +150,7 @@ export async function runPass(deps: PassDependencies, options: PassOptions): Pro
   });
   let pullRequests: PullRequestOutcome[] = [];
   try {
-    pullRequests = await reconcilePullRequests(discovered, deps.host, options.pullRequests, log);
+    pullRequests = await reconcilePullRequests(discovered, deps.host, options.pullRequests, log, { byServer: toolCounts, rendered: scan.declared.map((c) => c.name) });
   } catch (error) {
     errors.push(`pull requests: ${(error as Error).message}`);
     log.error({ err: (error as Error).message }, 'could not read the platform repo; no pull request was changed');
@@ -172,6 +182,7 @@ export async function runPass(deps: PassDependencies, options: PassOptions): Pro
     toolChanges,
     pullRequests,
     errors,
+    ...(options.pullRequests.dryRunDir !== undefined ? { dryRunDir: options.pullRequests.dryRunDir } : {}),
     timings: { scan: scanMs, probe: probeMs, record: recordMs, pullRequests: pullRequestsMs },
   };
 }

@@ -13,7 +13,7 @@ async function main(argv: readonly string[]): Promise<number> {
     settings = readSettings(argv);
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
-    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    process.stderr.write(`mcp-discovery: ${error.message}\n`);
     return 2;
   }
   if (settings === 'help') {

@@ -12,7 +12,7 @@ export class DiscoveryMetrics {
   readonly probes = new Counter({ name: 'mcp_discovery_probes_total', help: 'MCP probes by result (ok, timeout, refused, protocol, too-large, error).', labelNames: ['result'], registers: [this.registry] });
   readonly serverUp = new Gauge({ name: 'mcp_server_up', help: '1 when the last MCP initialize and tools/list of the server succeeded, else 0.', labelNames: ['server', 'namespace'], registers: [this.registry] });
   readonly toolChanges = new Counter({ name: 'mcp_discovery_tool_changes_total', help: 'Tool-list changes of known servers, flagged for review.', registers: [this.registry] });
-  readonly pullRequests = new Counter({ name: 'mcp_discovery_pull_requests_total', help: 'Pull-request outcomes by action (opened, updated, declined, capped, failed, ...).', labelNames: ['action'], registers: [this.registry] });
+  readonly pullRequests = new Counter({ name: 'mcp_discovery_pull_requests_total', help: 'Pull-request outcomes by action (opened, updated, declined, capped, failed, ...; would-open and would-update on a dry run).', labelNames: ['action'], registers: [this.registry] });
   readonly apiRequests = new Counter({ name: 'mcp_discovery_github_requests_total', help: 'Requests to the GitHub API by method.', labelNames: ['method'], registers: [this.registry] });
   readonly apiErrors = new Counter({ name: 'mcp_discovery_github_api_errors_total', help: 'GitHub API errors by status (0 when no response).', labelNames: ['status'], registers: [this.registry] });
   readonly rateLimitWaits = new Counter({ name: 'mcp_discovery_rate_limit_waits_total', help: 'Waits for a GitHub rate limit, by kind (primary, secondary).', labelNames: ['kind'], registers: [this.registry] });

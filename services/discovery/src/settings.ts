@@ -46,8 +46,15 @@ export interface DiscoverySettings {
   readonly dryRunDir?: string;
   /** Local checkout a dry run reads declared servers from when no repo is given. @default the working directory */
   readonly checkout: string;
-  /** `reconcile --once` gives up when the first list of the cluster takes longer. @default 60 */
+  /**
+   * `reconcile --once` gives up when the cluster's first full list takes longer, before it opens the
+   * database (an unreachable API server costs this long and little memory). @default 15
+   */
   readonly listTimeoutSeconds: number;
+  /** The platform's namespace, where the gateway runs: pull-request bodies name its objects. @default "mcp-system" */
+  readonly platformNamespace: string;
+  /** The Argo CD application that syncs the gateway and the MCP servers (`dist/mcp-servers/`), for pull-request bodies. @default unnamed */
+  readonly gatewayApplication?: string;
   /** @default 8080 */
   readonly port: number;
   /** @default "0.0.0.0" */
@@ -60,9 +67,11 @@ export interface DiscoverySettings {
   readonly logLevel: string;
 }
 
+/** Bad usage: one line for one problem, a list for several; the last line points at --help. */
 export class SettingsError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`invalid settings:\n  - ${problems.join('\n  - ')}`);
+    const text = problems.length === 1 ? problems[0]! : `invalid settings:\n  - ${problems.join('\n  - ')}`;
+    super(text.endsWith('(see --help)') ? text : `${text} (see --help)`);
   }
 }
 
@@ -91,7 +100,11 @@ flags (environment variable in brackets):
   --secondary-limit-wait S   [GITHUB_SECONDARY_LIMIT_WAIT_SECONDS] default: 60 (when GitHub names no time)
   --dry-run DIR              write would-be pull requests under DIR instead of calling GitHub
   --list-timeout S           [LIST_TIMEOUT_SECONDS] reconcile --once gives up when the cluster's first
-                             list takes longer; default: 60
+                             full list takes longer (an unreachable API server); default: 15
+  --platform-namespace NS    [PLATFORM_NAMESPACE] where the gateway runs, for pull-request bodies;
+                             default: mcp-system
+  --gateway-application NAME [GATEWAY_ARGOCD_APPLICATION] the Argo CD application of dist/mcp-servers/,
+                             for pull-request bodies
   --checkout DIR             with --dry-run and no --repo: read declared servers here (default: .)
   --port N / --host H        [PORT] [HOST] default: 8080 / 0.0.0.0
   --reconcile-interval S     [RECONCILE_INTERVAL_SECONDS] default: 300
@@ -118,6 +131,8 @@ const FLAGS = {
   'dry-run': { type: 'string' },
   'list-timeout': { type: 'string' },
   checkout: { type: 'string' },
+  'platform-namespace': { type: 'string' },
+  'gateway-application': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   'reconcile-interval': { type: 'string' },
@@ -135,7 +150,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
   try {
     parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new SettingsError([`${(error as Error).message.split('\n')[0]} (see --help)`]);
+    throw new SettingsError([parseProblem(error as NodeJS.ErrnoException)]);
   }
   const flags = parsed.values;
   if (flags.help) return 'help';
@@ -192,6 +207,12 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const dryRunDir = pick('dry-run', undefined);
   if (!dryRunDir && !repo) problems.push('--repo / GITHUB_REPOSITORY is required (or --dry-run DIR to write would-be pull requests locally)');
   if (!dryRunDir && !githubAuth) problems.push('GitHub credentials are required: set GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY(_FILE); or use --dry-run DIR');
+  const platformNamespace = pick('platform-namespace', 'PLATFORM_NAMESPACE') ?? 'mcp-system';
+  if (!DNS_LABEL.test(platformNamespace) || platformNamespace.length > 63) problems.push(`--platform-namespace / PLATFORM_NAMESPACE: ${JSON.stringify(platformNamespace)} is not a namespace name`);
+  const gatewayApplication = pick('gateway-application', 'GATEWAY_ARGOCD_APPLICATION');
+  if (gatewayApplication !== undefined && (!DNS_SUBDOMAIN.test(gatewayApplication) || gatewayApplication.length > 253)) {
+    problems.push(`--gateway-application / GATEWAY_ARGOCD_APPLICATION: ${JSON.stringify(gatewayApplication)} is not an Argo CD application name such as "homelab-mcp-servers"`);
+  }
   const logLevel = pick('log-level', 'LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`--log-level / LOG_LEVEL: ${JSON.stringify(logLevel)} must be one of fatal, error, warn, info, debug, trace, silent`);
 
@@ -215,7 +236,9 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
     secondaryLimitWaitSeconds: integer('secondary-limit-wait', 'GITHUB_SECONDARY_LIMIT_WAIT_SECONDS', 60, 0, 3600),
     dryRunDir,
     checkout: pick('checkout', undefined) ?? process.cwd(),
-    listTimeoutSeconds: integer('list-timeout', 'LIST_TIMEOUT_SECONDS', 60, 1, 3600),
+    listTimeoutSeconds: integer('list-timeout', 'LIST_TIMEOUT_SECONDS', 15, 1, 3600),
+    platformNamespace,
+    gatewayApplication,
     port: integer('port', 'PORT', 8080, 0, 65535),
     host: pick('host', 'HOST') ?? '0.0.0.0',
     apiToken: env.DISCOVERY_API_TOKEN || undefined,
@@ -224,6 +247,16 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
   };
   if (problems.length) throw new SettingsError(problems);
   return settings;
+}
+
+/** One line for a flag parseArgs refused; its own message for an unknown option runs on about quoting. */
+function parseProblem(error: NodeJS.ErrnoException): string {
+  const option = /^(?:Unknown option|Option) '(-[^' ]*)/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option} (see --help)`;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /does not take an argument/.test(error.message) ? `${option} takes no value (see --help)` : `${option} needs a value (see --help)`;
+  }
+  return `${error.message.split('\n')[0]} (see --help)`;
 }
 
 function readGitHubAuth(env: NodeJS.ProcessEnv, problems: string[]): GitHubAuth | undefined {

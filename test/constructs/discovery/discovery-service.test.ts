@@ -63,6 +63,7 @@ describe('DiscoveryService', () => {
       PROBE_CONCURRENCY: '4',
       MAX_OPEN_PULL_REQUESTS: '5',
       TOOL_BUDGET: '40',
+      PLATFORM_NAMESPACE: 'mcp-system',
       RECONCILE_INTERVAL_SECONDS: '300',
       DISCOVERY_STATE_DIR: '/var/lib/mcp-discovery',
       PORT: '8080',
@@ -85,6 +86,7 @@ describe('DiscoveryService', () => {
       probe: { timeoutMs: 5000, concurrency: 2 },
       maxOpenPullRequests: 3,
       toolBudget: 60,
+      gateway: { namespace: 'mcp-gateway', application: 'homelab-mcp-servers' },
       reconcileIntervalSeconds: 120,
     });
     expect(plainEnv(objects)).toMatchObject({
@@ -97,6 +99,8 @@ describe('DiscoveryService', () => {
       PROBE_CONCURRENCY: '2',
       MAX_OPEN_PULL_REQUESTS: '3',
       TOOL_BUDGET: '60',
+      PLATFORM_NAMESPACE: 'mcp-gateway',
+      GATEWAY_ARGOCD_APPLICATION: 'homelab-mcp-servers',
       RECONCILE_INTERVAL_SECONDS: '120',
     });
     expect(containerOf(objects).image).toBe('ghcr.io/mcp-platform/mcp-discovery:0.2.0');

@@ -76,6 +76,15 @@ describe('candidates from Services', () => {
     expect(result.declared).toEqual([expect.objectContaining({ name: 'mine', declared: true, flavour: 'standalone', host: '10.43.0.10' })]);
   });
 
+  it("GIVEN the platform's own gateway Service (appProtocol agentgateway.dev/mcp) THEN it is neither a candidate nor a declared server", () => {
+    const gateway = service('mcp-gateway', { namespace: 'mcp-system', ports: [{ name: 'mcp', port: 8080, appProtocol: 'agentgateway.dev/mcp' }] });
+    const labelled = { ...gateway, metadata: { ...gateway.metadata, labels: { 'app.kubernetes.io/name': 'mcp-gateway', 'app.kubernetes.io/part-of': 'mcp-platform', 'app.kubernetes.io/component': 'mcp-gateway' } } };
+    const result = scan({ Service: [labelled] });
+    expect([result.candidates, result.declared, result.rejections]).toEqual([[], [], []]);
+    // Somebody else's agentgateway is a server like any other.
+    expect(scan({ Service: [gateway] }).candidates.map((c) => c.name)).toEqual(['mcp-gateway']);
+  });
+
   it('GIVEN a custom prefix THEN only that prefix counts', () => {
     const objects = cluster({ Service: [service('a', { annotations: { 'example.org/enabled': 'true' } }), service('b', { annotations: { [`${PREFIX}/enabled`]: 'true' } })] });
     expect(findCandidates(objects, { annotationPrefix: 'example.org' }).candidates.map((c) => c.name)).toEqual(['a']);

@@ -232,6 +232,21 @@ describe('ClusterWatch', () => {
       },
     ]);
     expect(restarts).toEqual([{ kind: 'Service', reason: 'error' }]);
+    expect(watch!.lastFailure()).toBe('HTTP 500: injected failure 500 for /api/v1/services');
+  });
+
+  it('abandons a list page that never answers after listRequestTimeoutMs, and lists again', async () => {
+    // GIVEN the first Service list is accepted and never answered
+    server.add(service('team-a', 'tools'));
+    server.failNext('/api/v1/services', 0);
+
+    // WHEN the watch starts with a short request timeout
+    await startWatch({ listRequestTimeoutMs: 200 }).start();
+
+    // THEN the second list answered, and the first one's failure says what happened
+    expect(names('Service')).toEqual(['team-a/tools']);
+    expect(warnings.map((w) => w.object)).toEqual([{ kind: 'Service', namespace: '*', error: 'no answer within 0.2 s', retry: 1 }]);
+    expect(watch!.lastFailure()).toBe('no answer within 0.2 s');
   });
 
   it('rejects start() when stopped before the first list', async () => {

@@ -1,6 +1,18 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Candidate } from '../../../services/discovery/src/model.js';
-import { bodyHash, markdownText, pullRequestBody, pullRequestTitle, readMarker, type SuccessfulProbe } from '../../../services/discovery/src/reconcile/pull-request-body.js';
+import {
+  bodyHash,
+  codeSpan,
+  markdownText,
+  pullRequestBody,
+  pullRequestTitle,
+  readMarker,
+  type GatewayTools,
+  type SuccessfulProbe,
+} from '../../../services/discovery/src/reconcile/pull-request-body.js';
+import { renderServerChange, type RenderedChange } from '../../../services/discovery/src/reconcile/rendered-change.js';
+import { discoveredServerSpec } from '../../../services/discovery/src/reconcile/server-file.js';
+import { parseMcpServer } from '../../../stacks/config.js';
 
 const candidate: Candidate = {
   name: 'adguard',
@@ -25,8 +37,28 @@ const probe = (tools: { name: string; description: string }[]): SuccessfulProbe 
   latencyMs: 12,
 });
 
-const body = (tools: { name: string; description: string }[], toolBudget = 40) =>
-  pullRequestBody({ candidate, probe: probe(tools), file: 'stacks/servers/adguard.ts', fileHash: 'a'.repeat(64), toolBudget });
+/** What the platform's constructs render for the file discovery would write for `of`. */
+const renderedFor = (of: Candidate, application?: string) =>
+  renderServerChange(parseMcpServer(JSON.parse(JSON.stringify(discoveredServerSpec(of, []))), 'adguard.ts'), { namespace: 'mcp-system', ...(application ? { application } : {}) });
+
+let rendered: RenderedChange;
+beforeAll(async () => {
+  rendered = await renderedFor(candidate, 'homelab-mcp-servers');
+});
+
+const body = (tools: { name: string; description: string }[], toolBudget = 40, gateway?: GatewayTools, change = rendered) =>
+  pullRequestBody({ candidate, probe: probe(tools), file: 'stacks/servers/adguard.ts', fileHash: 'a'.repeat(64), toolBudget, rendered: change, gateway });
+
+/** The text of one `### ` section, up to the next heading. */
+function section(text: string, heading: string): string {
+  const start = text.indexOf(`\n### ${heading}\n`);
+  if (start < 0) throw new Error(`no section ${heading}`);
+  const rest = text.slice(start + heading.length + 6);
+  const end = rest.indexOf('\n### ');
+  return (end < 0 ? rest : rest.slice(0, end)).trim();
+}
+
+const tools = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `t${i}`, description: '' }));
 
 describe('the pull-request body', () => {
   it('GIVEN a probe WHEN rendered THEN it has the named sections, the tools table and the budget line', () => {
@@ -36,13 +68,92 @@ describe('the pull-request body', () => {
     expect(text).toContain('| Found as | Service tools/adguard |');
     expect(text).toContain('| get\\_status | Shows the status |');
     expect(text).toContain('### Tools: 1 against a budget of 40 per endpoint');
-    expect(text).toContain('Within budget: 1 of 40.');
+    expect(text).toContain('Within budget: 1 of 40 on `/mcp/adguard`.');
     expect(text).toContain('### How to review');
   });
 
   it('GIVEN more tools than the budget THEN the body says so', () => {
-    const tools = Array.from({ length: 3 }, (_, i) => ({ name: `t${i}`, description: '' }));
-    expect(body(tools, 2)).toContain('**Over budget:** 3 tools are more than the 2');
+    expect(body(tools(3), 2)).toContain('**Over budget:** 3 tools are more than the 2 a small model chooses well among, on `/mcp/adguard` alone.');
+  });
+
+  it('states the gateway route and backend target the platform renders for the file', () => {
+    expect(section(body([]), 'Gateway route')).toBe(
+      [
+        'Clients reach this server alone at `/mcp/adguard` on the gateway (route `mcp-server-adguard`, a path prefix), and its tools',
+        'join the aggregated endpoint `/mcp` (route `mcp-aggregate`), each name prefixed with `adguard`.',
+        'Both go to the backend target `adguard`: `adguard.tools.svc.cluster.local:8080/mcp` over',
+        'Streamable HTTP (an agentgateway `mcp` target).',
+      ].join('\n'),
+    );
+  });
+
+  it('states the egress rule the gateway gains, in the words and the JSON of the rendered rule', () => {
+    expect(section(body([]), 'Gateway egress')).toBe(
+      [
+        "NetworkPolicy `mcp-system/mcp-gateway` gains one egress rule, so the gateway's pods may connect to the server's:",
+        '',
+        '- every pod in namespace `tools`, on TCP port 8080: `{"ports":[{"port":8080,"protocol":"TCP"}],"to":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"tools"}}}]}`',
+        '',
+        "The platform renders nothing in the server's namespace: whatever admits traffic there must let the gateway in on that port.",
+      ].join('\n'),
+    );
+  });
+
+  it('GIVEN a Service with a named target port over SSE THEN the rule names the port and the target is an sse target', async () => {
+    const sse: Candidate = { ...candidate, transport: 'sse', path: '/sse', service: { ...candidate.service, targetPort: 'http' } };
+    const change = await renderedFor(sse);
+    const text = pullRequestBody({ candidate: sse, probe: probe([]), file: 'stacks/servers/adguard.ts', fileHash: 'a'.repeat(64), toolBudget: 40, rendered: change });
+    expect(section(text, 'Gateway route')).toContain('`adguard.tools.svc.cluster.local:8080/sse` over\nSSE (an agentgateway `sse` target).');
+    expect(section(text, 'Gateway egress')).toContain('- every pod in namespace `tools`, on the TCP port named `http` on the pods: ');
+  });
+
+  it("counts the server's tools and the aggregated endpoint's against the budget", () => {
+    expect(section(body(tools(2), 40, { tools: 23, servers: 2, unknown: ['caddy'] }), 'Tools: 2 against a budget of 40 per endpoint')).toBe(
+      [
+        '| Endpoint | Tools once merged | Budget |',
+        '| --- | --- | --- |',
+        '| `/mcp/adguard`, this server alone | 2 | 40 |',
+        '| `/mcp`, aggregated | 25 (23 now + 2) | 40 |',
+        '',
+        '`/mcp` serves 23 tools now: the last probed tools of 2 declared servers found in the cluster. Not counted, as it never answered a probe: caddy.',
+        '',
+        "The budget is the gateway's `gateway.toolBudget`; synth warns about every endpoint over it.",
+        '',
+        'Within budget: 2 of 40 on `/mcp/adguard`, 25 of 40 on `/mcp`.',
+        '',
+        '| Tool | Description |',
+        '| --- | --- |',
+        '| t0 | (no description) |',
+        '| t1 | (no description) |',
+      ].join('\n'),
+    );
+  });
+
+  it('GIVEN the aggregated endpoint would pass the budget THEN the body says so; GIVEN no count of it THEN the cell says so', () => {
+    expect(body(tools(5), 40, { tools: 38, servers: 3, unknown: [] })).toContain(
+      '**Over budget:** `/mcp` would serve 43 tools, more than 40: point clients with small models at the per-server endpoints, route fewer servers, or raise `gateway.toolBudget`.',
+    );
+    expect(body(tools(5))).toContain('| `/mcp`, aggregated | 5 + the tools it serves now (not counted by this request) | 40 |');
+  });
+
+  it('lists the rendered change: the objects of the Argo CD application, and the fields that change', () => {
+    expect(section(body([]), 'Rendered change')).toBe(
+      [
+        "The platform's constructs (`McpServer`, `McpGateway`) render this file into Argo CD application `homelab-mcp-servers` (folder `dist/mcp-servers/`), namespace `mcp-system`:",
+        '',
+        '| Object | Change |',
+        '| --- | --- |',
+        '| ConfigMap `mcp-system/mcp-gateway-config` | changed: `metadata.annotations["mcp-platform.dev/endpoint-tools"]`, `data["config.json"]` |',
+        '| Deployment `mcp-system/mcp-gateway` | changed: `spec.template.metadata.annotations["mcp-platform.dev/config-hash"]` (its pods are replaced) |',
+        '| NetworkPolicy `mcp-system/mcp-gateway` | changed: `spec.egress` |',
+        '',
+        'The server adds no object of its own: it is `external`, deployed by something else.',
+        '',
+        "Only the gateway and this server are rendered here; the other servers and the platform config's gateway settings",
+        '(auth, rate limit) are not. The `rendered-diff` workflow comments the rendered diff of the whole platform',
+        'against the base branch on this pull request.',
+      ].join('\n'),
+    );
   });
 
   it('GIVEN a description with Markdown, HTML, a mention and a newline THEN none of it is live', () => {
@@ -67,5 +178,12 @@ describe('the pull-request body', () => {
 
   it('markdownText leaves plain words alone', () => {
     expect(markdownText('List filters')).toBe('List filters');
+  });
+
+  it('codeSpan quotes what cannot leave the span, and escapes the rest as text', () => {
+    expect(codeSpan('kube-tools')).toBe('`kube-tools`');
+    expect(codeSpan('a` [x](https://evil.example) `b')).toBe('a\\` \\[x\\]\\(https\\://evil.example\\) \\`b');
+    expect(codeSpan('a | b')).toBe('a &#124; b');
+    expect(codeSpan('line\n# heading')).toBe('line \\# heading');
   });
 });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,8 +17,8 @@ import { LABELS } from '../../../services/discovery/src/reconcile/pull-requests.
 import { mcpService, plainService, SERVERS_DIR, startDiscoveryWorld, type DiscoveryWorld } from '../../support/discovery-world.js';
 import { tempDir } from '../../support/files.js';
 import { freePort } from '../../support/processes.js';
-import { startEverything, startGarbageServer, startHangingServer, startOversizedServer, type LocalMcpServer } from '../../support/mcp-servers.js';
-import { onSharedPostgres, SHARED_POSTGRES, sharedInSchema, startPostgres, type PrivatePostgres } from '../../support/postgres.js';
+import { startEverything, startGarbageServer, startHangingServer, startOversizedServer, type HangingServer, type LocalMcpServer } from '../../support/mcp-servers.js';
+import { SHARED_POSTGRES, sharedInSchema, startPostgres, type PrivatePostgres } from '../../support/postgres.js';
 import { waitUntil } from '../../support/wait.js';
 
 
@@ -119,6 +120,16 @@ describe('reconcile --once, end to end', () => {
     expect(world.github.fileAt('mcp-discovery/everything', `${SERVERS_DIR}/talos.ts`)).toBe('// talos\n');
   });
 
+  it("counts the tools of the servers the gateway routes now (the platform's own and the declared file's) in each body", async () => {
+    const { rows } = await db.query(`SELECT tool_count FROM ${schema}.mcp_servers WHERE name IN ('mine', 'talos')`);
+    const now = rows.reduce((sum, r) => sum + r.tool_count, 0);
+    const pull = world.github.pullRequests().find((p) => p.head === 'mcp-discovery/everything')!;
+    expect(pull.body).toContain(`\`/mcp\` serves ${now} tools now: the last probed tools of 2 declared servers found in the cluster.`);
+    expect(pull.body).toContain('| `/mcp/everything`, this server alone |');
+    expect(pull.body).toContain("NetworkPolicy `mcp-system/mcp-gateway` gains one egress rule, so the gateway's pods may connect to the server's:");
+    expect(pull.body).toContain('### Rendered change');
+  });
+
   it('records every probed server in PostgreSQL, healthy or not', async () => {
     const { rows } = await db.query(`SELECT name, health, source, tool_count FROM ${schema}.mcp_servers ORDER BY name`);
     expect(rows.map((r) => [r.name, r.health, r.source])).toEqual([
@@ -170,7 +181,7 @@ describe('reconcile --once, end to end', () => {
 
 describe('reconcile --once, faults', () => {
   let everything: LocalMcpServer;
-  let hanging: LocalMcpServer;
+  let hanging: HangingServer;
 
   beforeAll(async () => {
     [everything, hanging] = await Promise.all([startEverything('streamableHttp'), startHangingServer()]);
@@ -217,9 +228,10 @@ describe('reconcile --once, faults', () => {
       world.kube.add(mcpService('alpha', everything));
       world.kube.add(mcpService('slow', hanging));
       const args = ['reconcile', '--once', ...world.args(['--database-url', postgres.url, '--probe-timeout', '3000'])];
-      // Migrations run at start; PostgreSQL stops while the hanging server holds the probe phase open.
+      // Migrations run once the cluster is listed; PostgreSQL stops while the hanging server holds the probe phase open.
+      const before = hanging.received();
       const during = runCli(args, world.env(), {
-        onStart: () => void waitUntil(() => world.kube.requests.some((r) => r.watch), 'the watch').then(() => postgres.stop()),
+        onStart: () => void waitUntil(() => hanging.received() > before, 'the probe of the hanging server').then(() => postgres.stop()),
       });
       const failed = await during;
       expect(failed.code).toBe(1);
@@ -259,12 +271,17 @@ describe('reconcile --once --dry-run', () => {
       const out = join(world.dir, 'out');
       const run = await runCli(
         ['reconcile', '--once', '--kubeconfig', world.kubeconfigFile, '--state-dir', join(world.dir, 'state'), '--dry-run', out, '--checkout', checkout],
-        { ...process.env, LOG_LEVEL: 'warn', GITHUB_TOKEN: '' },
+        { ...process.env, LOG_LEVEL: 'info', GITHUB_TOKEN: '' },
       );
       expect(run.code).toBe(0);
       const file = join(out, 'mcp-discovery', 'alpha', 'files', SERVERS_DIR, 'alpha.ts');
+      const pullRequest = join(out, 'mcp-discovery', 'alpha', 'pull-request.md');
       expect(readFileSync(file, 'utf8')).toContain('"name": "alpha"');
-      expect(readFileSync(join(out, 'mcp-discovery', 'alpha', 'pull-request.md'), 'utf8')).toMatch(/^# Add MCP server alpha/);
+      expect(readFileSync(pullRequest, 'utf8')).toMatch(/^# Add MCP server alpha/);
+      // What it says it did is what it did: nothing was opened.
+      expect(run.report).toMatchObject({ ok: true, dryRunDir: out, pullRequests: [{ server: 'alpha', action: 'would-open', detail: `written to ${pullRequest}` }, { server: 'declared-here', action: 'declared' }] });
+      expect(run.stderr).toContain('"msg":"would open a pull request (dry run: written locally, nothing sent to GitHub)"');
+      expect(run.stderr).not.toMatch(/opened|pull request (opened|updated)/);
       expect(JSON.parse(readFileSync(join(out, 'mcp-discovery', 'alpha', 'labels.json'), 'utf8'))).toEqual([...LABELS]);
       expect(existsSync(join(out, 'mcp-discovery', 'declared-here'))).toBe(false);
       expect(existsSync(join(world.dir, 'state', 'pglite'))).toBe(true);
@@ -275,26 +292,69 @@ describe('reconcile --once --dry-run', () => {
     }
   }, 180_000);
 
-  it('GIVEN a Kubernetes API that never answers THEN the one-shot run gives up after --list-timeout with exit 1', async () => {
+  /** A kubeconfig whose cluster is `server`, and a state folder for the embedded database. */
+  function unreachable(server: string): { kubeconfig: string; state: string; out: string } {
     const dir = tempDir();
-    const port = await freePort();
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
       kubeconfig,
-      JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'gone', cluster: { server: `http://127.0.0.1:${port}` } }], users: [{ name: 'u', user: {} }], contexts: [{ name: 'c', context: { cluster: 'gone', user: 'u' } }], 'current-context': 'c' }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'gone', cluster: { server } }], users: [{ name: 'u', user: {} }], contexts: [{ name: 'c', context: { cluster: 'gone', user: 'u' } }], 'current-context': 'c' }),
     );
-    const schema = `discovery_unreachable_${process.pid}`;
-    await onSharedPostgres(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-    const run = await runCli(['reconcile', '--once', '--kubeconfig', kubeconfig, '--dry-run', join(dir, 'out'), '--database-url', sharedInSchema(schema), '--list-timeout', '2'], { ...process.env, LOG_LEVEL: 'error' });
-    await onSharedPostgres(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    return { kubeconfig, state: join(dir, 'state'), out: join(dir, 'out') };
+  }
+
+  it('GIVEN a Kubernetes API that refuses connections THEN the run fails after --list-timeout naming it and the error, without opening the database', async () => {
+    const port = await freePort();
+    const { kubeconfig, state, out } = unreachable(`https://127.0.0.1:${port}`);
+    const run = await runCli(['reconcile', '--once', '--kubeconfig', kubeconfig, '--dry-run', out, '--state-dir', state, '--list-timeout', '2'], { ...process.env, LOG_LEVEL: 'error' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`mcp-discovery: the Kubernetes API at http://127.0.0.1:${port} did not answer a full list within 2 s`);
+    expect(run.stderr).toBe(
+      `mcp-discovery: the Kubernetes API at https://127.0.0.1:${port} did not answer a full list within 2 s (last error: connect ECONNREFUSED 127.0.0.1:${port}): ` +
+        'check --kubeconfig and the network, or give it longer with --list-timeout\n',
+    );
+    // The embedded database (PGlite's first start peaks near 900 MB) was never started.
+    expect(existsSync(state)).toBe(false);
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
 
-  it('GIVEN bad flags THEN exit 2 with the problem and the usage', async () => {
+  it('GIVEN a Kubernetes API that accepts connections and never answers THEN the run fails after --list-timeout, without opening the database', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const { kubeconfig, state, out } = unreachable(`https://127.0.0.1:${port}`);
+      const run = await runCli(['reconcile', '--once', '--kubeconfig', kubeconfig, '--dry-run', out, '--state-dir', state, '--list-timeout', '2'], { ...process.env, LOG_LEVEL: 'error' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        `mcp-discovery: the Kubernetes API at https://127.0.0.1:${port} did not answer a full list within 2 s (no answer at all): ` +
+          'check --kubeconfig and the network, or give it longer with --list-timeout\n',
+      );
+      expect(existsSync(state)).toBe(false);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 60_000);
+
+  it('GIVEN --help THEN the usage on stdout and exit 0', async () => {
+    const run = await runCli(['--help'], { ...process.env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^usage: npm run discovery -- <serve \| reconcile --once> \[flags\]\n/);
+    expect(run.stdout).toContain('--list-timeout S');
+    expect(run.stderr).toBe('');
+  });
+
+  it('GIVEN an unknown flag THEN one line and exit 2', async () => {
+    const run = await runCli(['reconcile', '--once', '--colour'], { ...process.env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('mcp-discovery: unknown option --colour (see --help)\n');
+    expect(run.stdout).toBe('');
+  });
+
+  it('GIVEN a bad value THEN exit 2 with the problem on one line', async () => {
     const run = await runCli(['reconcile', '--once', '--probe-timeout', 'soon', '--dry-run', '/tmp/x'], { ...process.env });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--probe-timeout / PROBE_TIMEOUT_MS: "soon" must be a whole number from 100 to 300000');
-    expect(run.stderr).toContain('usage: npm run discovery');
+    expect(run.stderr).toBe('mcp-discovery: --probe-timeout / PROBE_TIMEOUT_MS: "soon" must be a whole number from 100 to 300000 (see --help)\n');
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Candidate, ProbeResult, ProbedTool } from '../../../services/discovery/src/model.js';
@@ -103,7 +104,7 @@ describe.each(backends)('Registry on %s', (_, open) => {
   it('inserts a new server as discovered and healthy, with what the probe learned', async () => {
     const record = await registry.recordProbe(candidate('everything'), healthy('fp-1'), at('10:00:00'));
 
-    expect(record).toEqual({ toolsChanged: false, reviewState: 'none' });
+    expect(record).toEqual({ toolsChanged: false, reviewState: 'none', toolCount: 1 });
     expect(await registry.get('everything')).toEqual({
       name: 'everything',
       namespace: 'mcp-tools',
@@ -149,7 +150,8 @@ describe.each(backends)('Registry on %s', (_, open) => {
 
     const record = await registry.recordProbe(candidate('memory'), timedOut, at('10:05:00'));
 
-    expect(record).toEqual({ toolsChanged: false, reviewState: 'none' });
+    // The last good probe's tools still count (on the gateway's aggregated endpoint, in pull-request bodies).
+    expect(record).toEqual({ toolsChanged: false, reviewState: 'none', toolCount: 2 });
     expect(await registry.get('memory')).toMatchObject({
       health: 'unhealthy',
       healthCheckedAt: '2026-01-01T10:05:00.000Z',
@@ -162,8 +164,9 @@ describe.each(backends)('Registry on %s', (_, open) => {
   });
 
   it('leaves a server that has only ever failed unhealthy with no tools', async () => {
-    await registry.recordProbe(candidate('broken'), timedOut);
+    const record = await registry.recordProbe(candidate('broken'), timedOut);
 
+    expect(record.toolCount).toBeNull();
     expect(await registry.get('broken')).toMatchObject({ health: 'unhealthy', tools: [], toolCount: 0, fingerprint: null, serverInfo: null });
   });
 
@@ -174,8 +177,8 @@ describe.each(backends)('Registry on %s', (_, open) => {
     const unchanged = await registry.recordProbe(candidate('sqlite'), healthy('fp-b', [add, echo]));
 
     expect([changed, unchanged]).toEqual([
-      { toolsChanged: true, reviewState: 'pending' },
-      { toolsChanged: false, reviewState: 'pending' },
+      { toolsChanged: true, reviewState: 'pending', toolCount: 2 },
+      { toolsChanged: false, reviewState: 'pending', toolCount: 2 },
     ]);
     const changes = await registry.pendingToolChanges('sqlite');
     expect(changes).toEqual([{ server: 'sqlite', oldFingerprint: 'fp-a', newFingerprint: 'fp-b', oldTools: [echo], newTools: [add, echo], detectedAt: expect.any(String) }]);
@@ -259,6 +262,17 @@ describe('openDatabase', () => {
     const reopened = await openDatabase({ stateDir: state, log: recordingLog() });
     await reopened.close();
     expect(existsSync(join(state, 'pglite.lock'))).toBe(false);
+  });
+
+  it('GIVEN no PostgreSQL at the URL THEN the error names the host, the port, the database and the setting', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+
+    await expect(openDatabase({ url: `postgresql://app:hunter2@127.0.0.1:${port}/registry`, stateDir: stateDir(), log: recordingLog() })).rejects.toThrow(
+      `cannot connect to PostgreSQL at 127.0.0.1:${port}, database "registry": connect ECONNREFUSED 127.0.0.1:${port} (check --database-url / DATABASE_URL)`,
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeSettings, readSettings, SettingsError, type DiscoverySettings } from '../../../services/discovery/src/settings.js';
+import { describeSettings, readSettings, SettingsError, USAGE, type DiscoverySettings } from '../../../services/discovery/src/settings.js';
 import { tempDir } from '../../support/files.js';
 
 const read = (argv: string[], env: Record<string, string> = {}) => readSettings(argv, env) as DiscoverySettings;
@@ -36,9 +36,19 @@ describe('discovery settings', () => {
       reconcileIntervalSeconds: 300,
       logLevel: 'info',
       dryRunDir: '/tmp/out',
+      listTimeoutSeconds: 15,
+      platformNamespace: 'mcp-system',
     });
     expect(settings.databaseUrl).toBeUndefined();
     expect(settings.kubeconfig).toBeUndefined();
+    expect(settings.gatewayApplication).toBeUndefined();
+    expect(USAGE).toContain('full list takes longer (an unreachable API server); default: 15');
+  });
+
+  it('GIVEN the gateway settings the construct renders THEN pull-request bodies get them', () => {
+    const settings = read(['reconcile', '--once', '--dry-run', 'out'], { PLATFORM_NAMESPACE: 'platform', GATEWAY_ARGOCD_APPLICATION: 'homelab-mcp-servers' });
+    expect(settings).toMatchObject({ platformNamespace: 'platform', gatewayApplication: 'homelab-mcp-servers' });
+    expect(problems(['serve', '--platform-namespace', 'Bad_NS'], { GITHUB_REPOSITORY: 'o/r', GITHUB_TOKEN: 't' })).toEqual(['--platform-namespace / PLATFORM_NAMESPACE: "Bad_NS" is not a namespace name']);
   });
 
   it('GIVEN the construct environment THEN it is read; flags win over it', () => {
@@ -77,7 +87,14 @@ describe('discovery settings', () => {
   it('GIVEN no command, reconcile without --once, or an unknown flag THEN usage errors', () => {
     expect(problems([], {})[0]).toBe('command "": use "serve" or "reconcile --once"');
     expect(problems(['reconcile', '--dry-run', 'x'])).toEqual(['reconcile needs --once (for continuous reconciling, use serve)']);
-    expect(problems(['serve', '--colour'])[0]).toMatch(/^Unknown option '--colour'/);
+    expect(problems(['serve', '--colour'])).toEqual(['unknown option --colour (see --help)']);
+    expect(problems(['reconcile', '--once', '--dry-run'])).toEqual(['--dry-run needs a value (see --help)']);
+    expect(problems(['reconcile', '--once=yes'])).toEqual(['--once takes no value (see --help)']);
+  });
+
+  it('GIVEN one problem THEN the message is one line; GIVEN several THEN a list; both point at --help', () => {
+    expect(new SettingsError(['unknown option --colour (see --help)']).message).toBe('unknown option --colour (see --help)');
+    expect(new SettingsError(['a', 'b']).message).toBe('invalid settings:\n  - a\n  - b (see --help)');
   });
 
   it('GIVEN secrets THEN the described settings leave them out', () => {

@@ -64,9 +64,10 @@ export class DryRunGitHost implements GitHost {
 
   async openPullRequest(pr: { head: string; base: string; title: string; body: string }): Promise<PullRequest> {
     const number = this.pulls.length + 1;
-    const opened: PullRequest = { number, head: pr.head, headSha: `dry-run:${pr.head}`, base: pr.base, state: 'open', merged: false, title: pr.title, body: pr.body, labels: [], url: '' };
+    // The url is where the would-be pull request was written: there is no page on GitHub.
+    const url = this.writeText(pr.head, 'pull-request.md', `# ${pr.title}\n\nBase: ${pr.base}\nBranch: ${pr.head}\n\n${pr.body}`);
+    const opened: PullRequest = { number, head: pr.head, headSha: `dry-run:${pr.head}`, base: pr.base, state: 'open', merged: false, title: pr.title, body: pr.body, labels: [], url };
     this.pulls.push(opened);
-    this.writeText(pr.head, 'pull-request.md', `# ${pr.title}\n\nBase: ${pr.base}\nBranch: ${pr.head}\n\n${pr.body}`);
     return opened;
   }
 
@@ -86,12 +87,13 @@ export class DryRunGitHost implements GitHost {
     this.writeText(branch, 'commit.txt', `base: ${base}\n\n${message}\n`);
   }
 
-  /** Writes under DIR/<branch>/, refusing any path that would leave it. */
-  private writeText(branch: string, relative: string, content: string): void {
+  /** Writes under DIR/<branch>/, refusing any path that would leave it; returns the file's path. */
+  private writeText(branch: string, relative: string, content: string): string {
     const root = resolve(this.options.outDir, branch);
     const target = resolve(root, relative);
     if (!target.startsWith(root + sep)) throw new Error(`dry run: refusing to write ${relative} outside ${root}`);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
+    return target;
   }
 }

@@ -47,6 +47,11 @@ export interface ClusterWatchOptions {
   readonly retry?: ClusterWatchRetry;
   /** Objects per list page. @default 500 */
   readonly listPageSize?: number;
+  /**
+   * A list page that has not answered in this long is abandoned and retried: without it, an API server
+   * that accepts the connection and never answers holds the first list forever. @default 30000
+   */
+  readonly listRequestTimeoutMs?: number;
 }
 
 interface WatchedResource {
@@ -82,6 +87,7 @@ export class ClusterWatch implements ClusterObjects {
   private readonly scopes: readonly ScopeWatch[];
   private readonly stopping = new AbortController();
   private running: Promise<void>[] = [];
+  private failure: string | undefined;
 
   constructor(private readonly options: ClusterWatchOptions) {
     const namespaces = [...new Set(options.namespaces ?? [])];
@@ -92,6 +98,7 @@ export class ClusterWatch implements ClusterObjects {
         );
       }
     }
+    const requestTimeoutMs = options.listRequestTimeoutMs ?? 30_000;
     const context: ScopeContext = {
       core: options.kubeConfig.makeApiClient(CoreV1Api),
       custom: options.kubeConfig.makeApiClient(CustomObjectsApi),
@@ -104,10 +111,14 @@ export class ClusterWatch implements ClusterObjects {
       maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
       absentDelayMs: options.retry?.absentDelayMs ?? 60_000,
       pageSize: options.listPageSize ?? 500,
+      requestTimeoutMs,
+      recordFailure: (failure) => (this.failure = failure),
       listOptions: {
         middleware: [
           {
-            pre: (request) => (request.setSignal(this.stopping.signal), new Observable(Promise.resolve(request))),
+            pre: (request) => (
+              request.setSignal(AbortSignal.any([this.stopping.signal, AbortSignal.timeout(requestTimeoutMs)])), new Observable(Promise.resolve(request))
+            ),
             post: (response) => new Observable(Promise.resolve(response)),
           },
         ],
@@ -150,6 +161,11 @@ export class ClusterWatch implements ClusterObjects {
     return this.scopes.filter((scope) => scope.resource.kind === kind).flatMap((scope) => [...scope.objects.values()]);
   }
 
+  /** The last list or watch failure, e.g. "connect ECONNREFUSED 127.0.0.1:6443"; undefined while none failed. */
+  lastFailure(): string | undefined {
+    return this.failure;
+  }
+
   /** Whether every kind has been listed (or found not installed) at least once. */
   synced(): boolean {
     return this.scopes.every((scope) => scope.synced);
@@ -168,6 +184,8 @@ interface ScopeContext {
   readonly maxDelayMs: number;
   readonly absentDelayMs: number;
   readonly pageSize: number;
+  readonly requestTimeoutMs: number;
+  readonly recordFailure: (failure: string) => void;
   /** Request options that abort a list in flight when the watch is stopped. */
   readonly listOptions: ConfigurationOptions;
 }
@@ -230,7 +248,9 @@ class ScopeWatch {
           continue;
         }
         restarts += 1;
-        log.warn({ ...this.where, ...describe(error), retry: restarts }, 'Kubernetes list or watch failed; retrying');
+        const failure = isAbort(error) ? { error: `no answer within ${this.context.requestTimeoutMs / 1000} s` } : describe(error);
+        this.context.recordFailure(failureText(failure));
+        log.warn({ ...this.where, ...failure, retry: restarts }, 'Kubernetes list or watch failed; retrying');
         this.context.onWatchRestart(this.resource.kind, 'error');
       }
       await this.pause(this.backoff(restarts));
@@ -449,6 +469,17 @@ function statusOf(error: unknown): number | undefined {
   const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
   if (typeof code === 'number') return code;
   return typeof statusCode === 'number' ? statusCode : undefined;
+}
+
+/** "connect ECONNREFUSED 127.0.0.1:6443", "HTTP 403: services is forbidden: ...": the log line's URL left out. */
+function failureText({ status, error }: { status?: number; error: string }): string {
+  const reason = error.replace(/^request to \S+ failed, reason: /, '');
+  return status === undefined ? reason : `HTTP ${status}${reason ? `: ${reason}` : ''}`;
+}
+
+/** A request abandoned by its signal (here: the list timeout, since a stop returns before this is asked). */
+function isAbort(error: unknown): boolean {
+  return (error as { name?: unknown } | undefined)?.name === 'AbortError';
 }
 
 /** A short description for the log line: the ApiException message also carries the body and all headers. */

@@ -100,7 +100,12 @@ async function migrate(connection: pg.ClientConfig, embeddingDimensions: number,
     if (match) applied.push(match[1]);
   });
   client.on('error', (error) => log.warn({ err: error }, 'lost the migration connection'));
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    // pg's own message ("connect ECONNREFUSED 127.0.0.1:5432") names neither the database nor where the address came from.
+    throw new Error(`cannot connect to PostgreSQL at ${client.host}:${client.port}, database "${client.database}": ${(error as Error).message}${connection.connectionString ? ' (check --database-url / DATABASE_URL)' : ''}`, { cause: error });
+  }
   try {
     const available = await client.query<{ vector: boolean }>(`SELECT EXISTS (SELECT FROM pg_available_extensions WHERE name = 'vector') AS vector`);
     const withVector = available.rows[0].vector;

@@ -11,6 +11,8 @@ import type { Candidate, CandidateSource, ProbeResult, ProbedTool, RegisteredSer
 export interface ProbeRecord {
   /** True when a server known with a fingerprint came back with another one: the trigger recorded it for review. */
   readonly toolsChanged: boolean;
+  /** The tools the registry now knows for the server (a failed probe keeps the last good one's); null when no probe ever succeeded. */
+  readonly toolCount: number | null;
   readonly reviewState: RegisteredServer['reviewState'];
 }
 
@@ -82,7 +84,7 @@ ON CONFLICT (name) DO UPDATE SET
   protocol_version = CASE WHEN excluded.fingerprint IS NULL THEN known.protocol_version ELSE excluded.protocol_version END,
   tools = CASE WHEN excluded.fingerprint IS NULL THEN known.tools ELSE excluded.tools END,
   fingerprint = coalesce(excluded.fingerprint, known.fingerprint)
-RETURNING known.review_state, known.fingerprint, (SELECT fingerprint FROM previous) AS previous_fingerprint`;
+RETURNING known.review_state, known.fingerprint, known.tool_count, (SELECT fingerprint FROM previous) AS previous_fingerprint`;
 
 export class Registry {
   private readonly pingTimeoutMs: number;
@@ -104,7 +106,7 @@ export class Registry {
           fingerprint: result.fingerprint,
         }
       : { serverInfo: null, protocolVersion: null, tools: null, fingerprint: null };
-    const { rows } = await this.pool.query<{ review_state: RegisteredServer['reviewState']; fingerprint: string | null; previous_fingerprint: string | null }>(
+    const { rows } = await this.pool.query<{ review_state: RegisteredServer['reviewState']; fingerprint: string | null; tool_count: number | null; previous_fingerprint: string | null }>(
       RECORD_PROBE,
       [
         candidate.name,
@@ -122,8 +124,12 @@ export class Registry {
         candidate.declared ? 'declared' : 'discovered',
       ],
     );
-    const { review_state, fingerprint, previous_fingerprint } = rows[0];
-    return { toolsChanged: previous_fingerprint !== null && previous_fingerprint !== fingerprint, reviewState: review_state };
+    const { review_state, fingerprint, tool_count, previous_fingerprint } = rows[0];
+    return {
+      toolsChanged: previous_fingerprint !== null && previous_fingerprint !== fingerprint,
+      reviewState: review_state,
+      toolCount: fingerprint === null ? null : tool_count,
+    };
   }
 
   /**
