@@ -52,7 +52,8 @@ try {
     writeSchemas(files);
     console.log(`imports/${moduleName}-<group>.ts <- ${files.join(', ')}`);
   }
-  // Compiled after the schemas they are compiled from, so synth never compiles them itself.
+  // Compiled after the schemas they are compiled from, so synth never compiles them itself. Kubernetes' own
+  // definitions (imports/k8s/kubernetes-openapi.json) are compiled too; imports/k8s/vendor-openapi.ts writes them.
   console.log(`imports/validators/: ${writeValidators().length} precompiled validators`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 /**
  * Schema validators compiled ahead of time. Compiling the large CRD schemas (CloudNativePG's Cluster,
  * Argo CD's Application, kmcp's MCPServer) and agentgateway's config schema with ajv took about 1.4 s of
- * every synth; `npm run import` now writes each as ajv standalone code into imports/validators/, and
- * synth loads the file when it was made from the same schema text (its hash), or compiles as before.
+ * every synth, and Kubernetes' own definitions another 1.3 s; `npm run import` now writes each as ajv
+ * standalone code into imports/validators/, and synth loads the file when it was made from the same schema
+ * text (its hash), or compiles as before.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -42,6 +43,14 @@ export function loadPrecompiled(file: string, hash: string): ValidateFunction | 
   return loaded.schemaHash === hash ? loaded : undefined;
 }
 
+/** The validators of the precompiled module at `file` that exports several, by name, if it was built from `hash`. */
+export function loadPrecompiledExports(file: string, hash: string): Record<string, ValidateFunction> | undefined {
+  const path = join(VALIDATORS_DIR, file);
+  if (!existsSync(path)) return undefined;
+  const { schemaHash: builtFrom, ...validators } = require(path) as Record<string, ValidateFunction> & { schemaHash?: string };
+  return builtFrom === hash ? validators : undefined;
+}
+
 /** ajv `code` options under which compiled code refers to the shared runtime from `file`'s folder. */
 export function codeOptions(file: string, formats: 'crdFormats' | 'agentgatewayFormats') {
   let from = relative(dirname(join(VALIDATORS_DIR, file)), RUNTIME_MODULE);
@@ -54,7 +63,14 @@ export function codeOptions(file: string, formats: 'crdFormats' | 'agentgatewayF
   };
 }
 
+type StandaloneCode = (ajv: Ajv, what: ValidateFunction | Record<string, string>) => string;
+
 /** The CommonJS module of a compiled validator, stamped with its schema hash. */
 export function standaloneModule(ajv: Ajv, validate: ValidateFunction, hash: string): string {
-  return `${(standaloneCode as unknown as (ajv: Ajv, v: ValidateFunction) => string)(ajv, validate)}\nmodule.exports.schemaHash = ${JSON.stringify(hash)};\n`;
+  return `${(standaloneCode as unknown as StandaloneCode)(ajv, validate)}\nmodule.exports.schemaHash = ${JSON.stringify(hash)};\n`;
+}
+
+/** One CommonJS module exporting a validator per name (`refs`: name -> ajv key), sharing the code of the definitions they have in common. */
+export function standaloneExportsModule(ajv: Ajv, refs: Record<string, string>, hash: string): string {
+  return `${(standaloneCode as unknown as StandaloneCode)(ajv, refs)}\nmodule.exports.schemaHash = ${JSON.stringify(hash)};\n`;
 }

@@ -33,9 +33,12 @@ function isCidr(value) {
   return fullFormats.ipv6.test(address) && prefix <= 128;
 }
 
-/** The OpenAPI integer and number formats Kubernetes uses; their ranges are not checked. */
+/**
+ * The OpenAPI formats Kubernetes uses that are checked by type only: integer and number sizes (ranges not checked),
+ * byte, binary, password, and quantity and int-or-string, whose oneOf of types Kubernetes' definitions spell out.
+ */
 const crdFormats = { ...fullFormats, cidr: isCidr };
-for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'quantity']) crdFormats[format] = true;
+for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password', 'quantity', 'int-or-string']) crdFormats[format] = true;
 
 /** Integer formats of agentgateway's schema (Rust types) with their ranges; `double` is any number. */
 const agentgatewayFormats = {

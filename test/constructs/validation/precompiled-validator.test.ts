@@ -1,10 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AGENTGATEWAY_SCHEMA_PATH, AGENTGATEWAY_VALIDATOR_FILE, agentgatewayAjv, agentgatewaySchema, validateAgentgatewayConfig } from '../../../constructs/gateway/agentgateway-config.js';
-import { loadPrecompiled, schemaHash } from '../../../constructs/validation/precompiled-validator.js';
+import { KUBERNETES_OPENAPI_PATH, KUBERNETES_VALIDATOR_FILE } from '../../../constructs/validation/kubernetes-schema.js';
+import { loadPrecompiled, loadPrecompiledExports, schemaHash } from '../../../constructs/validation/precompiled-validator.js';
 import { CRD_SCHEMA_ROOT, crdAjv, crdValidatorFile, SchemaValidator, strictSchema } from '../../../constructs/validation/schema-validator.js';
 import { crdSchemaFiles } from '../../../imports/validators.js';
 import { tempDir } from '../../support/files.js';
+import { compliantDeployment } from '../../support/manifests.js';
 
 const rule = (strategy: unknown) => ({
   apiVersion: 'monitoring.coreos.com/v1',
@@ -25,6 +28,30 @@ describe('precompiled schema validators', () => {
 
   it('GIVEN a stale hash THEN the precompiled file is not used', () => {
     expect(loadPrecompiled(AGENTGATEWAY_VALIDATOR_FILE, schemaHash('{}'))).toBeUndefined();
+    expect(loadPrecompiledExports(KUBERNETES_VALIDATOR_FILE, schemaHash('{}'))).toBeUndefined();
+  });
+
+  it("GIVEN Kubernetes' vendored definitions THEN imports/validators holds a validator of every kind, built from this exact schema", () => {
+    const text = readFileSync(KUBERNETES_OPENAPI_PATH, 'utf8');
+    const kinds = Object.entries<Record<string, string>>(JSON.parse(text).kinds).flatMap(([apiVersion, byKind]) => Object.keys(byKind).map((kind) => `${apiVersion}/${kind}`));
+    expect(Object.keys(loadPrecompiledExports(KUBERNETES_VALIDATOR_FILE, schemaHash(text)) ?? {}).sort()).toEqual(kinds.sort());
+  });
+
+  it('GIVEN built-in objects WHEN checked by the precompiled and by an in-process compiled validator THEN they agree', () => {
+    // A copy of the definitions is not KUBERNETES_OPENAPI_PATH, so this one compiles them itself.
+    const copy = join(tempDir(), 'kubernetes-openapi.json');
+    cpSync(KUBERNETES_OPENAPI_PATH, copy);
+    const precompiled = new SchemaValidator();
+    const compiled = new SchemaValidator(CRD_SCHEMA_ROOT, copy);
+    const deployment = compliantDeployment();
+    const objects = [
+      deployment,
+      { ...deployment, spec: { ...deployment.spec, replicaz: 2 } },
+      compliantDeployment({ container: { ports: [{ containerPortz: 1 }], readinessProbe: { httpGet: { port: {} } }, resources: { requests: { cpu: 1, memory: false } } } }),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', labelz: {} }, spec: { ports: [{ port: 'http' }] } },
+    ];
+    for (const object of objects) expect(precompiled.validate(object)).toEqual(compiled.validate(object));
+    expect(precompiled.validate(objects[1]!)).toEqual(['/spec/replicaz is not a field of DeploymentSpec']);
   });
 
   it('GIVEN objects WHEN checked by the precompiled and by an in-process compiled validator THEN they agree, Go (?i) patterns included', () => {
