@@ -15,6 +15,15 @@ import { parseAllDocuments } from 'yaml';
 import { IMPORT_MODULES } from './modules.js';
 import { writeValidators } from './validators.js';
 
+if (process.argv.includes('--help') || process.argv.length > 2) {
+  const help = process.argv.includes('--help');
+  (help ? console.log : console.error)(
+    'usage: npm run import\n\nRegenerates imports/*.ts, imports/schemas/ and the precompiled validators in imports/validators/ from the\n' +
+      'vendored CRDs (imports/crds/), the Kubernetes OpenAPI definitions (imports/k8s/) and the agentgateway schema.\nIt takes no options.',
+  );
+  process.exit(help ? 0 : 2);
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
 
 function crdDocuments(file: string): Record<string, any>[] {
