@@ -180,10 +180,13 @@ export function yamlPathAt(lines: readonly string[], index: number): string {
       continue;
     }
     const key = /^(.+?):(?:\s[|>][-+0-9]*)?\s*$/.exec(text)?.[1] ?? /^([^:]+):/.exec(text)?.[1];
-    if (key !== undefined) parts.unshift(`.${key}`);
+    if (key !== undefined) parts.unshift(pathSegment(key.replace(/^"(.*)"$/, '$1')));
   }
   return parts.join('').replace(/^\./, '');
 }
+
+/** `.spec`, or `["config.json"]` for a key that is not a plain word (dots, slashes: annotation keys, file names). */
+const pathSegment = (key: string) => (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
 
 /**
  * A list item by its `name` field (containers, ports, env, volumes), else by its position: keys are

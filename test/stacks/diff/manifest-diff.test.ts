@@ -158,6 +158,13 @@ describe('yamlPathAt', () => {
     expect(yamlPathAt(lines, 6)).toBe('spec');
     expect(yamlPathAt(lines, 0)).toBe('');
   });
+
+  it('brackets keys that are not plain words, and reads the JSON inside a block scalar by its keys', () => {
+    const config = ['data:', '  config.json: |', '    {', '      "routes": [', '        {', '          "name": "a"'];
+    expect(yamlPathAt(config, 5)).toBe('data["config.json"].routes');
+    const annotations = ['metadata:', '  annotations:', '    mcp-platform.dev/tool-budget: "40"', '    x: y'];
+    expect(yamlPathAt(annotations, 3)).toBe('metadata.annotations');
+  });
 });
 
 describe('formatDiffMarkdown', () => {
