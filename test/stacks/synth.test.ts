@@ -41,13 +41,40 @@ function previousOutput(out: ReturnType<typeof outputs>) {
   }
 }
 
+/** A tool list for every server, as a complete preflight record would give: the tool budget can be checked. */
+const everyToolListKnown = () => Object.fromEntries(config.mcpServers.map((s) => [s.name, ['a-tool']]));
+
 describe('synth of the default platform', () => {
   it('writes the Terraform stack and one folder per Argo CD application, with zero findings', () => {
     const out = outputs();
-    const report = synthesize(config, out);
+    const report = synthesize(config, { ...out, knownTools: everyToolListKnown() });
     expect(existsSync(join(out.terraformDir, 'stacks', 'bootstrap', 'cdk.tf.json'))).toBe(true);
     expect(readdirSync(out.manifestsDir).sort()).toEqual(['argocd', 'cluster-network', 'database', 'discovery', 'gpu-inference', 'mcp-servers', 'monitoring', 'platform', 'triage-llm']);
     expect(report).toMatchObject({ schemaErrors: [], policy: { findings: [], suppressed: [] }, objectsPerApp: { 'cluster-network': 2, platform: 4, argocd: 8 } });
+  });
+
+  it('warns, as its only finding, that the tool budget cannot be checked while servers have no tool list', () => {
+    const report = synthesize(config, outputs());
+    const undeclared = config.mcpServers.filter((s) => s.tools === undefined).map((s) => s.name).sort();
+    expect(undeclared.length).toBeGreaterThan(0);
+    expect(report.policy.findings).toEqual([
+      {
+        ruleId: RuleIds.toolBudget,
+        level: 'warning',
+        object: 'ConfigMap mcp-system/mcp-gateway-config',
+        path: 'mcp-servers/gateway/Config',
+        reasons: [expect.stringMatching(new RegExp(`^endpoint /mcp: the budget of 40 cannot be checked, the tools of ${undeclared.join(', ')} are unknown \\(\\d+ known\\)$`))],
+      },
+    ]);
+  });
+
+  it('says what changed against the output it replaced, and that there was none the first time', () => {
+    const out = outputs();
+    expect(synthesize(config, out).changes).toBe('first output: nothing to compare with');
+    expect(synthesize(config, out).changes).toMatch(/^no change: 9 apps and \d+ objects unchanged$/);
+    // The budget sits on the gateway's ConfigMap and in the discovery service's env: one object in each of two apps.
+    const budget = { ...config, gateway: { ...config.gateway, toolBudget: 41 } };
+    expect(synthesize(budget, out).changes).toMatch(/^2 apps change: 0 objects added, 0 removed, 2 changed; 7 apps and \d+ objects unchanged$/);
   });
 
   it('points every rendered Argo CD Application at a folder it rendered', () => {
@@ -89,7 +116,7 @@ describe('synth that fails validation', () => {
     const out = outputs();
     previousOutput(out);
     const extend = addDeployment(compliantDeployment({ container: { image: 'nginx:latest' } }));
-    const error = failingSynth({ ...out, extend });
+    const error = failingSynth({ ...out, extend, knownTools: everyToolListKnown() });
     expect(error.report.policy.findings).toEqual([
       expect.objectContaining({ ruleId: RuleIds.pinnedImage, object: 'Deployment mcp-system/demo', reasons: ['container "app" image "nginx:latest" uses the latest tag'] }),
     ]);
