@@ -299,9 +299,27 @@ export const mcpServerSchema = z
     tools: z.array(z.string()).optional(),
     capabilities: z.array(z.string()).optional(),
     labels: labels.optional(),
-    /** How `npm run preflight` checks it. @default { check: "full" } */
+    /**
+     * How `npm run preflight` checks it (a server from npm; one from an image or an external one is not run).
+     * Whatever the policy, a server whose process exits, or that never answers MCP `initialize`, fails.
+     * - `check`: "full" must list its tools (result `ok`); "startup" may stop at answering `initialize`
+     *   (result `started`), for a server that lists its tools only once it reaches its upstream. @default "full"
+     * - `reason`: why a server is checked only at start-up; required with "startup".
+     * - `env`: env for the preflight run only (placeholders such as a dummy host), never secrets.
+     * - `upstream`: a stand-in for what the server needs to start, run on 127.0.0.1 for the check.
+     *   "kubernetes-stub": a Kubernetes API stub (version and discovery of an empty cluster: /version, /api,
+     *   /api/v1, /apis, /apis/apps/v1, /apis/batch/v1; 404 for the rest); the server gets a kubeconfig for it
+     *   as KUBECONFIG, and in place of each of its `secretFiles`. For kubernetes-mcp-server, which exits
+     *   without a kubeconfig: with the stub it starts and lists its tools. @default none
+     * @default { check: "full" }
+     */
     preflight: z
-      .object({ check: z.enum(['full', 'startup']), reason: z.string().optional(), env: z.record(z.string(), z.string()).optional() })
+      .object({
+        check: z.enum(['full', 'startup']).default('full'),
+        reason: z.string().optional(),
+        env: z.record(z.string(), z.string()).optional(),
+        upstream: z.enum(['kubernetes-stub'], { error: 'must be "kubernetes-stub" (the only stand-in preflight has)' }).optional(),
+      })
       .strict()
       .optional(),
     toolhivePermissionProfile: z.enum(['none', 'network']).optional(),

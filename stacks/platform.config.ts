@@ -131,7 +131,8 @@ export default definePlatformConfig({
           { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'] },
         ],
       },
-      preflight: { check: 'startup', reason: 'needs a Kubernetes API server to list its tools' },
+      // It exits without a kubeconfig: preflight runs it against a local Kubernetes API stub.
+      preflight: { upstream: 'kubernetes-stub' },
     },
     {
       // The monitoring cluster, through a kubeconfig whose current context is that cluster's.
@@ -155,7 +156,8 @@ export default definePlatformConfig({
         },
       ],
       egress: [{ cidrs: ['192.168.20.5/32'], ports: [6443] }],
-      preflight: { check: 'startup', reason: 'needs the monitoring cluster\'s kubeconfig to list its tools' },
+      // Preflight puts a kubeconfig for its local Kubernetes API stub at /etc/mcp/kubeconfig.
+      preflight: { upstream: 'kubernetes-stub' },
     },
     {
       name: 'github',

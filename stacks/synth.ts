@@ -32,7 +32,7 @@ export interface SynthOptions {
   readonly layers?: readonly Layer[];
   /** Adds objects of your own to the workloads before validation (they are checked like the rest). @default none */
   readonly extend?: (workloads: Workloads) => void;
-  /** Tool lists from the last `npm run preflight`, for servers that declare none. @default none */
+  /** Tool lists from the last `npm run preflight -- --write-tools`, for servers that declare none. @default none */
   readonly knownTools?: Readonly<Record<string, readonly string[]>>;
 }
 

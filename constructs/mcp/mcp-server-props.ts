@@ -87,10 +87,16 @@ export interface SecretFile {
 /** How `npm run preflight` may check this server. */
 export interface PreflightPolicy {
   /**
-   * "full": start it and list its tools (default). "startup": it needs credentials or its device, so only
-   * check that the package exists and starts and answers initialize... or, failing that, that it starts.
+   * "full": start it and list its tools. "startup": it needs credentials or its device, so it passes as
+   * "started" once it answers MCP initialize. A server that exits, or never answers initialize, fails either way.
+   * @default "full"
    */
-  readonly check: 'full' | 'startup';
+  readonly check?: 'full' | 'startup';
+  /**
+   * A stand-in for the upstream it needs: "kubernetes-stub" starts a local Kubernetes API stub and hands the
+   * server a kubeconfig for it, so its tools can be listed without a cluster. @default none
+   */
+  readonly upstream?: 'kubernetes-stub';
   /** Why a server is not checked in full; required with "startup". */
   readonly reason?: string;
   /** Env for the preflight run only (placeholders such as a dummy host), never secrets. */

@@ -3,11 +3,16 @@
  * container's command in a temporary folder that stands in for the pod's working-directory volume, then
  * the server container's command in the same folder, with the container's plain env. Used by
  * `npm run preflight` and by the stdio-over-HTTP test, so both prove the commands that ship.
+ *
+ * The pod's absolute paths stay out of this machine's folders: its /tmp paths (HOME, npm's cache) and any
+ * stand-in files (a kubeconfig where the pod mounts a Secret) live under the temporary folder, and the
+ * commands and env name them there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Manifest } from '../../constructs/policy/rule.js';
 
 export interface RenderedCommands {
@@ -47,53 +52,118 @@ export function renderedCommands(deployment: Manifest): RenderedCommands {
 /** This machine's settings for reaching the npm registry: its mirror, proxy and CA certificates. */
 const MACHINE_ENV = ['PATH', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
 
+/** Where a pod path lives under the temporary folder. */
+const podPathIn = (workDir: string, podPath: string) => `${workDir}/.pod${podPath}`;
+
+/** Words a POSIX shell takes as they are: a stand-in path must be one, since the bridge's --stdio is a shell line. */
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Replaces each of `podPaths` (as a whole path, not a prefix of a longer one) in `text` with its stand-in. */
+function withStandIns(text: string, podPaths: readonly string[], workDir: string): string {
+  return podPaths.reduce((out, podPath) => out.replace(new RegExp(`${escapeRegExp(podPath)}(?![A-Za-z0-9._/-])`, 'g'), () => podPathIn(workDir, podPath)), text);
+}
+
 /**
  * The pod's env with its absolute /tmp paths (HOME, npm's cache) moved under the temporary folder, so
  * nothing touches this machine's; and this machine's registry settings, since the pod's HOME has no .npmrc.
  */
-function localEnv(env: Readonly<Record<string, string>>, workDir: string, extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
-  const moved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.startsWith('/tmp/') ? `${workDir}/.pod${v}` : v]));
+function localEnv(env: Readonly<Record<string, string>>, workDir: string, extra: Readonly<Record<string, string>> = {}, podPaths: readonly string[] = []): NodeJS.ProcessEnv {
+  const moved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.startsWith('/tmp/') ? podPathIn(workDir, v) : withStandIns(v, podPaths, workDir)]));
+  const added = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, withStandIns(v, podPaths, workDir)]));
   const machine = Object.fromEntries(MACHINE_ENV.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
-  return { ...machine, npm_config_userconfig: process.env.npm_config_userconfig ?? join(homedir(), '.npmrc'), ...moved, ...extra };
+  return { ...machine, npm_config_userconfig: process.env.npm_config_userconfig ?? join(homedir(), '.npmrc'), ...moved, ...added };
 }
 
 export interface RunningServer {
   readonly child: ChildProcess;
+  /** Everything the process wrote, stdout and stderr interleaved. */
   readonly output: () => string;
+  /** What the process wrote to stderr (for a stdio server, the bridge's stderr: it relays the server's there). */
+  readonly stderr: () => string;
+  /** Stops the process and waits until its output is read to the end. */
   stop(): Promise<void>;
 }
 
-/** Runs the install command to completion in `workDir`. */
-export function installLocally(commands: RenderedCommands, workDir: string, timeoutMs = 180_000): Promise<string> {
+/** A command that failed: what happened (`exited with 1`), and what it wrote. */
+export class LocalRunError extends Error {
+  constructor(
+    readonly command: readonly string[],
+    readonly what: string,
+    readonly output: string,
+    readonly stderr: string = output,
+  ) {
+    super(`${command.join(' ')} ${what}:\n${output}`);
+  }
+}
+
+export interface StartOptions {
+  /** Env on top of the container's (the preflight env, a stand-in upstream's); pod paths in it name their stand-ins. */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Files the pod would have at absolute paths (a kubeconfig from a Secret), by path: each is written under the
+   * temporary folder, and the commands and env name it there.
+   */
+  readonly files?: Readonly<Record<string, string>>;
+  /** How long the health path (or port) may take to answer. @default 60000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs the install command to completion in `workDir`. `npmCache`: npm's cache folder in place of the pod's
+ * (empty) one, so several installs share their downloads; what is installed is the same either way.
+ */
+export function installLocally(commands: RenderedCommands, workDir: string, timeoutMs = 180_000, npmCache?: string): Promise<string> {
   if (!commands.install) return Promise.resolve('');
-  return runToEnd(commands.install, workDir, localEnv(commands.installEnv, workDir), timeoutMs);
+  return runToEnd(commands.install, workDir, localEnv(commands.installEnv, workDir, npmCache ? { npm_config_cache: npmCache } : {}), timeoutMs);
 }
 
 /** Starts the server command in `workDir` and waits until its health path (or its port) answers. */
-export async function startLocally(commands: RenderedCommands, workDir: string, options: { env?: Readonly<Record<string, string>>; timeoutMs?: number } = {}): Promise<RunningServer> {
-  const child = spawn(commands.run[0], commands.run.slice(1), {
+export async function startLocally(commands: RenderedCommands, workDir: string, options: StartOptions = {}): Promise<RunningServer> {
+  const podPaths = Object.keys(options.files ?? {});
+  for (const [podPath, content] of Object.entries(options.files ?? {})) {
+    const file = podPathIn(workDir, podPath);
+    if (!podPath.startsWith('/') || !SHELL_SAFE.test(file)) throw new Error(`cannot stand in for ${podPath} at ${file}: it must be an absolute path of plain characters`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content, { mode: 0o600 });
+  }
+  const run = commands.run.map((word) => withStandIns(word, podPaths, workDir));
+  const child = spawn(run[0], run.slice(1), {
     cwd: workDir,
-    env: localEnv(commands.env, workDir, options.env),
+    env: localEnv(commands.env, workDir, options.env, podPaths),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stderr = '';
   child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => ((output += d), (stderr += d)));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const server: RunningServer = {
     child,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+      }
+      // 'close' comes once its pipes are read to the end; a descendant holding them must not hold us.
+      await new Promise<void>((resolve) => {
+        closed.then(resolve);
+        child.once('exit', () => setTimeout(resolve, 2000).unref());
+        if (child.exitCode !== null || child.signalCode !== null) setTimeout(resolve, 2000).unref();
+      });
+    },
   };
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const url = `http://127.0.0.1:${commands.port}${commands.healthPath ?? '/'}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before answering:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await server.stop();
+      throw new LocalRunError(run, `exited with ${child.exitCode ?? child.signalCode} before ${url} answered`, output, stderr);
+    }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       // Any HTTP answer means it listens; with a health path it must say OK.
@@ -103,7 +173,7 @@ export async function startLocally(commands: RenderedCommands, workDir: string, 
     }
     if (Date.now() > deadline) {
       await server.stop();
-      throw new Error(`${url} did not answer within ${options.timeoutMs ?? 60_000} ms:\n${output}`);
+      throw new LocalRunError(run, `started, but ${url} did not answer within ${timeoutMs / 1000} s`, output, stderr);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -113,14 +183,16 @@ function runToEnd(command: readonly string[], cwd: string, env: NodeJS.ProcessEn
   return new Promise((resolve, reject) => {
     const child = spawn(command[0], command.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    let stderr = '';
     child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stderr.on('data', (d) => ((output += d), (stderr += d)));
+    let timedOut = false;
+    const timer = setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(output);
-      else reject(new Error(`${command.join(' ')} exited with ${code}:\n${output}`));
+      else reject(new LocalRunError(command, timedOut ? `did not finish within ${timeoutMs / 1000} s` : `exited with ${code}`, output, stderr));
     });
   });
 }

@@ -153,8 +153,8 @@ describe('preflight of an external server', () => {
   it('runs nothing and says why in its row', async () => {
     const results = await preflight([parseMcpServer(ADGUARD, 'adguard.ts')]);
     expect(results).toEqual([
-      { server: 'adguard', source: 'service tools/adguard-mcp', transport: 'streamable-http', check: 'not run', ok: true, tools: undefined, seconds: 0, note: 'external: deployed by something else, nothing to run' },
+      { server: 'adguard', source: 'service tools/adguard-mcp', transport: 'streamable-http', check: undefined, outcome: 'not run', tools: undefined, seconds: 0, note: 'external: deployed by something else, nothing to run' },
     ]);
-    expect(formatPreflight(results).split('\n')[1]).toBe('adguard  streamable-http  not run  -      -     ok      external: deployed by something else, nothing to run');
+    expect(formatPreflight(results).split('\n')[1]).toBe('adguard  streamable-http  -      -      -     not run  external: deployed by something else, nothing to run');
   });
 });
