@@ -52,7 +52,8 @@ async function renderRef(sha: string, options: BaseOptions): Promise<RenderedTre
     const configFile = relative(options.repoRoot, resolve(options.repoRoot, options.configFile));
     if (!existsSync(join(dir, configFile))) throw new DiffBaseError(`${sha.slice(0, 7)} has no ${configFile}: nothing to render at the base`);
     const lock = (root: string) => (existsSync(join(root, 'package-lock.json')) ? readFileSync(join(root, 'package-lock.json'), 'utf8') : undefined);
-    if (lock(dir) !== undefined && lock(dir) === lock(options.repoRoot) && existsSync(join(options.repoRoot, 'node_modules'))) {
+    const baseLock = lock(dir);
+    if (baseLock !== undefined && baseLock === lock(options.repoRoot) && existsSync(join(options.repoRoot, 'node_modules'))) {
       symlinkSync(join(options.repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
     } else {
       log(`the base's package-lock.json differs: npm ci in ${dir}`);
