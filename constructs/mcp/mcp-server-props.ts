@@ -5,6 +5,7 @@
  */
 import { DNS_LABEL, isPinnedImage } from '../formats.js';
 import { HOST_NAME } from '../network/cluster-network.js';
+import { literalCredentialReason } from '../secrets/credential-shape.js';
 import type { SecretSource } from '../secrets/secret-reference.js';
 import type { ContainerResources } from '../workloads/pod-spec.js';
 
@@ -151,7 +152,6 @@ const BIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const CREDENTIAL_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 /** A container port name (IANA_SVC_NAME): at most 15 characters, lowercase letters, digits and single '-', at least one letter. */
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -297,7 +297,12 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 1)) problems.push(`replicas must be a positive whole number, got ${spec.replicas}`);
   for (const [key, value] of Object.entries(spec.env ?? {})) {
     if (!ENV_NAME.test(key)) problems.push(`env.${key} is not an environment variable name`);
-    if (CREDENTIAL_ENV.test(key) && value !== '') problems.push(`env.${key} looks like a credential: move it to secretEnv as a reference (the config is committed to git)`);
+    const credential = literalCredentialReason(key, value);
+    if (credential) {
+      problems.push(
+        `env.${key} ${credential}: pass it by reference in secretEnv ({ from: "secret" | "externalSecret" | "infisical", name, key, ... }), not as a value in env (the config is committed to git)`,
+      );
+    }
   }
   for (const key of Object.keys(spec.secretEnv ?? {})) {
     if (!ENV_NAME.test(key)) problems.push(`secretEnv.${key} is not an environment variable name`);
@@ -332,8 +337,9 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   if (spec.preflight?.check === 'startup' && !(spec.preflight.reason && spec.preflight.reason.trim().length >= 10)) {
     problems.push('preflight.reason is required with check "startup": say why the server cannot list its tools here (e.g. "needs the Proxmox API token")');
   }
-  for (const key of Object.keys(spec.preflight?.env ?? {})) {
-    if (CREDENTIAL_ENV.test(key)) problems.push(`preflight.env.${key} looks like a credential; preflight runs without credentials`);
+  for (const [key, value] of Object.entries(spec.preflight?.env ?? {})) {
+    const credential = literalCredentialReason(key, value);
+    if (credential) problems.push(`preflight.env.${key} ${credential}: preflight runs without credentials, so leave it out (a server that cannot start without one takes preflight check "startup")`);
   }
   return problems;
 }

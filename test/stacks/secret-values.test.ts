@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
+import { literalCredentialReason } from '../../constructs/secrets/credential-shape.js';
 import { ConfigError, parsePlatformConfig, type PlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import { loadConfigFile } from '../../stacks/load-config.js';
 import defaultConfig from '../../stacks/platform.config.js';
@@ -54,6 +55,9 @@ function expectNoSecretValues(rendered: ReturnType<typeof renderAll>): void {
     expect(env.value).toBeUndefined();
     expect(env.valueFrom?.secretKeyRef).toEqual({ name: expect.any(String), key: expect.any(String) });
   }
+  // And by shape: no literal value anywhere reads as a credential, whatever its variable is called.
+  const literals = envEntries(rendered.objects).filter((e) => typeof e.value === 'string' && literalCredentialReason(e.name, e.value));
+  expect(literals.map((e) => e.name)).toEqual([]);
 }
 
 describe('secrets in the rendered output', () => {

@@ -1,12 +1,12 @@
+import { literalCredentialReason } from '../../secrets/credential-shape.js';
 import { RuleIds } from '../rule-ids.js';
 import { complianceOf, type Manifest, type PolicyRule } from '../rule.js';
 import { containersOf, podTemplateOf } from '../workload.js';
 
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
-/** `<NAME>_FILE` set to an absolute path: where a mounted credential is, not the credential (the `_FILE` convention). */
-const isCredentialFilePath = (env: Manifest) => /_FILE$/i.test(env.name) && /^\/[^\s]*$/.test(env.value);
-
-/** No Secret carries data, and no container gets a credential as a literal env value. */
+/**
+ * No Secret carries data, and no container gets a credential as a literal env value: a credential by its name or
+ * by its value's shape (see credential-shape.ts), the same test the MCP server props apply to `env`.
+ */
 export const noSecretValues: PolicyRule = {
   id: RuleIds.noSecretValues,
   level: 'error',
@@ -25,9 +25,8 @@ export const noSecretValues: PolicyRule = {
     const pod = podTemplateOf(manifest);
     for (const { container, label } of pod ? containersOf(pod.spec) : []) {
       for (const env of (container.env ?? []) as Manifest[]) {
-        if (env.value !== undefined && env.value !== '' && SECRET_NAME.test(env.name) && !isCredentialFilePath(env)) {
-          reasons.push(`${label} sets ${env.name} to a literal value; use valueFrom.secretKeyRef`);
-        }
+        const credential = env.value === undefined || env.value === null ? undefined : literalCredentialReason(String(env.name), String(env.value));
+        if (credential) reasons.push(`${label} sets ${env.name} to a literal value, and ${env.name} ${credential}: use valueFrom.secretKeyRef instead`);
       }
     }
     return complianceOf(reasons);

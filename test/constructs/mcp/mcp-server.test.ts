@@ -519,7 +519,42 @@ describe('McpServer validation', () => {
         'Use flavour "kmcp" or "toolhive" (their operators bridge any image), or an image that serves HTTP',
     ],
     ['a privileged port', { port: 80 }, 'everything', 'port must be 1024-65535 (the server runs as non-root), got 80'],
-    ['a credential in plain env', { env: { API_TOKEN: 'abc123' } }, 'everything', 'env.API_TOKEN looks like a credential: move it to secretEnv as a reference (the config is committed to git)'],
+    [
+      'a credential in plain env',
+      { env: { API_TOKEN: 'abc123' } },
+      'everything',
+      'env.API_TOKEN is a credential by its name (…_TOKEN): pass it by reference in secretEnv ({ from: "secret" | "externalSecret" | "infisical", name, key, ... }), not as a value in env (the config is committed to git)',
+    ],
+    [
+      'a URL with a password in plain env',
+      { env: { DATABASE_URL: 'postgres://u:pw@h/db' } },
+      'everything',
+      'env.DATABASE_URL holds a URL with a password (scheme://user:password@host): pass it by reference in secretEnv ({ from: "secret" | "externalSecret" | "infisical", name, key, ... }), not as a value in env (the config is committed to git)',
+    ],
+    [
+      'a storage key in plain env',
+      { env: { AZURE_STORAGE_KEY: 'c3RvcmFnZQ==' } },
+      'everything',
+      'env.AZURE_STORAGE_KEY is a credential by its name (…_KEY): pass it by reference in secretEnv ({ from: "secret" | "externalSecret" | "infisical", name, key, ... }), not as a value in env (the config is committed to git)',
+    ],
+    [
+      'a key content in plain env',
+      { env: { OCI_CLI_KEY_CONTENT: 'MIIEvQIBADANBg' } },
+      'everything',
+      'env.OCI_CLI_KEY_CONTENT is a credential by its name (…_KEY_CONTENT): pass it by reference in secretEnv ({ from: "secret" | "externalSecret" | "infisical", name, key, ... }), not as a value in env (the config is committed to git)',
+    ],
+    [
+      'a bearer in plain env',
+      { env: { API_BEARER: 'abc123' } },
+      'everything',
+      'env.API_BEARER is a credential by its name (…_BEARER): pass it by reference in secretEnv ({ from: "secret" | "externalSecret" | "infisical", name, key, ... }), not as a value in env (the config is committed to git)',
+    ],
+    [
+      'a credential in preflight env',
+      { preflight: { env: { UPSTREAM_TOKEN: 'dummy' } } },
+      'everything',
+      'preflight.env.UPSTREAM_TOKEN is a credential by its name (…_TOKEN): preflight runs without credentials, so leave it out (a server that cannot start without one takes preflight check "startup")',
+    ],
     [
       'a startup-only preflight without a reason',
       { preflight: { check: 'startup' } },
@@ -528,6 +563,12 @@ describe('McpServer validation', () => {
     ],
   ] as [string, Partial<McpServerProps>, string, string][])('rejects %s, naming the field and the fix', (_, props, name, text) => {
     expect(errorOf(() => renderServer(props))).toBe(problem(name, text));
+  });
+
+  it('accepts plain settings that are only about a credential, and an empty credential', () => {
+    // GIVEN env that names where a token comes from, the name of a Secret, a count of tokens and an empty key WHEN rendered THEN it passes
+    const env = { OAUTH_TOKEN_URL: 'https://auth.example.com/token', DB_SECRET_NAME: 'mcp-postgres-app', MAX_TOKENS: '4096', API_KEY: '' };
+    expect(envOf(mainOf(renderServer({ env }).objects))).toMatchObject(env);
   });
 
   it('lists every problem at once', () => {

@@ -7,6 +7,10 @@ const check = (manifest: Manifest) => noSecretValues.check(manifest, { objects: 
 const withEnv = (...env: Manifest[]) => compliantDeployment({ container: { env } });
 
 describe('no secret values rule', () => {
+  it('is an error: a literal credential fails synth', () => {
+    expect(noSecretValues.level).toBe('error');
+  });
+
   it('rejects a Secret with data', () => {
     // GIVEN a Secret carrying base64 data
     const manifest = secret({ data: { username: 'YWRtaW4=', password: 'aHVudGVyMg==' } });
@@ -35,7 +39,10 @@ describe('no secret values rule', () => {
     // WHEN checked
     const result = check(manifest);
     // THEN the container and variable are named with the fix
-    expect(result).toEqual({ status: 'non-compliant', reasons: ['container "app" sets API_KEY to a literal value; use valueFrom.secretKeyRef'] });
+    expect(result).toEqual({
+      status: 'non-compliant',
+      reasons: ['container "app" sets API_KEY to a literal value, and API_KEY is a credential by its name (…_KEY): use valueFrom.secretKeyRef instead'],
+    });
   });
 
   it('accepts a credential-named env var taken from a Secret', () => {
@@ -49,7 +56,9 @@ describe('no secret values rule', () => {
     expect(check(withEnv({ name: 'GITHUB_APP_PRIVATE_KEY_FILE', value: '/etc/github/private-key.pem' }))).toEqual({ status: 'compliant' });
     expect(check(withEnv({ name: 'DB_PASSWORD_FILE', value: 'hunter2' }))).toEqual({
       status: 'non-compliant',
-      reasons: ['container "app" sets DB_PASSWORD_FILE to a literal value; use valueFrom.secretKeyRef'],
+      reasons: [
+        'container "app" sets DB_PASSWORD_FILE to a literal value, and DB_PASSWORD_FILE names a credential file by its name (…_PASSWORD_FILE) but is not set to a file path: use valueFrom.secretKeyRef instead',
+      ],
     });
   });
 
@@ -58,12 +67,44 @@ describe('no secret values rule', () => {
     expect(check(withEnv({ name: 'LOG_LEVEL', value: 'info' }))).toEqual({ status: 'compliant' });
   });
 
+  it.each([
+    ['DATABASE_URL', 'postgres://u:pw@h/db', 'holds a URL with a password (scheme://user:password@host)'],
+    ['AZURE_STORAGE_KEY', 'c3RvcmFnZQ==', 'is a credential by its name (…_KEY)'],
+    ['OCI_CLI_KEY_CONTENT', 'MIIEvQIBADANBg', 'is a credential by its name (…_KEY_CONTENT)'],
+    ['API_BEARER', 'abc123', 'is a credential by its name (…_BEARER)'],
+    ['BASIC_AUTH', 'admin:hunter2', 'is a credential by its name (…_AUTH)'],
+    ['UPSTREAM_IDENTITY', '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE', 'holds a private key (-----BEGIN … PRIVATE KEY-----)'],
+    ['UPSTREAM_HEADER', 'Bearer abc123DEF456', 'holds a Bearer token (Bearer …)'],
+  ])('rejects %s set to a literal credential, by its name or its value', (name, value, reason) => {
+    // GIVEN a literal env var that the old name list let through WHEN checked THEN it is named with the reason and the fix
+    expect(check(withEnv({ name, value }))).toEqual({
+      status: 'non-compliant',
+      reasons: [`container "app" sets ${name} to a literal value, and ${name} ${reason}: use valueFrom.secretKeyRef instead`],
+    });
+  });
+
+  it.each([
+    ['OAUTH_TOKEN_URL', 'https://auth.example.com/token'],
+    ['DB_SECRET_NAME', 'mcp-postgres-app'],
+    ['MAX_TOKENS', '4096'],
+    ['SSH_PUBLIC_KEY', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5'],
+    ['DATABASE_URL', 'postgres://app:$(PGPASSWORD)@db/app'],
+    ['TLS_KEY', '/etc/tls/tls.key'],
+  ])('accepts %s=%j: not a credential, only about one', (name, value) => {
+    expect(check(withEnv({ name, value }))).toEqual({ status: 'compliant' });
+  });
+
+  it('never repeats the value in a reason', () => {
+    const result = check(withEnv({ name: 'DATABASE_URL', value: 'postgres://u:hunter2-unique@h/db' }));
+    expect(JSON.stringify(result)).not.toContain('hunter2-unique');
+  });
+
   it('checks init containers', () => {
     // GIVEN an init container with DB_PASSWORD as a literal WHEN checked THEN it is named as an init container
     const initContainers = [compliantContainer({ name: 'migrate', env: [{ name: 'DB_PASSWORD', value: 'hunter2' }] })];
     expect(check(compliantDeployment({ podSpec: { initContainers } }))).toEqual({
       status: 'non-compliant',
-      reasons: ['init container "migrate" sets DB_PASSWORD to a literal value; use valueFrom.secretKeyRef'],
+      reasons: ['init container "migrate" sets DB_PASSWORD to a literal value, and DB_PASSWORD is a credential by its name (…_PASSWORD): use valueFrom.secretKeyRef instead'],
     });
   });
 
