@@ -75,7 +75,10 @@ const INFISICAL_REMOTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class SecretReference extends Construct {
   readonly secretName: string;
   readonly key: string;
-  /** The ExternalSecret or InfisicalSecret, when the source is one. */
+  /**
+   * The ExternalSecret or InfisicalSecret, when the source is one. References to one Secret share one sync
+   * object (the first reference renders it, later ones add their keys to it), so the Secret has one writer.
+   */
   readonly syncObject?: ExternalSecret | InfisicalSecret;
 
   constructor(scope: Construct, id: string, props: SecretReferenceProps) {
@@ -85,8 +88,22 @@ export class SecretReference extends Construct {
     this.secretName = source.name;
     this.key = source.key;
     const metadata = { name: source.name, namespace, labels: platformLabels(props.component) };
+    if (source.from === 'secret') return;
+
+    const synced = syncedSecretsOf(this);
+    const existing = synced.get(`${namespace}/${source.name}`);
+    if (existing) {
+      throwIfProblems(`SecretReference ${id}`, sharingProblems(existing, source));
+      this.syncObject = existing.object;
+      if (!existing.remotes.has(source.key)) {
+        existing.remotes.set(source.key, remoteOf(source));
+        existing.addKey(source);
+      }
+      return;
+    }
 
     if (source.from === 'externalSecret') {
+      const externalData = [externalDataOf(source)];
       this.syncObject = new ExternalSecret(this, 'ExternalSecret', {
         metadata,
         spec: {
@@ -96,11 +113,19 @@ export class SecretReference extends Construct {
             kind: source.store.kind === 'SecretStore' ? ExternalSecretSpecSecretStoreRefKind.SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE,
           },
           target: { name: source.name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER },
-          data: [{ secretKey: source.key, remoteRef: { key: source.remoteKey, ...(source.remoteProperty ? { property: source.remoteProperty } : {}) } }],
+          data: externalData,
         },
       });
+      synced.set(`${namespace}/${source.name}`, {
+        source,
+        path: this.node.path,
+        object: this.syncObject,
+        remotes: new Map([[source.key, remoteOf(source)]]),
+        // cdk8s resolves an object's props when it renders, so a key added later is rendered too.
+        addKey: (more) => externalData.push(externalDataOf(more as ExternalSecretSource)),
+      });
     } else if (source.from === 'infisical') {
-      const remoteName = source.remoteName ?? source.key;
+      const templateData: Record<string, string> = infisicalTemplateOf(source);
       this.syncObject = new InfisicalSecret(this, 'InfisicalSecret', {
         metadata,
         spec: {
@@ -117,11 +142,18 @@ export class SecretReference extends Construct {
               secretName: source.name,
               secretNamespace: namespace,
               creationPolicy: 'Owner',
-              // Only the one key, not every secret in the folder: a pod gets no credential it does not use.
-              template: { includeAllSecrets: false, data: { [source.key]: `{{ .${remoteName}.Value }}` } },
+              // Only the keys referenced, not every secret in the folder: a pod gets no credential it does not use.
+              template: { includeAllSecrets: false, data: templateData },
             },
           ],
         },
+      });
+      synced.set(`${namespace}/${source.name}`, {
+        source,
+        path: this.node.path,
+        object: this.syncObject,
+        remotes: new Map([[source.key, remoteOf(source)]]),
+        addKey: (more) => Object.assign(templateData, infisicalTemplateOf(more as InfisicalSecretSource)),
       });
     }
   }
@@ -130,6 +162,82 @@ export class SecretReference extends Construct {
   envVar(name: string): k8s.EnvVar {
     return { name, valueFrom: { secretKeyRef: { name: this.secretName, key: this.key } } };
   }
+}
+
+interface SyncedSecret {
+  readonly source: ExternalSecretSource | InfisicalSecretSource;
+  /** Construct path of the reference that rendered the sync object. */
+  readonly path: string;
+  readonly object: ExternalSecret | InfisicalSecret;
+  /** Where each key comes from in the store, by key. */
+  readonly remotes: Map<string, string>;
+  readonly addKey: (source: SecretSource) => void;
+}
+
+/** The sync objects of one app (every chart of it), by "namespace/name" of the Secret. */
+const syncedSecrets = new WeakMap<object, Map<string, SyncedSecret>>();
+
+function syncedSecretsOf(scope: Construct): Map<string, SyncedSecret> {
+  const root = scope.node.root;
+  let synced = syncedSecrets.get(root);
+  if (!synced) syncedSecrets.set(root, (synced = new Map()));
+  return synced;
+}
+
+function externalDataOf(source: ExternalSecretSource) {
+  return { secretKey: source.key, remoteRef: { key: source.remoteKey, ...(source.remoteProperty ? { property: source.remoteProperty } : {}) } };
+}
+
+function infisicalTemplateOf(source: InfisicalSecretSource): Record<string, string> {
+  return { [source.key]: `{{ .${source.remoteName ?? source.key}.Value }}` };
+}
+
+/** Where a key comes from in its store, for comparing two references to one key. */
+function remoteOf(source: SecretSource): string {
+  if (source.from === 'externalSecret') return `remoteKey "${source.remoteKey}"${source.remoteProperty ? `, remoteProperty "${source.remoteProperty}"` : ''}`;
+  if (source.from === 'infisical') return `remoteName "${source.remoteName ?? source.key}"`;
+  return '';
+}
+
+/** How the Secret is synced, apart from its keys: two references to one Secret must agree on all of it. */
+function syncSettingsOf(source: ExternalSecretSource | InfisicalSecretSource): Record<string, unknown> {
+  if (source.from === 'externalSecret') {
+    return { store: `${source.store.kind ?? 'ClusterSecretStore'}/${source.store.name}`, refreshInterval: source.refreshInterval ?? '1h' };
+  }
+  return {
+    projectSlug: source.projectSlug,
+    environment: source.environment,
+    path: source.path ?? '/',
+    credentials: `${source.credentials.namespace ?? ''}/${source.credentials.name}`,
+    hostApi: source.hostApi ?? '',
+    resyncInterval: source.resyncInterval ?? 60,
+  };
+}
+
+const SYNC_KIND = { externalSecret: 'an ExternalSecret', infisical: 'an InfisicalSecret' } as const;
+
+/** Why a second reference cannot share the sync object of the first; empty when it can. */
+function sharingProblems(existing: SyncedSecret, source: ExternalSecretSource | InfisicalSecretSource): string[] {
+  const first = existing.source;
+  if (first.from !== source.from) {
+    return [
+      `Secret "${source.name}" is already written by ${SYNC_KIND[first.from]} (${existing.path}); written by ${SYNC_KIND[source.from]} too, ` +
+        'each sync would overwrite the other\'s: reference it with the same from everywhere',
+    ];
+  }
+  const [a, b] = [syncSettingsOf(first), syncSettingsOf(source)];
+  const differing = Object.keys(a).filter((field) => a[field] !== b[field]);
+  if (differing.length) {
+    return [
+      `Secret "${source.name}" is already synced by ${existing.path} with other settings (${differing.map((f) => `${f} ${JSON.stringify(a[f])} there, ${JSON.stringify(b[f])} here`).join('; ')}): ` +
+        'one Secret has one sync object, so give every reference to it the same settings',
+    ];
+  }
+  const remote = existing.remotes.get(source.key);
+  if (remote !== undefined && remote !== remoteOf(source)) {
+    return [`key "${source.key}" of Secret "${source.name}" is synced from ${remote} by ${existing.path}, and from ${remoteOf(source)} here: one key has one source, so use the same, or another key`];
+  }
+  return [];
 }
 
 function validateSource(source: SecretSource, where: string): void {

@@ -151,4 +151,57 @@ describe('SecretReference', () => {
     expect(objects).toHaveLength(1);
     expect(objects.flatMap((o) => validator.validate(o))).toEqual([]);
   });
+
+  describe('one Secret referenced more than once', () => {
+    const twice = (first: SecretSource, second: SecretSource) => {
+      const chart = testChart();
+      const a = new SecretReference(chart, 'first', { namespace: 'mcp-system', source: first, component: 'discovery' });
+      const b = new SecretReference(chart, 'second', { namespace: 'mcp-system', source: second, component: 'discovery' });
+      return { a, b, objects: render(chart) };
+    };
+
+    it('renders one ExternalSecret with every key, so the Secret has one writer', () => {
+      const { a, b, objects } = twice(EXTERNAL, { ...EXTERNAL, key: 'user', remoteKey: 'platform/github', remoteProperty: 'user' });
+      expect(objects).toHaveLength(1);
+      expect(b.syncObject).toBe(a.syncObject);
+      expect(only(objects, 'ExternalSecret').spec.data).toEqual([
+        { secretKey: 'token', remoteRef: { key: 'platform/github', property: 'token' } },
+        { secretKey: 'user', remoteRef: { key: 'platform/github', property: 'user' } },
+      ]);
+      expect(b.envVar('GITHUB_USER')).toEqual({ name: 'GITHUB_USER', valueFrom: { secretKeyRef: { name: 'github-token', key: 'user' } } });
+    });
+
+    it('renders one InfisicalSecret with every key, and the same key once', () => {
+      const { objects } = twice(INFISICAL, { ...INFISICAL, key: 'GITHUB_USER' });
+      expect(only(objects, 'InfisicalSecret').spec.managedKubeSecretReferences[0].template.data).toEqual({
+        GITHUB_TOKEN: '{{ .GITHUB_TOKEN.Value }}',
+        GITHUB_USER: '{{ .GITHUB_USER.Value }}',
+      });
+      expect(twice(INFISICAL, INFISICAL).objects).toHaveLength(1);
+    });
+
+    it('refuses a Secret written by an ExternalSecret and an InfisicalSecret', () => {
+      expect(() => twice(EXTERNAL, INFISICAL)).toThrow(
+        'SecretReference second:\n  - Secret "github-token" is already written by an ExternalSecret (test/first); written by an InfisicalSecret too, each sync would overwrite the other\'s: reference it with the same from everywhere',
+      );
+    });
+
+    it('refuses other sync settings, and one key from two places', () => {
+      expect(() => twice(EXTERNAL, { ...EXTERNAL, key: 'user', store: { name: 'other' } })).toThrow(
+        'Secret "github-token" is already synced by test/first with other settings (store "ClusterSecretStore/vault" there, "ClusterSecretStore/other" here): one Secret has one sync object, so give every reference to it the same settings',
+      );
+      expect(() => twice(INFISICAL, { ...INFISICAL, environment: 'dev' })).toThrow('(environment "prod" there, "dev" here)');
+      expect(() => twice(EXTERNAL, { ...EXTERNAL, remoteProperty: 'other' })).toThrow(
+        'key "token" of Secret "github-token" is synced from remoteKey "platform/github", remoteProperty "token" by test/first, and from remoteKey "platform/github", remoteProperty "other" here: one key has one source, so use the same, or another key',
+      );
+    });
+
+    it('keeps Secrets of one name in two namespaces apart, and an existing Secret beside a synced one', () => {
+      const chart = testChart();
+      new SecretReference(chart, 'a', { namespace: 'one', source: EXTERNAL, component: 'discovery' });
+      new SecretReference(chart, 'b', { namespace: 'two', source: INFISICAL, component: 'discovery' });
+      new SecretReference(chart, 'c', { namespace: 'one', source: { from: 'secret', name: 'github-token', key: 'token' }, component: 'discovery' });
+      expect(render(chart).map((o) => `${o.kind} ${o.metadata.namespace}`)).toEqual(['ExternalSecret one', 'InfisicalSecret two']);
+    });
+  });
 });
