@@ -241,7 +241,7 @@ function validate(input: GpuSizingInput, shape: ModelShape | undefined): string[
     problems.push(`model must be a Hugging Face id such as "Qwen/Qwen2.5-7B-Instruct-AWQ", got ${JSON.stringify(input.model)}.`);
   } else if (shape === undefined) {
     problems.push(
-      `${input.model} is not in the sizing catalogue: give \`shape\` with parametersBillions, layers, kvHeads, headDim, hiddenSize, vocabSize, tiedEmbeddings, weights and maxPositionEmbeddings from its config.json.`,
+      `shape is required: ${input.model} is not in the sizing catalogue, so give its parametersBillions, layers, kvHeads, headDim, hiddenSize, vocabSize, tiedEmbeddings, weights and maxPositionEmbeddings from its config.json.`,
     );
   }
   if (input.shape !== undefined) problems.push(...validateShape(input.shape));

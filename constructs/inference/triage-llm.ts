@@ -38,7 +38,13 @@ export const OLLAMA_MODEL_SIZES_GB: Readonly<Record<string, number>> = {
 
 /** Runtime, KV cache for a few thousand tokens and the server itself, on top of the weights. */
 const OLLAMA_OVERHEAD_BYTES = 1.5 * 2 ** 30;
-const OLLAMA_MODEL = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)?(:[a-zA-Z0-9._-]+)?$/;
+/**
+ * An Ollama model name, `[host/][namespace/]model[:tag]` as Ollama's own parser reads it (ollama/ollama
+ * types/model/name.go @12734c10: at most 128 characters; letters, digits, "_", "." and "-" in each part, no
+ * "." in the namespace, no ".."). So "qwen2.5:3b-instruct", "library/qwen2.5" and Hugging Face GGUF
+ * repositories such as "hf.co/bartowski/Qwen2.5-3B-Instruct-GGUF:Q4_K_M".
+ */
+const OLLAMA_MODEL = /^(?=.{1,128}$)(?!.*\.\.)(?:[A-Za-z0-9_.-]+\/[A-Za-z0-9_-]+\/|[A-Za-z0-9_-]+\/)?[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)?$/;
 
 export interface OllamaTriage {
   readonly provider: 'ollama';
@@ -251,7 +257,8 @@ function defaultOllamaResources(neededBytes: number): ContainerResources {
 function renderExternal(scope: Construct, name: string, namespace: string, e: ExternalTriage, clients: readonly PodPeer[], where: string): void {
   const problems: string[] = [];
   const isIp = IPV4.test(e.address);
-  if (!isIp && !HOSTNAME.test(e.address)) problems.push(`address "${e.address}" must be an IPv4 address or a DNS name`);
+  // Only digits and dots is a mistyped address (999.1.1.1), not a DNS name.
+  if (!isIp && (!HOSTNAME.test(e.address) || /^[\d.]+$/.test(e.address))) problems.push(`address "${e.address}" must be an IPv4 address or a DNS name`);
   if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535) problems.push(`port must be 1-65535, got ${e.port}`);
   if (!isIp && !e.egressCidrs?.length) {
     problems.push(`egressCidrs is required for the DNS name "${e.address}": the addresses it resolves to, so the clients' NetworkPolicy can allow them`);

@@ -21,6 +21,28 @@ export const DEFAULT_VLLM_IMAGE = 'vllm/vllm-openai:v0.15.1';
 export const VLLM_PORT = 8000;
 /** The taint the NVIDIA GPU operator (and most GPU node setups) put on GPU nodes. */
 export const GPU_TAINT_KEY = 'nvidia.com/gpu';
+
+/**
+ * The taint key of the nodes that offer a GPU resource: the vendor's `<vendor>/gpu` (a MIG slice such as
+ * `nvidia.com/mig-3g.20gb` still lives on a node tainted `nvidia.com/gpu`). The policy pack's GPU-toleration
+ * rule pairs the same keys with the same vendor prefixes.
+ */
+export function gpuTaintKey(resourceName: string): string {
+  const vendor = resourceName.includes('/') ? resourceName.slice(0, resourceName.indexOf('/')) : undefined;
+  return vendor ? `${vendor}/gpu` : resourceName;
+}
+
+/** The default /dev/shm: 2Gi, or a quarter of a memory limit of 8Gi or less (it is charged to that limit). */
+export function defaultShmSize(limitsMemory: string): string {
+  let limit: number;
+  try {
+    limit = parseQuantity(limitsMemory);
+  } catch {
+    return '2Gi'; // the limit itself is reported by the props check
+  }
+  const quarterMi = Math.floor(limit / 4 / 2 ** 20);
+  return quarterMi >= 2048 ? '2Gi' : `${Math.max(1, quarterMi)}Mi`;
+}
 const VLLM_UID = 1000;
 
 export interface GpuNodes {
@@ -61,7 +83,7 @@ export interface VllmDeploymentProps {
   /** GPUs per pod (tensor parallel size). @default 1 */
   readonly tensorParallelSize?: number;
   readonly gpu: GpuNodes;
-  /** Size of /dev/shm (memory-backed; NCCL and the tokenizer workers use it). @default "2Gi" */
+  /** Size of /dev/shm (memory-backed; NCCL and the tokenizer workers use it). @default "2Gi", or a quarter of resources.limitsMemory when that is under 8Gi */
   readonly shmSize?: string;
   /** Hugging Face cache (weights) on a PVC. */
   readonly cache: ModelStorage;
@@ -102,7 +124,7 @@ export class VllmDeployment extends Construct {
     const maxNumSeqs = props.maxNumSeqs ?? 4;
     const gpuMemoryUtilization = props.gpuMemoryUtilization ?? 0.9;
     const resources = props.resources ?? DEFAULT_RESOURCES;
-    const shmSize = props.shmSize ?? '2Gi';
+    const shmSize = props.shmSize ?? defaultShmSize(resources.limitsMemory);
     const startupTimeout = props.startupTimeoutSeconds ?? 1800;
     const where = `VllmDeployment ${id}`;
     validate(where, { model: props.model, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image });
@@ -120,7 +142,17 @@ export class VllmDeployment extends Construct {
     };
     this.sizing = estimateGpuSizing(sizingInput);
     // Whether the model fits depends on several props together, so it is a synth-time validation, not a constructor error.
-    this.node.addValidation({ validate: () => (this.sizing.fits ? [] : [`${where}: ${misfitMessage(sizingInput, this.sizing)}`]) });
+    // A problem about one prop (maxModelLen, shape) names it first; one about the whole fit names the model and the GPUs.
+    this.node.addValidation({
+      validate: () =>
+        this.sizing.fits
+          ? []
+          : this.sizing.problems.map((problem) =>
+              /^(?:maxModelLen|shape|model|dtype|kvCacheDtype|gpuMemoryUtilization|maxNumSeqs)\b/.test(problem)
+                ? `${where}: ${problem.replace(/^shape\b/, 'modelShape')}`
+                : `${where}: ${misfitMessage({ ...sizingInput }, { ...this.sizing, problems: [problem] })}`,
+            ),
+    });
     this.servedModelName = props.servedModelName ?? props.model;
     this.url = `http://${name}.${props.namespace}.svc:${VLLM_PORT}/v1`;
 
@@ -165,7 +197,7 @@ export class VllmDeployment extends Construct {
         securityContext: restrictedPodSecurityContext(VLLM_UID),
         nodeSelector: { ...(props.gpu.nodeSelector ?? { 'nvidia.com/gpu.present': 'true' }) },
         ...(props.gpu.runtimeClassName ? { runtimeClassName: props.gpu.runtimeClassName } : {}),
-        tolerations: [{ key: GPU_TAINT_KEY, operator: 'Exists', effect: 'NoSchedule' }],
+        tolerations: [{ key: gpuTaintKey(gpuResource), operator: 'Exists', effect: 'NoSchedule' }],
         volumes: [home.volume, tmp.volume, shm.volume],
         containers: [
           {

@@ -148,7 +148,7 @@ describe('estimateGpuSizing', () => {
   it('asks for `shape` for a model outside the catalogue, and estimates from it when given', () => {
     const input: GpuSizingInput = { model: 'Qwen/Qwen2.5-1.5B-Instruct', ...CARD_12, maxModelLen: 8192, maxNumSeqs: 4 };
     expect(estimateGpuSizing(input).problems).toEqual([
-      'Qwen/Qwen2.5-1.5B-Instruct is not in the sizing catalogue: give `shape` with parametersBillions, layers, kvHeads, headDim, hiddenSize, vocabSize, tiedEmbeddings, weights and maxPositionEmbeddings from its config.json.',
+      'shape is required: Qwen/Qwen2.5-1.5B-Instruct is not in the sizing catalogue, so give its parametersBillions, layers, kvHeads, headDim, hiddenSize, vocabSize, tiedEmbeddings, weights and maxPositionEmbeddings from its config.json.',
     ]);
 
     // config.json of Qwen/Qwen2.5-1.5B-Instruct; its checkpoint is 3.09 GB

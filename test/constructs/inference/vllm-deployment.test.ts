@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { estimateGpuSizing } from '../../../constructs/inference/gpu-sizing.js';
-import { DEFAULT_VLLM_IMAGE, VllmDeployment, type VllmDeploymentProps } from '../../../constructs/inference/vllm-deployment.js';
+import { DEFAULT_VLLM_IMAGE, defaultShmSize, gpuTaintKey, VllmDeployment, type VllmDeploymentProps } from '../../../constructs/inference/vllm-deployment.js';
 import { componentSelector } from '../../../constructs/labels.js';
 import { apiObjectsOf, checkPolicies } from '../../../constructs/policy/policy-checker.js';
 import type { Manifest } from '../../../constructs/policy/rule.js';
@@ -85,6 +85,26 @@ describe('VllmDeployment', () => {
     expect(two.resources.requests['nvidia.com/gpu']).toBe(2);
     expect(two.resources.limits['nvidia.com/gpu']).toBe(2);
     expect(flag(two.args, '--tensor-parallel-size')).toBe('2');
+  });
+
+  it("tolerates the taint of the GPU's vendor and requests its resource, so the GPU-toleration rule passes for AMD too", () => {
+    expect(gpuTaintKey('nvidia.com/gpu')).toBe('nvidia.com/gpu');
+    expect(gpuTaintKey('nvidia.com/mig-3g.20gb')).toBe('nvidia.com/gpu');
+    expect(gpuTaintKey('amd.com/gpu')).toBe('amd.com/gpu');
+    const { chart, objects } = renderVllm({ gpu: { memoryGiB: 16, resourceName: 'amd.com/gpu', nodeSelector: { 'amd.com/gpu.present': 'true' } } });
+    expect(podSpecOf(objects).tolerations).toEqual([{ key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(containerOf(objects).resources.limits['amd.com/gpu']).toBe(1);
+    expect(checkPolicies(apiObjectsOf(chart)).findings.filter((f) => f.level === 'error')).toEqual([]);
+  });
+
+  it('defaults /dev/shm to 2Gi, or a quarter of a memory limit under 8Gi (it is charged to the limit)', () => {
+    expect(defaultShmSize('16Gi')).toBe('2Gi');
+    expect(defaultShmSize('8Gi')).toBe('2Gi');
+    expect(defaultShmSize('4Gi')).toBe('1024Mi');
+    expect(defaultShmSize('1Gi')).toBe('256Mi');
+    const shmOf = (objects: Manifest[]) => podSpecOf(objects).volumes.find((v: Manifest) => v.emptyDir?.medium === 'Memory').emptyDir.sizeLimit;
+    expect(shmOf(renderVllm().objects)).toBe('2Gi');
+    expect(shmOf(renderVllm({ resources: { requestsCpu: '1', requestsMemory: '4Gi', limitsMemory: '4Gi' } }).objects)).toBe('1024Mi');
   });
 
   it('selects the given GPU nodes and runtime class', () => {
