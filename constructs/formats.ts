@@ -3,6 +3,12 @@ export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
 /** A DNS-1123 label: namespace names, most object names (at most 63 characters). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1035 label (a Service name): a DNS-1123 label that starts with a letter. */
+export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** A label key: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
+export const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** A label value: empty, or at most 63 characters of letters, digits, "-", "_" and ".", starting and ending alphanumeric. */
+export const LABEL_VALUE = /^(?:(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 /** A Kubernetes quantity: a number with an optional decimal (k, M, G...) or binary (Ki, Mi, Gi...) suffix. */
 export const QUANTITY = /^(?:\d+(?:\.\d+)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;

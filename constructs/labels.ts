@@ -58,3 +58,8 @@ export const ComponentMetricsPorts = {
 export function componentSelector(name: string): Record<string, string> {
   return { [NAME_LABEL]: name, 'app.kubernetes.io/part-of': PART_OF };
 }
+
+/** The labels of the gateway's objects, its Service's included (a LoadBalancer pool that selects Services must select these). */
+export function gatewayLabels(): Record<string, string> {
+  return { ...platformLabels(ComponentNames.gateway), [NAME_LABEL]: ComponentNames.gateway };
+}

@@ -4,7 +4,11 @@
  * the errors a wrong field gets at load time.
  */
 import { z } from 'zod';
-import { DNS_LABEL, EXACT_VERSION, PINNED_IMAGE, QUANTITY } from '../constructs/formats.js';
+import { DNS_1035_LABEL, DNS_LABEL, EXACT_VERSION, LABEL_KEY, LABEL_VALUE, parseQuantity, PINNED_IMAGE, QUANTITY } from '../constructs/formats.js';
+import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
+import { gatewayLabels } from '../constructs/labels.js';
+import { mcpServerProblems } from '../constructs/mcp/mcp-server-props.js';
+import { splitField } from './config-problems.js';
 import { checkChartValues, mergeValues } from '../constructs/bootstrap/chart-values.js';
 import { gpuOperatorProblems, gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
 import { OPERATORS, operatorChart } from '../constructs/bootstrap/operator-charts.js';
@@ -57,6 +61,9 @@ function operator(defaults: { version: string; namespace: string; enabled: boole
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const INFISICAL_SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A key of a Secret's data, as the API server allows it. */
+const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'must be a Secret key: letters, digits, "-", "_" and "." only' });
 
 const cidr = z.string().regex(CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 const port = z.number().int().min(1, { error: 'must be a port number (1-65535)' }).max(65535, { error: 'must be a port number (1-65535)' });
@@ -64,7 +71,29 @@ const pinnedImage = z
   .string()
   .regex(PINNED_IMAGE, { error: 'must be an image with a version tag or digest, e.g. "vllm/vllm-openai:v0.15.1"' })
   .refine((image) => !image.endsWith(':latest'), { error: 'must not use the latest tag: pin a version so every node runs the same code' });
-const labels = z.record(z.string(), z.string());
+/**
+ * cdk8s (2.70.106, lib/_util.js sanitizeValue) refuses to render an object with an own key "constructor": it
+ * takes `obj.constructor.name` for the object's class. So no map key the output renders as an object key may be it.
+ */
+const RENDERABLE_KEY = { error: 'is one cdk8s cannot render (it reads an object\'s "constructor" key as its class): use another key' };
+const renderableKey = (key: string) => key !== 'constructor';
+
+const labels = z.record(
+  z
+    .string()
+    .regex(LABEL_KEY, { error: 'must be a label key: an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit' })
+    .refine(renderableKey, RENDERABLE_KEY),
+  z.string().regex(LABEL_VALUE, { error: 'must be a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)' }),
+);
+
+/** A quantity's value, or undefined when it is not one (the field's own check reports that). */
+function quantityValue(value: string): number | undefined {
+  try {
+    return parseQuantity(value);
+  } catch {
+    return undefined;
+  }
+}
 
 const resources = z
   .object({
@@ -75,7 +104,18 @@ const resources = z
     /** Memory limit, e.g. "2Gi". */
     limitsMemory: quantity,
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    const [request, limit] = [quantityValue(r.requestsMemory), quantityValue(r.limitsMemory)];
+    if (request !== undefined && limit !== undefined && request > limit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['requestsMemory'],
+        input: undefined,
+        message: `${r.requestsMemory} is above limitsMemory ${r.limitsMemory}, which the API server refuses: request at most the limit`,
+      });
+    }
+  });
 
 const storage = (size: string) =>
   z
@@ -109,7 +149,7 @@ const secretRef = z.preprocess(
           /** Name of the existing Secret. */
           name: z.string().regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' }),
           /** Key in it. */
-          key: z.string().min(1),
+          key: secretKey,
         })
         .strict(),
       z
@@ -117,7 +157,7 @@ const secretRef = z.preprocess(
           from: z.literal('externalSecret'),
           /** Name of the Secret the ExternalSecret creates. */
           name: z.string().regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' }),
-          key: z.string().min(1),
+          key: secretKey,
           store: z.object({ name: z.string().min(1), kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore') }).strict(),
           /** Key in the external store. */
           remoteKey: z.string().min(1),
@@ -131,14 +171,14 @@ const secretRef = z.preprocess(
           from: z.literal('infisical'),
           /** Name of the Secret the InfisicalSecret manages. */
           name: z.string().regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' }),
-          key: z.string().min(1),
+          key: secretKey,
           projectSlug: z.string().min(1),
           /** Environment slug, e.g. "prod". */
           environment: z.string().min(1),
           /** @default "/" */
           path: z.string().startsWith('/').default('/'),
-          /** Name of the secret in Infisical. @default key */
-          remoteName: z.string().min(1).optional(),
+          /** Name of the secret in Infisical (letters, digits and "_": it is read through the template {{ .NAME.Value }}). @default key */
+          remoteName: z.string().regex(INFISICAL_SECRET_NAME, { error: 'must be an Infisical secret name (letters, digits and "_", not starting with a digit): it is read through the template {{ .NAME.Value }}' }).optional(),
           /** Secret with the machine identity's clientId and clientSecret. */
           credentials: z.object({ name: z.string().min(1), namespace: z.string().min(1).optional() }).strict(),
           /** Self-hosted Infisical API URL. @default Infisical Cloud */
@@ -146,7 +186,17 @@ const secretRef = z.preprocess(
           /** Seconds between syncs. @default 60 */
           resyncInterval: z.number().int().positive().default(60),
         })
-        .strict(),
+        .strict()
+        .superRefine((ref, ctx) => {
+          if (ref.remoteName === undefined && !INFISICAL_SECRET_NAME.test(ref.key)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['remoteName'],
+              input: undefined,
+              message: `is required: the key "${ref.key}" is not an Infisical secret name (letters, digits and "_"), so name the secret in Infisical, e.g. remoteName: "${ref.key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')}"`,
+            });
+          }
+        }),
     ],
     { error: 'must be a secret reference with from: "secret", "externalSecret" or "infisical"' },
   ),
@@ -190,8 +240,8 @@ const vllmFields = {
     .object({
       /** Memory of one GPU, GiB. @default 12 */
       memoryGiB: z.number().positive().default(12),
-      /** @default { "nvidia.com/gpu.present": "true" } */
-      nodeSelector: labels.default({ 'nvidia.com/gpu.present': 'true' }),
+      /** Labels of the GPU nodes; required for a GPU other than NVIDIA's. @default { "nvidia.com/gpu.present": "true" } */
+      nodeSelector: labels.optional(),
       /** e.g. "nvidia". @default none */
       runtimeClassName: z.string().min(1).optional(),
       /** @default "nvidia.com/gpu" */
@@ -199,8 +249,8 @@ const vllmFields = {
     })
     .strict()
     .prefault({}),
-  /** /dev/shm size. @default "2Gi" */
-  shmSize: quantity.default('2Gi'),
+  /** /dev/shm size, charged to the memory limit (so under half of it). @default "2Gi", or a quarter of resources.limitsMemory when that is under 8Gi */
+  shmSize: quantity.optional(),
   /** Hugging Face cache PVC. @default 50Gi */
   cache: storage('50Gi'),
   /** Token for gated models, by reference. */
@@ -220,11 +270,20 @@ const withDefaultProvider = (value: unknown) =>
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * The construct's problems that the fields' own schemas above already report (with a field path); the config
+ * takes the rest of `mcpServerProblems`, the checks that span fields.
+ */
+const SCHEMA_CHECKED =
+  /^(?:name |flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas |env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[|egress\[|kubernetesAccess\.rules\[\d+\]\.resources )/;
+
 /** One MCP server, as declared in the config or in a file of the servers folder. */
-export const mcpServerSchema = z
-  .object({
+const mcpServerSchemaShape = {
     /** DNS-1123 label, unique: names the Service, the gateway route and the registry row. */
-    name: dnsLabel('MCP server name').max(50, { error: 'must be at most 50 characters: the MCP server name' }),
+    name: dnsLabel('MCP server name')
+      .max(50, { error: 'must be at most 50 characters: the MCP server name' })
+      .regex(DNS_1035_LABEL, { error: 'must start with a letter: it names the server\'s Service, and a Service name is a DNS-1035 label (e.g. "onepassword" for 1Password)' })
+      .refine((name) => name !== 'default', { error: 'must not be "default": it names the server\'s ServiceAccount, and "default" is the namespace\'s own, which every pod without one uses' }),
     /** How it is deployed; "external": by something else, the platform only routes to its Service. @default "standalone" */
     flavour: z.enum(['kmcp', 'toolhive', 'standalone', 'external'], { error: 'must be "kmcp", "toolhive", "standalone" or "external"' }).default('standalone'),
     transport: z.enum(['stdio', 'streamable-http', 'sse'], { error: 'must be "stdio", "streamable-http" or "sse"' }),
@@ -266,11 +325,21 @@ export const mcpServerSchema = z
     port: port.optional(),
     path: z.string().startsWith('/').optional(),
     /** Plain settings; credentials go in secretEnv. */
-    env: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }), z.string()).optional(),
+    env: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }).refine(renderableKey, RENDERABLE_KEY), z.string()).optional(),
     /** Credentials by reference, by env var name. */
-    secretEnv: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }), secretRef).optional(),
-    /** Files from Secrets (kubeconfig, talosconfig). */
-    secretFiles: z.array(z.object({ secret: secretRef, path: z.string().startsWith('/') }).strict()).optional(),
+    secretEnv: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }).refine(renderableKey, RENDERABLE_KEY), secretRef).optional(),
+    /** Files from Secrets (kubeconfig, talosconfig), each at a path of its own. */
+    secretFiles: z
+      .array(z.object({ secret: secretRef, path: z.string().startsWith('/') }).strict())
+      .superRefine((files, ctx) => {
+        files.forEach((file, index) => {
+          const first = files.findIndex((other) => other.path === file.path);
+          if (first !== index) {
+            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: undefined, message: `${JSON.stringify(file.path)} is also the path of secretFiles[${first}]: two files cannot be mounted at one path` });
+          }
+        });
+      })
+      .optional(),
     resources: resources.optional(),
     replicas: z.number().int().positive().optional(),
     /** Read-only Kubernetes access (get/list/watch) for the server's ServiceAccount. */
@@ -297,7 +366,10 @@ export const mcpServerSchema = z
       .optional(),
     /** Tools the server is expected to offer. */
     tools: z.array(z.string()).optional(),
-    capabilities: z.array(z.string()).optional(),
+    /** MCP capabilities it offers, for discovery. @default ["tools"] */
+    capabilities: z
+      .array(z.string().refine((c) => MCP_CAPABILITIES.has(c), { error: `must be an MCP capability: ${[...MCP_CAPABILITIES].join(', ')}` }))
+      .optional(),
     labels: labels.optional(),
     /**
      * How `npm run preflight` checks it (a server from npm; one from an image or an external one is not run).
@@ -323,12 +395,31 @@ export const mcpServerSchema = z
       .strict()
       .optional(),
     toolhivePermissionProfile: z.enum(['none', 'network']).optional(),
-  })
+};
+
+export const mcpServerSchema = z
+  .object(mcpServerSchemaShape)
   .strict()
   .superRefine((server, ctx) => {
     // The rules of an external server live with the construct, so the config and the construct say the same.
     for (const problem of externalServerProblems(server)) {
       ctx.addIssue({ code: 'custom', path: problem.field.split('.'), input: undefined, message: problem.message });
+    }
+    // The construct's own checks that span fields (a port the non-root server cannot bind, env and secretEnv
+    // naming one variable, a wildcard access rule without a reason...), so a server file gets them when it is
+    // loaded and the config before anything renders. External servers are covered above.
+    if (server.flavour !== 'external') {
+      let problems: string[];
+      try {
+        problems = mcpServerProblems(server);
+      } catch {
+        problems = []; // input the fields' own checks already refuse
+      }
+      const fields = Object.keys(mcpServerSchemaShape);
+      for (const message of problems.filter((p) => !SCHEMA_CHECKED.test(p) && !(p.startsWith('port ') && !((server.port ?? 0) >= 1 && (server.port ?? 0) < 1024)))) {
+        const { segments, rest } = splitField(message, fields);
+        ctx.addIssue({ code: 'custom', path: segments ?? [], input: undefined, message: rest });
+      }
     }
   });
 
@@ -353,12 +444,20 @@ const discoverySchema = z
       .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "..")' })
       .default('stacks/servers'),
     /** Namespaces to watch, each through its own Role. @default all, through a ClusterRole */
-    watchNamespaces: z.array(dnsLabel('namespace to watch')).min(1, { error: 'must name at least one namespace; leave it out to watch all of them' }).optional(),
+    watchNamespaces: z
+      .array(dnsLabel('namespace to watch'))
+      .min(1, { error: 'must name at least one namespace; leave it out to watch all of them' })
+      .superRefine((list, ctx) => {
+        list.forEach((namespace, index) => {
+          if (list.indexOf(namespace) !== index) ctx.addIssue({ code: 'custom', path: [index], input: undefined, message: `"${namespace}" is listed twice: list each namespace once` });
+        });
+      })
+      .optional(),
     /** GitHub access; required when enabled. */
     github: z
       .object({
         /** REST API base URL (GitHub Enterprise: "https://github.example.com/api/v3"). @default "https://api.github.com" */
-        apiUrl: z.url().optional(),
+        apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "https://github.example.com/api/v3"' }).optional(),
         /** A token, or a GitHub App's id, installation and private key; each secret by reference. */
         auth: z.union(
           [
@@ -470,8 +569,11 @@ const clusterSchema = z
 
 const platformConfigSchemaBase = z
   .object({
-    /** Short name of this platform (Argo CD application names start with it). */
-    name: dnsLabel('platform name'),
+    /**
+     * Short name of this platform, at most 35 characters: Argo CD application names start with it, and the
+     * Argo CD root is the Helm release `<name>-mcp-platform-root`, which Helm allows 53 characters.
+     */
+    name: dnsLabel('platform name').max(35, { error: 'must be at most 35 characters: the Argo CD root is the Helm release "<name>-mcp-platform-root", and Helm refuses release names over 53 characters' }),
     /** Namespace of the MCP platform's workloads. @default "mcp-system" */
     namespace: dnsLabel('platform namespace').default('mcp-system'),
     kubernetes: z
@@ -584,6 +686,17 @@ const platformConfigSchemaBase = z
             defaultLimitMemory: quantity,
           })
           .strict()
+          .superRefine((r, ctx) => {
+            const [request, limit] = [quantityValue(r.defaultRequestMemory), quantityValue(r.defaultLimitMemory)];
+            if (request !== undefined && limit !== undefined && request > limit) {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['defaultRequestMemory'],
+                input: undefined,
+                message: `${r.defaultRequestMemory} is above defaultLimitMemory ${r.defaultLimitMemory}: a container that sets neither would get a request above its limit, which the API server refuses`,
+              });
+            }
+          })
           .optional(),
       })
       .strict()
@@ -593,7 +706,10 @@ const platformConfigSchemaBase = z
         /** Render PostgreSQL with pgvector (CloudNativePG). @default false */
         enabled: z.boolean().default(false),
         /** CloudNativePG Cluster name. @default "mcp-postgres" */
-        name: dnsLabel('database cluster name').max(50).default('mcp-postgres'),
+        name: dnsLabel('database cluster name')
+          .max(50)
+          .regex(DNS_1035_LABEL, { error: 'must start with a letter: CloudNativePG names the Services <name>-rw, -ro and -r after it, and a Service name is a DNS-1035 label' })
+          .default('mcp-postgres'),
         /** @default 1 */
         instances: z.number().int().min(1).max(9).default(1),
         /** Operand image carrying pgvector. @default "ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie" */
@@ -659,7 +775,7 @@ const platformConfigSchemaBase = z
         allowFrom: z.array(cidr).optional(),
         /** JWT validation of clients. @default none */
         auth: z
-          .object({ kind: z.literal('jwt').default('jwt'), issuer: z.string().min(1), audiences: z.array(z.string()).min(1), jwksUrl: z.url() })
+          .object({ kind: z.literal('jwt').default('jwt'), issuer: z.string().min(1), audiences: z.array(z.string()).min(1), jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JSON Web Key Set' }) })
           .strict()
           .optional(),
         /** @default none */
@@ -701,7 +817,12 @@ const platformConfigSchemaBase = z
                 enabled: z.boolean().default(false),
                 provider: z.literal('external'),
                 /** IPv4 address or DNS name of the server. */
-                address: z.string().min(1),
+                address: z
+                  .string()
+                  .min(1)
+                  .refine((address) => !/^[\d.]+$/.test(address) || IPV4_ADDRESS.test(address), {
+                    error: 'must be an IPv4 address (four numbers of 0-255) or a DNS name',
+                  }),
                 port,
                 /** Where a DNS name resolves to (required for one). */
                 egressCidrs: z.array(cidr).optional(),
@@ -720,7 +841,9 @@ const platformConfigSchemaBase = z
         /** @default false */
         enabled: z.boolean().default(false),
         /** Deployment and Service name. @default "vllm" */
-        name: dnsLabel('vLLM deployment name').default('vllm'),
+        name: dnsLabel('vLLM deployment name')
+          .regex(DNS_1035_LABEL, { error: 'must start with a letter: it names the Service, and a Service name is a DNS-1035 label' })
+          .default('vllm'),
         ...vllmFields,
       })
       .strict()
@@ -867,6 +990,17 @@ function clusterProblems(config: z.output<typeof platformConfigSchemaBase>): { p
         message: `${service.loadBalancerIP} lies in no LoadBalancer pool, so Cilium would never assign it and the gateway would stay pending: use an address of ${pools}, or add a pool that holds it`,
       });
     }
+    const pool = IPV4_ADDRESS.test(service.loadBalancerIP) ? cilium.loadBalancerIPPools.find((p) => poolOf([p], service.loadBalancerIP!)) : undefined;
+    const labels = gatewayLabels();
+    const unmatched = Object.entries(pool?.serviceLabels ?? {}).filter(([key, value]) => labels[key] !== value);
+    if (pool && unmatched.length) {
+      problems.push({
+        path: ['gateway', 'service', 'loadBalancerIP'],
+        message:
+          `${service.loadBalancerIP} lies in pool ${pool.name}, whose serviceLabels (${unmatched.map(([k, v]) => `${k}=${v}`).join(', ')}) the gateway's Service does not carry, ` +
+          `so Cilium would never assign it: use an address of a pool that selects the gateway (its labels: ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ')}), or widen that pool's serviceLabels`,
+      });
+    }
   }
   for (const name of Object.keys(config.operators) as (keyof typeof config.operators)[]) {
     const operator = config.operators[name];
@@ -948,6 +1082,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       })
       .join('\n  - ');
   }
+  if (issue.code === 'invalid_key') {
+    // A record key the key schema refused: its own message says what a key must be.
+    const inner = issue.issues[0];
+    const message = inner && !inner.message.startsWith('Invalid') ? inner.message : 'is not an allowed key';
+    return `${where}: the key ${JSON.stringify(String(issue.path[issue.path.length - 1]))} ${message.replace(/^must/, 'must')}`;
+  }
   const custom = !issue.message.startsWith('Invalid input');
   if (issue.code === 'invalid_type' && issue.input === undefined) {
     return custom ? `${where}: ${issue.message}` : `${where}: is required (${withArticle(issue.expected)})`;
@@ -969,7 +1109,10 @@ function withArticle(noun: string): string {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+  // A key that is not an identifier (a label key, "a b") is quoted, so the path still reads as one.
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(p)) ? `${i ? '.' : ''}${String(p)}` : `[${JSON.stringify(String(p))}]`))
+    .join('');
 }
 
 function describeValue(value: unknown): string {
@@ -977,7 +1120,7 @@ function describeValue(value: unknown): string {
 }
 
 /** The field names the schema allows at `path`, to list them next to an unknown one. */
-function allowedKeysAt(path: readonly PropertyKey[], input?: unknown): string[] {
+export function allowedKeysAt(path: readonly PropertyKey[], input?: unknown): string[] {
   let schema: z.core.$ZodType = platformConfigSchema;
   for (const segment of [...path, undefined]) {
     for (;;) {

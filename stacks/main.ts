@@ -62,13 +62,20 @@ async function main(argv: string[]): Promise<number> {
       terraformDir: resolve(args['terraform-out'] ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out'),
       layers,
       knownTools: readPreflightTools(preflightToolsFile(args.config!)),
+      source: args.config!,
     });
     console.log(formatReport(report));
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) console.error(error.message);
     else if (error instanceof SynthError) console.error(`${formatReport(error.report)}\n${error.message}`);
-    else console.error(`synth failed: ${(error as Error).stack ?? error}`);
+    else {
+      // Not a config problem: a fault of this program or of the machine (a full disk, a permission). The message
+      // says which; the stack is for a bug report, on request.
+      console.error(`synth failed: ${(error as Error).message ?? error}`);
+      if (process.env.MCP_PLATFORM_DEBUG) console.error((error as Error).stack);
+      else console.error('(set MCP_PLATFORM_DEBUG=1 for the stack trace, and include it in a bug report)');
+    }
     console.error(nothingWritten(layers));
     return 1;
   }

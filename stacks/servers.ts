@@ -9,6 +9,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { ConfigError, parseMcpServer, type McpServerConfig, type mcpServerSchema, type PlatformConfig } from './config.js';
+import { recordServerFile } from './config-problems.js';
 
 /** Types a server file and nothing else. */
 export function defineMcpServer(server: z.input<typeof mcpServerSchema>): z.input<typeof mcpServerSchema> {
@@ -63,5 +64,6 @@ export async function withServerFiles(config: PlatformConfig, configFile: string
     declared.set(server.name, file);
   }
   if (problems.length) throw new ConfigError(configFile, problems);
+  for (const { file, server } of files) recordServerFile(server, file);
   return { ...config, mcpServers: [...config.mcpServers, ...files.map((f) => f.server)] };
 }

@@ -12,8 +12,11 @@ import { TerraformApp } from '../constructs/terraform.js';
 import { SchemaValidator } from '../constructs/validation/schema-validator.js';
 import { BootstrapStack } from './bootstrap-stack.js';
 import { clusterNotes, type ClusterNotes } from './cluster-notes.js';
-import type { PlatformConfig } from './config.js';
-import { Workloads } from './workloads.js';
+import { ConfigError, type PlatformConfig } from './config.js';
+import { formatConfigProblem, problemLinesOf, type ConfigProblem } from './config-problems.js';
+import { configRuleProblems } from './config-rules/index.js';
+import { resourceQuotaProblems } from './config-rules/resource-quota.js';
+import { ARGOCD_APP, Workloads } from './workloads.js';
 import { diffTrees } from './diff/manifest-diff.js';
 import { summaryLine } from './diff/format-diff.js';
 import { readRenderedFolder, treeOf } from './diff/rendered-tree.js';
@@ -34,6 +37,8 @@ export interface SynthOptions {
   readonly extend?: (workloads: Workloads) => void;
   /** Tool lists from the last `npm run preflight -- --write-tools`, for servers that declare none. @default none */
   readonly knownTools?: Readonly<Record<string, readonly string[]>>;
+  /** The config file, named by a ConfigError. @default "platform config" */
+  readonly source?: string;
 }
 
 export interface SynthReport {
@@ -81,26 +86,42 @@ export interface RenderedPlatform {
 
 /**
  * Renders both layers of a config: the Terraform JSON into `terraformDir` (cdktf writes it there), the
- * workloads in memory. Nothing is validated yet; `synthesize` does that before writing manifests.
+ * workloads in memory. Objects are not validated yet (`synthesize` does that before writing manifests), but
+ * the config is: the config rules first, then every construct's props. Any problem, from either, throws one
+ * ConfigError listing all of them by config path.
  */
 export function renderPlatform(
   config: PlatformConfig,
-  options: Pick<SynthOptions, 'extend' | 'knownTools'> & { readonly terraformDir: string },
+  options: Pick<SynthOptions, 'extend' | 'knownTools' | 'source'> & { readonly terraformDir: string },
 ): RenderedPlatform {
+  const source = options.source ?? 'platform config';
+  const refuse = (problems: readonly ConfigProblem[]) => {
+    if (problems.length) throw new ConfigError(source, problems.map(formatConfigProblem));
+  };
+  refuse(configRuleProblems(config));
   const terraformApp = new TerraformApp({ outdir: options.terraformDir });
-  const bootstrap = new BootstrapStack(terraformApp, BOOTSTRAP_STACK, config);
-  terraformApp.synth();
+  let bootstrap: BootstrapStack | undefined;
+  const problems: ConfigProblem[] = [];
+  try {
+    bootstrap = new BootstrapStack(terraformApp, BOOTSTRAP_STACK, config);
+  } catch (error) {
+    problems.push(...problemLinesOf(error).map((message) => ({ path: 'operators', message })));
+  }
   const workloads = new Workloads(config, { knownTools: options.knownTools });
+  refuse([...problems, ...workloads.problems]);
+  terraformApp.synth();
   options.extend?.(workloads);
+  const apps = renderWorkloads(workloads, refuse);
+  refuse(resourceQuotaProblems(config, apps.flatMap((app) => app.objects.map((o) => o.manifest))));
   return {
-    apps: renderWorkloads(workloads),
-    bootstrapObjects: [{ manifest: bootstrap.argocdRoot.project }, { manifest: bootstrap.argocdRoot.application }],
+    apps,
+    bootstrapObjects: [{ manifest: bootstrap!.argocdRoot.project }, { manifest: bootstrap!.argocdRoot.application }],
     terraform: JSON.parse(readFileSync(terraformStackFile(options.terraformDir), 'utf8')),
   };
 }
 
 /** Renders a config without writing anything: what `npm run verify-pins` reads. */
-export function renderPlatformInMemory(config: PlatformConfig, options: Pick<SynthOptions, 'extend' | 'knownTools'> = {}): RenderedPlatform {
+export function renderPlatformInMemory(config: PlatformConfig, options: Pick<SynthOptions, 'extend' | 'knownTools' | 'source'> = {}): RenderedPlatform {
   const terraformDir = mkdtempSync(join(tmpdir(), 'mcp-platform-render-'));
   try {
     return renderPlatform(config, { ...options, terraformDir });
@@ -138,7 +159,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions): Synth
     if (schemaErrors.length || policy.findings.some((f) => f.level === 'error')) throw new SynthError(report);
 
     const changes = layers.includes('workloads') ? changesSincePrevious(options.manifestsDir, apps) : undefined;
-    for (const app of apps) writeApp(join(staging.manifests, app.name), app);
+    for (const app of apps) writeApp(join(staging.manifests, app.name), app, app.name === ARGOCD_APP ? config.argocd.namespace : config.namespace);
     const swaps: [string, string][] = [];
     if (layers.includes('bootstrap')) swaps.push([staging.terraform, options.terraformDir]);
     if (layers.includes('workloads')) swaps.push([staging.manifests, options.manifestsDir]);
@@ -167,28 +188,59 @@ function changesSincePrevious(manifestsDir: string, apps: readonly RenderedApp[]
   }
 }
 
-/** Runs the constructs' own validations (as `cdk8s synth` would), then renders each chart's objects. */
-function renderWorkloads(workloads: Workloads): RenderedApp[] {
-  const errors = workloads.app.node
-    .findAll()
-    .flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
-  if (errors.length) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+/**
+ * Runs the constructs' own validations (as `cdk8s synth` would), then renders each chart's objects. A
+ * validation error, or one object rendered twice, is a config problem of the part that rendered it.
+ */
+function renderWorkloads(workloads: Workloads, refuse: (problems: readonly ConfigProblem[]) => void): RenderedApp[] {
+  const configPathOf = (constructPath: string) => {
+    let best: [string, string] | undefined;
+    for (const [prefix, path] of workloads.partPaths) {
+      if ((constructPath === prefix || constructPath.startsWith(`${prefix}/`)) && (!best || prefix.length > best[0].length)) best = [prefix, path];
+    }
+    return best?.[1] ?? constructPath;
+  };
+  refuse(
+    workloads.app.node
+      .findAll()
+      .flatMap((c) => c.node.validate().map((message) => workloads.problemAt(c.node.path, message))),
+  );
   const apps = [...workloads.charts].map(([name, chart]) => ({ name, objects: apiObjectsOf(chart) }));
-  // Two Argo CD applications that both render one object fight over it (each sync undoes the other's).
-  const owners = new Map<string, string>();
+  // One object rendered twice is either two parts fighting over it (within an application, one overwrites the
+  // other) or two Argo CD applications syncing it (each sync undoes the other's). Reported once per pair of
+  // parts, under the MCP server when one of them is a server (its name is the one to change).
+  const owners = new Map<string, { app: string; path: string }>();
+  const clashes = new Map<string, { path: string; other: string; objects: string[]; apps: Set<string> }>();
   for (const app of apps) {
-    for (const { manifest } of app.objects) {
-      const key = `${manifest.kind} ${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`;
-      const owner = owners.get(key);
-      if (owner !== undefined && owner !== app.name) {
-        throw new Error(
-          `${key} is rendered by both ${owner} and ${app.name}: Argo CD would sync it from two applications. ` +
-            'Give one of them another name, or reference the existing object (for a secret: { from: "secret", name, key }).',
-        );
+    for (const { manifest, source } of app.objects) {
+      const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
+      const object = `${manifest.kind} ${manifest.metadata.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata.name}`;
+      const path = source ? configPathOf(source.node.path) : app.name;
+      const owner = owners.get(`${group} ${object}`);
+      if (!owner) {
+        owners.set(`${group} ${object}`, { app: app.name, path });
+        continue;
       }
-      owners.set(key, app.name);
+      const isServer = (p: string) => p.startsWith('mcpServers[') || !/^[a-zA-Z.]+$/.test(p);
+      const [here, there] = isServer(owner.path) && !isServer(path) ? [owner.path, path] : [path, owner.path];
+      const clash = clashes.get(`${here}\n${there}`) ?? { path: here, other: there, objects: [], apps: new Set<string>() };
+      clash.objects.push(object);
+      clash.apps.add(owner.app).add(app.name);
+      clashes.set(`${here}\n${there}`, clash);
     }
   }
+  const problems: ConfigProblem[] = [...clashes.values()].map((clash) => {
+    const objects = clash.objects.join(', ');
+    const where = clash.apps.size > 1 ? `, in two Argo CD applications (${[...clash.apps].join(' and ')}) that would each undo the other's sync` : '';
+    return {
+      path: clash.path,
+      message:
+        clash.path === clash.other
+          ? `renders ${objects} twice${where}: give the objects different names`
+          : `renders ${objects}, which ${clash.other} renders too${where}: ${/^mcpServers\[|\//.test(clash.path) ? 'give the server another name' : 'rename one of them'}${/Secret /.test(objects) ? ', or reference the existing Secret ({ from: "secret", name, key })' : ''}`,
+    };
+  });
+  refuse(problems);
   return apps;
 }
 
@@ -198,12 +250,24 @@ function renderWorkloads(workloads: Workloads): RenderedApp[] {
  */
 const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1', aliasDuplicateObjects: false } as const;
 
-/** One YAML file per object: `<kind>-<name>.yaml`, so a pull request that adds an object adds a file. */
-function writeApp(dir: string, app: RenderedApp): void {
+/**
+ * The file an object is written to: `<kind>-<name>.yaml`, or `<kind>-<namespace>_<name>.yaml` for an object
+ * in another namespace than its application's (the discovery service's Roles in the namespaces it watches).
+ * Kinds are letters only and names and namespaces never contain "_", so no two objects of one application
+ * share a file unless they share kind, namespace and name.
+ */
+export function objectFileName(manifest: Readonly<Record<string, any>>, appNamespace: string): string {
+  const { name, namespace } = manifest.metadata;
+  const kind = manifest.kind.toLowerCase();
+  return namespace && namespace !== appNamespace ? `${kind}-${namespace}_${name}.yaml` : `${kind}-${name}.yaml`;
+}
+
+/** One YAML file per object (`objectFileName`), so a pull request that adds an object adds a file. */
+function writeApp(dir: string, app: RenderedApp, appNamespace: string): void {
   mkdirSync(dir, { recursive: true });
   const written = new Set<string>();
   for (const { manifest } of app.objects) {
-    const file = `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
+    const file = objectFileName(manifest, appNamespace);
     if (written.has(file)) throw new Error(`two objects in ${app.name} render to ${file}: give them different names`);
     written.add(file);
     writeFileSync(join(dir, file), yamlStringify(manifest, YAML_OPTIONS));

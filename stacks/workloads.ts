@@ -12,12 +12,42 @@ import { CiliumLoadBalancer } from '../constructs/network/cilium-load-balancer.j
 import type { ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
 import type { PodPeer } from '../constructs/workloads/pod-network-policy.js';
-import { ciliumSettings, type PlatformConfig } from './config.js';
+import { allowedKeysAt, ciliumSettings, type PlatformConfig } from './config.js';
+import { problemLinesOf, serverLabel, serverPath, splitField, type ConfigProblem } from './config-problems.js';
 
 /** The folder (and chart) that holds the Argo CD Applications of every other folder. */
 export const ARGOCD_APP = 'argocd';
 /** The folder of cluster-scoped network objects (Cilium's LoadBalancer pools and L2 announcements). */
 export const CLUSTER_NETWORK_APP = 'cluster-network';
+
+/** Where a part comes from in the config. */
+interface PartPath {
+  /** Its config path: "gateway", "mcpServers[2]", or a server file. */
+  readonly path: string;
+  /** How problems without a field name it, e.g. 'mcpServers[2] (server "github")'. @default path */
+  readonly label?: string;
+  /** Its path as segments of the config schema, for the names of its fields. */
+  readonly segments: readonly (string | number)[];
+  /** Construct props whose config field is named otherwise. @default none */
+  readonly renames?: Readonly<Record<string, string>>;
+}
+
+function serverPart(config: PlatformConfig, index: number): PartPath {
+  return { path: serverPath(config, index), label: serverLabel(config, index), segments: ['mcpServers', index] };
+}
+
+/** `field` of a part: "gateway.routes", "mcpServers[2].port", or "stacks/servers/github.ts: port". */
+function fieldPath(part: PartPath, field: string): string {
+  return part.path.startsWith('mcpServers[') || !part.path.includes('/') ? `${part.path}.${field}` : `${part.path}: ${field}`;
+}
+
+/**
+ * A server's construct id: its name, except for names the constructs library cannot hold as a child id
+ * (it keeps children in a plain object, so "constructor" is taken). Ids with capitals are no server name.
+ */
+function serverConstructId(name: string): string {
+  return name in Object.prototype ? `Server-${name}` : name;
+}
 
 /** The config's cluster profile as the constructs take it. */
 export function clusterNetwork(config: PlatformConfig): ClusterNetwork {
@@ -37,11 +67,23 @@ export interface WorkloadsOptions {
   readonly knownTools?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** The workloads layer: a cdk8s app with one chart per Argo CD application. */
+/**
+ * The workloads layer: a cdk8s app with one chart per Argo CD application.
+ *
+ * Each part is built from one place in the config. A part whose props are wrong does not stop the others:
+ * its problems are collected in `problems` under that config path (see stacks/config-problems.ts), and
+ * `partPaths` maps each part's construct path to its config path, for problems found after construction.
+ */
 export class Workloads {
   readonly app: App;
   readonly apps: readonly PlatformApp[];
   readonly argocd: Chart;
+  /** What the constructs refused, by config path; empty when every part was built. */
+  readonly problems: ConfigProblem[] = [];
+  /** Construct path of each part (e.g. "mcp-servers/github") to the config path it was built from. */
+  readonly partPaths = new Map<string, string>();
+  /** Construct path of each part to where it is in the config, for problems found after construction. */
+  private readonly parts = new Map<string, PartPath>();
 
   constructor(
     readonly config: PlatformConfig,
@@ -54,29 +96,56 @@ export class Workloads {
       apps.push({ name, chart, syncWave });
       return chart;
     };
+    /**
+     * Builds one part; a construct error becomes problems under the part's config path, and the part is left
+     * out. A problem that starts with one of the part's config fields is reported under that field.
+     */
+    const part = <T>(where: PartPath, chart: Chart, id: string, build: (scope: Chart, id: string) => T): T | undefined => {
+      const path = where.label ?? where.path;
+      this.partPaths.set(`${chart.node.path}/${id}`, path);
+      this.parts.set(`${chart.node.path}/${id}`, where);
+      try {
+        return build(chart, id);
+      } catch (error) {
+        const fields = allowedKeysAt(where.segments);
+        for (const line of problemLinesOf(error)) {
+          const { field, rest } = splitField(this.inConfigTerms(line), fields, where.renames);
+          this.problems.push(field ? { path: fieldPath(where, field), message: rest } : { path, message: this.inConfigTerms(line) });
+        }
+        return undefined;
+      }
+    };
+    const at = (path: string, renames?: Readonly<Record<string, string>>): PartPath => ({ path, segments: path.split('.'), renames });
 
     const network = clusterNetwork(config);
-    new NamespaceGuardrails(addApp('platform', -10), 'guardrails', {
-      namespace: config.namespace,
-      allowDnsEgress: config.guardrails.allowDnsEgress,
-      resourceQuota: config.guardrails.resourceQuota,
-      containerDefaults: config.guardrails.limitRange,
-    });
+    part(at('guardrails', { containerDefaults: 'limitRange' }), addApp('platform', -10), 'guardrails', (scope, id) =>
+      new NamespaceGuardrails(scope, id, {
+        namespace: config.namespace,
+        allowDnsEgress: config.guardrails.allowDnsEgress,
+        resourceQuota: config.guardrails.resourceQuota,
+        containerDefaults: config.guardrails.limitRange,
+      }),
+    );
 
     // Cluster-scoped, and needed before any LoadBalancer Service gets its address: the first sync wave.
     const cilium = ciliumSettings(config);
     if (cilium?.loadBalancerIPPools) {
       const chart = new Chart(this.app, CLUSTER_NETWORK_APP, { disableResourceNameHashes: true });
       apps.push({ name: CLUSTER_NETWORK_APP, chart, syncWave: -20 });
-      new CiliumLoadBalancer(chart, 'load-balancer', {
-        pools: cilium.loadBalancerIPPools,
-        l2Announcements: cilium.l2Announcements && { name: `${config.name}-l2`, ...cilium.l2Announcements },
-      });
+      part(at('cluster.cilium', { pools: 'loadBalancerIPPools' }), chart, 'load-balancer', (scope, id) =>
+        new CiliumLoadBalancer(scope, id, {
+          pools: cilium.loadBalancerIPPools!,
+          l2Announcements: cilium.l2Announcements && { name: `${config.name}-l2`, ...cilium.l2Announcements },
+        }),
+      );
     }
 
 
-    // The gateway and the discovery service are the only callers of the database and the models.
-    const clients: PodPeer[] = [ComponentNames.gateway, ComponentNames.discovery].map((name) => ({ podLabels: componentSelector(name) }));
+    // The gateway and the discovery service are the only callers of the database and the models: those of
+    // them this config renders (a policy for a client that does not exist would select no pod).
+    const clients: PodPeer[] = (['gateway', 'discovery'] as const)
+      .filter((caller) => config[caller].enabled)
+      .map((caller) => ({ podLabels: componentSelector(ComponentNames[caller]) }));
     const scrapeTargets: ScrapeTarget[] = [];
     const serviceTarget = (name: string, componentName: string, port: number, portName = 'http'): ScrapeTarget => ({
       name,
@@ -98,7 +167,7 @@ export class Workloads {
     let database: PgvectorDatabase | undefined;
     if (config.database.enabled) {
       const db = config.database;
-      database = new PgvectorDatabase(addApp('database', -5), 'database', {
+      database = part(at('database', { imageName: 'image' }), addApp('database', -5), 'database', (scope, id) => new PgvectorDatabase(scope, id, {
         namespace: config.namespace,
         name: db.name,
         instances: db.instances,
@@ -114,41 +183,49 @@ export class Workloads {
         operator: { namespace: config.operators.cloudnativePg.namespace },
         apiServer: config.kubernetes.apiServer,
         network,
-      });
-      scrapeTargets.push({
-        name: `${db.name}-postgres`,
-        via: 'pod',
-        selector: database.instancePodLabels,
-        podLabels: database.instancePodLabels,
-        portName: 'metrics',
-        port: POSTGRES_METRICS_PORT,
-      });
+      }));
+      if (database) {
+        scrapeTargets.push({
+          name: `${db.name}-postgres`,
+          via: 'pod',
+          selector: database.instancePodLabels,
+          podLabels: database.instancePodLabels,
+          portName: 'metrics',
+          port: POSTGRES_METRICS_PORT,
+        });
+      }
     }
 
     if (config.mcpServers.length || config.gateway.enabled) {
       const chart = addApp('mcp-servers', 0);
-      for (const server of config.mcpServers) {
-        new McpServer(chart, server.name, {
-          ...server,
-          namespace: config.namespace,
-          clients,
-          apiServer: config.kubernetes.apiServer,
-          network,
-          annotationPrefix: config.mcp.annotationPrefix,
-          packageRegistry: config.mcp.packageRegistry,
-        });
-      }
-      // After the servers: the gateway routes to every server of its chart.
-      if (config.gateway.enabled) {
+      let serversBuilt = true;
+      config.mcpServers.forEach((server, index) => {
+        const built = part(serverPart(config, index), chart, serverConstructId(server.name), (scope, id) =>
+          new McpServer(scope, id, {
+            ...server,
+            namespace: config.namespace,
+            clients,
+            apiServer: config.kubernetes.apiServer,
+            network,
+            annotationPrefix: config.mcp.annotationPrefix,
+            packageRegistry: config.mcp.packageRegistry,
+          }),
+        );
+        serversBuilt &&= built !== undefined;
+      });
+      // After the servers: the gateway routes to every server of its chart, so it waits for all of them. Its
+      // construct id is not a DNS label, so no server name can take it.
+      if (config.gateway.enabled && serversBuilt) {
         const { enabled: _enabled, ...gateway } = config.gateway;
-        new McpGateway(chart, 'gateway', { ...gateway, namespace: config.namespace, knownTools: options.knownTools, network });
+        part(at('gateway'), chart, 'Gateway', (scope, id) => new McpGateway(scope, id, { ...gateway, namespace: config.namespace, knownTools: options.knownTools, network }));
       }
     }
 
-    if (config.discovery.enabled) {
+    // Without its database the discovery service has nothing to be built against: the database's problems say why.
+    if (config.discovery.enabled && (config.discovery.database !== 'platform' || database)) {
       const d = config.discovery;
       // parsePlatformConfig requires repo, github and apiToken when discovery is enabled, and the database for "platform".
-      new DiscoveryService(addApp('discovery', 0), 'discovery', {
+      part(at('discovery'), addApp('discovery', 0), 'discovery', (scope, id) => new DiscoveryService(scope, id, {
         namespace: config.namespace,
         image: d.image,
         repo: d.repo!,
@@ -168,24 +245,28 @@ export class Workloads {
         apiServer: config.kubernetes.apiServer,
         network,
         allowFrom: d.allowFrom?.map((cidr) => ({ cidr })),
-      });
+      }));
     }
 
     if (config.triageLlm.enabled) {
       const { enabled: _enabled, ...backend } = config.triageLlm;
-      const triage = new TriageLlm(addApp('triage-llm', 0), 'triage', { namespace: config.namespace, backend: backend as TriageBackend, clients });
-      if (triage.vllm) scrapeTargets.push(serviceTarget('triage-llm', ComponentNames.triageLlm, triage.port));
+      const triage = part(at('triageLlm'), addApp('triage-llm', 0), 'triage', (scope, id) =>
+        new TriageLlm(scope, id, { namespace: config.namespace, backend: backend as TriageBackend, clients }),
+      );
+      if (triage?.vllm) scrapeTargets.push(serviceTarget('triage-llm', ComponentNames.triageLlm, triage.port));
     }
 
     if (config.gpuInference.enabled) {
       const { enabled: _enabled, name, ...vllm } = config.gpuInference;
-      const deployment = new VllmDeployment(addApp('gpu-inference', 0), 'vllm', { ...vllm, namespace: config.namespace, name, clients });
-      scrapeTargets.push(serviceTarget(name, ComponentNames.vllm, deployment.port));
+      const deployment = part(at('gpuInference', { shape: 'modelShape' }), addApp('gpu-inference', 0), 'vllm', (scope, id) =>
+        new VllmDeployment(scope, id, { ...vllm, namespace: config.namespace, name, clients }),
+      );
+      if (deployment) scrapeTargets.push(serviceTarget(name, ComponentNames.vllm, deployment.port));
     }
 
     if (config.monitoring.prometheusOperator) {
       const m = config.monitoring;
-      new PlatformMonitoring(addApp('monitoring', 5), 'monitoring', {
+      part(at('monitoring'), addApp('monitoring', 5), 'monitoring', (scope, id) => new PlatformMonitoring(scope, id, {
         namespace: config.namespace,
         prometheus: { namespace: m.namespace, podLabels: m.prometheusPodLabels, selectorLabels: m.selectorLabels },
         targets: scrapeTargets,
@@ -193,7 +274,7 @@ export class Workloads {
         databaseCluster: database?.clusterName,
         dashboard: m.dashboard,
         dashboardLabels: m.dashboardLabels,
-      });
+      }));
     }
 
     this.apps = apps;
@@ -211,6 +292,32 @@ export class Workloads {
         autoSync: config.argocd.autoSync,
       });
     }
+  }
+
+  /**
+   * A problem a construct found after it was built (a cdk8s validation), as a config problem: under the part it
+   * belongs to, and under the field it starts with when that is one of the part's fields.
+   */
+  problemAt(constructPath: string, message: string): ConfigProblem {
+    let best: [string, PartPath] | undefined;
+    for (const [prefix, part] of this.parts) {
+      if ((constructPath === prefix || constructPath.startsWith(`${prefix}/`)) && (!best || prefix.length > best[0].length)) best = [prefix, part];
+    }
+    // "VllmDeployment vllm: ..." reads "gpuInference: ..." here: the config path replaces the construct's name.
+    const text = this.inConfigTerms(message.replace(/^[A-Z][A-Za-z]+ [^\s:]+: /, ''));
+    if (!best) return { path: constructPath, message: text };
+    const part = best[1];
+    const { field, rest } = splitField(text, allowedKeysAt(part.segments), part.renames);
+    return field ? { path: fieldPath(part, field), message: rest } : { path: part.label ?? part.path, message: text };
+  }
+
+  /** A message with the construct paths of parts (e.g. "mcp-servers/github/Secret-TOKEN") named by their config paths. */
+  inConfigTerms(message: string): string {
+    let result = message;
+    for (const [prefix, path] of [...this.partPaths].sort((a, b) => b[0].length - a[0].length)) {
+      result = result.replace(new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![-a-z0-9])(?:/[^\\s),;:]*)?`, 'g'), path);
+    }
+    return result;
   }
 
   /** Every chart, the Argo CD one last, keyed by its output folder. */

@@ -24,7 +24,7 @@ import {
 } from '../workloads/pod-spec.js';
 import { embeddingDimensions, type EmbeddingModel } from './embedding-models.js';
 import { loadMigrations, MAX_VECTOR_INDEX_DIMENSIONS, migrationScript } from './schema.js';
-import { throwIfProblems } from '../validation/problems.js';
+import { PropsError, throwIfProblems } from '../validation/problems.js';
 
 /**
  * CloudNativePG's "standard" operand image: PostgreSQL from the PGDG packages plus pgvector (and PGAudit,
@@ -141,12 +141,16 @@ export class PgvectorDatabase extends Construct {
     const owner = props.owner ?? 'mcp';
     validate(id, { name, instances, imageName, database, owner, backup: props.backup, apiServer: props.apiServer, network: props.network });
 
-    this.embeddingDimensions = embeddingDimensions(props.embedding, `PgvectorDatabase ${id}: embedding`);
+    try {
+      this.embeddingDimensions = embeddingDimensions(props.embedding, 'embedding');
+    } catch (error) {
+      throw new PropsError(`PgvectorDatabase ${id}`, [(error as Error).message]);
+    }
     if (this.embeddingDimensions > MAX_VECTOR_INDEX_DIMENSIONS) {
-      throw new Error(
-        `PgvectorDatabase ${id}: embedding.model ${props.embedding.model} gives ${this.embeddingDimensions}-dimensional vectors, but pgvector indexes (HNSW) ` +
+      throw new PropsError(`PgvectorDatabase ${id}`, [
+        `embedding.model ${props.embedding.model} gives ${this.embeddingDimensions}-dimensional vectors, but pgvector indexes (HNSW) ` +
           `take at most ${MAX_VECTOR_INDEX_DIMENSIONS}: set embedding.dimensions to ${MAX_VECTOR_INDEX_DIMENSIONS} or less if the model can shorten its vectors, or pick another model.`,
-      );
+      ]);
     }
     const script = migrationScript(loadMigrations({ embeddingDimensions: this.embeddingDimensions }), {
       embeddingDimensions: this.embeddingDimensions,

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { isPinnedImage } from '../formats.js';
-import { ComponentMetricsPorts, ComponentNames, componentSelector, platformLabels } from '../labels.js';
+import { ComponentMetricsPorts, ComponentNames, componentSelector, gatewayLabels } from '../labels.js';
 import { McpServer } from '../mcp/mcp-server.js';
 import { urlHostPort, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, PRIVATE_IPV4_RANGES } from '../workloads/pod-network-policy.js';
@@ -107,7 +107,7 @@ export class McpGateway extends Construct {
       },
     });
 
-    const labels = { ...platformLabels(ComponentNames.gateway), 'app.kubernetes.io/name': ComponentNames.gateway };
+    const labels = gatewayLabels();
     const podLabels = componentSelector(ComponentNames.gateway);
     const metadata = { name, namespace: props.namespace, labels };
 

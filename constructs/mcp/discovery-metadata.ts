@@ -6,6 +6,9 @@
 import { PART_OF } from '../labels.js';
 import type { McpFlavour, McpTransport } from './mcp-server-props.js';
 
+/** The MCP capabilities a server can advertise (the protocol's capability names); the discovery service accepts these and no others. */
+export const MCP_CAPABILITIES: ReadonlySet<string> = new Set(['tools', 'resources', 'prompts', 'logging', 'completions', 'sampling', 'elicitation', 'roots']);
+
 /** Default prefix of the platform's annotations: `<prefix>/enabled: "true"`, `<prefix>/transport`, ... */
 export const DEFAULT_ANNOTATION_PREFIX = 'mcp-platform.dev';
 /** agentgateway's annotation naming the MCP endpoint's path on a Service. */

@@ -9,6 +9,7 @@ import { restrictedContainerSecurityContext } from '../workloads/pod-spec.js';
 import type { FlavourContext, FlavourResult } from './flavour.js';
 import { isNpmSource, npmBin } from './mcp-server-props.js';
 import { NODE_IMAGE, NODE_UID, NPM_ENV } from './npm-runtime.js';
+import { throwIfProblems } from '../validation/problems.js';
 
 const IMAGE_UID = 10001;
 
@@ -22,14 +23,16 @@ const IMAGE_UID = 10001;
  */
 export function renderKmcp(scope: Construct, ctx: FlavourContext): FlavourResult {
   const { spec } = ctx;
-  for (const s of ctx.secretEnv) {
-    if (s.env !== s.key) {
-      throw new Error(
-        `McpServer ${spec.name}: kmcp loads Secrets whole (envFrom), so secretEnv.${s.env} must use key "${s.env}" in Secret ${s.secretName}, not "${s.key}": ` +
+  throwIfProblems(
+    `McpServer ${spec.name}`,
+    ctx.secretEnv
+      .filter((s) => s.env !== s.key)
+      .map(
+        (s) =>
+          `secretEnv.${s.env}.key must be "${s.env}", not "${s.key}": kmcp loads Secrets whole (envFrom), so each env var is named like its key in the Secret (here ${s.secretName}); ` +
           'rename the key, or use flavour "toolhive" or "standalone", which map keys to env names',
-      );
-    }
-  }
+      ),
+  );
   const npm = isNpmSource(spec.source);
   const image = npm ? NODE_IMAGE : spec.source.image;
   const cmd = npm ? 'npx' : spec.source.command;

@@ -281,7 +281,7 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   }
   if (spec.flavour === 'standalone' && source?.image && spec.transport === 'stdio') {
     problems.push(
-      'a standalone stdio server must come from an npm package: the bridge that serves it over HTTP runs with node in the same container. ' +
+      'source: a standalone stdio server must come from an npm package: the bridge that serves it over HTTP runs with node in the same container. ' +
         'Use flavour "kmcp" or "toolhive" (their operators bridge any image), or an image that serves HTTP',
     );
   }
@@ -306,14 +306,17 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   }
   for (const key of Object.keys(spec.secretEnv ?? {})) {
     if (!ENV_NAME.test(key)) problems.push(`secretEnv.${key} is not an environment variable name`);
-    if (spec.env && key in spec.env) problems.push(`${key} is in both env and secretEnv: keep one`);
+    if (spec.env && key in spec.env) problems.push(`secretEnv.${key} is also set in env: keep one of the two`);
   }
   for (const [i, file] of (spec.secretFiles ?? []).entries()) {
     if (!file.path.startsWith('/') || file.path.endsWith('/') || file.path.includes('..')) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} must be an absolute file path`);
   }
   for (const [i, rule] of (spec.kubernetesAccess?.rules ?? []).entries()) {
     const wildcard = rule.apiGroups.includes('*') || rule.resources.includes('*');
-    if (wildcard && !(spec.kubernetesAccess?.wildcardReason && spec.kubernetesAccess.wildcardReason.trim().length >= 20)) {
+    const reason = spec.kubernetesAccess?.wildcardReason?.trim();
+    if (wildcard && reason && reason.length < 20) {
+      problems.push(`kubernetesAccess.wildcardReason is ${reason.length} characters: rules[${i}] uses "*", so say in at least 20 why the server needs all of them, or list the resources`);
+    } else if (wildcard && !reason) {
       problems.push(`kubernetesAccess.rules[${i}] uses "*": list the resources, or give kubernetesAccess.wildcardReason (at least 20 characters) saying why the server needs all of them`);
     }
     // "*" resources in the core group include Secrets: that is reading Secrets, and must be asked for as such.

@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function renderHead(configFile: string): Promise<RenderedTree> {
   const config = await loadConfigFile(configFile);
-  return treeOf(renderPlatformInMemory(config, { knownTools: readPreflightTools(preflightToolsFile(configFile)) }).apps);
+  return treeOf(renderPlatformInMemory(config, { knownTools: readPreflightTools(preflightToolsFile(configFile)), source: configFile }).apps);
 }
 
 process.exitCode = await main(process.argv.slice(2));

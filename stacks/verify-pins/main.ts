@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
     const config = await loadConfigFile(options.config);
     // Imported here, so usage errors and --help do not wait for every construct to load.
     const { renderPlatformInMemory } = await import('../synth.js');
-    rendered = renderPlatformInMemory(config, { knownTools: readPreflightTools(preflightToolsFile(options.config)) });
+    rendered = renderPlatformInMemory(config, { knownTools: readPreflightTools(preflightToolsFile(options.config)), source: options.config });
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : `verify-pins: cannot render the platform: ${(error as Error).message}`);
     return 1;

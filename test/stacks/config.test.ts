@@ -119,12 +119,14 @@ describe('platform config', () => {
         maxNumSeqs: 4,
         gpuMemoryUtilization: 0.9,
         tensorParallelSize: 1,
-        gpu: { memoryGiB: 12, nodeSelector: { 'nvidia.com/gpu.present': 'true' }, resourceName: 'nvidia.com/gpu' },
-        shmSize: '2Gi',
+        gpu: { memoryGiB: 12, resourceName: 'nvidia.com/gpu' },
         cache: { size: '50Gi' },
         startupTimeoutSeconds: 1800,
         download: true,
       });
+      // Left to the construct, whose defaults depend on other fields: the node selector on the GPU vendor, /dev/shm on the memory limit.
+      expect(config.gpuInference.gpu.nodeSelector).toBeUndefined();
+      expect(config.gpuInference.shmSize).toBeUndefined();
       expect(config.monitoring).toEqual({
         prometheusOperator: false,
         namespace: 'monitoring',

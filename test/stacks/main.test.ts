@@ -28,7 +28,7 @@ describe('npm run synth', () => {
     const run = synthCli(args);
     expect(run.status).toBe(0);
     // The only finding: the seed servers that run from images have no tool list until someone records one.
-    expect(run.stdout).toMatch(/policy findings: 0 error\(s\), 1 warning\(s\)\n    ! \[MCP-GatewayToolBudget\] ConfigMap mcp-system\/mcp-gateway-config \(mcp-servers\/gateway\/Config\): endpoint \/mcp: the budget of 40 cannot be checked, the tools of [a-z0-9, -]*github[a-z0-9, -]* are unknown \(\d+ known\)\n/);
+    expect(run.stdout).toMatch(/policy findings: 0 error\(s\), 1 warning\(s\)\n    ! \[MCP-GatewayToolBudget\] ConfigMap mcp-system\/mcp-gateway-config \(mcp-servers\/Gateway\/Config\): endpoint \/mcp: the budget of 40 cannot be checked, the tools of [a-z0-9, -]*github[a-z0-9, -]* are unknown \(\d+ known\)\n/);
     expect(existsSync(join(root, 'cdktf.out', 'stacks', 'bootstrap', 'cdk.tf.json'))).toBe(true);
   });
 
@@ -42,6 +42,37 @@ describe('npm run synth', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`  - namespace: must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit): the platform namespace, got "Bad"`);
     expect(readTree(root)).toEqual({ 'bad.config.json': expect.any(String), 'dist/previous.yaml': 'kept: true\n' });
+  });
+
+  it('prints a problem found while rendering like a config error, with the config file and path, and no stack', () => {
+    const { root, args } = outDirs();
+    const config = join(root, 'kmcp.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        name: 'lab',
+        kubernetes: { context: 'admin@lab', apiServer: { cidrs: ['10.0.0.1/32'] } },
+        gitops: { repoUrl: 'https://github.com/me/gitops.git', path: 'apps/mcp' },
+        mcp: { serversDir: 'none' },
+        mcpServers: [{ name: 'kp', flavour: 'kmcp', transport: 'stdio', path: '/other', source: { npm: { package: 'acme-mcp', version: '1.0.0' } } }],
+      }),
+    );
+    const run = synthCli(['--config', config, ...args]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `Invalid platform config (${config}):\n  - mcpServers[0].path: kmcp serves a stdio server at "/mcp"; leave path out\nNothing was written: the previous output is unchanged.\n`,
+    );
+  });
+
+  it('reports a failure that is not a config problem by its message, the stack only on request', () => {
+    const { root } = outDirs();
+    writeFileSync(join(root, 'file'), 'not a folder');
+    const args = ['--out', join(root, 'file', 'dist'), '--terraform-out', join(root, 'cdktf.out')];
+    const run = synthCli(args);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^synth failed: ENOTDIR: not a directory, .*\n\(set MCP_PLATFORM_DEBUG=1 for the stack trace, and include it in a bug report\)\n/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(synthCli(args, { MCP_PLATFORM_DEBUG: '1' }).stderr).toMatch(/\n\s+at /);
   });
 
   it('names a config file that does not exist', () => {

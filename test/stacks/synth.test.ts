@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ApiObject } from 'cdk8s';
 import { RuleIds } from '../../constructs/policy/rule-ids.js';
 import { suppressPolicy } from '../../constructs/policy/suppressions.js';
-import { parsePlatformConfig } from '../../stacks/config.js';
+import { parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import defaultConfig from '../../stacks/platform.config.js';
 import { SynthError, synthesize, type SynthOptions } from '../../stacks/synth.js';
 import type { Workloads } from '../../stacks/workloads.js';
@@ -62,7 +62,7 @@ describe('synth of the default platform', () => {
         ruleId: RuleIds.toolBudget,
         level: 'warning',
         object: 'ConfigMap mcp-system/mcp-gateway-config',
-        path: 'mcp-servers/gateway/Config',
+        path: 'mcp-servers/Gateway/Config',
         reasons: [expect.stringMatching(new RegExp(`^endpoint /mcp: the budget of 40 cannot be checked, the tools of ${undeclared.join(', ')} are unknown \\(\\d+ known\\)$`))],
       },
     ]);
@@ -147,21 +147,34 @@ describe('synth that fails validation', () => {
     expect(existsSync(join(out.manifestsDir, 'platform', 'deployment-demo.yaml'))).toBe(true);
   });
 
-  it('refuses an object that two Argo CD applications would both render, and writes nothing', () => {
-    const out = outputs();
-    previousOutput(out);
-    // The triage model and the GPU model both sync the same Hugging Face token from Infisical.
-    const token = { from: 'infisical' as const, name: 'huggingface-token', key: 'HF_TOKEN', projectSlug: 'homelab', environment: 'prod', credentials: { name: 'infisical-machine-identity' } };
-    const shared = parsePlatformConfig(
+  // The triage model and the GPU model both sync the same Hugging Face token from Infisical.
+  const token = { from: 'infisical' as const, name: 'huggingface-token', key: 'HF_TOKEN', projectSlug: 'homelab', environment: 'prod', credentials: { name: 'infisical-machine-identity' } };
+  const sharingToken = (gpuToken: object) =>
+    parsePlatformConfig(
       {
         ...defaultConfig,
         triageLlm: { enabled: true, provider: 'vllm', model: 'Qwen/Qwen2.5-3B-Instruct', maxModelLen: 4096, huggingFaceToken: token },
-        gpuInference: { ...defaultConfig.gpuInference, huggingFaceToken: token },
-      },
+        gpuInference: { ...defaultConfig.gpuInference, huggingFaceToken: gpuToken },
+      } as PlatformConfigInput,
       'test',
     );
-    expect(() => synthesize(shared, out)).toThrow(
-      'InfisicalSecret mcp-system/huggingface-token is rendered by both triage-llm and gpu-inference: Argo CD would sync it from two applications.',
+
+  it('renders a Secret that two applications reference once, in the first, so it has one writer', () => {
+    const out = outputs();
+    synthesize(sharingToken(token), out);
+    expect(existsSync(join(out.manifestsDir, 'triage-llm', 'infisicalsecret-huggingface-token.yaml'))).toBe(true);
+    expect(existsSync(join(out.manifestsDir, 'gpu-inference', 'infisicalsecret-huggingface-token.yaml'))).toBe(false);
+    // Both pods read it by name.
+    const gpu = readFileSync(join(out.manifestsDir, 'gpu-inference', 'deployment-vllm.yaml'), 'utf8');
+    expect(gpu).toContain('name: huggingface-token');
+  });
+
+  it('refuses one Secret synced with other settings by another application, naming both config paths, and writes nothing', () => {
+    const out = outputs();
+    previousOutput(out);
+    expect(() => synthesize(sharingToken({ ...token, environment: 'staging' }), out)).toThrow(
+      'gpuInference: Secret "huggingface-token" is already synced by triageLlm with other settings (environment "prod" there, "staging" here): ' +
+        'one Secret has one sync object, so give every reference to it the same settings',
     );
     expect(readTree(out.manifestsDir)).toEqual({ 'previous.txt': 'from the last good synth' });
   });
@@ -169,7 +182,7 @@ describe('synth that fails validation', () => {
   it('fails synth, naming the model and the GPU, when the model cannot fit', () => {
     const out = outputs();
     const tooBig = parsePlatformConfig({ ...defaultConfig, gpuInference: { ...defaultConfig.gpuInference, model: 'meta-llama/Llama-2-13b-chat-hf', maxModelLen: 4096 } }, 'test');
-    expect(() => synthesize(tooBig, out)).toThrow(/\[gpu-inference\/vllm\] VllmDeployment vllm: meta-llama\/Llama-2-13b-chat-hf on 1 × 12 GiB GPU: Weights alone need 24\.3 GiB/);
+    expect(() => synthesize(tooBig, out)).toThrow(/\n  - gpuInference: meta-llama\/Llama-2-13b-chat-hf on 1 × 12 GiB GPU: Weights alone need 24\.3 GiB/);
     expect(existsSync(out.manifestsDir)).toBe(false);
   });
 });

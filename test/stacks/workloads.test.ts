@@ -87,9 +87,17 @@ describe('the workloads layer', () => {
     expect(ingressFrom('gpu-inference', 'vllm')).toEqual(['mcp-gateway', 'mcp-discovery']);
   });
 
-  it('puts an external triage model behind a Service without running a pod', () => {
-    const w = workloads({ ...minimal, triageLlm: { enabled: true, provider: 'external', address: '192.168.1.50', port: 8000, model: 'qwen2.5-7b' } });
-    expect(objectsOf(w, 'triage-llm').map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+  it('puts an external triage model behind a Service without running a pod, with egress only for the clients this config renders', () => {
+    const external = { enabled: true, provider: 'external', address: '192.168.1.50', port: 8000, model: 'qwen2.5-7b' } as const;
+    const names = (w: Workloads) => objectsOf(w, 'triage-llm').map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    // Neither the gateway nor the discovery service: no client, so no client's egress policy.
+    expect(names(workloads({ ...minimal, triageLlm: external }))).toEqual(['EndpointSlice/triage-llm-external', 'Service/triage-llm']);
+    expect(names(workloads({ ...minimal, gateway: { enabled: true }, triageLlm: external }))).toEqual([
+      'EndpointSlice/triage-llm-external',
+      'NetworkPolicy/mcp-gateway-to-triage-llm',
+      'Service/triage-llm',
+    ]);
+    expect(names(workloads({ ...minimal, gateway: { enabled: true }, discovery, triageLlm: external }))).toEqual([
       'EndpointSlice/triage-llm-external',
       'NetworkPolicy/mcp-discovery-to-triage-llm',
       'NetworkPolicy/mcp-gateway-to-triage-llm',

@@ -32,7 +32,8 @@ const MAX_NAME = 50;
 export const PLAIN_PATH = /^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/?)?$/;
 const MAX_PATH = 256;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-export const MCP_CAPABILITIES: ReadonlySet<string> = new Set(['tools', 'resources', 'prompts', 'logging', 'completions', 'sampling', 'elicitation', 'roots']);
+export { MCP_CAPABILITIES } from '../../../constructs/mcp/discovery-metadata.js';
+import { MCP_CAPABILITIES } from '../../../constructs/mcp/discovery-metadata.js';
 const TYPES = new Set(['kmcp', 'toolhive', 'standalone', 'external']);
 
 /** Service port `appProtocol`s that agentgateway and kgateway treat as MCP. */

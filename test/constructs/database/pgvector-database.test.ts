@@ -269,14 +269,14 @@ describe('PgvectorDatabase', () => {
   describe('validation', () => {
     it('rejects an embedding dimension the model does not return, naming both numbers and the fix', () => {
       expect(create({ embedding: { model: 'nomic-embed-text', dimensions: 1024 } })).toThrow(
-        'PgvectorDatabase db: embedding.dimensions is 1024, but nomic-embed-text returns 768-dimensional vectors: ' +
-          'remove PgvectorDatabase db: embedding.dimensions or set it to 768, or configure the model your embeddings come from.',
+        'PgvectorDatabase db:\n  - embedding.dimensions is 1024, but nomic-embed-text returns 768-dimensional vectors: ' +
+          'remove embedding.dimensions or set it to 768, or configure the model your embeddings come from.',
       );
     });
 
     it('rejects an unknown model without dimensions', () => {
       expect(create({ embedding: { model: 'my-embedder' } })).toThrow(
-        'PgvectorDatabase db: embedding.model "my-embedder" is not in the embedding model catalogue, so its vector length is unknown: set PgvectorDatabase db: embedding.dimensions',
+        'PgvectorDatabase db:\n  - embedding.model "my-embedder" is not in the embedding model catalogue, so its vector length is unknown: set embedding.dimensions',
       );
     });
 
@@ -286,7 +286,7 @@ describe('PgvectorDatabase', () => {
 
     it('rejects text-embedding-3-large at its full 3072 dimensions, which pgvector cannot index', () => {
       expect(create({ embedding: { model: 'text-embedding-3-large' } })).toThrow(
-        'PgvectorDatabase db: embedding.model text-embedding-3-large gives 3072-dimensional vectors, but pgvector indexes (HNSW) take at most 2000: set embedding.dimensions to 2000 or less',
+        'PgvectorDatabase db:\n  - embedding.model text-embedding-3-large gives 3072-dimensional vectors, but pgvector indexes (HNSW) take at most 2000: set embedding.dimensions to 2000 or less',
       );
     });
 

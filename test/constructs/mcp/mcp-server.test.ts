@@ -257,7 +257,7 @@ describe('McpServer, kmcp', () => {
   it('rejects a credential whose env var name differs from its key in the Secret', () => {
     const message = errorOf(() => kmcp({ secretEnv: { GITHUB_TOKEN: { from: 'secret', name: 'github', key: 'token' } } }));
     expect(message).toBe(
-      'McpServer everything: kmcp loads Secrets whole (envFrom), so secretEnv.GITHUB_TOKEN must use key "GITHUB_TOKEN" in Secret github, not "token": ' +
+      'McpServer everything:\n  - secretEnv.GITHUB_TOKEN.key must be "GITHUB_TOKEN", not "token": kmcp loads Secrets whole (envFrom), so each env var is named like its key in the Secret (here github); ' +
         'rename the key, or use flavour "toolhive" or "standalone", which map keys to env names',
     );
   });
@@ -479,7 +479,10 @@ describe('McpServer read-only Kubernetes access', () => {
       'kubernetesAccess.rules[0] uses "*": list the resources, or give kubernetesAccess.wildcardReason (at least 20 characters) saying why the server needs all of them',
     );
     expect(errorOf(() => renderServer({ kubernetesAccess: wildcard }))).toBe(expected);
-    expect(errorOf(() => renderServer({ kubernetesAccess: { ...wildcard, wildcardReason: 'because' } }))).toBe(expected);
+    // A reason that is too short is named as such.
+    expect(errorOf(() => renderServer({ kubernetesAccess: { ...wildcard, wildcardReason: 'because' } }))).toBe(
+      problem('everything', 'kubernetesAccess.wildcardReason is 7 characters: rules[0] uses "*", so say in at least 20 why the server needs all of them, or list the resources'),
+    );
     const { objects } = renderServer({ kubernetesAccess: { ...wildcard, wildcardReason: 'reads pods in every API group it finds' } });
     expect(only(objects, 'ClusterRole').rules).toEqual([{ apiGroups: ['*'], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
   });
@@ -515,7 +518,7 @@ describe('McpServer validation', () => {
       'a standalone stdio server from an image',
       { source: { image: IMAGE } },
       'everything',
-      'a standalone stdio server must come from an npm package: the bridge that serves it over HTTP runs with node in the same container. ' +
+      'source: a standalone stdio server must come from an npm package: the bridge that serves it over HTTP runs with node in the same container. ' +
         'Use flavour "kmcp" or "toolhive" (their operators bridge any image), or an image that serves HTTP',
     ],
     ['a privileged port', { port: 80 }, 'everything', 'port must be 1024-65535 (the server runs as non-root), got 80'],

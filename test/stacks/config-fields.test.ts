@@ -1,0 +1,159 @@
+/**
+ * Values the schema used to accept and the API server, Helm or a construct then refused (issue 13): each is
+ * now refused when the config loads, naming the field and the fix, or accepted and rendered.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { renderPlatformInMemory } from '../../stacks/synth.js';
+
+const minimal: PlatformConfigInput = {
+  name: 'lab',
+  kubernetes: { context: 'admin@lab', apiServer: { cidrs: ['10.0.0.1/32'] } },
+  gitops: { repoUrl: 'https://github.com/me/gitops.git', path: 'apps/mcp' },
+};
+const image = { image: 'ghcr.io/acme/mcp:1.0.0' };
+const server = (fields: Record<string, unknown>) => ({ ...minimal, mcpServers: [{ name: 'acme', transport: 'streamable-http', source: image, ...fields }] }) as PlatformConfigInput;
+
+function problemsOf(raw: unknown): readonly string[] {
+  try {
+    parsePlatformConfig(raw, 'test.config.ts');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).not.toMatch(/\n\s+at /);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('config fields the cluster would refuse', () => {
+  it('refuses an MCP server name that is no DNS-1035 label, since the server names its Service', () => {
+    expect(problemsOf(server({ name: '1password' }))).toEqual([
+      'mcpServers[0].name: must start with a letter: it names the server\'s Service, and a Service name is a DNS-1035 label (e.g. "onepassword" for 1Password), got "1password"',
+    ]);
+    expect(parsePlatformConfig(server({ name: 'onepassword' }), 'test').mcpServers[0].name).toBe('onepassword');
+  });
+
+  it('refuses a platform name over 35 characters, which would make the root Helm release name too long', () => {
+    expect(problemsOf({ ...minimal, name: 'a'.repeat(36) })).toEqual([
+      `name: must be at most 35 characters: the Argo CD root is the Helm release "<name>-mcp-platform-root", and Helm refuses release names over 53 characters, got "${'a'.repeat(36)}"`,
+    ]);
+    // 35 + "-mcp-platform-root" is 53, Helm's limit; the rendered release is named so.
+    const config = parsePlatformConfig({ ...minimal, name: 'a'.repeat(35) }, 'test');
+    const releases = Object.values(renderPlatformInMemory(config).terraform.resource.helm_release as Record<string, { name: string }>).map((r) => r.name);
+    expect(releases).toContain(`${'a'.repeat(35)}-mcp-platform-root`);
+    expect(Math.max(...releases.map((r) => r.length))).toBe(53);
+  });
+
+  it('refuses label keys and values the API server refuses, quoting the key in the path', () => {
+    expect(problemsOf(server({ labels: { 'a b': 'ok' } }))).toEqual([
+      'mcpServers[0].labels["a b"]: the key "a b" must be a label key: an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+    ]);
+    expect(problemsOf(server({ labels: { team: 'c d' } }))).toEqual([
+      'mcpServers[0].labels.team: must be a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty), got "c d"',
+    ]);
+    expect(problemsOf(server({ labels: { team: 'x'.repeat(64) } }))).toHaveLength(1);
+    expect(problemsOf(server({ labels: { [`${'p'.repeat(254)}/name`]: 'v' } }))).toHaveLength(1);
+    const accepted = parsePlatformConfig(server({ labels: { 'example.com/team': 'platform_1.a', empty: '' } }), 'test');
+    expect(accepted.mcpServers[0].labels).toEqual({ 'example.com/team': 'platform_1.a', empty: '' });
+  });
+
+  it('refuses names of parts that become Service names and do not start with a letter, and a server named default', () => {
+    expect(problemsOf({ ...minimal, gpuInference: { name: '8b' } })).toEqual(['gpuInference.name: must start with a letter: it names the Service, and a Service name is a DNS-1035 label, got "8b"']);
+    expect(problemsOf({ ...minimal, database: { name: '7db' } })).toEqual([
+      'database.name: must start with a letter: CloudNativePG names the Services <name>-rw, -ro and -r after it, and a Service name is a DNS-1035 label, got "7db"',
+    ]);
+    expect(problemsOf(server({ name: 'default' }))).toEqual([
+      'mcpServers[0].name: must not be "default": it names the server\'s ServiceAccount, and "default" is the namespace\'s own, which every pod without one uses, got "default"',
+    ]);
+  });
+
+  it('refuses LimitRange defaults whose memory request is above the limit, and two secret files at one path', () => {
+    expect(problemsOf({ ...minimal, guardrails: { limitRange: { defaultRequestCpu: '50m', defaultRequestMemory: '512Mi', defaultLimitMemory: '256Mi' } } })).toEqual([
+      'guardrails.limitRange.defaultRequestMemory: 512Mi is above defaultLimitMemory 256Mi: a container that sets neither would get a request above its limit, which the API server refuses',
+    ]);
+    const file = (path: string) => ({ secret: { from: 'secret', name: 'cfg', key: 'config' }, path });
+    expect(problemsOf(server({ secretFiles: [file('/etc/mcp/a'), file('/etc/mcp/a')] }))).toEqual([
+      'mcpServers[0].secretFiles[1].path: "/etc/mcp/a" is also the path of secretFiles[0]: two files cannot be mounted at one path',
+    ]);
+  });
+
+  it('refuses a namespace watched twice and URLs that are not http(s)', () => {
+    const discovery = { enabled: true, repo: 'me/platform', github: { auth: { token: { from: 'secret', name: 'gh', key: 't' } } }, apiToken: { from: 'secret', name: 'api', key: 't' }, database: 'embedded' };
+    expect(problemsOf({ ...minimal, discovery: { ...discovery, watchNamespaces: ['a', 'a'] } })).toEqual(['discovery.watchNamespaces[1]: "a" is listed twice: list each namespace once']);
+    expect(problemsOf({ ...minimal, discovery: { ...discovery, github: { ...discovery.github, apiUrl: 'ftp://github.example.com' } } })).toEqual([
+      'discovery.github.apiUrl: must be an http(s) URL such as "https://github.example.com/api/v3", got "ftp://github.example.com"',
+    ]);
+    expect(problemsOf({ ...minimal, gateway: { auth: { issuer: 'i', audiences: ['a'], jwksUrl: 'file:///keys.json' } } })).toEqual([
+      'gateway.auth.jwksUrl: must be an http(s) URL of the issuer\'s JSON Web Key Set, got "file:///keys.json"',
+    ]);
+  });
+
+  it('refuses a fixed gateway address in a pool that does not select the gateway Service', () => {
+    const cluster = { cni: 'cilium', cilium: { loadBalancerIPPools: [{ name: 'lan', blocks: [{ cidr: '10.99.0.0/28' }], serviceLabels: { 'lb-pool': 'other' } }] } };
+    expect(problemsOf({ ...minimal, cluster, gateway: { enabled: true, service: { type: 'LoadBalancer', loadBalancerIP: '10.99.0.5' } } })).toEqual([
+      'gateway.service.loadBalancerIP: 10.99.0.5 lies in pool lan, whose serviceLabels (lb-pool=other) the gateway\'s Service does not carry, so Cilium would never assign it: ' +
+        'use an address of a pool that selects the gateway (its labels: app.kubernetes.io/part-of=mcp-platform, app.kubernetes.io/managed-by=mcp-platform, app.kubernetes.io/component=mcp-gateway, app.kubernetes.io/name=mcp-gateway), or widen that pool\'s serviceLabels',
+    ]);
+    const selecting = { ...cluster, cilium: { loadBalancerIPPools: [{ ...cluster.cilium.loadBalancerIPPools[0], serviceLabels: { 'app.kubernetes.io/name': 'mcp-gateway' } }] } };
+    expect(parsePlatformConfig({ ...minimal, cluster: selecting, gateway: { enabled: true, service: { type: 'LoadBalancer', loadBalancerIP: '10.99.0.5' } } } as PlatformConfigInput, 'test').gateway.enabled).toBe(true);
+  });
+
+  it('refuses a memory request above its limit, for every resources field', () => {
+    const over = { requestsCpu: '1', requestsMemory: '2Gi', limitsMemory: '1Gi' };
+    const message = '2Gi is above limitsMemory 1Gi, which the API server refuses: request at most the limit';
+    expect(problemsOf(server({ resources: over }))).toEqual([`mcpServers[0].resources.requestsMemory: ${message}`]);
+    expect(problemsOf({ ...minimal, database: { enabled: true, resources: over } })).toEqual([`database.resources.requestsMemory: ${message}`]);
+    expect(problemsOf({ ...minimal, gpuInference: { resources: over } })).toEqual([`gpuInference.resources.requestsMemory: ${message}`]);
+    // Equal is fine (Guaranteed QoS), and units compare by value.
+    expect(parsePlatformConfig(server({ resources: { requestsCpu: '1', requestsMemory: '1024Mi', limitsMemory: '1Gi' } }), 'test').mcpServers).toHaveLength(1);
+  });
+
+  it('refuses an external triage address that is neither an IPv4 address nor a DNS name', () => {
+    const triage = (address: string) => ({ ...minimal, triageLlm: { enabled: true, provider: 'external', address, port: 8000, model: 'qwen' } }) as PlatformConfigInput;
+    expect(problemsOf(triage('999.1.1.1'))).toEqual(['triageLlm.address: must be an IPv4 address (four numbers of 0-255) or a DNS name, got "999.1.1.1"']);
+    expect(problemsOf(triage('10.0.0'))).toHaveLength(1);
+    expect(parsePlatformConfig(triage('192.168.1.50'), 'test').triageLlm).toMatchObject({ address: '192.168.1.50' });
+  });
+
+  it('refuses a capability the discovery service would reject', () => {
+    expect(problemsOf(server({ capabilities: ['tools', 'bogus'] }))).toEqual([
+      'mcpServers[0].capabilities[1]: must be an MCP capability: tools, resources, prompts, logging, completions, sampling, elicitation, roots, got "bogus"',
+    ]);
+    expect(parsePlatformConfig(server({ capabilities: ['tools', 'prompts'] }), 'test').mcpServers[0].capabilities).toEqual(['tools', 'prompts']);
+  });
+
+  it('asks for remoteName when an Infisical key cannot be read through its template', () => {
+    const ref = { from: 'infisical', name: 'acme', key: 'api-key', projectSlug: 'lab', environment: 'prod', credentials: { name: 'identity' } };
+    expect(problemsOf(server({ secretEnv: { API_KEY: ref } }))).toEqual([
+      'mcpServers[0].secretEnv.API_KEY.remoteName: is required: the key "api-key" is not an Infisical secret name (letters, digits and "_"), so name the secret in Infisical, e.g. remoteName: "api_key"',
+    ]);
+    expect(problemsOf(server({ secretEnv: { API_KEY: { ...ref, remoteName: 'api-key' } } }))).toEqual([
+      'mcpServers[0].secretEnv.API_KEY.remoteName: must be an Infisical secret name (letters, digits and "_", not starting with a digit): it is read through the template {{ .NAME.Value }}, got "api-key"',
+    ]);
+    expect(parsePlatformConfig(server({ secretEnv: { API_KEY: { ...ref, remoteName: 'ACME_API_KEY' } } }), 'test').mcpServers).toHaveLength(1);
+  });
+
+  it("refuses a server's cross-field mistakes when the config loads, each once", () => {
+    expect(problemsOf(server({ port: 80 }))).toEqual(['mcpServers[0].port: must be 1024-65535 (the server runs as non-root), got 80']);
+    // A port outside 1-65535 is the field's own error, not also the non-root one.
+    expect(problemsOf(server({ port: 0 }))).toEqual(['mcpServers[0].port: must be a port number (1-65535), got 0']);
+    expect(problemsOf(server({ env: { A: '1' }, secretEnv: { A: { from: 'secret', name: 's', key: 'k' } } }))).toEqual(['mcpServers[0].secretEnv.A: is also set in env: keep one of the two']);
+    expect(problemsOf(server({ kubernetesAccess: { rules: [{ apiGroups: ['apps'], resources: ['*'] }] } }))).toEqual([
+      'mcpServers[0].kubernetesAccess.rules[0]: uses "*": list the resources, or give kubernetesAccess.wildcardReason (at least 20 characters) saying why the server needs all of them',
+    ]);
+  });
+
+  it('refuses a literal credential in env whatever it is called, with how to pass a reference', () => {
+    for (const [name, value] of [
+      ['DATABASE_URL', 'postgres://app:hunter2@db:5432/app'],
+      ['AZURE_STORAGE_KEY', 'bm90LWEta2V5'],
+      ['OCI_CLI_KEY_CONTENT', 'abc'],
+      ['API_BEARER', 'abc'],
+    ]) {
+      const problems = problemsOf(server({ env: { [name]: value } }));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^mcpServers\\[0\\]\\.env\\.${name}: .*: pass it by reference in secretEnv \\(\\{ from: "secret" \\| "externalSecret" \\| "infisical", name, key, \\.\\.\\. \\}\\)`));
+      expect(problems[0]).not.toContain(value);
+    }
+  });
+});
