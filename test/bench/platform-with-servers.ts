@@ -23,5 +23,6 @@ export function generatedServers(count: number): McpServerConfig[] {
 }
 
 export function withGeneratedServers(config: PlatformConfig, count: number): PlatformConfig {
-  return { ...config, mcpServers: generatedServers(count), gateway: { ...config.gateway, routes: undefined } };
+  // The default's namespace quota is sized for its own dozen servers; a thousand need no quota to be timed.
+  return { ...config, mcpServers: generatedServers(count), gateway: { ...config.gateway, routes: undefined }, guardrails: { ...config.guardrails, resourceQuota: undefined } };
 }
