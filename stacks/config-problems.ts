@@ -46,6 +46,9 @@ export function serverLabel(config: PlatformConfig, index: number): string {
  * ("McpServer github:"): the config path replaces it, and each line names its prop.
  */
 export function problemLinesOf(error: unknown): string[] {
+  // A secret reference's own props (name, key) are not the part's: said as the reference's, so the line is not
+  // taken for the part's field of that name.
+  if (error instanceof PropsError && error.where.startsWith('SecretReference ')) return error.problems.map((p) => (/^[a-z]/.test(p) ? `a secret reference's ${p}` : p));
   if (error instanceof PropsError) return [...error.problems];
   const message = error instanceof Error ? error.message : String(error);
   return [message.trim().replace(/\n\s*/g, ' ')];

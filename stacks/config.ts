@@ -62,6 +62,11 @@ function operator(defaults: { version: string; namespace: string; enabled: boole
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const INFISICAL_SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A Secret's name, as the API server allows it. */
+const secretName = z
+  .string()
+  .max(253, { error: 'must be a Secret name of at most 253 characters (a DNS-1123 subdomain)' })
+  .regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' });
 /** A key of a Secret's data, as the API server allows it. */
 const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'must be a Secret key: letters, digits, "-", "_" and "." only' });
 
@@ -147,7 +152,7 @@ const secretRef = z.preprocess(
         .object({
           from: z.literal('secret'),
           /** Name of the existing Secret. */
-          name: z.string().regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' }),
+          name: secretName,
           /** Key in it. */
           key: secretKey,
         })
@@ -156,7 +161,7 @@ const secretRef = z.preprocess(
         .object({
           from: z.literal('externalSecret'),
           /** Name of the Secret the ExternalSecret creates. */
-          name: z.string().regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' }),
+          name: secretName,
           key: secretKey,
           store: z.object({ name: z.string().min(1), kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore') }).strict(),
           /** Key in the external store. */
@@ -170,7 +175,7 @@ const secretRef = z.preprocess(
         .object({
           from: z.literal('infisical'),
           /** Name of the Secret the InfisicalSecret manages. */
-          name: z.string().regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' }),
+          name: secretName,
           key: secretKey,
           projectSlug: z.string().min(1),
           /** Environment slug, e.g. "prod". */

@@ -122,6 +122,13 @@ describe('config fields the cluster would refuse', () => {
     expect(parsePlatformConfig(server({ capabilities: ['tools', 'prompts'] }), 'test').mcpServers[0].capabilities).toEqual(['tools', 'prompts']);
   });
 
+  it("refuses a Secret name over 253 characters at the reference, not as the server's name", () => {
+    const long = 'b'.repeat(254);
+    expect(problemsOf(server({ secretEnv: { TOKEN: { from: 'secret', name: long, key: 'token' } } }))).toEqual([
+      `mcpServers[0].secretEnv.TOKEN.name: must be a Secret name of at most 253 characters (a DNS-1123 subdomain), got "${long}"`,
+    ]);
+  });
+
   it('asks for remoteName when an Infisical key cannot be read through its template', () => {
     const ref = { from: 'infisical', name: 'acme', key: 'api-key', projectSlug: 'lab', environment: 'prod', credentials: { name: 'identity' } };
     expect(problemsOf(server({ secretEnv: { API_KEY: ref } }))).toEqual([
