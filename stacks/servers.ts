@@ -3,7 +3,7 @@
  * service opens pull requests that add such files, so adding a server never edits a shared file and two
  * pull requests never conflict. A file is `export default defineMcpServer({ ... })` (or a .json object).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +21,9 @@ const SERVER_FILE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\.(ts|js|json)$/;
 /** Every server file of `dir` (sorted by name), validated; the file name must be the server's name. */
 export async function loadServerFiles(dir: string): Promise<{ file: string; server: McpServerConfig }[]> {
   if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) {
+    throw new ConfigError(dir, ['mcp.serversDir: is a file, not a folder: name the folder of one-file-per-server declarations (default "servers", next to the config)']);
+  }
   const files = readdirSync(dir).filter((f) => !f.startsWith('.') && !f.endsWith('.d.ts') && /\.(ts|js|json)$/.test(f)).sort();
   const loaded: { file: string; server: McpServerConfig }[] = [];
   const problems: string[] = [];

@@ -98,6 +98,15 @@ describe('problems found while rendering', () => {
     }
     expect((error as ConfigError).problems).toEqual([expect.stringMatching(/servers\/kp\.json: path: kmcp serves a stdio server at "\/mcp"; leave path out$/)]);
   });
+
+  it('refuses a servers folder that is a file, naming mcp.serversDir', async () => {
+    const dir = tempDir();
+    folders.push(dir);
+    writeFileSync(join(dir, 'platform.json'), JSON.stringify({ ...minimal, mcp: { serversDir: 'platform.json' } }));
+    await expect(loadConfigFile(join(dir, 'platform.json'))).rejects.toThrow(
+      'mcp.serversDir: is a file, not a folder: name the folder of one-file-per-server declarations (default "servers", next to the config)',
+    );
+  });
 });
 
 describe('names two parts would both render', () => {
