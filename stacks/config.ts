@@ -91,6 +91,12 @@ const labels = z.record(
   z.string().regex(LABEL_VALUE, { error: 'must be a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty)' }),
 );
 
+/** Reports `message` at `field` when the memory request is above the limit (both valid quantities). */
+function requestAtMostLimit(request: string, limit: string, ctx: z.RefinementCtx, field: string, message: string): void {
+  const [r, l] = [quantityValue(request), quantityValue(limit)];
+  if (r !== undefined && l !== undefined && r > l) ctx.addIssue({ code: 'custom', path: [field], input: undefined, message });
+}
+
 /** A quantity's value, or undefined when it is not one (the field's own check reports that). */
 function quantityValue(value: string): number | undefined {
   try {
@@ -110,17 +116,9 @@ const resources = z
     limitsMemory: quantity,
   })
   .strict()
-  .superRefine((r, ctx) => {
-    const [request, limit] = [quantityValue(r.requestsMemory), quantityValue(r.limitsMemory)];
-    if (request !== undefined && limit !== undefined && request > limit) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['requestsMemory'],
-        input: undefined,
-        message: `${r.requestsMemory} is above limitsMemory ${r.limitsMemory}, which the API server refuses: request at most the limit`,
-      });
-    }
-  });
+  .superRefine((r, ctx) =>
+    requestAtMostLimit(r.requestsMemory, r.limitsMemory, ctx, 'requestsMemory', `${r.requestsMemory} is above limitsMemory ${r.limitsMemory}, which the API server refuses: request at most the limit`),
+  );
 
 const storage = (size: string) =>
   z
@@ -691,17 +689,15 @@ const platformConfigSchemaBase = z
             defaultLimitMemory: quantity,
           })
           .strict()
-          .superRefine((r, ctx) => {
-            const [request, limit] = [quantityValue(r.defaultRequestMemory), quantityValue(r.defaultLimitMemory)];
-            if (request !== undefined && limit !== undefined && request > limit) {
-              ctx.addIssue({
-                code: 'custom',
-                path: ['defaultRequestMemory'],
-                input: undefined,
-                message: `${r.defaultRequestMemory} is above defaultLimitMemory ${r.defaultLimitMemory}: a container that sets neither would get a request above its limit, which the API server refuses`,
-              });
-            }
-          })
+          .superRefine((r, ctx) =>
+            requestAtMostLimit(
+              r.defaultRequestMemory,
+              r.defaultLimitMemory,
+              ctx,
+              'defaultRequestMemory',
+              `${r.defaultRequestMemory} is above defaultLimitMemory ${r.defaultLimitMemory}: a container that sets neither would get a request above its limit, which the API server refuses`,
+            ),
+          )
           .optional(),
       })
       .strict()
