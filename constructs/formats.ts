@@ -5,8 +5,39 @@ export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A DNS-1035 label (a Service name): a DNS-1123 label that starts with a letter. */
 export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/**
+ * A DNS-1123 subdomain (most object names, Secret names, annotation prefixes): dot-separated DNS-1123 labels,
+ * at most 253 characters (k8s.io/apimachinery validation.IsDNS1123Subdomain).
+ */
+export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Why `key` cannot be a key of a Secret's or ConfigMap's data, or undefined when it can: at most 253 of
+ * letters, digits, "-", "_" and ".", and not "." or "..", nor starting with ".." (a key becomes a file name
+ * when the Secret is mounted; k8s.io/apimachinery validation.IsConfigMapKey).
+ */
+export function secretKeyProblem(key: string): string | undefined {
+  if (key.length === 0 || key.length > 253) return 'must be 1 to 253 characters';
+  if (!/^[-._a-zA-Z0-9]+$/.test(key)) return 'must contain only letters, digits, "-", "_" and "."';
+  if (key === '.' || key === '..' || key.startsWith('..')) return 'must not be "." or "..", nor start with ".." (the key is a file name where the Secret is mounted)';
+  return undefined;
+}
+
 /** A label key: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
 export const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/**
+ * Why `name` cannot be the name of an extended resource a container requests (a GPU), or undefined when it
+ * can: a qualified name with a vendor domain ("nvidia.com/gpu", "amd.com/gpu"), not a native resource ("cpu",
+ * "gpu", anything under kubernetes.io/) and not starting with "requests." (k8s.io/kubernetes
+ * pkg/apis/core/helper IsExtendedResourceName and IsNativeResource).
+ */
+export function extendedResourceProblem(name: string): string | undefined {
+  if (!name.includes('/') || !LABEL_KEY.test(name)) return 'must be an extended resource name with the vendor\'s domain, such as "nvidia.com/gpu" or "amd.com/gpu"';
+  if (name.includes('kubernetes.io/')) return 'must not be a kubernetes.io/ name: those are native resources, which a device plugin cannot offer; use the vendor\'s name, such as "nvidia.com/gpu"';
+  if (name.startsWith('requests.')) return 'must not start with "requests." (the API server keeps that prefix for quota names): use the vendor\'s name, such as "nvidia.com/gpu"';
+  return undefined;
+}
+
 /** A label value: empty, or at most 63 characters of letters, digits, "-", "_" and ".", starting and ending alphanumeric. */
 export const LABEL_VALUE = /^(?:(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 

@@ -4,7 +4,7 @@
  * the errors a wrong field gets at load time.
  */
 import { z } from 'zod';
-import { DNS_1035_LABEL, DNS_LABEL, EXACT_VERSION, LABEL_KEY, LABEL_VALUE, parseQuantity, PINNED_IMAGE, QUANTITY } from '../constructs/formats.js';
+import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, parseQuantity, PINNED_IMAGE, QUANTITY, secretKeyProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { gatewayLabels } from '../constructs/labels.js';
 import { mcpServerProblems } from '../constructs/mcp/mcp-server-props.js';
@@ -60,15 +60,21 @@ function operator(defaults: { version: string; namespace: string; enabled: boole
 }
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const INFISICAL_SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A Secret's name, as the API server allows it. */
 const secretName = z
   .string()
   .max(253, { error: 'must be a Secret name of at most 253 characters (a DNS-1123 subdomain)' })
-  .regex(SECRET_NAME, { error: 'must be a Secret name (a DNS-1123 subdomain)' });
+  // Over 253 characters is the check above's alone.
+  .refine((name) => name.length > 253 || DNS_SUBDOMAIN.test(name), { error: 'must be a Secret name: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit)' });
 /** A key of a Secret's data, as the API server allows it. */
-const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'must be a Secret key: letters, digits, "-", "_" and "." only' });
+const secretKey = z.string().superRefine((key, ctx) => {
+  const problem = secretKeyProblem(key);
+  if (problem) ctx.addIssue({ code: 'custom', input: key, message: `${problem} (a Secret key)` });
+});
+/** The name of a cluster-scoped or namespaced object the platform refers to (a storage class, a RuntimeClass). */
+const objectName = (what: string) =>
+  z.string().regex(DNS_SUBDOMAIN, { error: `must be the name of ${what}: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)` });
 
 const cidr = z.string().regex(CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 const port = z.number().int().min(1, { error: 'must be a port number (1-65535)' }).max(65535, { error: 'must be a port number (1-65535)' });
@@ -126,7 +132,7 @@ const storage = (size: string) =>
       /** PVC size, e.g. "10Gi". */
       size: quantity.default(size),
       /** Storage class. @default the cluster's default */
-      storageClass: z.string().min(1).optional(),
+      storageClass: objectName('a StorageClass').optional(),
     })
     .strict()
     .prefault({});
@@ -246,9 +252,15 @@ const vllmFields = {
       /** Labels of the GPU nodes; required for a GPU other than NVIDIA's. @default { "nvidia.com/gpu.present": "true" } */
       nodeSelector: labels.optional(),
       /** e.g. "nvidia". @default none */
-      runtimeClassName: z.string().min(1).optional(),
+      runtimeClassName: objectName('a RuntimeClass').optional(),
       /** @default "nvidia.com/gpu" */
-      resourceName: z.string().min(1).default('nvidia.com/gpu'),
+      resourceName: z
+        .string()
+        .superRefine((name, ctx) => {
+          const problem = extendedResourceProblem(name);
+          if (problem) ctx.addIssue({ code: 'custom', input: name, message: problem });
+        })
+        .default('nvidia.com/gpu'),
     })
     .strict()
     .prefault({}),
@@ -505,6 +517,21 @@ const discoverySchema = z
   .strict()
   .prefault({});
 
+/**
+ * Why Cilium (Go's regexp, RE2 syntax) could not compile `pattern`, as far as a JavaScript check can tell: an
+ * empty or malformed expression, or lookaround and backreferences, which JavaScript has and RE2 does not.
+ */
+function goRegexpProblem(pattern: string): string | undefined {
+  if (pattern === '') return 'must be a regular expression such as "^eth[0-9]+" (an empty one matches every interface: leave interfaces out instead)';
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    return `must be a regular expression such as "^eth[0-9]+": ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
+  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) return 'uses lookaround or a backreference, which Cilium\'s regular expressions (Go, RE2 syntax) do not have: use a plain expression such as "^eth[0-9]+"';
+  return undefined;
+}
+
 const ipv4Address = z.string().regex(IPV4_ADDRESS, { error: 'must be an IPv4 address such as "10.30.0.90"' });
 
 /** Cilium's LoadBalancer IP address management and L2 announcements (cluster.cni "cilium" only). */
@@ -545,7 +572,15 @@ const ciliumSchema = z
     l2Announcements: z
       .object({
         /** Node interfaces to announce on, as regular expressions, e.g. ["^eth[0-9]+"]. @default every interface */
-        interfaces: z.array(z.string().min(1)).min(1).optional(),
+        interfaces: z
+          .array(
+            z.string().superRefine((pattern, ctx) => {
+              const problem = goRegexpProblem(pattern);
+              if (problem) ctx.addIssue({ code: 'custom', input: pattern, message: problem });
+            }),
+          )
+          .min(1)
+          .optional(),
         /** Nodes that announce, by labels. @default every node */
         nodeLabels: labels.optional(),
       })
@@ -736,7 +771,7 @@ const platformConfigSchemaBase = z
           .object({
             /** Six-field cron, seconds first. @default "0 0 3 * * *" */
             schedule: z.string().default('0 0 3 * * *'),
-            snapshotClass: z.string().min(1).optional(),
+            snapshotClass: objectName('a VolumeSnapshotClass').optional(),
           })
           .strict()
           .optional(),
@@ -892,7 +927,10 @@ const platformConfigSchemaBase = z
     mcp: z
       .object({
         /** Prefix of the discovery annotations (`<prefix>/enabled: "true"`, ...). @default "mcp-platform.dev" */
-        annotationPrefix: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a DNS subdomain such as "mcp-platform.dev"' }).default('mcp-platform.dev'),
+        annotationPrefix: z
+          .string()
+          .regex(DNS_SUBDOMAIN, { error: 'must be a DNS subdomain such as "mcp-platform.dev" (dot-separated DNS-1123 labels, at most 253 characters): it is the prefix of annotation keys' })
+          .default('mcp-platform.dev'),
         /** Folder of one-file-per-server declarations, relative to the config file. @default "servers" */
         serversDir: z.string().min(1).default('servers'),
         /** A private npm registry mirror the servers install from; the public registry (internet on 443) otherwise. */

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { PgvectorDatabase } from '../database/pgvector-database.js';
-import { DNS_LABEL, isPinnedImage } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, isPinnedImage } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, NAME_LABEL, platformLabels } from '../labels.js';
 import { DEFAULT_ANNOTATION_PREFIX } from '../mcp/discovery-metadata.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
@@ -118,7 +118,6 @@ export interface DiscoveryServiceProps {
 const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const REPO_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
 const BRANCH = /^(?!\/|.*(?:\.\.|\/\/|@\{|\.lock$|\/$|\.$))[A-Za-z0-9._/-]+$/;
-const ANNOTATION_PREFIX = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
 /**
@@ -159,7 +158,7 @@ export class DiscoveryService extends Construct {
       ...(BRANCH.test(baseBranch) ? [] : [`baseBranch ${JSON.stringify(baseBranch)} must be a branch name such as "main"`]),
       ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "..")`]),
       ...watchProblems(props.watchNamespaces),
-      ...(ANNOTATION_PREFIX.test(annotationPrefix) ? [] : [`annotationPrefix ${JSON.stringify(annotationPrefix)} must be a DNS subdomain such as "mcp-platform.dev"`]),
+      ...(DNS_SUBDOMAIN.test(annotationPrefix) ? [] : [`annotationPrefix ${JSON.stringify(annotationPrefix)} must be a DNS subdomain such as "mcp-platform.dev"`]),
       ...githubProblems(props.github, apiUrl),
       ...positive('probe.timeoutMs', timeoutMs),
       ...positive('probe.concurrency', concurrency),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { DNS_LABEL } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../formats.js';
 import { loadPrecompiled, schemaHash, validatorRuntime } from '../validation/precompiled-validator.js';
 
 /**
@@ -84,7 +84,6 @@ export const AGENTGATEWAY_SCHEMA_PATH = join(
   dirname(fileURLToPath(import.meta.url)), '..', '..', 'imports', 'crds', 'agentgateway-config.schema.json',
 );
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const URL_PATH = /^\/[^\s?#]*$/;
 
 /** agentgateway's standalone config (a plain JSON object) for the given MCP servers; throws on invalid options. */
@@ -201,7 +200,7 @@ function checkedTargets(targets: readonly GatewayTarget[]): GatewayTarget[] {
       );
     }
     firstIndex.set(target.name, index);
-    if (typeof target.host !== 'string' || target.host.length > 253 || !DNS_SUBDOMAIN.test(target.host)) {
+    if (typeof target.host !== 'string' || !DNS_SUBDOMAIN.test(target.host)) {
       throw new Error(`${field}.host ${JSON.stringify(target.host)} must be a DNS name such as "${target.name}.mcp-system.svc.cluster.local" (no scheme, no port)`);
     }
     checkPort(`${field}.port`, target.port);

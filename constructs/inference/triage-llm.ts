@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
-import { DNS_LABEL, gib, isPinnedImage, parseQuantity } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, gib, isPinnedImage, parseQuantity } from '../formats.js';
 import { ComponentNames, platformLabels } from '../labels.js';
 import { PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
 import {
@@ -92,7 +92,6 @@ export interface TriageLlmProps {
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * The small LLM that triages requests (which tool, which server) before anything larger runs. Whatever the
@@ -258,7 +257,7 @@ function renderExternal(scope: Construct, name: string, namespace: string, e: Ex
   const problems: string[] = [];
   const isIp = IPV4.test(e.address);
   // Only digits and dots is a mistyped address (999.1.1.1), not a DNS name.
-  if (!isIp && (!HOSTNAME.test(e.address) || /^[\d.]+$/.test(e.address))) problems.push(`address "${e.address}" must be an IPv4 address or a DNS name`);
+  if (!isIp && (!DNS_SUBDOMAIN.test(e.address) || /^[\d.]+$/.test(e.address))) problems.push(`address "${e.address}" must be an IPv4 address or a DNS name`);
   if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535) problems.push(`port must be 1-65535, got ${e.port}`);
   if (!isIp && !e.egressCidrs?.length) {
     problems.push(`egressCidrs is required for the DNS name "${e.address}": the addresses it resolves to, so the clients' NetworkPolicy can allow them`);

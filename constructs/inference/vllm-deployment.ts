@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
-import { gib, isPinnedImage, parseQuantity } from '../formats.js';
+import { DNS_SUBDOMAIN, extendedResourceProblem, gib, isPinnedImage, parseQuantity } from '../formats.js';
 import { ComponentNames } from '../labels.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
 import { PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
@@ -127,7 +127,7 @@ export class VllmDeployment extends Construct {
     const shmSize = props.shmSize ?? defaultShmSize(resources.limitsMemory);
     const startupTimeout = props.startupTimeoutSeconds ?? 1800;
     const where = `VllmDeployment ${id}`;
-    validate(where, { model: props.model, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image });
+    validate(where, { model: props.model, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image, gpu: props.gpu });
 
     const sizingInput: GpuSizingInput = {
       model: props.model,
@@ -244,9 +244,14 @@ function sizingSummary(s: GpuSizing): string {
 
 function validate(
   where: string,
-  p: { model: string; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string },
+  p: { model: string; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string; gpu: GpuNodes },
 ): void {
   const problems: string[] = [];
+  const resourceProblem = p.gpu.resourceName === undefined ? undefined : extendedResourceProblem(p.gpu.resourceName);
+  if (resourceProblem) problems.push(`gpu.resourceName "${p.gpu.resourceName}" ${resourceProblem}`);
+  if (p.gpu.runtimeClassName !== undefined && !DNS_SUBDOMAIN.test(p.gpu.runtimeClassName)) {
+    problems.push(`gpu.runtimeClassName "${p.gpu.runtimeClassName}" must be the name of a RuntimeClass (a DNS-1123 subdomain), such as "nvidia"`);
+  }
   if (!MODEL_ID.test(p.model)) problems.push(`model "${p.model}" must be a Hugging Face id such as "Qwen/Qwen2.5-7B-Instruct-AWQ"`);
   if (!Number.isInteger(p.tensorParallelSize) || p.tensorParallelSize < 1) problems.push(`tensorParallelSize must be a positive whole number, got ${p.tensorParallelSize}`);
   if (!Number.isInteger(p.startupTimeout) || p.startupTimeout < 60) problems.push(`startupTimeoutSeconds must be at least 60 (a model load takes minutes), got ${p.startupTimeout}`);

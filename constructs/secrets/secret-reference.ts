@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-33';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalsecrets-external-secrets.io.js';
 import { InfisicalSecret } from '../../imports/infisical-secrets.infisical.com.js';
+import { DNS_SUBDOMAIN, secretKeyProblem } from '../formats.js';
 import { platformLabels } from '../labels.js';
 import { throwIfProblems } from '../validation/problems.js';
 
@@ -63,8 +64,6 @@ export interface SecretReferenceProps {
   readonly component: string;
 }
 
-const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const INFISICAL_REMOTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -246,8 +245,9 @@ function validateSource(source: SecretSource, where: string): void {
   if ('value' in anySource || 'stringValue' in anySource) {
     problems.push('takes no secret value (rendered output is committed to git): reference an existing Secret, an ExternalSecret or an InfisicalSecret');
   }
-  if (!SECRET_NAME.test(source.name) || source.name.length > 253) problems.push(`name "${source.name}" must be a DNS-1123 subdomain`);
-  if (!SECRET_KEY.test(source.key)) problems.push(`key "${source.key}" may contain only letters, digits, "-", "_" and "."`);
+  if (!DNS_SUBDOMAIN.test(source.name)) problems.push(`name "${source.name}" must be a DNS-1123 subdomain of at most 253 characters`);
+  const keyProblem = secretKeyProblem(source.key);
+  if (keyProblem) problems.push(`key "${source.key}" ${keyProblem}`);
   if (source.from === 'infisical' && !INFISICAL_REMOTE_NAME.test(source.remoteName ?? source.key)) {
     problems.push(
       `remoteName "${source.remoteName ?? source.key}" must be an Infisical secret name (letters, digits, "_"), because it is read through the template ` +

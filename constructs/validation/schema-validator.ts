@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { DNS_LABEL } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../formats.js';
 import { BuiltInValidator, KUBERNETES_OPENAPI_PATH } from './kubernetes-schema.js';
 import { loadPrecompiled, schemaHash } from './precompiled-validator.js';
 import { crdAjv, strictSchema } from './structural-schema.js';
@@ -12,7 +12,6 @@ export { crdAjv, strictSchema } from './structural-schema.js';
 /** imports/schemas: the openAPIV3Schema of every vendored CRD, by group/version/Kind.json. */
 export const CRD_SCHEMA_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'imports', 'schemas');
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * Validates rendered objects: built-in kinds against Kubernetes' own OpenAPI definitions (imports/k8s),
@@ -58,7 +57,7 @@ export class SchemaValidator {
     const name = manifest.metadata?.name;
     const namespace = manifest.metadata?.namespace;
     const problems: string[] = [];
-    if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name)) {
       problems.push(`/metadata/name ${JSON.stringify(name)} is not a DNS-1123 subdomain`);
     }
     if (namespace !== undefined && (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace))) {

@@ -163,4 +163,75 @@ describe('config fields the cluster would refuse', () => {
       expect(problems[0]).not.toContain(value);
     }
   });
+
+  it('refuses Secret keys the API server refuses: "." and "..", a leading "..", over 253 characters', () => {
+    const ref = (key: string) => server({ secretEnv: { TOKEN: { from: 'secret', name: 'acme', key } } });
+    expect(problemsOf(ref('.'))).toEqual([
+      'mcpServers[0].secretEnv.TOKEN.key: must not be "." or "..", nor start with ".." (the key is a file name where the Secret is mounted) (a Secret key), got "."',
+    ]);
+    expect(problemsOf(ref('..'))).toHaveLength(1);
+    expect(problemsOf(ref('..token'))).toHaveLength(1);
+    expect(problemsOf(ref('k'.repeat(254)))).toEqual([`mcpServers[0].secretEnv.TOKEN.key: must be 1 to 253 characters (a Secret key), got "${'k'.repeat(254)}"`]);
+    expect(problemsOf(ref('a b'))).toEqual(['mcpServers[0].secretEnv.TOKEN.key: must contain only letters, digits, "-", "_" and "." (a Secret key), got "a b"']);
+    expect(parsePlatformConfig(ref(`.hidden_${'k'.repeat(245)}`), 'test').mcpServers[0].secretEnv?.TOKEN.key).toHaveLength(253);
+  });
+
+  it('refuses Secret names that are not DNS-1123 subdomains, such as "a..b" and "a.-b"', () => {
+    for (const name of ['a..b', 'a.-b', 'a-.b', '.a']) {
+      expect(problemsOf(server({ secretEnv: { TOKEN: { from: 'secret', name, key: 'token' } } }))).toEqual([
+        `mcpServers[0].secretEnv.TOKEN.name: must be a Secret name: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit), got ${JSON.stringify(name)}`,
+      ]);
+    }
+    expect(parsePlatformConfig(server({ secretEnv: { TOKEN: { from: 'secret', name: 'acme.api-1', key: 'token' } } }), 'test').mcpServers).toHaveLength(1);
+  });
+
+  it('refuses an annotation prefix with an empty label, a label not ending in a letter or digit, or over 253 characters', () => {
+    for (const annotationPrefix of ['mcp..dev', 'mcp.-dev', 'mcp.dev.', `${'a.'.repeat(127)}dev`]) {
+      expect(problemsOf({ ...minimal, mcp: { annotationPrefix } })).toEqual([
+        `mcp.annotationPrefix: must be a DNS subdomain such as "mcp-platform.dev" (dot-separated DNS-1123 labels, at most 253 characters): it is the prefix of annotation keys, got ${JSON.stringify(annotationPrefix)}`,
+      ]);
+    }
+    expect(parsePlatformConfig({ ...minimal, mcp: { annotationPrefix: 'mcp.example.dev' } }, 'test').mcp.annotationPrefix).toBe('mcp.example.dev');
+  });
+
+  it('refuses storage class, snapshot class and RuntimeClass names that are not object names', () => {
+    expect(problemsOf({ ...minimal, database: { storage: { storageClass: 'Fast SSD' } } })).toEqual([
+      'database.storage.storageClass: must be the name of a StorageClass: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters), got "Fast SSD"',
+    ]);
+    expect(problemsOf({ ...minimal, database: { backup: { snapshotClass: 'csi_snap' } } })).toEqual([
+      'database.backup.snapshotClass: must be the name of a VolumeSnapshotClass: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters), got "csi_snap"',
+    ]);
+    expect(problemsOf({ ...minimal, gpuInference: { gpu: { runtimeClassName: 'NVIDIA' } } })).toEqual([
+      'gpuInference.gpu.runtimeClassName: must be the name of a RuntimeClass: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters), got "NVIDIA"',
+    ]);
+    const accepted = parsePlatformConfig({ ...minimal, triageLlm: { storage: { storageClass: 'local-path' } }, gpuInference: { gpu: { runtimeClassName: 'nvidia' } } }, 'test');
+    expect(accepted.gpuInference.gpu.runtimeClassName).toBe('nvidia');
+  });
+
+  it('refuses a GPU resource name that is not an extended resource with a vendor domain', () => {
+    const gpu = (resourceName: string) => problemsOf({ ...minimal, gpuInference: { gpu: { resourceName } } });
+    for (const name of ['gpu', 'cpu', 'nvidia.com/', 'nvidia com/gpu']) {
+      expect(gpu(name)).toEqual([`gpuInference.gpu.resourceName: must be an extended resource name with the vendor's domain, such as "nvidia.com/gpu" or "amd.com/gpu", got ${JSON.stringify(name)}`]);
+    }
+    expect(gpu('kubernetes.io/gpu')[0]).toMatch(/^gpuInference\.gpu\.resourceName: must not be a kubernetes\.io\/ name: /);
+    expect(gpu('node.kubernetes.io/gpu')[0]).toMatch(/must not be a kubernetes\.io\/ name/);
+    expect(gpu('requests.nvidia.com/gpu')[0]).toMatch(/^gpuInference\.gpu\.resourceName: must not start with "requests\."/);
+    expect(parsePlatformConfig({ ...minimal, gpuInference: { gpu: { resourceName: 'nvidia.com/mig-3g.20gb' } } }, 'test').gpuInference.gpu.resourceName).toBe('nvidia.com/mig-3g.20gb');
+  });
+
+  it("refuses L2 announcement interfaces that are not regular expressions Cilium's Go regexp compiles", () => {
+    const l2 = (interfaces: string[]) => ({
+      ...minimal,
+      cluster: { cni: 'cilium', cilium: { loadBalancerIPPools: [{ name: 'lan', blocks: [{ cidr: '10.30.0.0/28' }] }], l2Announcements: { interfaces } } },
+    }) as PlatformConfigInput;
+    expect(problemsOf(l2(['eth[0-9'])).map((p) => p.replace(/: .*?: /, ': ')).length).toBe(1);
+    expect(problemsOf(l2(['eth[0-9']))[0]).toMatch(/^cluster\.cilium\.l2Announcements\.interfaces\[0\]: must be a regular expression such as "\^eth\[0-9\]\+": /);
+    expect(problemsOf(l2(['']))[0]).toMatch(/^cluster\.cilium\.l2Announcements\.interfaces\[0\]: must be a regular expression such as "\^eth\[0-9\]\+" \(an empty one matches every interface/);
+    for (const pattern of ['^(?!lo)', '(?<=e)th0', '(a)\\1']) {
+      expect(problemsOf(l2([pattern]))).toEqual([
+        `cluster.cilium.l2Announcements.interfaces[0]: uses lookaround or a backreference, which Cilium's regular expressions (Go, RE2 syntax) do not have: use a plain expression such as "^eth[0-9]+", got ${JSON.stringify(pattern)}`,
+      ]);
+    }
+    expect(parsePlatformConfig(l2(['^eth[0-9]+', '^enp\\d+s0$']), 'test').cluster.cilium?.l2Announcements?.interfaces).toEqual(['^eth[0-9]+', '^enp\\d+s0$']);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DNS_LABEL } from '../../../constructs/formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../../../constructs/formats.js';
 
 export type GitHubAuth = { readonly token: string } | { readonly appId: string; readonly installationId: number; readonly privateKey: string };
 
@@ -140,7 +140,6 @@ const FLAGS = {
   help: { type: 'boolean' },
 } as const;
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$)[A-Za-z0-9._/-]+$/;
 
@@ -188,7 +187,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
     problems.push(`--github-api-url / GITHUB_API_URL: ${JSON.stringify(githubApiUrl)} must be an http(s) URL such as https://github.example.com/api/v3`);
   }
   const annotationPrefix = pick('annotation-prefix', 'MCP_ANNOTATION_PREFIX') ?? 'mcp-platform.dev';
-  if (!DNS_SUBDOMAIN.test(annotationPrefix) || annotationPrefix.length > 253) {
+  if (!DNS_SUBDOMAIN.test(annotationPrefix)) {
     problems.push(`--annotation-prefix / MCP_ANNOTATION_PREFIX: ${JSON.stringify(annotationPrefix)} must be a DNS subdomain such as "mcp-platform.dev"`);
   }
   const namespaces = (pick('namespaces', 'DISCOVERY_NAMESPACES') ?? '')
@@ -210,7 +209,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const platformNamespace = pick('platform-namespace', 'PLATFORM_NAMESPACE') ?? 'mcp-system';
   if (!DNS_LABEL.test(platformNamespace) || platformNamespace.length > 63) problems.push(`--platform-namespace / PLATFORM_NAMESPACE: ${JSON.stringify(platformNamespace)} is not a namespace name`);
   const gatewayApplication = pick('gateway-application', 'GATEWAY_ARGOCD_APPLICATION');
-  if (gatewayApplication !== undefined && (!DNS_SUBDOMAIN.test(gatewayApplication) || gatewayApplication.length > 253)) {
+  if (gatewayApplication !== undefined && (!DNS_SUBDOMAIN.test(gatewayApplication))) {
     problems.push(`--gateway-application / GATEWAY_ARGOCD_APPLICATION: ${JSON.stringify(gatewayApplication)} is not an Argo CD application name such as "homelab-mcp-servers"`);
   }
   const logLevel = pick('log-level', 'LOG_LEVEL') ?? 'info';

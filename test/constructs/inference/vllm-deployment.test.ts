@@ -236,6 +236,16 @@ describe('VllmDeployment', () => {
     ['no GPU', { tensorParallelSize: 0 }, 'tensorParallelSize must be a positive whole number, got 0'],
     ['a model that is not a Hugging Face id', { model: 'qwen 7b' }, 'model "qwen 7b" must be a Hugging Face id such as "Qwen/Qwen2.5-7B-Instruct-AWQ"'],
     ['a startup timeout too short for a model load', { startupTimeoutSeconds: 30 }, 'startupTimeoutSeconds must be at least 60 (a model load takes minutes), got 30'],
+    [
+      'a GPU resource without a vendor domain',
+      { gpu: { memoryGiB: 12, resourceName: 'gpu' } },
+      'gpu.resourceName "gpu" must be an extended resource name with the vendor\'s domain, such as "nvidia.com/gpu" or "amd.com/gpu"',
+    ],
+    [
+      'a RuntimeClass name that is no object name',
+      { gpu: { memoryGiB: 12, runtimeClassName: 'NVIDIA' } },
+      'gpu.runtimeClassName "NVIDIA" must be the name of a RuntimeClass (a DNS-1123 subdomain), such as "nvidia"',
+    ],
   ])('rejects %s, naming the prop', (_case, props, problem) => {
     expect(() => renderVllm(props)).toThrow(new Error(`VllmDeployment vllm:\n  - ${problem}`));
   });

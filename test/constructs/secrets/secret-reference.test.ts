@@ -116,8 +116,18 @@ describe('SecretReference', () => {
 
     it('rejects a key with characters a Secret key cannot hold', () => {
       expect(create({ from: 'secret', name: 'github-token', key: 'api token' })).toThrow(
-        'SecretReference token:\n  - key "api token" may contain only letters, digits, "-", "_" and "."',
+        'SecretReference token:\n  - key "api token" must contain only letters, digits, "-", "_" and "."',
       );
+    });
+
+    it.each([['.'], ['..'], ['..data']])('rejects the key %s, which cannot be a file name where the Secret is mounted', (key) => {
+      expect(create({ from: 'secret', name: 'github-token', key })).toThrow(
+        `SecretReference token:\n  - key "${key}" must not be "." or "..", nor start with ".." (the key is a file name where the Secret is mounted)`,
+      );
+    });
+
+    it('rejects a Secret name with an empty dot-separated part', () => {
+      expect(create({ from: 'secret', name: 'github..token', key: 'token' })).toThrow('SecretReference token:\n  - name "github..token" must be a DNS-1123 subdomain of at most 253 characters');
     });
 
     it('rejects a Secret name that is not a DNS-1123 subdomain', () => {
