@@ -8,7 +8,8 @@ import {
 import { restrictedContainerSecurityContext } from '../workloads/pod-spec.js';
 import type { FlavourContext, FlavourResult } from './flavour.js';
 import { isNpmSource, npmBin } from './mcp-server-props.js';
-import { NODE_IMAGE, NODE_UID, NPM_ENV } from './npm-runtime.js';
+import { platformEnv } from './container-layout.js';
+import { NODE_IMAGE, NODE_UID } from './npm-runtime.js';
 import { throwIfProblems } from '../validation/problems.js';
 
 const IMAGE_UID = 10001;
@@ -57,7 +58,7 @@ export function renderKmcp(scope: Construct, ctx: FlavourContext): FlavourResult
         args,
         port: ctx.port,
         replicas: spec.replicas ?? 1,
-        env: { ...ctx.env, ...(npm ? NPM_ENV : { HOME: '/tmp' }) },
+        env: { ...ctx.env, ...platformEnv(spec, ctx.port) },
         ...(ctx.secretEnv.length ? { secretRefs: [...new Set(ctx.secretEnv.map((s) => s.secretName))].sort().map((name) => ({ name })) } : {}),
         labels: { ...ctx.labels },
         resources: {

@@ -4,6 +4,7 @@
  * `external` server is one something else deploys, which the platform only routes to.
  */
 import { DNS_LABEL, isPinnedImage } from '../formats.js';
+import { platformEnv, secretFilePathProblem } from './container-layout.js';
 import { HOST_NAME } from '../network/cluster-network.js';
 import { literalCredentialReason } from '../secrets/credential-shape.js';
 import type { SecretSource } from '../secrets/secret-reference.js';
@@ -310,6 +311,21 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   }
   for (const [i, file] of (spec.secretFiles ?? []).entries()) {
     if (!file.path.startsWith('/') || file.path.endsWith('/') || file.path.includes('..')) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} must be an absolute file path`);
+    else if (source && (source.npm || source.image)) {
+      const clash = secretFilePathProblem({ flavour: spec.flavour, source: source as McpServerSource }, file.path);
+      if (clash) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} ${clash}`);
+    }
+  }
+  // The platform's own env vars: the user's value would be dropped (or the variable set twice).
+  if (source && (source.npm || source.image)) {
+    const own = platformEnv({ flavour: spec.flavour, source: source as McpServerSource }, spec.port ?? DEFAULT_MCP_PORT);
+    for (const field of ['env', 'secretEnv'] as const) {
+      for (const key of Object.keys(spec[field] ?? {})) {
+        if (key in own) {
+          problems.push(`${field}.${key} is set by the platform in this server's container (${key}=${own[key]}), so yours would be dropped: leave it out${key === 'PORT' ? ' (set port instead)' : ''}`);
+        }
+      }
+    }
   }
   for (const [i, rule] of (spec.kubernetesAccess?.rules ?? []).entries()) {
     const wildcard = rule.apiGroups.includes('*') || rule.resources.includes('*');

@@ -8,6 +8,7 @@ import {
   scratchDir,
 } from '../workloads/pod-spec.js';
 import { AGENTGATEWAY_PATH_ANNOTATION, mcpAppProtocol } from './discovery-metadata.js';
+import { platformEnv, SCRATCH_DIR } from './container-layout.js';
 import type { FlavourContext, FlavourResult } from './flavour.js';
 import { isNpmSource, servedTransport } from './mcp-server-props.js';
 import { APP_DIR, BRIDGE_HEALTH_PATH, NODE_IMAGE, NODE_UID, NPM_ENV, npmInstall, npmRun } from './npm-runtime.js';
@@ -24,7 +25,7 @@ export function renderStandalone(scope: Construct, ctx: FlavourContext): Flavour
   const { spec } = ctx;
   const podLabels = { 'app.kubernetes.io/name': spec.name, 'app.kubernetes.io/instance': spec.name, 'app.kubernetes.io/part-of': 'mcp-platform' };
   const replicas = spec.replicas ?? 1;
-  const tmp = scratchDir('tmp', '/tmp', { sizeLimit: '512Mi' });
+  const tmp = scratchDir('tmp', SCRATCH_DIR, { sizeLimit: '512Mi' });
   const secretEnv = ctx.secretEnv.map((s) => ({ name: s.env, valueFrom: { secretKeyRef: { name: s.secretName, key: s.key } } }));
   const container: k8s.Container = {
     name: 'mcp-server',
@@ -62,7 +63,7 @@ export function renderStandalone(scope: Construct, ctx: FlavourContext): Flavour
       workingDir: APP_DIR,
       command: [...run.command],
       args: [...run.args],
-      env: [...envVars({ ...ctx.env, ...NPM_ENV, PORT: String(ctx.port) }), ...secretEnv],
+      env: [...envVars({ ...ctx.env, ...platformEnv(spec, ctx.port) }), ...secretEnv],
       volumeMounts: [...(container.volumeMounts ?? []), { ...app.mount, readOnly: true }],
     };
   } else {
@@ -71,7 +72,7 @@ export function renderStandalone(scope: Construct, ctx: FlavourContext): Flavour
       image: spec.source.image,
       ...(spec.source.command ? { command: [spec.source.command] } : {}),
       ...(spec.args?.length ? { args: [...spec.args] } : {}),
-      env: [...envVars({ ...ctx.env, HOME: '/tmp', PORT: String(ctx.port) }), ...secretEnv],
+      env: [...envVars({ ...ctx.env, ...platformEnv(spec, ctx.port) }), ...secretEnv],
     };
   }
   // The bridge has a health endpoint; a server speaking HTTP itself is checked by its port answering.

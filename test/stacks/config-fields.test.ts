@@ -234,4 +234,13 @@ describe('config fields the cluster would refuse', () => {
     }
     expect(parsePlatformConfig(l2(['^eth[0-9]+', '^enp\\d+s0$']), 'test').cluster.cilium?.l2Announcements?.interfaces).toEqual(['^eth[0-9]+', '^enp\\d+s0$']);
   });
+
+  it("refuses a secret file over the server's own mounts and env vars the platform sets, when the config loads", () => {
+    const ref = { from: 'secret', name: 'kubeconfig', key: 'config' };
+    expect(problemsOf(server({ secretFiles: [{ secret: ref, path: '/tmp' }], env: { HOME: '/home/me' } }))).toEqual([
+      'mcpServers[0].secretFiles[0].path: "/tmp" is the server\'s scratch directory (an emptyDir: the only writable place on its read-only root filesystem): mount the file at a path of its own, such as "/secrets/tmp"',
+      "mcpServers[0].env.HOME: is set by the platform in this server's container (HOME=/tmp), so yours would be dropped: leave it out",
+    ]);
+    expect(parsePlatformConfig(server({ secretFiles: [{ secret: ref, path: '/tmp/kubeconfig' }] }), 'test').mcpServers[0].secretFiles).toHaveLength(1);
+  });
 });

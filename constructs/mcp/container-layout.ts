@@ -1,0 +1,57 @@
+/**
+ * What the platform itself puts in an MCP server's container, whatever the flavour: the env vars it sets
+ * and the directories it mounts. A server's own env, secretEnv and secretFiles must leave these alone: an
+ * env var of the same name would be dropped or set twice, and a file at one of these paths would be a
+ * second mount at one mountPath (which the API server refuses) or a mount inside a read-only one.
+ */
+import { isNpmSource, type McpServerSource } from './mcp-server-props.js';
+import { APP_DIR, NPM_ENV } from './npm-runtime.js';
+
+/** The server's writable scratch directory: an emptyDir, since the root filesystem is read-only. */
+export const SCRATCH_DIR = '/tmp';
+/** Where Kubernetes mounts the ServiceAccount token (the ServiceAccount admission plugin). */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+interface LayoutSpec {
+  readonly flavour: string;
+  readonly source: McpServerSource;
+}
+
+/** The env vars the platform sets in the server's container, by name. */
+export function platformEnv(spec: LayoutSpec, port: number): Record<string, string> {
+  const base = isNpmSource(spec.source) ? NPM_ENV : { HOME: SCRATCH_DIR };
+  // Only the standalone flavour's Deployment is the platform's own; kmcp and ToolHive set the port themselves.
+  return spec.flavour === 'standalone' ? { ...base, PORT: String(port) } : { ...base };
+}
+
+/** A directory the platform mounts, and whether a file may be mounted inside it. */
+interface PlatformMount {
+  readonly dir: string;
+  /** A file may sit inside it (a writable emptyDir); else the whole tree is the platform's. */
+  readonly filesInside: boolean;
+  readonly what: string;
+}
+
+function platformMounts(spec: LayoutSpec): PlatformMount[] {
+  return [
+    { dir: SCRATCH_DIR, filesInside: true, what: "the server's scratch directory (an emptyDir: the only writable place on its read-only root filesystem)" },
+    ...(spec.flavour === 'standalone' && isNpmSource(spec.source)
+      ? [{ dir: APP_DIR, filesInside: false, what: 'where the npm package is installed, mounted read-only into the server' }]
+      : []),
+    { dir: SERVICE_ACCOUNT_DIR, filesInside: false, what: 'where Kubernetes mounts the ServiceAccount token' },
+  ];
+}
+
+/** Why a secret file cannot be mounted at `path` in this server, or undefined when it can. */
+export function secretFilePathProblem(spec: LayoutSpec, path: string): string | undefined {
+  for (const mount of platformMounts(spec)) {
+    const at = path === mount.dir;
+    const inside = path.startsWith(`${mount.dir}/`);
+    const above = mount.dir.startsWith(`${path}/`);
+    if (at || above || (inside && !mount.filesInside)) {
+      const where = at ? `is ${mount.what}` : `is ${above ? 'a parent of' : 'inside'} ${mount.dir}, ${mount.what}`;
+      return `${where}: mount the file at a path of its own, such as "/secrets/${path.split('/').pop() || 'file'}"`;
+    }
+  }
+  return undefined;
+}
