@@ -14,6 +14,14 @@ import { NODE_IMAGE, NODE_UID } from './npm-runtime.js';
 /** ToolHive's proxy port (the Service `mcp-<name>-proxy`). */
 export const TOOLHIVE_PROXY_PORT = 8080;
 const IMAGE_UID = 10001;
+/**
+ * The proxy container's resources. ToolHive v0.44.0 puts `spec.resources` on the proxy (the `toolhive`
+ * container of Deployment <name>, cmd/thv-operator/controllers/mcpserver_controller.go), and the MCP server's
+ * own container gets resources only through `podTemplateSpec`. The size is the one ToolHive's own examples
+ * give (examples/operator/mcp-servers/mcpserver_fetch.yaml at v0.44.0), without a CPU limit like every
+ * platform container; it is not measured here.
+ */
+export const TOOLHIVE_PROXY_RESOURCES = { requestsCpu: '50m', requestsMemory: '64Mi', limitsMemory: '128Mi' } as const;
 
 /**
  * ToolHive's `toolhive.stacklok.dev/v1beta1 MCPServer`. The operator runs a proxy (Deployment and Service
@@ -53,8 +61,8 @@ export function renderToolhive(scope: Construct, ctx: FlavourContext): FlavourRe
       serviceAccount: ctx.serviceAccountName,
       replicas: spec.replicas ?? 1,
       resources: {
-        requests: { cpu: ctx.resources.requestsCpu, memory: ctx.resources.requestsMemory },
-        limits: { memory: ctx.resources.limitsMemory },
+        requests: { cpu: TOOLHIVE_PROXY_RESOURCES.requestsCpu, memory: TOOLHIVE_PROXY_RESOURCES.requestsMemory },
+        limits: { memory: TOOLHIVE_PROXY_RESOURCES.limitsMemory },
       },
       podTemplateSpec: {
         metadata: { labels: { ...ctx.labels } },
@@ -63,6 +71,8 @@ export function renderToolhive(scope: Construct, ctx: FlavourContext): FlavourRe
           containers: [
             {
               name: 'mcp',
+              // Plain values: podTemplateSpec is passed through as JSON, so no cdk8s Quantity objects.
+              resources: { requests: { cpu: ctx.resources.requestsCpu, memory: ctx.resources.requestsMemory }, limits: { memory: ctx.resources.limitsMemory } },
               securityContext: restrictedContainerSecurityContext(),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...ctx.secretFiles.map((f) => ({ ...f.mount }))],
             },

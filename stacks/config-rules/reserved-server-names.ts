@@ -23,19 +23,7 @@ export const reservedServerNames: ConfigRule = {
   id: 'reserved-server-names',
   description: "No MCP server takes the name the platform's own components are selected by.",
   check(config: PlatformConfig): ConfigProblem[] {
-    // CloudNativePG creates Services of its own, which no rendered object shows: <cluster>-rw, -ro and -r, and
-    // one named after each Pooler.
-    const db = config.database;
-    const operatorServices = new Set(db.enabled ? [`${db.name}-rw`, `${db.name}-ro`, `${db.name}-r`, ...(db.pooler ? [`${db.name}-pooler-rw`] : [])] : []);
     return config.mcpServers.flatMap((server, index) => {
-      if (operatorServices.has(server.name)) {
-        return [
-          {
-            path: serverPath(config, index, 'name'),
-            message: `"${server.name}" is the name of a Service CloudNativePG creates for the database (database.name "${db.name}"): the server's Service would clash with it; choose another name`,
-          },
-        ];
-      }
       const part = PARTS.get(server.name);
       if (!part) return [];
       return [

@@ -7,8 +7,8 @@
  * larger (Kubernetes charges the larger of the two); a container that sets none gets the LimitRange defaults.
  * Pods come from Deployments and StatefulSets (× replicas), Jobs, CloudNativePG Clusters (× instances, with
  * spec.resources), Poolers (× instances), kmcp MCPServers (× spec.deployment.replicas, with
- * spec.deployment.resources) and ToolHive MCPServers (the server's pod with spec.resources, plus the proxy's
- * pods, which take the LimitRange defaults). The sums are steady state: a rolling update needs room for the
+ * spec.deployment.resources) and ToolHive MCPServers (the server's pod with the podTemplateSpec container's
+ * resources, and the proxy's pods with spec.resources: ToolHive v0.44.0 puts spec.resources on the proxy). The sums are steady state: a rolling update needs room for the
  * surge pods on top, which this rule does not count.
  */
 import { parseQuantity } from '../../constructs/formats.js';
@@ -80,8 +80,9 @@ export function resourceQuotaProblems(config: PlatformConfig, manifests: readonl
     } else if (m.kind === 'MCPServer' && group === 'kagent.dev') {
       addPod(what, [{ name: 'mcp-server', resources: m.spec?.deployment?.resources }], [], m.spec?.deployment?.replicas ?? 1);
     } else if (m.kind === 'MCPServer' && group === 'toolhive.stacklok.dev') {
-      addPod(what, [{ name: 'mcp-server', resources: m.spec?.resources }], [], 1);
-      addPod(`${what} proxy`, [{ name: 'proxy' }], [], m.spec?.replicas ?? 1);
+      const mcp = (m.spec?.podTemplateSpec?.spec?.containers ?? []).find((c: Manifest) => c.name === 'mcp');
+      addPod(what, [{ name: 'mcp', resources: mcp?.resources }], [], 1);
+      addPod(`${what} proxy`, [{ name: 'toolhive', resources: m.spec?.resources }], [], m.spec?.replicas ?? 1);
     }
   }
 

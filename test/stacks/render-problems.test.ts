@@ -135,13 +135,18 @@ describe('names two parts would both render', () => {
     ]);
   });
 
-  it.each(['mcp-postgres-rw', 'mcp-postgres-ro', 'mcp-postgres-r', 'mcp-postgres-pooler-rw'])('refuses a server named %s, a Service CloudNativePG creates', (name) => {
+  it.each([
+    ['mcp-postgres-rw', 'Service'],
+    ['mcp-postgres-ro', 'Service'],
+    ['mcp-postgres-r', 'Service'],
+    ['mcp-postgres-pooler-rw', "pooler's Service and Deployment"],
+    ['mcp-postgres', 'ServiceAccount'],
+  ])('refuses a server named %s, the %s CloudNativePG creates', (name, kind) => {
     expect(renderProblems({ ...minimal, database: { enabled: true, pooler: {} }, mcpServers: [imageServer(name)] } as PlatformConfigInput)).toEqual([
-      `mcpServers[0].name: "${name}" is the name of a Service CloudNativePG creates for the database (database.name "mcp-postgres"): the server's Service would clash with it; choose another name`,
+      `mcpServers[0].name: "${name}" is the name of the ${kind} CloudNativePG creates for the database (database.name "mcp-postgres"): objects of that name would clash with it; choose another name`,
     ]);
-    // Without the database those names are free, and the cluster name itself never clashes (the Service is <name>-rw).
+    // Without the database those names are free.
     expect(() => renderPlatformInMemory(parsePlatformConfig({ ...minimal, mcpServers: [imageServer(name)] } as PlatformConfigInput, 'test'))).not.toThrow();
-    expect(() => renderPlatformInMemory(parsePlatformConfig({ ...minimal, database: { enabled: true }, mcpServers: [imageServer('mcp-postgres')] } as PlatformConfigInput, 'test'))).not.toThrow();
   });
 
   it('renders a server named constructor, a name the constructs library keeps apart', () => {

@@ -16,7 +16,7 @@ function renderedEnv(props: Partial<McpServerProps>): Record<string, string> {
   const objects = render(chart);
   const deployment = objects.find((o: Manifest) => o.kind === 'Deployment');
   if (deployment) return Object.fromEntries(deployment.spec.template.spec.containers[0].env.filter((e: Manifest) => 'value' in e).map((e: Manifest) => [e.name, e.value]));
-  const resource = objects.find((o: Manifest) => o.kind === 'MCPServer');
+  const resource = objects.find((o: Manifest) => o.kind === 'MCPServer')!;
   const env = resource.spec.deployment?.env ?? Object.fromEntries(resource.spec.env.map((e: Manifest) => [e.name, e.value]));
   return env;
 }

@@ -316,11 +316,19 @@ describe('McpServer, ToolHive', () => {
     expect(template.spec.containers).toEqual([
       {
         name: 'mcp',
+        resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
         volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       },
     ]);
     expect(template.spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+  });
+
+  it("sizes the server's own container through podTemplateSpec and the proxy through spec.resources, where ToolHive v0.44.0 puts each", () => {
+    const resources = { requestsCpu: '200m', requestsMemory: '300Mi', limitsMemory: '600Mi' };
+    const spec = only(toolhive({ source: { image: IMAGE }, resources }).objects, 'MCPServer').spec;
+    expect(spec.podTemplateSpec.spec.containers[0].resources).toEqual({ requests: { cpu: '200m', memory: '300Mi' }, limits: { memory: '600Mi' } });
+    expect(spec.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } });
   });
 
   it('renders the ServiceAccount the proxy runs as, with a token (the proxy calls the API)', () => {

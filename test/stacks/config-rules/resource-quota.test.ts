@@ -33,18 +33,24 @@ describe('config rule resource-quota', () => {
     expect(resourceQuotaProblems(quota('1', '512Mi', '1Gi', 1), objects).map((p) => p.path)).toEqual(['guardrails.resourceQuota.pods']);
   });
 
-  it('counts PostgreSQL instances, poolers, kmcp and ToolHive servers (with the proxy on LimitRange defaults), and only the platform namespace', () => {
+  it('counts PostgreSQL instances, poolers, kmcp and ToolHive servers (the server from podTemplateSpec, the proxy from spec.resources), and only the platform namespace', () => {
     const objects = [
       { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', namespace: 'mcp-system' }, spec: { instances: 3, resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } } } },
       { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Pooler', metadata: { name: 'db-pooler', namespace: 'mcp-system' }, spec: { instances: 2 } },
       { apiVersion: 'kagent.dev/v1alpha1', kind: 'MCPServer', metadata: { name: 'k', namespace: 'mcp-system' }, spec: { deployment: { replicas: 2, resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '200Mi' } } } } },
-      { apiVersion: 'toolhive.stacklok.dev/v1beta1', kind: 'MCPServer', metadata: { name: 't', namespace: 'mcp-system' }, spec: { resources: { requests: { cpu: '100m', memory: '100Mi' } } } },
+      {
+        apiVersion: 'toolhive.stacklok.dev/v1beta1',
+        kind: 'MCPServer',
+        metadata: { name: 't', namespace: 'mcp-system' },
+        spec: { resources: { requests: { cpu: '100m', memory: '100Mi' } }, podTemplateSpec: { spec: { containers: [{ name: 'mcp', resources: { requests: { cpu: '300m', memory: '100Mi' } } }] } } },
+      },
       deployment('elsewhere', 10, [container('app', '10', '10Gi', '10Gi')], [], 'other'),
     ];
-    // cpu: 3 + 2 × 50m + 2 × 100m + 100m + 50m = 3450m; pods: 3 + 2 + 2 + 1 + 1 = 9.
-    expect(resourceQuotaProblems(quota('3450m', '100Gi', '100Gi', 9), objects)).toEqual([]);
-    expect(resourceQuotaProblems(quota('3449m', '100Gi', '100Gi', 8), objects).map((p) => p.message.split(':')[0])).toEqual([
-      "3449m cannot hold the platform's own pods, which need 3450m (9 pods)",
+    // cpu: 3 (postgres) + 2 × 50m (pooler defaults) + 2 × 100m (kmcp) + 300m (ToolHive server) + 100m (its proxy) = 3700m;
+    // pods: 3 + 2 + 2 + 1 + 1 = 9.
+    expect(resourceQuotaProblems(quota('3700m', '100Gi', '100Gi', 9), objects)).toEqual([]);
+    expect(resourceQuotaProblems(quota('3699m', '100Gi', '100Gi', 8), objects).map((p) => p.message.split(':')[0])).toEqual([
+      "3699m cannot hold the platform's own pods, which need 3700m (9 pods)",
       "8 cannot hold the platform's own pods, which need 9 (9 pods)",
     ]);
   });
@@ -55,7 +61,7 @@ describe('config rule resource-quota', () => {
     expect(resourceQuotaProblems(config, [toolhive])).toEqual([
       {
         path: 'guardrails.limitRange',
-        message: 'is required with a resourceQuota: MCPServer t proxy (proxy) set no requests (an operator creates those pods), and a quota on requests refuses such pods unless a LimitRange gives defaults',
+        message: 'is required with a resourceQuota: MCPServer t (mcp) set no requests (an operator creates those pods), and a quota on requests refuses such pods unless a LimitRange gives defaults',
       },
     ]);
   });

@@ -1,0 +1,76 @@
+import { describe, expect, it } from '@jest/globals';
+import type { PlatformConfigInput } from '../../../stacks/config.js';
+import { CONFIG_RULES } from '../../../stacks/config-rules/index.js';
+import { operatorObjectNames } from '../../../stacks/config-rules/operator-object-names.js';
+import { configOf, minimal } from './support.js';
+
+const image = { image: 'ghcr.io/acme/mcp:1.0.0' };
+const toolhive = (name: string, transport: 'stdio' | 'streamable-http' | 'sse' = 'streamable-http') => ({ name, flavour: 'toolhive' as const, transport, source: image });
+const standalone = (name: string) => ({ name, transport: 'streamable-http' as const, source: image });
+const check = (raw: Partial<PlatformConfigInput>) => operatorObjectNames.check(configOf({ ...minimal, ...raw } as PlatformConfigInput));
+
+describe('config rule operator-object-names', () => {
+  it('is one of the rules synth runs', () => {
+    expect(CONFIG_RULES).toContain(operatorObjectNames);
+  });
+
+  it('passes the defaults, and a ToolHive server beside a standalone one of unrelated names', () => {
+    expect(check({})).toEqual([]);
+    expect(check({ mcpServers: [toolhive('acme'), standalone('other')], database: { enabled: true, pooler: {} }, gpuInference: { enabled: true } })).toEqual([]);
+  });
+
+  it.each([
+    ['mcp-acme-proxy', 'proxy Service'],
+    ['acme-proxy-runner', "proxy's ServiceAccount"],
+    ['acme-runconfig', 'ConfigMap'],
+    ['mcp-acme', 'Service'],
+    ['mcp-acme-headless', 'headless Service'],
+  ])('refuses a server named %s, the %s the ToolHive operator creates for another server', (name, kind) => {
+    expect(check({ mcpServers: [toolhive('acme'), standalone(name)] })).toEqual([
+      {
+        path: 'mcpServers[1].name',
+        message: `"${name}" is the name of the ${kind} the ToolHive operator creates for MCP server mcpServers[0] (server "acme"): objects of that name would clash with it; choose another name`,
+      },
+    ]);
+  });
+
+  it('knows the ToolHive operator creates no mcp-<name> Services for a stdio server', () => {
+    expect(check({ mcpServers: [toolhive('acme', 'stdio'), standalone('mcp-acme'), standalone('mcp-acme-headless')] })).toEqual([]);
+    expect(check({ mcpServers: [toolhive('acme', 'stdio'), standalone('mcp-acme-proxy')] })).toHaveLength(1);
+  });
+
+  it("refuses a vLLM deployment named like a ToolHive server's objects, suggesting the default", () => {
+    expect(check({ mcpServers: [toolhive('qwen')], gpuInference: { enabled: true, name: 'qwen' } })).toEqual([
+      {
+        path: 'gpuInference.name',
+        message:
+          '"qwen" is the name of the proxy Deployment and StatefulSet the ToolHive operator creates for MCP server mcpServers[0] (server "qwen"): objects of that name would clash with it; choose another name (default "vllm")',
+      },
+    ]);
+    expect(check({ mcpServers: [toolhive('qwen')], gpuInference: { enabled: false, name: 'qwen' } })).toEqual([]);
+  });
+
+  it("refuses a vLLM deployment named like CloudNativePG's Services", () => {
+    const problems = check({ database: { enabled: true }, gpuInference: { enabled: true, name: 'mcp-postgres-ro' } });
+    expect(problems).toEqual([
+      {
+        path: 'gpuInference.name',
+        message: '"mcp-postgres-ro" is the name of the Service CloudNativePG creates for the database (database.name "mcp-postgres"): objects of that name would clash with it; choose another name (default "vllm")',
+      },
+    ]);
+  });
+
+  it('reports a ToolHive server whose Service would take the gateway\'s name under the server, only when the gateway is enabled', () => {
+    expect(check({ mcpServers: [toolhive('gateway')], gateway: { enabled: true } })).toEqual([
+      { path: 'mcpServers[0].name', message: 'makes the ToolHive operator create its Service "mcp-gateway", the name of the gateway\'s own objects: choose another name' },
+    ]);
+    expect(check({ mcpServers: [toolhive('gateway')] })).toEqual([]);
+    expect(check({ mcpServers: [toolhive('discovery', 'sse')], discovery: { enabled: true, database: 'embedded', repo: 'a/b', github: { auth: { token: { from: 'secret', name: 'gh', key: 'token' } } }, apiToken: { from: 'secret', name: 'api', key: 'token' } } })).toEqual([
+      { path: 'mcpServers[0].name', message: 'makes the ToolHive operator create its Service "mcp-discovery", the name of the discovery service\'s own objects: choose another name' },
+    ]);
+  });
+
+  it('ignores an external server, which renders nothing of its name', () => {
+    expect(check({ mcpServers: [toolhive('acme'), { name: 'mcp-acme', flavour: 'external', transport: 'streamable-http', source: { service: { name: 'x', namespace: 'y' } }, port: 80 }] })).toEqual([]);
+  });
+});
