@@ -15,6 +15,7 @@ import {
 import { estimateGpuSizing, misfitMessage, type GpuSizing, type GpuSizingInput, type KvCacheDtype, type ModelDtype, type ModelShape } from './gpu-sizing.js';
 import { ModelServerWorkload, type ModelStorage } from './model-server-workload.js';
 import { throwIfProblems } from '../validation/problems.js';
+import { literalArgCredentialReasons } from '../secrets/credential-shape.js';
 
 /** vLLM's OpenAI-compatible server image, pinned. */
 export const DEFAULT_VLLM_IMAGE = 'vllm/vllm-openai:v0.15.1';
@@ -127,7 +128,7 @@ export class VllmDeployment extends Construct {
     const shmSize = props.shmSize ?? defaultShmSize(resources.limitsMemory);
     const startupTimeout = props.startupTimeoutSeconds ?? 1800;
     const where = `VllmDeployment ${id}`;
-    validate(where, { model: props.model, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image, gpu: props.gpu });
+    validate(where, { model: props.model, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image, gpu: props.gpu, extraArgs: props.extraArgs ?? [] });
 
     const sizingInput: GpuSizingInput = {
       model: props.model,
@@ -244,9 +245,12 @@ function sizingSummary(s: GpuSizing): string {
 
 function validate(
   where: string,
-  p: { model: string; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string; gpu: GpuNodes },
+  p: { model: string; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string; gpu: GpuNodes; extraArgs: readonly string[] },
 ): void {
   const problems: string[] = [];
+  for (const { index, reason } of literalArgCredentialReasons(p.extraArgs)) {
+    problems.push(`extraArgs[${index}] ${reason}: remove it (the config is committed to git); the Hugging Face token goes in huggingFaceToken, by reference`);
+  }
   const resourceProblem = p.gpu.resourceName === undefined ? undefined : extendedResourceProblem(p.gpu.resourceName);
   if (resourceProblem) problems.push(`gpu.resourceName "${p.gpu.resourceName}" ${resourceProblem}`);
   if (p.gpu.runtimeClassName !== undefined && !DNS_SUBDOMAIN.test(p.gpu.runtimeClassName)) {

@@ -6,7 +6,7 @@
 import { DNS_LABEL, isPinnedImage } from '../formats.js';
 import { platformEnv, secretFilePathProblem } from './container-layout.js';
 import { HOST_NAME } from '../network/cluster-network.js';
-import { literalCredentialReason } from '../secrets/credential-shape.js';
+import { literalArgCredentialReasons, literalCredentialReason, literalValueCredentialReason } from '../secrets/credential-shape.js';
 import type { SecretSource } from '../secrets/secret-reference.js';
 import type { ContainerResources } from '../workloads/pod-spec.js';
 
@@ -296,6 +296,11 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
     problems.push(`port must be 1024-65535 (the server runs as non-root), got ${spec.port}`);
   }
   if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 1)) problems.push(`replicas must be a positive whole number, got ${spec.replicas}`);
+  // Kubernetes puts an env var's value where an arg says $(NAME): a credential in args can come from secretEnv.
+  const inArgs = 'pass it by reference in secretEnv and write "$(NAME)" in its place (Kubernetes puts the variable\'s value there), not as a literal (the config is committed to git)';
+  for (const { index, reason } of literalArgCredentialReasons(spec.args ?? [])) problems.push(`args[${index}] ${reason}: ${inArgs}`);
+  const commandCredential = typeof source?.command === 'string' ? literalValueCredentialReason(source.command) : undefined;
+  if (commandCredential) problems.push(`source.command ${commandCredential}: ${inArgs.replace('write "$(NAME)" in its place', 'write "$(NAME)" in args')}`);
   for (const [key, value] of Object.entries(spec.env ?? {})) {
     if (!ENV_NAME.test(key)) problems.push(`env.${key} is not an environment variable name`);
     const credential = literalCredentialReason(key, value);

@@ -151,6 +151,43 @@ export function literalCredentialReason(name: string, value: string): string | u
   return `is a credential by its name (${named.shown})`;
 }
 
+/** A command-line flag, with its value after "=" when it has one. */
+const FLAG = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=([\s\S]*))?$/;
+
+/**
+ * The arguments of a command line that carry a literal credential, by index, each with the reason (read after
+ * "args[i]"): a value of a credential shape anywhere, and a flag that names a credential (`--api-key=…`,
+ * `--token …`) with a literal value, by the same name rules as env vars. A value built from `$(VAR)` passes: the
+ * kubelet puts the env var's value there, so the credential can come from a Secret.
+ */
+export function literalArgCredentialReasons(args: readonly string[]): { index: number; reason: string }[] {
+  const found: { index: number; reason: string }[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const flag = FLAG.exec(args[i]);
+    if (flag && flag[2] !== undefined) {
+      const reason = literalCredentialReason(flag[1], flag[2]);
+      if (reason) found.push({ index: i, reason: reason.replace(/by its name \([^)]*\)/, `by its flag (${args[i].slice(0, args[i].indexOf('='))})`) });
+      continue;
+    }
+    const next = args[i + 1];
+    if (flag && next !== undefined && !next.startsWith('-')) {
+      const reason = literalCredentialReason(flag[1], next);
+      if (reason) found.push({ index: i + 1, reason: reason.replace(/by its name \([^)]*\)/, `by its flag (${args[i]})`) });
+      i++;
+      continue;
+    }
+    const shape = valueShape(args[i].replace(REFERENCE, ''));
+    if (shape) found.push({ index: i, reason: `holds ${shape}` });
+  }
+  return found;
+}
+
+/** Why a literal (a command, a word of a command line) holds a credential by its shape alone; undefined when not. */
+export function literalValueCredentialReason(value: string): string | undefined {
+  const shape = valueShape(value.replace(REFERENCE, ''));
+  return shape ? `holds ${shape}` : undefined;
+}
+
 /** The value shape a literal has, as what it holds ("a GitHub token (ghp_…)"). */
 function valueShape(literal: string): string | undefined {
   for (const { pattern, holds } of VALUE_SHAPES) {

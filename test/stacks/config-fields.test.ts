@@ -243,4 +243,14 @@ describe('config fields the cluster would refuse', () => {
     ]);
     expect(parsePlatformConfig(server({ secretFiles: [{ secret: ref, path: '/tmp/kubeconfig' }] }), 'test').mcpServers[0].secretFiles).toHaveLength(1);
   });
+
+  it('refuses a literal credential in args or source.command, with how to pass it from secretEnv', () => {
+    expect(problemsOf(server({ args: ['--read-only', '--api-key', 'abcdefgh1234'] }))).toEqual([
+      'mcpServers[0].args[2]: is a credential by its flag (--api-key): pass it by reference in secretEnv and write "$(NAME)" in its place (Kubernetes puts the variable\'s value there), not as a literal (the config is committed to git)',
+    ]);
+    expect(problemsOf(server({ flavour: 'kmcp', transport: 'stdio', source: { image: 'ghcr.io/acme/mcp:1.0.0', command: '/bin/run postgres://a:pw@db/x' } }))).toEqual([
+      'mcpServers[0].source.command: holds a URL with a password (scheme://user:password@host): pass it by reference in secretEnv and write "$(NAME)" in args (Kubernetes puts the variable\'s value there), not as a literal (the config is committed to git)',
+    ]);
+    expect(parsePlatformConfig(server({ args: ['--api-key', '$(API_KEY)'], secretEnv: { API_KEY: { from: 'secret', name: 'acme', key: 'api-key' } } }), 'test').mcpServers[0].args).toEqual(['--api-key', '$(API_KEY)']);
+  });
 });

@@ -1,11 +1,12 @@
-import { literalCredentialReason } from '../../secrets/credential-shape.js';
+import { literalArgCredentialReasons, literalCredentialReason, literalValueCredentialReason } from '../../secrets/credential-shape.js';
 import { RuleIds } from '../rule-ids.js';
 import { complianceOf, type Manifest, type PolicyRule } from '../rule.js';
 import { containersOf, podTemplateOf } from '../workload.js';
 
 /**
- * No Secret carries data, and no container gets a credential as a literal env value: a credential by its name or
- * by its value's shape (see credential-shape.ts), the same test the MCP server props apply to `env`.
+ * No Secret carries data, and no container gets a credential as a literal env value (a credential by its name or
+ * by its value's shape, see credential-shape.ts: the same test the MCP server props apply to `env`), nor in its
+ * command or args (a value of a credential shape, or a flag that names a credential with a literal value).
  */
 export const noSecretValues: PolicyRule = {
   id: RuleIds.noSecretValues,
@@ -27,6 +28,13 @@ export const noSecretValues: PolicyRule = {
       for (const env of (container.env ?? []) as Manifest[]) {
         const credential = env.value === undefined || env.value === null ? undefined : literalCredentialReason(String(env.name), String(env.value));
         if (credential) reasons.push(`${label} sets ${env.name} to a literal value, and ${env.name} ${credential}: use valueFrom.secretKeyRef instead`);
+      }
+      for (const [i, word] of ((container.command ?? []) as unknown[]).entries()) {
+        const credential = literalValueCredentialReason(String(word));
+        if (credential) reasons.push(`${label} command[${i}] ${credential}: pass it in an env var from a secretKeyRef and write "$(NAME)" there`);
+      }
+      for (const { index, reason } of literalArgCredentialReasons(((container.args ?? []) as unknown[]).map(String))) {
+        reasons.push(`${label} args[${index}] ${reason}: pass it in an env var from a secretKeyRef and write "$(NAME)" there`);
       }
     }
     return complianceOf(reasons);

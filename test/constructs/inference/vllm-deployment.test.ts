@@ -237,6 +237,11 @@ describe('VllmDeployment', () => {
     ['a model that is not a Hugging Face id', { model: 'qwen 7b' }, 'model "qwen 7b" must be a Hugging Face id such as "Qwen/Qwen2.5-7B-Instruct-AWQ"'],
     ['a startup timeout too short for a model load', { startupTimeoutSeconds: 30 }, 'startupTimeoutSeconds must be at least 60 (a model load takes minutes), got 30'],
     [
+      'a literal token in extraArgs',
+      { extraArgs: ['--enable-auto-tool-choice', '--hf-token', 'hf_abcdefghijklmnopqrstuvwxyz012345'] },
+      'extraArgs[2] holds a Hugging Face token (hf_…): remove it (the config is committed to git); the Hugging Face token goes in huggingFaceToken, by reference',
+    ],
+    [
       'a GPU resource without a vendor domain',
       { gpu: { memoryGiB: 12, resourceName: 'gpu' } },
       'gpu.resourceName "gpu" must be an extended resource name with the vendor\'s domain, such as "nvidia.com/gpu" or "amd.com/gpu"',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { literalCredentialReason } from '../../../constructs/secrets/credential-shape.js';
+import { literalArgCredentialReasons, literalCredentialReason, literalValueCredentialReason } from '../../../constructs/secrets/credential-shape.js';
 
 /** A fake token: the prefix and `length` characters, built here so no secret scanner mistakes the file for a leak. */
 const fake = (prefix: string, length: number, alphabet = 'aB3dE5fG7h') => prefix + Array.from({ length }, (_, i) => alphabet[i % alphabet.length]).join('');
@@ -318,5 +318,43 @@ describe('literalCredentialReason on the env the platform ships', () => {
     ['npm_config_update_notifier', 'false'],
   ])('accepts %s=%j', (name, value) => {
     expect(literalCredentialReason(name, value)).toBeUndefined();
+  });
+});
+
+describe('literalArgCredentialReasons', () => {
+  it('refuses a flag that names a credential, with its value after "=" or as the next argument', () => {
+    expect(literalArgCredentialReasons(['--api-key=abc123def', '--port', '8080'])).toEqual([{ index: 0, reason: 'is a credential by its flag (--api-key)' }]);
+    expect(literalArgCredentialReasons(['--token', 'abcdefgh123', '--read-only'])).toEqual([{ index: 1, reason: 'is a credential by its flag (--token)' }]);
+    expect(literalArgCredentialReasons(['-p', 'x', '--db-password', 'hunter2'])).toEqual([{ index: 3, reason: 'is a credential by its flag (--db-password)' }]);
+  });
+
+  it('refuses a value of a credential shape anywhere, without repeating it', () => {
+    const token = fake('ghp_', 36);
+    expect(literalArgCredentialReasons(['stdio', 'postgres://app:pw@db/app'])).toEqual([{ index: 1, reason: 'holds a URL with a password (scheme://user:password@host)' }]);
+    expect(literalArgCredentialReasons(['--header', 'Authorization: Bearer abcdef123456789'])).toEqual([{ index: 1, reason: 'holds a Bearer token (Bearer …)' }]);
+    expect(literalArgCredentialReasons([`--github=${token}`])).toEqual([{ index: 0, reason: 'holds a GitHub token (ghp_…)' }]);
+    expect(JSON.stringify(literalArgCredentialReasons([token]))).not.toContain(token);
+  });
+
+  it('lets a value from $(VAR) through, which Kubernetes fills from the container env', () => {
+    expect(literalArgCredentialReasons(['--token', '$(GITHUB_TOKEN)', '--api-key=$(API_KEY)'])).toEqual([]);
+  });
+
+  it('leaves flags that are not credentials alone: files, settings, counts, keys that name items, switches', () => {
+    for (const args of [
+      ['--token-file', '/var/run/token'],
+      ['--auth', 'none', '--max-tokens', '4096'],
+      ['--sort-key', 'name'],
+      ['--password='],
+      ['--read-only', '--port', '8080'],
+      ['--model', 'Qwen/Qwen2.5-7B-Instruct-AWQ', '--kv-cache-dtype', 'fp8', '--enable-auto-tool-choice', '--tool-call-parser', 'hermes'],
+    ]) {
+      expect(literalArgCredentialReasons(args)).toEqual([]);
+    }
+  });
+
+  it('checks a command by its shape only', () => {
+    expect(literalValueCredentialReason('/server/run')).toBeUndefined();
+    expect(literalValueCredentialReason('/bin/sh -c "curl -H \'Authorization: Bearer abcdefgh12345\'"')).toBe('holds a Bearer token (Bearer …)');
   });
 });

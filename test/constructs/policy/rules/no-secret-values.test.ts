@@ -45,6 +45,18 @@ describe('no secret values rule', () => {
     });
   });
 
+  it('rejects a literal credential in a container\'s args or command, naming the index', () => {
+    const manifest = compliantDeployment({ container: { command: ['/bin/server', 'postgres://app:pw@db/app'], args: ['--api-key', 'abcdefgh1234', '--port', '8080'] } });
+    expect(check(manifest)).toEqual({
+      status: 'non-compliant',
+      reasons: [
+        'container "app" command[1] holds a URL with a password (scheme://user:password@host): pass it in an env var from a secretKeyRef and write "$(NAME)" there',
+        'container "app" args[1] is a credential by its flag (--api-key): pass it in an env var from a secretKeyRef and write "$(NAME)" there',
+      ],
+    });
+    expect(check(compliantDeployment({ container: { args: ['--api-key', '$(API_KEY)'] } }))).toEqual({ status: 'compliant' });
+  });
+
   it('accepts a credential-named env var taken from a Secret', () => {
     // GIVEN API_KEY from valueFrom.secretKeyRef WHEN checked THEN it passes
     const manifest = withEnv({ name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'demo', key: 'api-key' } } });
