@@ -808,7 +808,10 @@ const platformConfigSchemaBase = z
           ])
           .default({ type: 'ClusterIP' }),
         /** Who may call it. @default the private IPv4 ranges */
-        allowFrom: z.array(cidr).optional(),
+        allowFrom: z
+          .array(cidr)
+          .min(1, { error: 'must list at least one CIDR: a gateway nobody may call serves nothing (leave it out for the private IPv4 ranges, or disable the gateway)' })
+          .optional(),
         /** JWT validation of clients. @default none */
         auth: z
           .object({ kind: z.literal('jwt').default('jwt'), issuer: z.string().min(1), audiences: z.array(z.string()).min(1), jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JSON Web Key Set' }) })
@@ -1093,14 +1096,31 @@ export class ConfigError extends Error {
 
 /** Validates a raw config object and applies defaults; throws `ConfigError` naming every wrong field. */
 export function parsePlatformConfig(raw: unknown, source: string): PlatformConfig {
+  const prototypeKeys = prototypeKeyProblems(raw, []);
   const result = platformConfigSchema.safeParse(raw, { reportInput: true });
-  if (result.success) return result.data;
-  throw new ConfigError(source, result.error.issues.map(describeIssue));
+  if (result.success && !prototypeKeys.length) return result.data;
+  throw new ConfigError(source, [...prototypeKeys, ...(result.success ? [] : result.error.issues.map(describeIssue))]);
+}
+
+/**
+ * An own "__proto__" key (JSON.parse makes one; an object literal does not) is dropped by every copy the schema
+ * makes, since assigning it sets the copy's prototype instead: say so rather than lose the entry silently.
+ */
+function prototypeKeyProblems(value: unknown, path: (string | number)[]): string[] {
+  if (!value || typeof value !== 'object') return [];
+  const problems: string[] = [];
+  if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+    problems.push(`${path.length ? formatPath(path) : '(config)'}: the key "__proto__" cannot be used: JavaScript reads it as the object's prototype, so the entry would be lost; rename it`);
+  }
+  for (const [key, child] of Object.entries(value)) problems.push(...prototypeKeyProblems(child, [...path, Array.isArray(value) ? Number(key) : key]));
+  return problems;
 }
 
 /** Validates one MCP server declaration (a file of the servers folder); throws `ConfigError` naming each wrong field. */
 export function parseMcpServer(raw: unknown, source: string): McpServerConfig {
+  const prototypeKeys = prototypeKeyProblems(raw, []).map((p) => p.replace(/^\(config\)/, '(server)'));
   const result = mcpServerSchema.safeParse(raw, { reportInput: true });
+  if (prototypeKeys.length) throw new ConfigError(source, prototypeKeys);
   if (result.success) return result.data;
   // Described as if it were mcpServers[0] of a config (for the allowed-field lists), then without that prefix.
   throw new ConfigError(

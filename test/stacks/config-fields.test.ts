@@ -3,7 +3,7 @@
  * now refused when the config loads, naming the field and the fix, or accepted and rendered.
  */
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { ConfigError, parseMcpServer, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import { renderPlatformInMemory } from '../../stacks/synth.js';
 
 const minimal: PlatformConfigInput = {
@@ -252,5 +252,25 @@ describe('config fields the cluster would refuse', () => {
       'mcpServers[0].source.command: holds a URL with a password (scheme://user:password@host): pass it by reference in secretEnv and write "$(NAME)" in args (Kubernetes puts the variable\'s value there), not as a literal (the config is committed to git)',
     ]);
     expect(parsePlatformConfig(server({ args: ['--api-key', '$(API_KEY)'], secretEnv: { API_KEY: { from: 'secret', name: 'acme', key: 'api-key' } } }), 'test').mcpServers[0].args).toEqual(['--api-key', '$(API_KEY)']);
+  });
+
+  it('refuses an empty gateway.allowFrom, naming the field and both fixes', () => {
+    expect(problemsOf({ ...minimal, gateway: { enabled: true, allowFrom: [] } })).toEqual([
+      'gateway.allowFrom: must list at least one CIDR: a gateway nobody may call serves nothing (leave it out for the private IPv4 ranges, or disable the gateway), got an array',
+    ]);
+  });
+
+  it('refuses a "__proto__" key from a JSON config or server file instead of dropping the entry', () => {
+    const raw = JSON.parse(JSON.stringify(server({ env: { LOG_LEVEL: 'debug' } })).replace('"LOG_LEVEL"', '"__proto__"'));
+    expect(problemsOf(raw)).toEqual([
+      'mcpServers[0].env: the key "__proto__" cannot be used: JavaScript reads it as the object\'s prototype, so the entry would be lost; rename it',
+    ]);
+    const values = JSON.parse('{"operators": {"kmcp": {"values": {"__proto__": {"replicaCount": 2}}}}}');
+    expect(problemsOf({ ...minimal, ...values })).toEqual([
+      'operators.kmcp.values: the key "__proto__" cannot be used: JavaScript reads it as the object\'s prototype, so the entry would be lost; rename it',
+    ]);
+    expect(() => parseMcpServer(JSON.parse('{"name": "acme", "transport": "stdio", "source": {"npm": {"package": "x", "version": "1.0.0"}}, "secretEnv": {"__proto__": {}}}'), 'acme.json')).toThrow(
+      'Invalid platform config (acme.json):\n  - secretEnv: the key "__proto__" cannot be used',
+    );
   });
 });
