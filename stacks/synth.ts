@@ -87,8 +87,9 @@ export interface RenderedPlatform {
 /**
  * Renders both layers of a config: the Terraform JSON into `terraformDir` (cdktf writes it there), the
  * workloads in memory. Objects are not validated yet (`synthesize` does that before writing manifests), but
- * the config is: the config rules first, then every construct's props. Any problem, from either, throws one
- * ConfigError listing all of them by config path.
+ * the config is: the config rules and every construct's props, in one ConfigError listing all of them by
+ * config path (a construct's problem with a part a rule already refused is left out: it is that problem's
+ * echo). Checks that need the rendered objects (two parts rendering one object, the quota) come after.
  */
 export function renderPlatform(
   config: PlatformConfig,
@@ -98,7 +99,7 @@ export function renderPlatform(
   const refuse = (problems: readonly ConfigProblem[]) => {
     if (problems.length) throw new ConfigError(source, problems.map(formatConfigProblem));
   };
-  refuse(configRuleProblems(config));
+  const ruleProblems = configRuleProblems(config);
   const terraformApp = new TerraformApp({ outdir: options.terraformDir });
   let bootstrap: BootstrapStack | undefined;
   const problems: ConfigProblem[] = [];
@@ -108,7 +109,8 @@ export function renderPlatform(
     problems.push(...problemLinesOf(error).map((message) => ({ path: 'operators', message })));
   }
   const workloads = new Workloads(config, { knownTools: options.knownTools });
-  refuse([...problems, ...workloads.problems]);
+  const refused = new Set(ruleProblems.map((p) => partOf(p.path)));
+  refuse([...ruleProblems, ...[...problems, ...workloads.problems].filter((p) => !refused.has(partOf(p.path)))]);
   terraformApp.synth();
   options.extend?.(workloads);
   const apps = renderWorkloads(workloads, refuse);
@@ -118,6 +120,13 @@ export function renderPlatform(
     bootstrapObjects: [{ manifest: bootstrap!.argocdRoot.project }, { manifest: bootstrap!.argocdRoot.application }],
     terraform: JSON.parse(readFileSync(terraformStackFile(options.terraformDir), 'utf8')),
   };
+}
+
+/** The part of the config a problem's path is in: "mcpServers[2]", a server file, "gpuInference", ... */
+function partOf(path: string): string {
+  const file = path.indexOf(': ');
+  if (file !== -1) return path.slice(0, file);
+  return /^mcpServers\[\d+\]/.exec(path)?.[0] ?? /^[^.[]+/.exec(path)?.[0] ?? path;
 }
 
 /** Renders a config without writing anything: what `npm run verify-pins` reads. */

@@ -60,6 +60,19 @@ describe('problems found while rendering', () => {
     ]);
   });
 
+  it("lists the config rules' problems and the constructs' in one list, leaving out a construct's echo of a part a rule refused", () => {
+    const problems = renderProblems({
+      ...minimal,
+      namespace: 'default',
+      gateway: { enabled: true, routes: ['missing'] },
+      mcpServers: [imageServer('mcp-gateway')],
+      triageLlm: { enabled: true, model: 'acme:1b' },
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['namespace', 'mcpServers[0].name', 'gateway.routes[0]', 'triageLlm.model']);
+    // Without the rules' problems the same config's construct problem is still found.
+    expect(renderProblems({ ...minimal, triageLlm: { enabled: true, model: 'acme:1b' } })).toHaveLength(1);
+  });
+
   it('reports a validation that spans props (a model that does not fit) by config path, without the construct name', () => {
     expect(renderProblems({ ...minimal, gpuInference: { enabled: true, model: 'Qwen/Qwen2.5-72B-Instruct' } })).toEqual([
       'gpuInference.modelShape: is required: Qwen/Qwen2.5-72B-Instruct is not in the sizing catalogue, so give its parametersBillions, layers, kvHeads, headDim, hiddenSize, vocabSize, tiedEmbeddings, weights and maxPositionEmbeddings from its config.json.',
