@@ -43,6 +43,7 @@ interface WatchEvent {
 }
 
 interface OpenWatch {
+  readonly path: string;
   readonly resource: string;
   readonly namespace?: string;
   readonly response: ServerResponse;
@@ -132,6 +133,19 @@ export class KubeApiServer {
   closeWatches(): void {
     for (const watch of this.watches) {
       watch.response.end();
+    }
+    this.watches.clear();
+  }
+
+  /** How many watch streams are open on `path` (e.g. "/api/v1/services"). */
+  openWatches(path: string): number {
+    return [...this.watches].filter((watch) => watch.path === path).length;
+  }
+
+  /** Breaks every open watch stream mid-response (the connection resets), as a crashed proxy or node does: the client sees an error, not an end. */
+  breakWatches(): void {
+    for (const watch of this.watches) {
+      watch.response.destroy();
     }
     this.watches.clear();
   }
@@ -310,7 +324,7 @@ export class KubeApiServer {
         }
       }
     }
-    const watch: OpenWatch = { resource: route.resource, namespace: route.namespace, response };
+    const watch: OpenWatch = { path: route.path, resource: route.resource, namespace: route.namespace, response };
     this.watches.add(watch);
     response.on('close', () => this.watches.delete(watch));
   }
@@ -332,6 +346,8 @@ interface Route {
   readonly kind: string;
   readonly resource: string;
   readonly namespace?: string;
+  /** The URL path it was parsed from. */
+  readonly path: string;
 }
 
 function parseRoute(path: string): Route | undefined {
@@ -344,7 +360,7 @@ function parseRoute(path: string): Route | undefined {
     return undefined;
   }
   const apiVersion = group === '' ? version! : `${group}/${version}`;
-  return { group, apiVersion, kind, resource: `${apiVersion}/${plural}`, namespace };
+  return { group, apiVersion, kind, resource: `${apiVersion}/${plural}`, namespace, path };
 }
 
 function statusBody(code: number, reason: string, message: string): string {

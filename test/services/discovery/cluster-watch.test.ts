@@ -235,6 +235,24 @@ describe('ClusterWatch', () => {
     expect(watch!.lastFailure()).toBe('HTTP 500: injected failure 500 for /api/v1/services');
   });
 
+  it('starts the back-off over after a watch that delivered events, even when that watch then failed', async () => {
+    // GIVEN a running watch
+    await startWatch({ retry: { initialDelayMs: 5, maxDelayMs: 60_000, absentDelayMs: 20 } }).start();
+    const failures = () => warnings.filter((w) => (w.object as { kind?: string }).kind === 'Service');
+    // WHEN, three times, the watch delivers an event and then its connection breaks
+    for (let round = 1; round <= 3; round += 1) {
+      // The Service is added once the watch is open, so it reaches the client as a watch event, not in a list.
+      await until(() => server.openWatches('/api/v1/services') === 1, `watch ${round}`);
+      server.add(service('team-a', `s${round}`));
+      await until(() => names('Service').length === round, `event ${round}`);
+      server.breakWatches();
+      await until(() => failures().length === round, `failure ${round}`);
+    }
+    // THEN each failure is the first retry (an immediate one), not the third of a growing back-off
+    expect(failures().map((w) => (w.object as { retry: number }).retry)).toEqual([1, 1, 1]);
+    expect(failures()[0].message).toBe('Kubernetes list or watch failed; retrying');
+  });
+
   it('abandons a list page that never answers after listRequestTimeoutMs, and lists again', async () => {
     // GIVEN the first Service list is accepted and never answered
     server.add(service('team-a', 'tools'));

@@ -204,6 +204,8 @@ class ScopeWatch {
   private resolveFirstSync!: () => void;
   private resourceVersion = '';
   private absent = false;
+  /** Events the current (or last) watch stream delivered: a stream that delivered some was healthy. */
+  private watchEvents = 0;
   private readonly apiVersion: string;
   private readonly path: string;
   private readonly where: { kind: WatchedKind; namespace: string };
@@ -226,6 +228,7 @@ class ScopeWatch {
     // Restarts since the last watch event: the first is immediate, later ones back off.
     let restarts = 0;
     while (!signal.aborted) {
+      this.watchEvents = 0;
       try {
         if (relist) {
           await this.relist();
@@ -247,7 +250,8 @@ class ScopeWatch {
           await this.pause(this.context.absentDelayMs);
           continue;
         }
-        restarts += 1;
+        // A watch that delivered events before it failed was healthy: the back-off starts over.
+        restarts = this.watchEvents > 0 ? 1 : restarts + 1;
         const failure = isAbort(error) ? { error: `no answer within ${this.context.requestTimeoutMs / 1000} s` } : describe(error);
         this.context.recordFailure(failureText(failure));
         log.warn({ ...this.where, ...failure, retry: restarts }, 'Kubernetes list or watch failed; retrying');
@@ -350,6 +354,7 @@ class ScopeWatch {
           return;
         }
         events += 1;
+        this.watchEvents = events;
         this.resourceVersion = object?.metadata?.resourceVersion ?? this.resourceVersion;
         if (type === 'ADDED' || type === 'MODIFIED') {
           const kept = this.keep(object);
