@@ -89,7 +89,9 @@ export interface RenderedPlatform {
  * workloads in memory. Objects are not validated yet (`synthesize` does that before writing manifests), but
  * the config is: the config rules and every construct's props, in one ConfigError listing all of them by
  * config path (a construct's problem with a part a rule already refused is left out: it is that problem's
- * echo). Checks that need the rendered objects (two parts rendering one object, the quota) come after.
+ * echo; while a rule about names two parts share fails, its problems are reported alone, since the
+ * constructs would echo the clash in other parts). Checks that need the rendered objects (two parts
+ * rendering one object, the quota) come after.
  */
 export function renderPlatform(
   config: PlatformConfig,
@@ -100,6 +102,8 @@ export function renderPlatform(
     if (problems.length) throw new ConfigError(source, problems.map(formatConfigProblem));
   };
   const ruleProblems = configRuleProblems(config);
+  // A name two parts share makes the constructs report that clash again, in their own words: those alone first.
+  if (ruleProblems.namesParts) refuse(ruleProblems);
   const terraformApp = new TerraformApp({ outdir: options.terraformDir });
   let bootstrap: BootstrapStack | undefined;
   const problems: ConfigProblem[] = [];

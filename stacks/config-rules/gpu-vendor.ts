@@ -25,7 +25,7 @@ export const gpuVendor: ConfigRule = {
       if (!vllm.gpu.nodeSelector) {
         problems.push({
           path: `${path}.gpu.nodeSelector`,
-          message: `is required with gpu.resourceName "${gpu}": the default (nvidia.com/gpu.present: "true") is a label of NVIDIA's GPU feature discovery; give the labels of your GPU nodes`,
+          message: `is required with gpu.resourceName "${gpu}": the default (nvidia.com/gpu.present: "true") is a label of NVIDIA's GPU feature discovery; give the labels of your GPU nodes (AMD's GPU operator selects them by feature.node.kubernetes.io/amd-gpu: "true", ROCm/gpu-operator v1.5.1 values.yaml)`,
         });
       }
     }

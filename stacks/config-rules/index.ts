@@ -12,7 +12,13 @@ import { uniqueNamespaces } from './unique-namespaces.js';
 /** Every config rule, run on the loaded config before anything renders. */
 export const CONFIG_RULES: readonly ConfigRule[] = [uniqueNamespaces, existingNamespaces, reservedServerNames, operatorObjectNames, partNames, gatewayRoutes, gpuVendor];
 
-/** The problems of every rule, in rule order. */
-export function configRuleProblems(config: PlatformConfig, rules: readonly ConfigRule[] = CONFIG_RULES): ConfigProblem[] {
-  return rules.flatMap((rule) => rule.check(config));
+/** The problems of every rule, in rule order; `namesParts` when a rule about shared names found some. */
+export function configRuleProblems(config: PlatformConfig, rules: readonly ConfigRule[] = CONFIG_RULES): ConfigProblem[] & { namesParts?: boolean } {
+  const problems: ConfigProblem[] & { namesParts?: boolean } = [];
+  for (const rule of rules) {
+    const found = rule.check(config);
+    problems.push(...found);
+    if (found.length && rule.namesParts) problems.namesParts = true;
+  }
+  return problems;
 }

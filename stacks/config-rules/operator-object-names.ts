@@ -89,6 +89,7 @@ function renderedNames(config: PlatformConfig): RenderedName[] {
  */
 export const operatorObjectNames: ConfigRule = {
   id: 'operator-object-names',
+  namesParts: true,
   description: 'No rendered part takes the name of an object ToolHive or CloudNativePG creates for another part.',
   check(config: PlatformConfig): ConfigProblem[] {
     const created = new Map<string, OperatorObject>();

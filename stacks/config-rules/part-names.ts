@@ -11,6 +11,7 @@ import type { ConfigRule } from './rule.js';
  */
 export const partNames: ConfigRule = {
   id: 'part-names',
+  namesParts: true,
   description: 'The vLLM deployment and the database cluster are named unlike every other enabled part.',
   check(config: PlatformConfig): ConfigProblem[] {
     const taken: { name: string; by: string }[] = [];

@@ -21,6 +21,7 @@ const PARTS: ReadonlyMap<string, string> = new Map([
  */
 export const reservedServerNames: ConfigRule = {
   id: 'reserved-server-names',
+  namesParts: true,
   description: "No MCP server takes the name the platform's own components are selected by.",
   check(config: PlatformConfig): ConfigProblem[] {
     return config.mcpServers.flatMap((server, index) => {

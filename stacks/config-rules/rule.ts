@@ -9,5 +9,10 @@ export interface ConfigRule {
   readonly id: string;
   /** One line: what the rule guarantees. */
   readonly description: string;
+  /**
+   * The rule is about names two parts would share: while it fails, the constructs would report the same
+   * clash again in other words (two scrape targets, two objects of one name), so their problems are left out.
+   */
+  readonly namesParts?: boolean;
   check(config: PlatformConfig): ConfigProblem[];
 }

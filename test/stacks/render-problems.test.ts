@@ -65,12 +65,17 @@ describe('problems found while rendering', () => {
       ...minimal,
       namespace: 'default',
       gateway: { enabled: true, routes: ['missing'] },
-      mcpServers: [imageServer('mcp-gateway')],
+      mcpServers: [imageServer('acme')],
       triageLlm: { enabled: true, model: 'acme:1b' },
-    });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['namespace', 'mcpServers[0].name', 'gateway.routes[0]', 'triageLlm.model']);
-    // Without the rules' problems the same config's construct problem is still found.
-    expect(renderProblems({ ...minimal, triageLlm: { enabled: true, model: 'acme:1b' } })).toHaveLength(1);
+    } as PlatformConfigInput);
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['namespace', 'gateway.routes[0]', 'triageLlm.model']);
+  });
+
+  it('reports a name two parts share alone, since the constructs would echo that clash in other parts', () => {
+    const clash = { ...minimal, triageLlm: { enabled: true, provider: 'vllm', gpu: { memoryGiB: 24 } }, gpuInference: { enabled: true, name: 'triage-llm', gpu: { memoryGiB: 24 } } } as PlatformConfigInput;
+    expect(renderProblems(clash)).toEqual([
+      'gpuInference.name: "triage-llm" is the name of the triage model (triageLlm), whose objects would be rendered twice: choose another name (default "vllm")',
+    ]);
   });
 
   it('reports a validation that spans props (a model that does not fit) by config path, without the construct name', () => {
@@ -190,11 +195,11 @@ describe('configs the schema took and synth used to refuse', () => {
   });
 
   it('renders vLLM on an AMD GPU with its image and node labels, tolerating the AMD taint, with no policy error', () => {
-    const gpu = { memoryGiB: 16, resourceName: 'amd.com/gpu', nodeSelector: { 'amd.com/gpu.present': 'true' } };
+    const gpu = { memoryGiB: 16, resourceName: 'amd.com/gpu', nodeSelector: { 'feature.node.kubernetes.io/amd-gpu': 'true' } };
     const rendered = renderPlatformInMemory(parsePlatformConfig({ ...minimal, gpuInference: { enabled: true, image: 'example.com/vllm-rocm:0.15.1', gpu } }, 'test'));
     const pod = rendered.apps.find((a) => a.name === 'gpu-inference')!.objects.find((o) => o.manifest.kind === 'Deployment')!.manifest.spec.template.spec;
     expect(pod.tolerations).toEqual([{ key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
-    expect(pod.nodeSelector).toEqual({ 'amd.com/gpu.present': 'true' });
+    expect(pod.nodeSelector).toEqual({ 'feature.node.kubernetes.io/amd-gpu': 'true' });
     expect(errorsOf(synthOf({ ...minimal, gpuInference: { enabled: true, image: 'example.com/vllm-rocm:0.15.1', gpu } }))).toEqual([]);
   });
 

@@ -870,6 +870,9 @@ export function contestedFields(raw: PlatformConfigInput): string[] {
       .map(([name, [ns]]): [string, string] => [`operators.${name}.namespace`, operators[name]?.namespace ?? ns]),
   ];
   for (const [path, ns] of owners) if (owners.some(([other, n]) => other !== path && n === ns)) fields.push(path);
+  // A namespace Terraform creates that exists already: one the cluster starts with, or the one Prometheus runs in.
+  const existing = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(r.monitoring?.prometheusOperator ? [r.monitoring?.namespace ?? 'monitoring'] : [])]);
+  for (const [path, ns] of owners) if (existing.has(ns) && (path !== 'argocd.namespace' || r.argocd?.install)) fields.push(path);
 
   const gpuName = r.gpuInference?.name;
   if (gpuName !== undefined && (/^\d/.test(gpuName) || ['triage-llm', 'mcp-gateway', 'mcp-discovery'].includes(gpuName) || serverNames.has(gpuName))) fields.push('gpuInference.name');

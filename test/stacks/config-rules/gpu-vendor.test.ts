@@ -18,7 +18,7 @@ describe('config rule gpu-vendor', () => {
       {
         path: 'gpuInference.gpu.nodeSelector',
         message:
-          'is required with gpu.resourceName "amd.com/gpu": the default (nvidia.com/gpu.present: "true") is a label of NVIDIA\'s GPU feature discovery; give the labels of your GPU nodes',
+          'is required with gpu.resourceName "amd.com/gpu": the default (nvidia.com/gpu.present: "true") is a label of NVIDIA\'s GPU feature discovery; give the labels of your GPU nodes (AMD\'s GPU operator selects them by feature.node.kubernetes.io/amd-gpu: "true", ROCm/gpu-operator v1.5.1 values.yaml)',
       },
     ]);
     const triage = configOf({ ...minimal, triageLlm: { enabled: true, provider: 'vllm', model: 'Qwen/Qwen2.5-3B-Instruct', gpu: amd } });
