@@ -130,7 +130,9 @@ const storage = (size: string) =>
   z
     .object({
       /** PVC size, e.g. "10Gi". */
-      size: quantity.default(size),
+      size: quantity
+        .refine((value) => (quantityValue(value) ?? 1) > 0, { error: 'must be above 0: the API server refuses a PersistentVolumeClaim that requests no storage' })
+        .default(size),
       /** Storage class. @default the cluster's default */
       storageClass: objectName('a StorageClass').optional(),
     })
@@ -316,7 +318,17 @@ const mcpServerSchemaShape = {
               .strict(),
           })
           .strict(),
-        z.object({ image: pinnedImage, command: z.string().min(1).optional() }).strict(),
+        z
+          .object({
+            image: pinnedImage,
+            /** The executable, one path (arguments go in args: the container runtime looks for a file of this whole name). */
+            command: z
+              .string()
+              .min(1)
+              .regex(/^\S+$/, { error: 'must be one executable path without spaces, such as "/server/run": put its arguments in args (the container runtime looks for a file of this whole name)' })
+              .optional(),
+          })
+          .strict(),
         z
           .object({
             // Its values are checked with the rest of an external server's fields (externalServerProblems).
@@ -349,8 +361,16 @@ const mcpServerSchemaShape = {
       .superRefine((files, ctx) => {
         files.forEach((file, index) => {
           const first = files.findIndex((other) => other.path === file.path);
+          const parent = files.findIndex((other) => file.path.startsWith(`${other.path}/`));
           if (first !== index) {
             ctx.addIssue({ code: 'custom', path: [index, 'path'], input: undefined, message: `${JSON.stringify(file.path)} is also the path of secretFiles[${first}]: two files cannot be mounted at one path` });
+          } else if (parent !== -1) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'path'],
+              input: undefined,
+              message: `${JSON.stringify(file.path)} is inside ${JSON.stringify(files[parent].path)}, the file of secretFiles[${parent}]: a file cannot be mounted inside another file; give it a path of its own`,
+            });
           }
         });
       })

@@ -243,11 +243,22 @@ function sizingSummary(s: GpuSizing): string {
   return `weights ${s.weightsGiB.toFixed(1)} GiB + KV cache ${s.kvCacheNeededGiB.toFixed(1)} GiB of ${s.freeForKvGiB.toFixed(1)} GiB free per GPU (budget ${s.budgetGiB.toFixed(1)} GiB)`;
 }
 
+/** The vLLM flags the platform sets from fields (the port, probes and GPU sizing depend on them). */
+const PLATFORM_FLAGS: ReadonlySet<string> = new Set([
+  '--host', '--port', '--served-model-name', '--max-model-len', '--max-num-seqs', '--gpu-memory-utilization', '--tensor-parallel-size', '--dtype', '--kv-cache-dtype', '--model',
+]);
+
 function validate(
   where: string,
   p: { model: string; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string; gpu: GpuNodes; extraArgs: readonly string[] },
 ): void {
   const problems: string[] = [];
+  for (const [index, arg] of p.extraArgs.entries()) {
+    const flag = /^(--[a-z0-9-]+)(?:=|$)/.exec(arg)?.[1];
+    if (flag && PLATFORM_FLAGS.has(flag)) {
+      problems.push(`extraArgs[${index}] sets ${flag}, which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out`);
+    }
+  }
   for (const { index, reason } of literalArgCredentialReasons(p.extraArgs)) {
     problems.push(`extraArgs[${index}] ${reason}: remove it (the config is committed to git); the Hugging Face token goes in huggingFaceToken, by reference`);
   }

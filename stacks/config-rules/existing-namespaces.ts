@@ -44,7 +44,7 @@ export const existingNamespaces: ConfigRule = {
           path,
           message:
             `"${namespace}" is ${what}, which exists before the bootstrap runs: Terraform creates this namespace itself, so its apply would fail ` +
-            `(and its destroy would delete the namespace); use a namespace of its own, such as "${fallback}"`,
+            `(and its destroy would delete the namespace); use a namespace of its own, such as "${fallback === namespace ? `${fallback}-2` : fallback}"`,
         },
       ];
     });

@@ -248,7 +248,7 @@ describe('config fields the cluster would refuse', () => {
     expect(problemsOf(server({ args: ['--read-only', '--api-key', 'abcdefgh1234'] }))).toEqual([
       'mcpServers[0].args[2]: is a credential by its flag (--api-key): pass it by reference in secretEnv and write "$(NAME)" in its place (Kubernetes puts the variable\'s value there), not as a literal (the config is committed to git)',
     ]);
-    expect(problemsOf(server({ flavour: 'kmcp', transport: 'stdio', source: { image: 'ghcr.io/acme/mcp:1.0.0', command: '/bin/run postgres://a:pw@db/x' } }))).toEqual([
+    expect(problemsOf(server({ flavour: 'kmcp', transport: 'stdio', source: { image: 'ghcr.io/acme/mcp:1.0.0', command: 'https://a:pw@get.example/run' } }))).toEqual([
       'mcpServers[0].source.command: holds a URL with a password (scheme://user:password@host): pass it by reference in secretEnv and write "$(NAME)" in args (Kubernetes puts the variable\'s value there), not as a literal (the config is committed to git)',
     ]);
     expect(parsePlatformConfig(server({ args: ['--api-key', '$(API_KEY)'], secretEnv: { API_KEY: { from: 'secret', name: 'acme', key: 'api-key' } } }), 'test').mcpServers[0].args).toEqual(['--api-key', '$(API_KEY)']);
@@ -272,5 +272,19 @@ describe('config fields the cluster would refuse', () => {
     expect(() => parseMcpServer(JSON.parse('{"name": "acme", "transport": "stdio", "source": {"npm": {"package": "x", "version": "1.0.0"}}, "secretEnv": {"__proto__": {}}}'), 'acme.json')).toThrow(
       'Invalid platform config (acme.json):\n  - secretEnv: the key "__proto__" cannot be used',
     );
+  });
+
+  it('refuses a storage size of 0, a command with arguments in it, and a secret file inside another', () => {
+    expect(problemsOf({ ...minimal, database: { storage: { size: '0' } } })).toEqual([
+      'database.storage.size: must be above 0: the API server refuses a PersistentVolumeClaim that requests no storage, got "0"',
+    ]);
+    expect(problemsOf(server({ source: { image: 'ghcr.io/acme/mcp:1.0.0', command: 'node server.js' } }))).toEqual([
+      'mcpServers[0].source.command: must be one executable path without spaces, such as "/server/run": put its arguments in args (the container runtime looks for a file of this whole name), got "node server.js"',
+    ]);
+    const ref = { from: 'secret', name: 'files', key: 'a' };
+    expect(problemsOf(server({ secretFiles: [{ secret: ref, path: '/etc/x' }, { secret: ref, path: '/etc/x/b' }] }))).toEqual([
+      'mcpServers[0].secretFiles[1].path: "/etc/x/b" is inside "/etc/x", the file of secretFiles[0]: a file cannot be mounted inside another file; give it a path of its own',
+    ]);
+    expect(parsePlatformConfig(server({ secretFiles: [{ secret: ref, path: '/etc/x' }, { secret: ref, path: '/etc/xy' }] }), 'test').mcpServers[0].secretFiles).toHaveLength(2);
   });
 });

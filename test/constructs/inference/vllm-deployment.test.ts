@@ -237,6 +237,11 @@ describe('VllmDeployment', () => {
     ['a model that is not a Hugging Face id', { model: 'qwen 7b' }, 'model "qwen 7b" must be a Hugging Face id such as "Qwen/Qwen2.5-7B-Instruct-AWQ"'],
     ['a startup timeout too short for a model load', { startupTimeoutSeconds: 30 }, 'startupTimeoutSeconds must be at least 60 (a model load takes minutes), got 30'],
     [
+      'a flag in extraArgs the platform sets',
+      { extraArgs: ['--enable-auto-tool-choice', '--port=9000'] },
+      'extraArgs[1] sets --port, which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out',
+    ],
+    [
       'a literal token in extraArgs',
       { extraArgs: ['--enable-auto-tool-choice', '--hf-token', 'hf_abcdefghijklmnopqrstuvwxyz012345'] },
       'extraArgs[2] holds a Hugging Face token (hf_…): remove it (the config is committed to git); the Hugging Face token goes in huggingFaceToken, by reference',

@@ -38,6 +38,9 @@ describe('config rule existing-namespaces', () => {
     const withPrometheus = existingNamespaces.check(configOf({ ...minimal, namespace: 'monitoring', monitoring: { prometheusOperator: true } }));
     expect(withPrometheus).toHaveLength(1);
     expect(withPrometheus[0].message).toMatch(/^"monitoring" is the namespace Prometheus runs in \(monitoring\.namespace\)/);
+    // The suggestion is never the namespace it refuses.
+    const inDefault = existingNamespaces.check(configOf({ ...minimal, monitoring: { prometheusOperator: true, namespace: 'mcp-system' } }));
+    expect(inDefault[0].message).toMatch(/such as "mcp-system-2"$/);
     expect(existingNamespaces.check(configOf({ ...minimal, namespace: 'monitoring' }))).toEqual([]);
   });
 
