@@ -314,16 +314,18 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
     if (!ENV_NAME.test(key)) problems.push(`secretEnv.${key} is not an environment variable name`);
     if (spec.env && key in spec.env) problems.push(`secretEnv.${key} is also set in env: keep one of the two`);
   }
+  // What the platform puts in the container, when the source says which: its mounts and its env vars.
+  const layout = source && (source.npm || source.image) ? { flavour: spec.flavour, source: source as McpServerSource } : undefined;
   for (const [i, file] of (spec.secretFiles ?? []).entries()) {
     if (!file.path.startsWith('/') || file.path.endsWith('/') || file.path.includes('..')) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} must be an absolute file path`);
-    else if (source && (source.npm || source.image)) {
-      const clash = secretFilePathProblem({ flavour: spec.flavour, source: source as McpServerSource }, file.path);
+    else if (layout) {
+      const clash = secretFilePathProblem(layout, file.path);
       if (clash) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} ${clash}`);
     }
   }
   // The platform's own env vars: the user's value would be dropped (or the variable set twice).
-  if (source && (source.npm || source.image)) {
-    const own = platformEnv({ flavour: spec.flavour, source: source as McpServerSource }, spec.port ?? DEFAULT_MCP_PORT);
+  if (layout) {
+    const own = platformEnv(layout, spec.port ?? DEFAULT_MCP_PORT);
     for (const field of ['env', 'secretEnv'] as const) {
       for (const key of Object.keys(spec[field] ?? {})) {
         if (key in own) {

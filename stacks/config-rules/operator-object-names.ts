@@ -8,8 +8,9 @@ interface OperatorObject {
   readonly name: string;
   /** e.g. "proxy Service", "Service". */
   readonly kind: string;
-  /** e.g. 'the Service the ToolHive operator creates for MCP server "acme" (mcpServers[2])'. */
-  readonly what: string;
+  readonly operator: 'ToolHive' | 'CloudNativePG';
+  /** What it is created for, e.g. 'MCP server mcpServers[2] (server "acme")'. */
+  readonly createdFor: string;
   /** The config entry it is created for (it may share its own name). */
   readonly owner: string;
   /** That entry's name field. */
@@ -35,34 +36,43 @@ interface RenderedName {
  * - CloudNativePG 1.30.0, for a Cluster C: Services `C-rw`, `C-ro`, `C-r`; ServiceAccount, Role and
  *   RoleBinding C; for a Pooler P: its Service, Deployment and ServiceAccount P (pkg/specs).
  */
+/** e.g. 'the proxy Service the ToolHive operator creates for MCP server mcpServers[2] (server "acme")'. */
+function describeObject(object: OperatorObject): string {
+  return `the ${object.kind} ${object.operator === 'ToolHive' ? 'the ToolHive operator' : 'CloudNativePG'} creates for ${object.createdFor}`;
+}
+
 function operatorObjects(config: PlatformConfig): OperatorObject[] {
   const objects: OperatorObject[] = [];
   config.mcpServers.forEach((server, index) => {
     if (server.flavour !== 'toolhive') return;
-    const owner = `server:${server.name}`;
-    const ownerPath = serverPath(config, index, 'name');
-    const of = (kind: string) => `the ${kind} the ToolHive operator creates for MCP server ${serverLabel(config, index)}`;
+    const of = (name: string, kind: string): OperatorObject => ({
+      name,
+      kind,
+      operator: 'ToolHive',
+      createdFor: `MCP server ${serverLabel(config, index)}`,
+      owner: `server:${server.name}`,
+      ownerPath: serverPath(config, index, 'name'),
+    });
     objects.push(
-      { name: server.name, kind: 'proxy Deployment and StatefulSet', what: of('proxy Deployment and StatefulSet'), owner, ownerPath },
-      { name: `mcp-${server.name}-proxy`, kind: 'proxy Service', what: of('proxy Service'), owner, ownerPath },
-      { name: `${server.name}-proxy-runner`, kind: "proxy's ServiceAccount", what: of("proxy's ServiceAccount"), owner, ownerPath },
-      { name: `${server.name}-runconfig`, kind: 'ConfigMap', what: of('ConfigMap'), owner, ownerPath },
+      of(server.name, 'proxy Deployment and StatefulSet'),
+      of(`mcp-${server.name}-proxy`, 'proxy Service'),
+      of(`${server.name}-proxy-runner`, "proxy's ServiceAccount"),
+      of(`${server.name}-runconfig`, 'ConfigMap'),
     );
-    if (server.transport !== 'stdio') {
-      objects.push({ name: `mcp-${server.name}`, kind: 'Service', what: of('Service'), owner, ownerPath }, { name: `mcp-${server.name}-headless`, kind: 'headless Service', what: of('headless Service'), owner, ownerPath });
-    }
+    if (server.transport !== 'stdio') objects.push(of(`mcp-${server.name}`, 'Service'), of(`mcp-${server.name}-headless`, 'headless Service'));
   });
   const db = config.database;
   if (db.enabled) {
-    const what = (kind: string) => `the ${kind} CloudNativePG creates for the database (database.name "${db.name}")`;
-    const [owner, ownerPath] = ['database', 'database.name'];
-    objects.push(
-      { name: db.name, kind: 'ServiceAccount', what: what('ServiceAccount'), owner, ownerPath },
-      { name: `${db.name}-rw`, kind: 'Service', what: what('Service'), owner, ownerPath },
-      { name: `${db.name}-ro`, kind: 'Service', what: what('Service'), owner, ownerPath },
-      { name: `${db.name}-r`, kind: 'Service', what: what('Service'), owner, ownerPath },
-      ...(db.pooler ? [{ name: `${db.name}-pooler-rw`, kind: "pooler's Service and Deployment", what: what("pooler's Service and Deployment"), owner, ownerPath }] : []),
-    );
+    const of = (name: string, kind: string): OperatorObject => ({
+      name,
+      kind,
+      operator: 'CloudNativePG',
+      createdFor: `the database (database.name "${db.name}")`,
+      owner: 'database',
+      ownerPath: 'database.name',
+    });
+    objects.push(of(db.name, 'ServiceAccount'), of(`${db.name}-rw`, 'Service'), of(`${db.name}-ro`, 'Service'), of(`${db.name}-r`, 'Service'));
+    if (db.pooler) objects.push(of(`${db.name}-pooler-rw`, "pooler's Service and Deployment"));
   }
   return objects;
 }
@@ -102,14 +112,14 @@ export const operatorObjectNames: ConfigRule = {
         return [
           {
             path: object.ownerPath,
-            message: `makes the ${object.owner === 'database' ? 'CloudNativePG' : 'ToolHive'} operator create its ${object.kind} "${rendered.name}", the name of ${rendered.fixed}'s own objects: choose another name`,
+            message: `makes the ${object.operator} operator create its ${object.kind} "${rendered.name}", the name of ${rendered.fixed}'s own objects: choose another name`,
           },
         ];
       }
       return [
         {
           path: rendered.path,
-          message: `"${rendered.name}" is the name of ${object.what}: objects of that name would clash with it; choose another name${rendered.fallback ? ` (default "${rendered.fallback}")` : ''}`,
+          message: `"${rendered.name}" is the name of ${describeObject(object)}: objects of that name would clash with it; choose another name${rendered.fallback ? ` (default "${rendered.fallback}")` : ''}`,
         },
       ];
     });
