@@ -61,11 +61,48 @@ export function gib(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
 
-/** An image reference with a version tag (after the last "/") or a sha256 digest. */
-export const PINNED_IMAGE = /^[^\s@]+(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$/;
+/*
+ * The image reference grammar kubelet parses with (distribution/reference, regexp.go at 00a09fa and
+ * normalize.go at 4ca1403; kubelet's pkg/util/parsers calls ParseNormalizedNamed): an optional registry
+ * (host, IPv4 or [IPv6], optional port), then lowercase path components joined by ".", "_", "__" or dashes,
+ * then ":tag" and/or "@digest". A reference outside it is refused by kubelet as InvalidImageName.
+ */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const REGISTRY = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const IMAGE_NAME = `(?:${REGISTRY}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const IMAGE_TAG = '[A-Za-z0-9_][A-Za-z0-9._-]{0,127}';
+/** A repository path within a registry ("library/node", "org/app"). */
+export const IMAGE_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+/** An image tag ("v1.4.1", "24-alpine"). */
+export const IMAGE_TAG_FORMAT = new RegExp(`^${IMAGE_TAG}$`);
+/** The longest repository name (registry and path) distribution/reference accepts (NameTotalLengthMax). */
+const IMAGE_NAME_MAX = 255;
 
-/** Pinned to a tag other than `latest`, or to a digest: every node then runs the same code. */
+/** An image reference in that grammar: a name, then an optional ":tag" and an optional sha256 "@digest". */
+export const IMAGE_REFERENCE = new RegExp(`^(${IMAGE_NAME})(?::(${IMAGE_TAG}))?(?:@(sha256:[0-9a-f]{64}))?$`);
+
+/**
+ * Why kubelet would refuse this image reference or it is not pinned, or undefined when it is a pinned
+ * reference: a version tag other than `latest`, or a sha256 digest, so every node runs the same code.
+ */
+export function imageProblem(image: string): string | undefined {
+  const match = IMAGE_REFERENCE.exec(image);
+  if (!match) {
+    return 'is not an image reference kubelet accepts: an optional registry host, then a lowercase repository path (letters a-z, digits, ".", "_" and "-"), then ":tag" or "@sha256:<digest>", e.g. "ghcr.io/org/app:1.2.0"';
+  }
+  const [, name, tag, digest] = match;
+  // ParseNormalizedNamed puts "docker.io/" (and "library/" for one-part names) in front before the length check.
+  const firstPart = name.split('/')[0];
+  const hasRegistry = name.includes('/') && (firstPart === 'localhost' || /[.:]/.test(firstPart) || firstPart !== firstPart.toLowerCase());
+  const fullName = hasRegistry ? name : name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
+  if (fullName.length > IMAGE_NAME_MAX) return `has a repository name of ${fullName.length} characters (${fullName}); the limit is ${IMAGE_NAME_MAX}`;
+  if (digest === undefined && tag === undefined) return 'must be pinned to a version tag or digest, e.g. "ghcr.io/org/app:1.2.0"';
+  if (digest === undefined && tag === 'latest') return 'must not use the latest tag: pin a version so every node runs the same code';
+  return undefined;
+}
+
+/** Pinned to a tag other than `latest`, or to a digest, in the grammar kubelet accepts. */
 export function isPinnedImage(image: string): boolean {
-  const tag = /:([^:/@]+)$/.exec(image)?.[1];
-  return PINNED_IMAGE.test(image) && (image.includes('@sha256:') || (tag !== undefined && tag !== 'latest'));
+  return imageProblem(image) === undefined;
 }

@@ -4,7 +4,7 @@
  * the errors a wrong field gets at load time.
  */
 import { z } from 'zod';
-import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, parseQuantity, PINNED_IMAGE, QUANTITY, secretKeyProblem } from '../constructs/formats.js';
+import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { gatewayLabels } from '../constructs/labels.js';
 import { mcpServerProblems } from '../constructs/mcp/mcp-server-props.js';
@@ -78,10 +78,10 @@ const objectName = (what: string) =>
 
 const cidr = z.string().regex(CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 const port = z.number().int().min(1, { error: 'must be a port number (1-65535)' }).max(65535, { error: 'must be a port number (1-65535)' });
-const pinnedImage = z
-  .string()
-  .regex(PINNED_IMAGE, { error: 'must be an image with a version tag or digest, e.g. "vllm/vllm-openai:v0.15.1"' })
-  .refine((image) => !image.endsWith(':latest'), { error: 'must not use the latest tag: pin a version so every node runs the same code' });
+const pinnedImage = z.string().superRefine((image, ctx) => {
+  const problem = imageProblem(image);
+  if (problem) ctx.addIssue({ code: 'custom', input: image, message: problem });
+});
 /**
  * cdk8s (2.70.106, lib/_util.js sanitizeValue) refuses to render an object with an own key "constructor": it
  * takes `obj.constructor.name` for the object's class. So no map key the output renders as an object key may be it.

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { PgvectorDatabase } from '../database/pgvector-database.js';
-import { DNS_LABEL, DNS_SUBDOMAIN, isPinnedImage } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, imageProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, NAME_LABEL, platformLabels } from '../labels.js';
 import { DEFAULT_ANNOTATION_PREFIX } from '../mcp/discovery-metadata.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
@@ -153,7 +153,7 @@ export class DiscoveryService extends Construct {
     const reconcileIntervalSeconds = props.reconcileIntervalSeconds ?? 300;
     const database = props.database instanceof PgvectorDatabase ? databaseOf(props.database) : props.database;
     throwIfProblems(`DiscoveryService ${id}`, [
-      ...(isPinnedImage(image) ? [] : [`image ${JSON.stringify(image)} must be pinned to a version tag or digest`]),
+      ...[imageProblem(image)].filter((fault) => fault !== undefined).map((fault) => `image ${JSON.stringify(image)} ${fault}`),
       ...(REPO.test(props.repo ?? '') ? [] : [`repo ${JSON.stringify(props.repo)} must be "owner/name", e.g. "homelab/platform"`]),
       ...(BRANCH.test(baseBranch) ? [] : [`baseBranch ${JSON.stringify(baseBranch)} must be a branch name such as "main"`]),
       ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "..")`]),

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
-import { isPinnedImage } from '../formats.js';
+import { imageProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, gatewayLabels } from '../labels.js';
 import { McpServer } from '../mcp/mcp-server.js';
 import { urlHostPort, type ClusterNetwork } from '../network/cluster-network.js';
@@ -87,7 +87,8 @@ export class McpGateway extends Construct {
     const replicas = props.replicas ?? 2;
     const image = props.image ?? DEFAULT_AGENTGATEWAY_IMAGE;
     const problems: string[] = [];
-    if (!isPinnedImage(image)) problems.push(`image ${JSON.stringify(image)} must be pinned to a version tag or digest`);
+    const imageFault = imageProblem(image);
+    if (imageFault) problems.push(`image ${JSON.stringify(image)} ${imageFault}`);
     if (!Number.isInteger(replicas) || replicas < 1) problems.push(`replicas must be a positive whole number, got ${replicas}`);
     if (props.toolBudget !== undefined && (!Number.isInteger(props.toolBudget) || props.toolBudget < 1)) problems.push(`toolBudget must be a positive whole number, got ${props.toolBudget}`);
     throwIfProblems(`McpGateway ${id}`, problems);

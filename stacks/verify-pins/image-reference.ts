@@ -3,6 +3,7 @@
  * `splitDockerDomain`): without a registry host the image is on docker.io, a single path segment there
  * means `library/<name>`, and index.docker.io is docker.io. Docker Hub's API host is registry-1.docker.io.
  */
+import { IMAGE_PATH, IMAGE_TAG_FORMAT } from '../../constructs/formats.js';
 
 /** What a registry is asked for: `GET /v2/<repository>/manifests/<reference>` on `apiHost`. */
 export interface ImageReference {
@@ -20,9 +21,7 @@ export const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_LEGACY = 'index.docker.io';
 export const DOCKER_HUB_API = 'registry-1.docker.io';
 
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DIGEST = /^[A-Za-z0-9_+.-]+:[A-Fa-f0-9]{32,}$/;
-const REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 
 /** The API host of a registry: Docker Hub's differs from its name. */
 export function registryApiHost(registry: string): string {
@@ -47,9 +46,9 @@ export function parseImageReference(image: string): ImageReference {
   const colon = remainder.lastIndexOf(':');
   const tag = colon > remainder.lastIndexOf('/') ? remainder.slice(colon + 1) : undefined;
   if (tag !== undefined) remainder = remainder.slice(0, colon);
-  if (tag !== undefined && !TAG.test(tag)) throw new Error(`"${image}" has an invalid tag "${tag}"`);
+  if (tag !== undefined && !IMAGE_TAG_FORMAT.test(tag)) throw new Error(`"${image}" has an invalid tag "${tag}"`);
   if (registry === DOCKER_HUB && !remainder.includes('/')) remainder = `library/${remainder}`;
-  if (!REPOSITORY.test(remainder)) throw new Error(`"${image}" has an invalid repository name "${remainder}" (lowercase path components separated by "/")`);
+  if (!IMAGE_PATH.test(remainder)) throw new Error(`"${image}" has an invalid repository name "${remainder}" (lowercase path components separated by "/")`);
   if (digest === undefined && tag === undefined) throw new Error(`"${image}" has neither a tag nor a digest: it pins nothing`);
 
   return { registry, apiHost: registryApiHost(registry), repository: remainder, reference: digest ?? tag! };

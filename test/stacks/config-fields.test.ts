@@ -287,4 +287,12 @@ describe('config fields the cluster would refuse', () => {
     ]);
     expect(parsePlatformConfig(server({ secretFiles: [{ secret: ref, path: '/etc/x' }, { secret: ref, path: '/etc/xy' }] }), 'test').mcpServers[0].secretFiles).toHaveLength(2);
   });
+
+  it('refuses an image reference kubelet would refuse as InvalidImageName, and takes a registry host in capitals', () => {
+    expect(problemsOf(server({ source: { image: 'GHCR.io/X/Y:1.0.0' } }))).toEqual([
+      'mcpServers[0].source.image: is not an image reference kubelet accepts: an optional registry host, then a lowercase repository path (letters a-z, digits, ".", "_" and "-"), then ":tag" or "@sha256:<digest>", e.g. "ghcr.io/org/app:1.2.0", got "GHCR.io/X/Y:1.0.0"',
+    ]);
+    expect(problemsOf({ ...minimal, discovery: { image: 'ghcr.io/mcp-platform/mcp-discovery$:0.1.0' } })[0]).toMatch(/^discovery\.image: is not an image reference kubelet accepts/);
+    expect(parsePlatformConfig(server({ source: { image: 'GHCR.io/x/y:1.0.0' } }), 'test').mcpServers[0].source).toEqual({ image: 'GHCR.io/x/y:1.0.0' });
+  });
 });

@@ -178,7 +178,7 @@ describe('platform config', () => {
         'gpuInference.gpuMemoryUtilization: must be above 0 and at most 1, got 1.5',
       ]);
       expect(problemsOf({ ...minimal, database: { image: 'ghcr.io/cloudnative-pg/postgresql' } })).toEqual([
-        'database.image: must be an image with a version tag or digest, e.g. "vllm/vllm-openai:v0.15.1", got "ghcr.io/cloudnative-pg/postgresql"',
+        'database.image: must be pinned to a version tag or digest, e.g. "ghcr.io/org/app:1.2.0", got "ghcr.io/cloudnative-pg/postgresql"',
       ]);
     });
   });

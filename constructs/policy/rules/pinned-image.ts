@@ -1,3 +1,4 @@
+import { IMAGE_REFERENCE } from '../../formats.js';
 import { RuleIds } from '../rule-ids.js';
 import { complianceOf, NOT_APPLICABLE, type PolicyRule } from '../rule.js';
 import { containersOf, podTemplateOf } from '../workload.js';
@@ -24,6 +25,10 @@ export const pinnedImage: PolicyRule = {
     const reasons: string[] = [];
     for (const { container, label } of containersOf(pod.spec)) {
       const image = String(container.image ?? '');
+      if (!IMAGE_REFERENCE.test(image)) {
+        reasons.push(`${label} image ${JSON.stringify(image)} is not a reference kubelet accepts (InvalidImageName): a lowercase repository path, then ":tag" or "@sha256:<digest>"`);
+        continue;
+      }
       if (/@sha256:[0-9a-f]{64}$/.test(image)) continue;
       const tag = tagOf(image);
       if (!tag) reasons.push(`${label} image "${image}" has no tag`);

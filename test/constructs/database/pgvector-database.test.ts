@@ -290,10 +290,16 @@ describe('PgvectorDatabase', () => {
       );
     });
 
-    it.each([['ghcr.io/cloudnative-pg/postgresql:latest'], ['ghcr.io/cloudnative-pg/postgresql'], ['registry.lan:5000/postgresql']])('rejects the unpinned image %s, naming imageName', (imageName) => {
-      expect(create({ imageName })).toThrow(
-        `PgvectorDatabase db:\n  - imageName "${imageName}" must name a version tag or digest (CloudNativePG reads the PostgreSQL major version from the tag)`,
-      );
+    it.each([
+      ['ghcr.io/cloudnative-pg/postgresql:latest', 'must not use the latest tag: pin a version so every node runs the same code'],
+      ['ghcr.io/cloudnative-pg/postgresql', 'must be pinned to a version tag or digest, e.g. "ghcr.io/org/app:1.2.0"'],
+      ['registry.lan:5000/postgresql', 'must be pinned to a version tag or digest, e.g. "ghcr.io/org/app:1.2.0"'],
+    ])('rejects the unpinned image %s, naming imageName', (imageName, problem) => {
+      expect(create({ imageName })).toThrow(`PgvectorDatabase db:\n  - imageName "${imageName}" ${problem} (CloudNativePG reads the PostgreSQL major version from the tag)`);
+    });
+
+    it('rejects an image kubelet cannot parse, naming imageName', () => {
+      expect(create({ imageName: 'ghcr.io/CloudNative-PG/postgresql:17' })).toThrow(`imageName "ghcr.io/CloudNative-PG/postgresql:17" is not an image reference kubelet accepts: an optional registry host, then a lowercase repository path (letters a-z, digits, ".", "_" and "-"), then ":tag" or "@sha256:<digest>", e.g. "ghcr.io/org/app:1.2.0"`);
     });
 
     it('accepts an image pinned by digest', () => {

@@ -238,7 +238,7 @@ describe('DiscoveryService', () => {
     expect(message).toBe(
       [
         'DiscoveryService discovery:',
-        '  - image "ghcr.io/mcp-platform/mcp-discovery:latest" must be pinned to a version tag or digest',
+        '  - image "ghcr.io/mcp-platform/mcp-discovery:latest" must not use the latest tag: pin a version so every node runs the same code',
         '  - repo "platform" must be "owner/name", e.g. "homelab/platform"',
         '  - serversDir "../servers" must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "..")',
         '  - watchNamespaces: "Tools" is not a namespace name (a DNS-1123 label)',

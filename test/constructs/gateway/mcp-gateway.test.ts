@@ -182,7 +182,7 @@ describe('McpGateway workload', () => {
 
   it('rejects an unpinned image', () => {
     expect(() => renderGateway({ image: 'ghcr.io/agentgateway/agentgateway:latest' })).toThrow(
-      'McpGateway gateway:\n  - image "ghcr.io/agentgateway/agentgateway:latest" must be pinned to a version tag or digest',
+      'McpGateway gateway:\n  - image "ghcr.io/agentgateway/agentgateway:latest" must not use the latest tag: pin a version so every node runs the same code',
     );
   });
 

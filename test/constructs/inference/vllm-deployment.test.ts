@@ -226,8 +226,9 @@ describe('VllmDeployment', () => {
   });
 
   it.each<[string, Partial<VllmDeploymentProps>, string]>([
-    ['an unpinned image', { image: 'vllm/vllm-openai:latest' }, 'image "vllm/vllm-openai:latest" must be pinned to a version tag or digest'],
-    ['an image without a tag', { image: 'vllm/vllm-openai' }, 'image "vllm/vllm-openai" must be pinned to a version tag or digest'],
+    ['an unpinned image', { image: 'vllm/vllm-openai:latest' }, 'image "vllm/vllm-openai:latest" must not use the latest tag: pin a version so every node runs the same code'],
+    ['an image without a tag', { image: 'vllm/vllm-openai' }, 'image "vllm/vllm-openai" must be pinned to a version tag or digest, e.g. "ghcr.io/org/app:1.2.0"'],
+    ['an image kubelet cannot parse', { image: 'vllm/vLLM-openai:v0.15.1' }, `image "vllm/vLLM-openai:v0.15.1" is not an image reference kubelet accepts: an optional registry host, then a lowercase repository path (letters a-z, digits, ".", "_" and "-"), then ":tag" or "@sha256:<digest>", e.g. "ghcr.io/org/app:1.2.0"`],
     [
       'a /dev/shm of half the memory limit',
       { shmSize: '8Gi' },

@@ -521,7 +521,8 @@ describe('McpServer validation', () => {
       'everything',
       'source.npm.version "^1.2.3" must be an exact version such as "1.2.3" (no ranges or tags, so every pod runs the same code)',
     ],
-    ['an unpinned image', { transport: 'streamable-http', source: { image: 'ghcr.io/example/mcp-server:latest' } }, 'everything', 'source.image "ghcr.io/example/mcp-server:latest" must be pinned to a version tag or digest'],
+    ['an unpinned image', { transport: 'streamable-http', source: { image: 'ghcr.io/example/mcp-server:latest' } }, 'everything', 'source.image "ghcr.io/example/mcp-server:latest" must not use the latest tag: pin a version so every node runs the same code'],
+    ['an image kubelet cannot parse', { transport: 'streamable-http', source: { image: 'GHCR.io/X/Y:1.0.0' } }, 'everything', `source.image "GHCR.io/X/Y:1.0.0" is not an image reference kubelet accepts: an optional registry host, then a lowercase repository path (letters a-z, digits, ".", "_" and "-"), then ":tag" or "@sha256:<digest>", e.g. "ghcr.io/org/app:1.2.0"`],
     [
       'a standalone stdio server from an image',
       { source: { image: IMAGE } },

@@ -17,6 +17,17 @@ describe('pinned image rule', () => {
     expect(check('nginx:latest')).toEqual({ status: 'non-compliant', reasons: ['container "app" image "nginx:latest" uses the latest tag'] });
   });
 
+  it.each(['GHCR.io/Example/App:1.0.0', 'ghcr.io/example/app$:1.0.0', 'ghcr.io/example/app:1.0.0@sha256:short'])('rejects %s, which kubelet refuses as InvalidImageName', (image) => {
+    expect(check(image)).toEqual({
+      status: 'non-compliant',
+      reasons: [`container "app" image "${image}" is not a reference kubelet accepts (InvalidImageName): a lowercase repository path, then ":tag" or "@sha256:<digest>"`],
+    });
+  });
+
+  it('is an error, not a warning', () => {
+    expect(pinnedImage.level).toBe('error');
+  });
+
   it('does not apply to objects without pods', () => {
     expect(pinnedImage.check({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, { objects: [] })).toEqual({ status: 'not-applicable' });
   });
