@@ -14,7 +14,7 @@ import { gpuOperatorProblems, gpuOperatorValues } from '../constructs/bootstrap/
 import { OPERATORS, operatorChart } from '../constructs/bootstrap/operator-charts.js';
 import { HOST_NAME } from '../constructs/network/cluster-network.js';
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
-import { IPV4_ADDRESS } from '../constructs/network/ipv4.js';
+import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
 import { externalServerProblems } from '../constructs/mcp/mcp-server-props.js';
 
 const GIT_URL = /^(?:https:\/\/|ssh:\/\/|git@)[^\s]+$/;
@@ -59,7 +59,6 @@ function operator(defaults: { version: string; namespace: string; enabled: boole
   return z.object(operatorFields(defaults)).strict().prefault({});
 }
 
-const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const INFISICAL_SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A Secret's name, as the API server allows it. */
 const secretName = z
@@ -76,7 +75,7 @@ const secretKey = z.string().superRefine((key, ctx) => {
 const objectName = (what: string) =>
   z.string().regex(DNS_SUBDOMAIN, { error: `must be the name of ${what}: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)` });
 
-const cidr = z.string().regex(CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
+const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 const port = z.number().int().min(1, { error: 'must be a port number (1-65535)' }).max(65535, { error: 'must be a port number (1-65535)' });
 const pinnedImage = z.string().superRefine((image, ctx) => {
   const problem = imageProblem(image);
@@ -393,7 +392,22 @@ const mcpServerSchemaShape = {
           [
             z.object({ cidrs: z.array(cidr).min(1), ports: z.array(port).min(1) }).strict(),
             /** By DNS name: exactly those names on Cilium, else every internet address on those ports. */
-            z.object({ hosts: z.array(z.string().regex(HOST_NAME, { error: 'must be a lowercase DNS name such as "api.github.com"' })).min(1), ports: z.array(port).min(1) }).strict(),
+            z
+              .object({
+                hosts: z
+                  .array(
+                    z.string().superRefine((host, ctx) => {
+                      if (HOST_NAME.test(host)) return;
+                      const message = IPV4_ADDRESS.test(host)
+                        ? 'is an address, which a DNS-name rule never matches: list it as { cidrs: ["<address>/32"], ports } instead'
+                        : 'must be a lowercase DNS name such as "api.github.com"';
+                      ctx.addIssue({ code: 'custom', input: host, message });
+                    }),
+                  )
+                  .min(1),
+                ports: z.array(port).min(1),
+              })
+              .strict(),
           ],
           { error: 'must be { cidrs: ["192.168.1.10/32"], ports: [443] } or { hosts: ["api.github.com"], ports: [443] }' },
         ),
@@ -834,7 +848,14 @@ const platformConfigSchemaBase = z
           .optional(),
         /** JWT validation of clients. @default none */
         auth: z
-          .object({ kind: z.literal('jwt').default('jwt'), issuer: z.string().min(1), audiences: z.array(z.string()).min(1), jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JSON Web Key Set' }) })
+          .object({
+            kind: z.literal('jwt').default('jwt'),
+            issuer: z.string().min(1),
+            audiences: z.array(z.string()).min(1),
+            jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JSON Web Key Set' }),
+            /** The JWKS host's addresses, for an identity provider on the LAN off Cilium. @default by name on Cilium, else the internet on its port (private ranges excluded); the URL's address when it is one */
+            jwksCidrs: z.array(cidr).min(1).optional(),
+          })
           .strict()
           .optional(),
         /** @default none */

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { IPV4_CIDR } from '../network/ipv4.js';
 import { k8s } from 'cdk8s-plus-33';
 import { PgvectorDatabase } from '../database/pgvector-database.js';
 import { DNS_LABEL, DNS_SUBDOMAIN, imageProblem } from '../formats.js';
@@ -6,7 +7,7 @@ import { ComponentMetricsPorts, ComponentNames, componentSelector, NAME_LABEL, p
 import { DEFAULT_ANNOTATION_PREFIX } from '../mcp/discovery-metadata.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
 import { throwIfProblems } from '../validation/problems.js';
-import { apiServerProblems, urlHostPort, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
+import { apiServerProblems, outsideHostProblem, urlEgress, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, type Peer, type PeerPorts } from '../workloads/pod-network-policy.js';
 import {
   envVars,
@@ -118,7 +119,6 @@ export interface DiscoveryServiceProps {
 const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const REPO_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
 const BRANCH = /^(?!\/|.*(?:\.\.|\/\/|@\{|\.lock$|\/$|\.$))[A-Za-z0-9._/-]+$/;
-const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
 /**
  * The discovery service: watches the cluster for MCP servers the platform does not declare, probes them over
@@ -159,7 +159,7 @@ export class DiscoveryService extends Construct {
       ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "..")`]),
       ...watchProblems(props.watchNamespaces),
       ...(DNS_SUBDOMAIN.test(annotationPrefix) ? [] : [`annotationPrefix ${JSON.stringify(annotationPrefix)} must be a DNS subdomain such as "mcp-platform.dev"`]),
-      ...githubProblems(props.github, apiUrl),
+      ...githubProblems(props.github, apiUrl, props.network),
       ...positive('probe.timeoutMs', timeoutMs),
       ...positive('probe.concurrency', concurrency),
       ...positive('maxOpenPullRequests', maxOpenPullRequests),
@@ -276,7 +276,7 @@ export class DiscoveryService extends Construct {
       },
     });
 
-    const github = urlHostPort(apiUrl);
+    const github = urlEgress(apiUrl, props.github.egressCidrs);
     const egress: PeerPorts[] = [
       ...(database ? [{ peers: [{ podLabels: database.podLabels, namespace: database.namespace }], ports: [database.port ?? 5432] }] : []),
       // Discovered servers listen on ports only known at run time: the bound is the watched namespaces, over TCP.
@@ -284,7 +284,7 @@ export class DiscoveryService extends Construct {
         peers: props.watchNamespaces ? props.watchNamespaces.map((namespace) => ({ namespace })) : [{ allNamespaces: true as const }],
         ports: [{ from: 1, to: 65535 }],
       },
-      ...(props.github.egressCidrs?.length ? [{ peers: props.github.egressCidrs.map((cidr) => ({ cidr })), ports: [github.port] }] : []),
+      ...(github.peers.length ? [{ peers: github.peers, ports: [github.port] }] : []),
     ];
     this.networkPolicy = new PodNetworkPolicy(this, 'NetworkPolicy', {
       name,
@@ -294,8 +294,8 @@ export class DiscoveryService extends Construct {
       ingress: props.allowFrom?.length ? [{ peers: props.allowFrom, ports: [DISCOVERY_PORT] }] : [],
       egress,
       apiServer: props.apiServer ?? {},
-      // GitHub by name (api.github.com, or the Enterprise host of github.apiUrl), unless its addresses are given.
-      hosts: props.github.egressCidrs?.length ? [] : [{ names: [github.host], ports: [github.port] }],
+      // GitHub by name (api.github.com, or the Enterprise host of github.apiUrl), unless its addresses are given or it is one.
+      hosts: github.host ? [{ names: [github.host], ports: [github.port] }] : [],
       network: props.network,
     });
   }
@@ -347,7 +347,7 @@ function watchProblems(namespaces: readonly string[] | undefined): string[] {
   return problems;
 }
 
-function githubProblems(github: DiscoveryGitHub, apiUrl: string): string[] {
+function githubProblems(github: DiscoveryGitHub, apiUrl: string, network: ClusterNetwork | undefined): string[] {
   const problems: string[] = [];
   let url: URL | undefined;
   try {
@@ -365,7 +365,9 @@ function githubProblems(github: DiscoveryGitHub, apiUrl: string): string[] {
     if (!Number.isInteger(auth.installationId) || auth.installationId! < 1) problems.push(`github.auth.installationId must be a positive whole number, got ${auth.installationId}`);
     if (!auth.privateKey) problems.push('github.auth.privateKey is required with a GitHub App: the Secret key holding its PEM private key');
   }
-  for (const cidr of github.egressCidrs ?? []) if (!CIDR.test(cidr)) problems.push(`github.egressCidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR such as "192.168.10.20/32"`);
+  for (const cidr of github.egressCidrs ?? []) if (!IPV4_CIDR.test(cidr)) problems.push(`github.egressCidrs: ${JSON.stringify(cidr)} is not an IPv4 IPV4_CIDR such as "192.168.10.20/32"`);
+  const hostProblem = url && ['https:', 'http:'].includes(url.protocol) && !github.egressCidrs?.length ? outsideHostProblem(url.hostname, network, 'github.egressCidrs') : undefined;
+  if (hostProblem) problems.push(`github.apiUrl: ${hostProblem}`);
   return problems;
 }
 

@@ -4,7 +4,8 @@ import { k8s } from 'cdk8s-plus-33';
 import { imageProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, gatewayLabels } from '../labels.js';
 import { McpServer } from '../mcp/mcp-server.js';
-import { urlHostPort, type ClusterNetwork } from '../network/cluster-network.js';
+import { outsideHostProblem, urlEgress, urlHostPort, type ClusterNetwork } from '../network/cluster-network.js';
+import { IPV4_CIDR } from '../network/ipv4.js';
 import { PodNetworkPolicy, PRIVATE_IPV4_RANGES } from '../workloads/pod-network-policy.js';
 import {
   resourceRequirements,
@@ -49,6 +50,12 @@ export interface McpGatewayProps {
   /** Who may call the gateway. @default the private IPv4 ranges (the LAN and the cluster), not the internet */
   readonly allowFrom?: readonly string[];
   readonly auth?: GatewayAuth;
+  /**
+   * The addresses of `auth.jwksUrl`'s host, for an identity provider on the LAN when the cluster cannot allow
+   * hosts by name (not Cilium). @default by name on Cilium; the URL's own address when it names one; else the
+   * internet on its port, private ranges excluded
+   */
+  readonly jwksCidrs?: readonly string[];
   readonly rateLimit?: { readonly requestsPerMinute: number };
   /** Most tools one endpoint should expose before the synth report warns. @default 40 */
   readonly toolBudget?: number;
@@ -91,6 +98,7 @@ export class McpGateway extends Construct {
     if (imageFault) problems.push(`image ${JSON.stringify(image)} ${imageFault}`);
     if (!Number.isInteger(replicas) || replicas < 1) problems.push(`replicas must be a positive whole number, got ${replicas}`);
     if (props.toolBudget !== undefined && (!Number.isInteger(props.toolBudget) || props.toolBudget < 1)) problems.push(`toolBudget must be a positive whole number, got ${props.toolBudget}`);
+    problems.push(...jwksEgressProblems(props));
     throwIfProblems(`McpGateway ${id}`, problems);
 
     // The servers of the chart, as the construct tree holds them now; a server added later is caught at synth.
@@ -219,7 +227,7 @@ export class McpGateway extends Construct {
     }
 
     const allowFrom = props.allowFrom ?? PRIVATE_IPV4_RANGES;
-    const jwks = props.auth ? urlHostPort(props.auth.jwksUrl) : undefined;
+    const jwks = props.auth ? urlEgress(props.auth.jwksUrl, props.jwksCidrs) : undefined;
     new PodNetworkPolicy(this, 'NetworkPolicy', {
       name,
       namespace: props.namespace,
@@ -227,8 +235,8 @@ export class McpGateway extends Construct {
       pods: podLabels,
       ingress: [{ peers: allowFrom.map((cidr) => ({ cidr })), ports: [GATEWAY_PORT] }],
       // Each routed server's pods on their serving port, and the JWKS host when tokens are checked.
-      egress: routed.map((server) => server.clientEgress),
-      hosts: jwks ? [{ names: [jwks.host], ports: [jwks.port] }] : [],
+      egress: [...routed.map((server) => server.clientEgress), ...(jwks?.peers.length ? [{ peers: jwks.peers, ports: [jwks.port] }] : [])],
+      hosts: jwks?.host ? [{ names: [jwks.host], ports: [jwks.port] }] : [],
       network: props.network,
     });
   }
@@ -286,4 +294,13 @@ function hash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h.toString(16).padStart(8, '0');
+}
+
+/** Whether the gateway's policy can let it fetch the signing keys: `jwksCidrs` valid, and the JWKS host reachable as named. */
+function jwksEgressProblems(props: McpGatewayProps): string[] {
+  const problems = (props.jwksCidrs ?? []).filter((cidr) => !IPV4_CIDR.test(cidr)).map((cidr) => `jwksCidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR such as "192.168.10.5/32"`);
+  if (props.jwksCidrs !== undefined && !props.auth) problems.push('jwksCidrs is set without auth: the addresses are those of auth.jwksUrl\'s host; set auth or leave jwksCidrs out');
+  if (!props.auth || props.jwksCidrs?.length || !URL.canParse(props.auth.jwksUrl)) return problems;
+  const problem = outsideHostProblem(urlHostPort(props.auth.jwksUrl).host, props.network, 'jwksCidrs');
+  return problem ? [...problems, `auth.jwksUrl: ${problem}`] : problems;
 }

@@ -3,6 +3,7 @@
  * props render through kmcp, ToolHive or plain Kubernetes objects, and feed preflight and the gateway; an
  * `external` server is one something else deploys, which the platform only routes to.
  */
+import { IPV4_CIDR, IPV4_ADDRESS } from '../network/ipv4.js';
 import { DNS_LABEL, imageProblem } from '../formats.js';
 import { platformEnv, secretFilePathProblem } from './container-layout.js';
 import { HOST_NAME } from '../network/cluster-network.js';
@@ -152,7 +153,6 @@ const EXACT_SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 const BIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
-const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 /** A container port name (IANA_SVC_NAME): at most 15 characters, lowercase letters, digits and single '-', at least one letter. */
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -354,8 +354,11 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   for (const [i, egress] of (spec.egress ?? []).entries()) {
     const cidrs = egress.cidrs ?? [];
     const hosts = egress.hosts ?? [];
-    for (const cidr of cidrs) if (!CIDR.test(cidr)) problems.push(`egress[${i}].cidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR such as "192.168.1.10/32"`);
-    for (const host of hosts) if (!HOST_NAME.test(host)) problems.push(`egress[${i}].hosts: ${JSON.stringify(host)} is not a DNS name such as "api.github.com"`);
+    for (const cidr of cidrs) if (!IPV4_CIDR.test(cidr)) problems.push(`egress[${i}].cidrs: ${JSON.stringify(cidr)} is not an IPv4 IPV4_CIDR such as "192.168.1.10/32"`);
+    for (const host of hosts) {
+      if (IPV4_ADDRESS.test(host)) problems.push(`egress[${i}].hosts: ${JSON.stringify(host)} is an address, which a DNS-name rule never matches: put it in cidrs as "${host}/32"`);
+      else if (!HOST_NAME.test(host)) problems.push(`egress[${i}].hosts: ${JSON.stringify(host)} is not a DNS name such as "api.github.com"`);
+    }
     for (const port of egress.ports) if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`egress[${i}].ports: ${port} is not a port`);
     if (cidrs.length && hosts.length) problems.push(`egress[${i}] names both cidrs and hosts: give each upstream its own entry`);
     else if ((cidrs.length === 0 && hosts.length === 0) || egress.ports.length === 0) problems.push(`egress[${i}] needs at least one CIDR or host name, and one port`);

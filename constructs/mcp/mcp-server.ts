@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { platformLabels } from '../labels.js';
 import { SecretReference } from '../secrets/secret-reference.js';
-import { apiServerProblems, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
+import { apiServerProblems, HOST_NAME, outsideHostProblem, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, type HostPorts, type PeerPorts, type PodPeer } from '../workloads/pod-network-policy.js';
 import type { ContainerResources } from '../workloads/pod-spec.js';
 import { DEFAULT_ANNOTATION_PREFIX, discoveryAnnotations } from './discovery-metadata.js';
@@ -83,6 +83,12 @@ export class McpServer extends Construct {
     }
     const needsApi = spec.kubernetesAccess !== undefined || spec.flavour === 'toolhive';
     if (needsApi) problems.push(...apiServerProblems(apiServer, network, `${spec.kubernetesAccess ? 'kubernetesAccess' : "ToolHive's proxy"} calls the Kubernetes API`));
+    for (const [i, egress] of (spec.egress ?? []).entries()) {
+      for (const host of (egress.hosts ?? []).filter((h) => HOST_NAME.test(h))) {
+        const problem = outsideHostProblem(host, network, `egress[${i}] as { cidrs: [...], ports: [...] } instead`);
+        if (problem) problems.push(`egress[${i}].hosts: ${problem}`);
+      }
+    }
     throwIfProblems(`McpServer ${spec.name ?? id}`, problems);
 
     this.spec = spec;

@@ -1,3 +1,5 @@
+import { IPV4_ADDRESS } from './ipv4.js';
+
 /**
  * What a policy needs to know about the cluster's network to isolate pods in a way that actually holds
  * there. Kubernetes NetworkPolicies are the base everywhere; on Cilium, two kinds of egress need a
@@ -42,8 +44,14 @@ export interface ApiServerEndpoint {
 
 export const DEFAULT_API_SERVER_PORT = 6443;
 
-/** A lowercase DNS name that Cilium's `toFQDNs.matchName` accepts (its CRD pattern at v1.20, at most 255 characters). */
-export const HOST_NAME = /^(?=.{1,255}$)([-a-z0-9_]+\.?)+$/;
+/**
+ * A lowercase DNS name that Cilium's `toFQDNs.matchName` accepts (its CRD pattern at v1.20, at most 255
+ * characters), and not an IPv4 address: `matchName` matches names the DNS proxy sees answered, never an address.
+ */
+export const HOST_NAME = /^(?=.{1,255}$)(?![\d.]+$)([-a-z0-9_]+\.?)+$/;
+
+/** Name suffixes that resolve on a LAN, never on the internet (RFC 6762 .local, RFC 8375 .home.arpa, ICANN's .internal, common router defaults). */
+const LAN_SUFFIXES = ['.local', '.lan', '.home.arpa', '.internal', '.localdomain', '.home'];
 
 /** True when the cluster runs Cilium: API-server and DNS-name egress then go through a CiliumNetworkPolicy. */
 export function isCilium(network: ClusterNetwork | undefined): boolean {
@@ -67,8 +75,47 @@ export function apiServerProblems(apiServer: ApiServerEndpoint | undefined, netw
   ];
 }
 
+/**
+ * Why pods on this network cannot reach an outside host as named, or undefined. `cidrsField` is where the
+ * caller's config takes the host's addresses instead.
+ *
+ * - A Service name: egress is matched after the Service has forwarded to a pod, so neither a DNS-name rule nor
+ *   an address rule lets the traffic through (a pod selector would, which these options do not take).
+ * - A name without a domain: the pod's DNS search path completes it ("idp.mcp-system.svc.cluster.local", ...),
+ *   so the name a DNS-name rule would match is never the one asked.
+ * - A LAN name off Cilium's DNS-name rules: a Kubernetes NetworkPolicy cannot match names, so the rule is "the
+ *   internet on this port" with the private ranges excluded, and a LAN host's address is in them.
+ */
+export function outsideHostProblem(host: string, network: ClusterNetwork | undefined, cidrsField: string): string | undefined {
+  if (host.startsWith('[')) return `"${host}" is an IPv6 address: the platform's policies are IPv4; use the host's IPv4 address or DNS name`;
+  if (IPV4_ADDRESS.test(host)) return undefined;
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (/\.svc(\.|$)/.test(name) || name.endsWith('.cluster.local')) {
+    return `"${host}" is a Service inside the cluster: egress is matched on the pod behind it, which neither a DNS-name nor an address rule selects; use the host's address outside the cluster`;
+  }
+  if (!name.includes('.')) return `"${host}" has no domain: the pod's DNS search path completes it to other names, so no DNS-name rule matches it; use the full name`;
+  if (!usesFqdnEgress(network) && LAN_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
+    return (
+      `"${host}" resolves on the LAN, and without Cilium's DNS-name rules (cluster.cni "cilium") the policy can only allow internet addresses, ` +
+      `the private ranges excluded: list the host's addresses in ${cidrsField}`
+    );
+  }
+  return undefined;
+}
+
 /** The host and port of an https URL, for egress to it by name (e.g. a JWKS endpoint or GitHub Enterprise). */
 export function urlHostPort(url: string): { host: string; port: number } {
   const parsed = new URL(url);
   return { host: parsed.hostname, port: parsed.port ? Number(parsed.port) : parsed.protocol === 'http:' ? 80 : 443 };
+}
+
+/**
+ * How a pod's policy lets it call an outside URL: by the given addresses, by the address the URL names (a
+ * DNS-name rule never matches an address), or by name.
+ */
+export function urlEgress(url: string, cidrs: readonly string[] | undefined): { peers: { cidr: string }[]; port: number; host?: string } {
+  const { host, port } = urlHostPort(url);
+  if (cidrs?.length) return { peers: cidrs.map((cidr) => ({ cidr })), port };
+  if (IPV4_ADDRESS.test(host)) return { peers: [{ cidr: `${host}/32` }], port };
+  return { peers: [], port, host };
 }

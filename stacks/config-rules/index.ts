@@ -4,13 +4,14 @@ import { existingNamespaces } from './existing-namespaces.js';
 import { gatewayRoutes } from './gateway-routes.js';
 import { gpuVendor } from './gpu-vendor.js';
 import { operatorObjectNames } from './operator-object-names.js';
+import { outsideHosts } from './outside-hosts.js';
 import { partNames } from './part-names.js';
 import { reservedServerNames } from './reserved-server-names.js';
 import type { ConfigRule } from './rule.js';
 import { uniqueNamespaces } from './unique-namespaces.js';
 
 /** Every config rule, run on the loaded config before anything renders. */
-export const CONFIG_RULES: readonly ConfigRule[] = [uniqueNamespaces, existingNamespaces, reservedServerNames, operatorObjectNames, partNames, gatewayRoutes, gpuVendor];
+export const CONFIG_RULES: readonly ConfigRule[] = [uniqueNamespaces, existingNamespaces, reservedServerNames, operatorObjectNames, partNames, gatewayRoutes, gpuVendor, outsideHosts];
 
 /** The problems of every rule, in rule order; `namesParts` when a rule about shared names found some. */
 export function configRuleProblems(config: PlatformConfig, rules: readonly ConfigRule[] = CONFIG_RULES): ConfigProblem[] & { namesParts?: boolean } {

@@ -295,4 +295,21 @@ describe('config fields the cluster would refuse', () => {
     expect(problemsOf({ ...minimal, discovery: { image: 'ghcr.io/mcp-platform/mcp-discovery$:0.1.0' } })[0]).toMatch(/^discovery\.image: is not an image reference kubelet accepts/);
     expect(parsePlatformConfig(server({ source: { image: 'GHCR.io/x/y:1.0.0' } }), 'test').mcpServers[0].source).toEqual({ image: 'GHCR.io/x/y:1.0.0' });
   });
+
+  it('refuses an address among egress hosts (a DNS-name rule never matches one), and a LAN JWKS host off Cilium, naming the field', () => {
+    expect(problemsOf(server({ egress: [{ hosts: ['192.168.10.3'], ports: [443] }] }))).toEqual([
+      'mcpServers[0].egress[0].hosts[0]: is an address, which a DNS-name rule never matches: list it as { cidrs: ["<address>/32"], ports } instead, got "192.168.10.3"',
+    ]);
+    const auth = { issuer: 'https://keycloak.lan/realms/mcp', audiences: ['mcp'], jwksUrl: 'https://keycloak.lan/realms/mcp/certs' };
+    const config = parsePlatformConfig({ ...minimal, gateway: { enabled: true, auth } }, 'test');
+    expect(() => renderPlatformInMemory(config)).toThrow(
+      'gateway.auth.jwksUrl: "keycloak.lan" resolves on the LAN, and without Cilium\'s DNS-name rules (cluster.cni "cilium") the policy can only allow internet addresses, the private ranges excluded: list the host\'s addresses in gateway.auth.jwksCidrs',
+    );
+    // AND with its addresses the gateway's policy allows exactly them on the URL's port
+    const withCidrs = parsePlatformConfig({ ...minimal, gateway: { enabled: true, auth: { ...auth, jwksCidrs: ['192.168.10.6/32'] } } }, 'test');
+    const policy = renderPlatformInMemory(withCidrs)
+      .apps.flatMap((app) => app.objects.map((o) => o.manifest))
+      .find((m) => m.kind === 'NetworkPolicy' && m.metadata?.name === 'mcp-gateway');
+    expect(policy?.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.168.10.6/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+  });
 });

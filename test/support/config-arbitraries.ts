@@ -694,6 +694,28 @@ const model = fc.record({
 });
 type Model = typeof model extends fc.Arbitrary<infer T> ? T : never;
 
+/** The generated names that resolve on the LAN (the generator makes no others). */
+const isLanHost = (host: string) => /\.(lan|home\.arpa|internal)$/.test(host);
+
+/**
+ * Without Cilium's DNS-name rules a policy can allow only internet addresses by name, so every LAN host the
+ * config calls is given by address: the JWKS host, GitHub Enterprise and MCP server upstreams.
+ */
+function byAddressOnTheLan(raw: Json): void {
+  const auth = raw.gateway?.auth;
+  if (auth && isLanHost(new URL(auth.jwksUrl).hostname)) auth.jwksCidrs = ['192.168.10.6/32'];
+  const github = raw.discovery?.github;
+  if (github?.apiUrl && isLanHost(new URL(github.apiUrl).hostname) && !github.egressCidrs) github.egressCidrs = ['192.168.10.20/32'];
+  for (const server of raw.mcpServers ?? []) {
+    if (!server.egress) continue;
+    server.egress = server.egress.flatMap((rule: Json) => {
+      if (!rule.hosts?.some(isLanHost)) return [rule];
+      const internet = rule.hosts.filter((h: string) => !isLanHost(h));
+      return [...(internet.length ? [{ ...rule, hosts: internet }] : []), { cidrs: ['192.168.10.60/32'], ports: rule.ports }];
+    });
+  }
+}
+
 /** Turns the independent choices into one valid raw config, resolving every cross reference. */
 function build(m: Model): PlatformConfigInput {
   const namespace = m.namespace ?? 'mcp-system';
@@ -826,6 +848,7 @@ function build(m: Model): PlatformConfigInput {
     mcp: compact(m.mcp),
     mcpServers: servers,
   });
+  if (cni !== 'cilium' || m.cluster.cilium?.fqdnEgress === false) byAddressOnTheLan(raw);
   // Plain JSON, as a config file would hold: fast-check's records have no prototype, and undefined keys go.
   return JSON.parse(JSON.stringify(raw)) as PlatformConfigInput;
 }
@@ -1054,6 +1077,9 @@ export const MISTAKES: readonly Mistake[] = [
   { name: 'embedding model unknown without dimensions', apply: (r) => (ensureApiServer(r), (r.database = { ...r.database, enabled: true, embedding: { model: 'acme-embed' } }), { field: 'database.embedding.dimensions', alternatives: ['database.embedding.model', 'database.embedding'] }) },
   { name: 'embedding dimensions contradict the model', apply: (r) => (ensureApiServer(r), (r.database = { ...r.database, enabled: true, embedding: { model: 'nomic-embed-text', dimensions: 1024 } }), { field: 'database.embedding.dimensions' }) },
   { name: 'backup schedule of five fields', apply: (r) => (ensureApiServer(r), (r.database = { ...r.database, enabled: true, backup: { schedule: '0 3 * * *' } }), { field: 'database.backup.schedule' }) },
+  { name: 'gateway JWKS URL on the LAN off Cilium without its addresses', apply: (r) => ((r.cluster = { ...r.cluster, cni: 'calico' }), delete r.cluster.cilium, ensureApiServer(r), (r.gateway = { ...r.gateway, enabled: true, auth: { issuer: 'x', audiences: ['mcp'], jwksUrl: 'https://keycloak.lan/jwks' } }), { field: 'gateway.auth.jwksUrl' }) },
+  { name: 'gateway JWKS URL on a cluster Service', apply: (r) => ((r.gateway = { ...r.gateway, enabled: true, auth: { issuer: 'x', audiences: ['mcp'], jwksUrl: 'http://keycloak.auth.svc.cluster.local/jwks' } }), { field: 'gateway.auth.jwksUrl' }) },
+  { name: 'egress host that is an address', apply: (r) => ({ field: server(addServer(r, { egress: [{ hosts: ['192.168.10.3'], ports: [443] }] }), '.egress') }) },
   { name: 'gateway JWKS URL not http(s)', apply: (r) => ((r.gateway = { ...r.gateway, enabled: true, auth: { issuer: 'x', audiences: ['mcp'], jwksUrl: 'ftp://auth.lan/jwks' } }), { field: 'gateway.auth.jwksUrl' }) },
 ];
 

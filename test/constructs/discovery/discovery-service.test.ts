@@ -209,6 +209,21 @@ describe('DiscoveryService', () => {
     expect(policyOf(renderDiscovery({ github }).objects).egress[2]).toEqual({ to: [{ ipBlock: { cidr: '192.168.10.20/32' } }], ports: [{ protocol: 'TCP', port: 8443 }] });
   });
 
+  it('reaches a GitHub API URL on an address by that address, also on Cilium', () => {
+    const github = { apiUrl: 'https://192.168.10.20/api/v3', auth: REQUIRED.github.auth };
+    for (const network of [undefined, { cni: 'cilium' } as const]) {
+      const { objects } = renderDiscovery({ github, network });
+      expect(policyOf(objects).egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.168.10.20/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+      expect(JSON.stringify(objects)).not.toContain('toFQDNs');
+    }
+  });
+
+  it('refuses GitHub Enterprise on a LAN name off Cilium without github.egressCidrs', () => {
+    expect(() => renderDiscovery({ github: { apiUrl: 'https://github.lan/api/v3', auth: REQUIRED.github.auth } })).toThrow(
+      `  - github.apiUrl: "github.lan" resolves on the LAN, and without Cilium's DNS-name rules (cluster.cni "cilium") the policy can only allow internet addresses, the private ranges excluded: list the host's addresses in github.egressCidrs`,
+    );
+  });
+
   it('admits API callers on 8080 only when they are given', () => {
     expect(policyOf(renderDiscovery({ allowFrom: [{ cidr: '192.168.10.0/24' }] }).objects).ingress).toEqual([
       { from: [{ ipBlock: { cidr: '192.168.10.0/24' } }], ports: [{ protocol: 'TCP', port: 8080 }] },

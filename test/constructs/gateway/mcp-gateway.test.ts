@@ -237,6 +237,36 @@ describe('McpGateway NetworkPolicy', () => {
   });
 });
 
+describe('McpGateway JWKS egress', () => {
+  it('reaches a JWKS URL on an address by that address, on every network (a DNS-name rule never matches one)', () => {
+    for (const network of [undefined, { cni: 'cilium' } as const]) {
+      const { objects } = renderGateway({ auth: { ...AUTH, jwksUrl: 'http://192.168.10.5:8080/realms/mcp/certs' }, network });
+      expect(gatewayPolicy(objects).egress[2]).toEqual({ to: [{ ipBlock: { cidr: '192.168.10.5/32' } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+      expect(objects.filter((o) => o.kind === 'CiliumNetworkPolicy')).toEqual([]);
+    }
+  });
+
+  it('reaches the addresses of jwksCidrs instead of the name, on Cilium too', () => {
+    const { objects } = renderGateway({ auth: { ...AUTH, jwksUrl: 'https://keycloak.lan/certs' }, jwksCidrs: ['192.168.10.6/32'], network: { cni: 'cilium' } });
+    expect(gatewayPolicy(objects).egress[2]).toEqual({ to: [{ ipBlock: { cidr: '192.168.10.6/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(objects.filter((o) => o.kind === 'CiliumNetworkPolicy')).toEqual([]);
+  });
+
+  it('refuses a LAN JWKS host off Cilium without jwksCidrs, a Service name, a bad CIDR and jwksCidrs without auth', () => {
+    const lan = { ...AUTH, jwksUrl: 'https://keycloak.lan/certs' };
+    expect(() => renderGateway({ auth: lan })).toThrow(
+      `McpGateway gateway:\n  - auth.jwksUrl: "keycloak.lan" resolves on the LAN, and without Cilium's DNS-name rules (cluster.cni "cilium") the policy can only allow internet addresses, the private ranges excluded: list the host's addresses in jwksCidrs`,
+    );
+    expect(() => renderGateway({ auth: { ...AUTH, jwksUrl: 'https://keycloak.auth.svc.cluster.local/certs' }, network: { cni: 'cilium' } })).toThrow(
+      '  - auth.jwksUrl: "keycloak.auth.svc.cluster.local" is a Service inside the cluster',
+    );
+    expect(() => renderGateway({ auth: lan, jwksCidrs: ['192.168.10.300/32'] })).toThrow('  - jwksCidrs: "192.168.10.300/32" is not an IPv4 CIDR such as "192.168.10.5/32"');
+    expect(() => renderGateway({ jwksCidrs: ['192.168.10.6/32'] })).toThrow(
+      "  - jwksCidrs is set without auth: the addresses are those of auth.jwksUrl's host; set auth or leave jwksCidrs out",
+    );
+  });
+});
+
 describe('McpGateway tool budget', () => {
   it('counts declared tools, then the known tools of servers that declare none, per endpoint', () => {
     // GIVEN alpha declaring two tools and beta known (from preflight) to have three

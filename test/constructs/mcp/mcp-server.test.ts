@@ -402,6 +402,22 @@ describe('McpServer NetworkPolicy', () => {
     );
   });
 
+  it('refuses an upstream host its policy cannot allow: an address, a LAN name off Cilium, a Service name', () => {
+    expect(errorOf(() => renderServer({ egress: [{ hosts: ['192.168.10.3'], ports: [443] }] }))).toBe(
+      problem('everything', 'egress[0].hosts: "192.168.10.3" is an address, which a DNS-name rule never matches: put it in cidrs as "192.168.10.3/32"'),
+    );
+    expect(errorOf(() => renderServer({ egress: [{ hosts: ['nas.lan'], ports: [443] }] }))).toBe(
+      problem(
+        'everything',
+        'egress[0].hosts: "nas.lan" resolves on the LAN, and without Cilium\'s DNS-name rules (cluster.cni "cilium") the policy can only allow internet addresses, the private ranges excluded: list the host\'s addresses in egress[0] as { cidrs: [...], ports: [...] } instead',
+      ),
+    );
+    expect(() => renderServer({ egress: [{ hosts: ['nas.lan'], ports: [443] }], network: { cni: 'cilium' } })).not.toThrow();
+    expect(errorOf(() => renderServer({ egress: [{ hosts: ['api.tools.svc.cluster.local'], ports: [443] }], network: { cni: 'cilium' } }))).toMatch(
+      /egress\[0\]\.hosts: "api\.tools\.svc\.cluster\.local" is a Service inside the cluster/,
+    );
+  });
+
   it('lets an npm server reach a private registry mirror instead, when one is given', () => {
     const egress = policyOf(renderServer({ packageRegistry: { cidrs: ['192.168.10.8/32'], port: 4873 } }).objects).egress;
     expect(egress).toEqual([{ to: [{ ipBlock: { cidr: '192.168.10.8/32' } }], ports: [{ protocol: 'TCP', port: 4873 }] }]);

@@ -1,0 +1,39 @@
+import { HOST_NAME, outsideHostProblem, urlHostPort } from '../../constructs/network/cluster-network.js';
+import type { PlatformConfig } from '../config.js';
+import { serverPath, type ConfigProblem } from '../config-problems.js';
+import { clusterNetwork } from '../workloads.js';
+import type { ConfigRule } from './rule.js';
+
+/**
+ * Every outside host a part calls (the gateway's JWKS URL, the discovery service's GitHub API, an MCP server's
+ * named egress) is one its NetworkPolicy can let through on this cluster's network: not a Service inside the
+ * cluster, not a name without a domain, not a LAN name where only internet addresses can be allowed
+ * (constructs/network/cluster-network.ts `outsideHostProblem` says why each fails). The constructs check the
+ * same; here the problem names the config field.
+ */
+export const outsideHosts: ConfigRule = {
+  id: 'outside-hosts',
+  description: "Each outside host a part calls is one its NetworkPolicy can allow on the cluster's network.",
+  check(config: PlatformConfig): ConfigProblem[] {
+    const network = clusterNetwork(config);
+    const problems: ConfigProblem[] = [];
+    const urlProblem = (path: string, url: string, cidrs: readonly string[] | undefined, cidrsField: string) => {
+      if (cidrs?.length || !URL.canParse(url)) return;
+      const message = outsideHostProblem(urlHostPort(url).host, network, cidrsField);
+      if (message) problems.push({ path, message });
+    };
+    const auth = config.gateway.enabled ? config.gateway.auth : undefined;
+    if (auth) urlProblem('gateway.auth.jwksUrl', auth.jwksUrl, auth.jwksCidrs, 'gateway.auth.jwksCidrs');
+    const github = config.discovery.enabled ? config.discovery.github : undefined;
+    if (github?.apiUrl) urlProblem('discovery.github.apiUrl', github.apiUrl, github.egressCidrs, 'discovery.github.egressCidrs');
+    config.mcpServers.forEach((server, index) => {
+      (server.egress ?? []).forEach((egress, i) => {
+        ('hosts' in egress ? egress.hosts : []).forEach((host, h) => {
+          const message = HOST_NAME.test(host) ? outsideHostProblem(host, network, `egress[${i}] as { cidrs: [...], ports: [...] } instead`) : undefined;
+          if (message) problems.push({ path: serverPath(config, index, `egress[${i}].hosts[${h}]`), message });
+        });
+      });
+    });
+    return problems;
+  },
+};

@@ -1,0 +1,45 @@
+import { describe, expect, it } from '@jest/globals';
+import { outsideHosts } from '../../../stacks/config-rules/outside-hosts.js';
+import type { PlatformConfigInput } from '../../../stacks/config.js';
+import { configOf, minimal } from './support.js';
+
+const AUTH = { issuer: 'https://keycloak.lan/realms/mcp', audiences: ['mcp'], jwksUrl: 'https://keycloak.lan/realms/mcp/certs' };
+const DISCOVERY = {
+  enabled: true,
+  database: 'embedded',
+  repo: 'me/platform',
+  github: { apiUrl: 'https://github.lan/api/v3', auth: { token: { from: 'secret', name: 'gh', key: 'token' } } },
+  apiToken: { from: 'secret', name: 'api', key: 'token' },
+} as const;
+const LAN = (host: string, field: string) =>
+  `"${host}" resolves on the LAN, and without Cilium's DNS-name rules (cluster.cni "cilium") the policy can only allow internet addresses, the private ranges excluded: list the host's addresses in ${field}`;
+const check = (raw: Partial<PlatformConfigInput>) => outsideHosts.check(configOf({ ...minimal, ...raw }));
+
+describe('config rule outside-hosts', () => {
+  it('names the config field of each LAN host off Cilium: the JWKS URL, the GitHub API, a server upstream', () => {
+    const server = { name: 'nas', transport: 'streamable-http', source: { image: 'ghcr.io/acme/nas-mcp:1.0.0' }, egress: [{ hosts: ['api.github.com', 'nas.home.arpa'], ports: [443] }] };
+    expect(check({ gateway: { enabled: true, auth: AUTH }, discovery: DISCOVERY, mcpServers: [server] } as Partial<PlatformConfigInput>)).toEqual([
+      { path: 'gateway.auth.jwksUrl', message: LAN('keycloak.lan', 'gateway.auth.jwksCidrs') },
+      { path: 'discovery.github.apiUrl', message: LAN('github.lan', 'discovery.github.egressCidrs') },
+      { path: 'mcpServers[0].egress[0].hosts[1]', message: LAN('nas.home.arpa', 'egress[0] as { cidrs: [...], ports: [...] } instead') },
+    ]);
+  });
+
+  it('passes the same hosts on Cilium, or with their addresses given, or when the part is off', () => {
+    expect(check({ cluster: { cni: 'cilium' }, gateway: { enabled: true, auth: AUTH }, discovery: DISCOVERY } as Partial<PlatformConfigInput>)).toEqual([]);
+    expect(
+      check({ gateway: { enabled: true, auth: { ...AUTH, jwksCidrs: ['192.168.10.6/32'] } }, discovery: { ...DISCOVERY, github: { ...DISCOVERY.github, egressCidrs: ['192.168.10.20/32'] } } } as Partial<PlatformConfigInput>),
+    ).toEqual([]);
+    expect(check({ gateway: { enabled: false, auth: AUTH }, discovery: { ...DISCOVERY, enabled: false } } as Partial<PlatformConfigInput>)).toEqual([]);
+  });
+
+  it('refuses a JWKS URL on a cluster Service on every network', () => {
+    const auth = { ...AUTH, jwksUrl: 'http://keycloak.auth.svc:8080/certs' };
+    expect(check({ cluster: { cni: 'cilium' }, gateway: { enabled: true, auth } } as Partial<PlatformConfigInput>)).toEqual([
+      {
+        path: 'gateway.auth.jwksUrl',
+        message: '"keycloak.auth.svc" is a Service inside the cluster: egress is matched on the pod behind it, which neither a DNS-name nor an address rule selects; use the host\'s address outside the cluster',
+      },
+    ]);
+  });
+});
