@@ -12,6 +12,13 @@ export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
+ * A Go duration as time.ParseDuration reads it ("1h", "2h30m", "90s", "0"), unsigned: what external-secrets
+ * decodes `refreshInterval` with (its CRD, imports/crds/external-secrets-externalsecret.yaml, types it only as a
+ * string, so the API server takes anything and the operator then fails to read the object).
+ */
+export const GO_DURATION = /^(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+
+/**
  * Why `key` cannot be a key of a Secret's or ConfigMap's data, or undefined when it can: at most 253 of
  * letters, digits, "-", "_" and ".", and not "." or "..", nor starting with ".." (a key becomes a file name
  * when the Secret is mounted; k8s.io/apimachinery validation.IsConfigMapKey).

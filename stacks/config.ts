@@ -4,7 +4,7 @@
  * the errors a wrong field gets at load time.
  */
 import { z } from 'zod';
-import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem } from '../constructs/formats.js';
+import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { gatewayLabels } from '../constructs/labels.js';
 import { mcpServerProblems } from '../constructs/mcp/mcp-server-props.js';
@@ -168,12 +168,12 @@ const secretRef = z.preprocess(
           /** Name of the Secret the ExternalSecret creates. */
           name: secretName,
           key: secretKey,
-          store: z.object({ name: z.string().min(1), kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore') }).strict(),
+          store: z.object({ name: objectName('a SecretStore or ClusterSecretStore'), kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore') }).strict(),
           /** Key in the external store. */
           remoteKey: z.string().min(1),
           remoteProperty: z.string().min(1).optional(),
           /** @default "1h" */
-          refreshInterval: z.string().default('1h'),
+          refreshInterval: z.string().regex(GO_DURATION, { error: 'must be a Go duration such as "1h", "2h30m" or "10s" ("0": sync once)' }).default('1h'),
         })
         .strict(),
       z
@@ -190,9 +190,9 @@ const secretRef = z.preprocess(
           /** Name of the secret in Infisical (letters, digits and "_": it is read through the template {{ .NAME.Value }}). @default key */
           remoteName: z.string().regex(INFISICAL_SECRET_NAME, { error: 'must be an Infisical secret name (letters, digits and "_", not starting with a digit): it is read through the template {{ .NAME.Value }}' }).optional(),
           /** Secret with the machine identity's clientId and clientSecret. */
-          credentials: z.object({ name: z.string().min(1), namespace: z.string().min(1).optional() }).strict(),
+          credentials: z.object({ name: secretName, namespace: z.string().regex(DNS_LABEL, { error: 'must be a namespace name: a DNS-1123 label' }).optional() }).strict(),
           /** Self-hosted Infisical API URL. @default Infisical Cloud */
-          hostApi: z.url().optional(),
+          hostApi: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api"' }).optional(),
           /** Seconds between syncs. @default 60 */
           resyncInterval: z.number().int().positive().default(60),
         })

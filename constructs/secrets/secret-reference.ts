@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-33';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalsecrets-external-secrets.io.js';
 import { InfisicalSecret } from '../../imports/infisical-secrets.infisical.com.js';
-import { DNS_SUBDOMAIN, secretKeyProblem } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, GO_DURATION, secretKeyProblem } from '../formats.js';
 import { platformLabels } from '../labels.js';
 import { throwIfProblems } from '../validation/problems.js';
 
@@ -87,9 +87,18 @@ export class SecretReference extends Construct {
     this.secretName = source.name;
     this.key = source.key;
     const metadata = { name: source.name, namespace, labels: platformLabels(props.component) };
-    if (source.from === 'secret') return;
-
     const synced = syncedSecretsOf(this);
+    if (source.from === 'secret') {
+      // Checked when the app renders: a reference made later may still sync this key.
+      this.node.addValidation({
+        validate: () => {
+          const owner = synced.get(`${namespace}/${source.name}`);
+          return owner && !owner.remotes.has(source.key) ? [ownedSecretProblem(owner, source)] : [];
+        },
+      });
+      return;
+    }
+
     const existing = synced.get(`${namespace}/${source.name}`);
     if (existing) {
       throwIfProblems(`SecretReference ${id}`, sharingProblems(existing, source));
@@ -215,6 +224,19 @@ function syncSettingsOf(source: ExternalSecretSource | InfisicalSecretSource): R
 
 const SYNC_KIND = { externalSecret: 'an ExternalSecret', infisical: 'an InfisicalSecret' } as const;
 
+/**
+ * A Secret referenced as existing (from "secret") for a key its sync object does not sync. The sync object
+ * creates the Secret with `creationPolicy: Owner` and writes exactly the keys it syncs, so that key would be
+ * missing, whoever else meant to write it.
+ */
+function ownedSecretProblem(owner: SyncedSecret, plain: SecretSource): string {
+  return (
+    `Secret "${plain.name}" is written by ${SYNC_KIND[owner.source.from]} (${owner.path}), which owns the whole Secret and writes only the keys it syncs ` +
+    `(${[...owner.remotes.keys()].map((k) => `"${k}"`).join(', ')}); key "${plain.key}", referenced here as an existing Secret (from "secret"), would be missing: ` +
+    `reference it with from "${owner.source.from}" and its remote key, or name another Secret`
+  );
+}
+
 /** Why a second reference cannot share the sync object of the first; empty when it can. */
 function sharingProblems(existing: SyncedSecret, source: ExternalSecretSource | InfisicalSecretSource): string[] {
   const first = existing.source;
@@ -253,6 +275,20 @@ function validateSource(source: SecretSource, where: string): void {
       `remoteName "${source.remoteName ?? source.key}" must be an Infisical secret name (letters, digits, "_"), because it is read through the template ` +
         '{{ .NAME.Value }}; set remoteName when the key differs',
     );
+  }
+  if (source.from === 'externalSecret') {
+    if (!DNS_SUBDOMAIN.test(source.store?.name ?? '')) problems.push(`store.name ${JSON.stringify(source.store?.name)} must be the name of a (Cluster)SecretStore: a DNS-1123 subdomain`);
+    if (source.refreshInterval !== undefined && !GO_DURATION.test(source.refreshInterval)) {
+      problems.push(`refreshInterval ${JSON.stringify(source.refreshInterval)} must be a Go duration such as "1h", "2h30m" or "10s" ("0": sync once)`);
+    }
+  }
+  if (source.from === 'infisical') {
+    const credentials = source.credentials ?? ({} as InfisicalSecretSource['credentials']);
+    if (!DNS_SUBDOMAIN.test(credentials.name ?? '')) problems.push(`credentials.name ${JSON.stringify(credentials.name)} must be the name of a Secret: a DNS-1123 subdomain`);
+    if (credentials.namespace !== undefined && !DNS_LABEL.test(credentials.namespace)) problems.push(`credentials.namespace ${JSON.stringify(credentials.namespace)} must be a namespace name: a DNS-1123 label`);
+    if (source.hostApi !== undefined && !/^https?:$/.test(URL.canParse(source.hostApi) ? new URL(source.hostApi).protocol : '')) {
+      problems.push(`hostApi ${JSON.stringify(source.hostApi)} must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api"`);
+    }
   }
   if (!['secret', 'externalSecret', 'infisical'].includes(source.from)) {
     problems.push(`from must be "secret", "externalSecret" or "infisical", got ${JSON.stringify(source.from)}`);

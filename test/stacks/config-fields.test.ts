@@ -312,4 +312,40 @@ describe('config fields the cluster would refuse', () => {
       .find((m) => m.kind === 'NetworkPolicy' && m.metadata?.name === 'mcp-gateway');
     expect(policy?.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.168.10.6/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
   });
+
+  it('refuses secret-reference settings the operators cannot read: store name, refresh interval, Infisical credentials and API URL', () => {
+    const external = { from: 'externalSecret', name: 'acme', key: 'token', store: { name: 'vault' }, remoteKey: 'acme/token' };
+    const infisical = { from: 'infisical', name: 'acme', key: 'TOKEN', projectSlug: 'lab', environment: 'prod', credentials: { name: 'mi' } };
+    const withToken = (ref: Record<string, unknown>) => server({ secretEnv: { ACME_TOKEN: ref } });
+    expect(problemsOf(withToken({ ...external, store: { name: 'Vault' } }))).toEqual([
+      'mcpServers[0].secretEnv.ACME_TOKEN.store.name: must be the name of a SecretStore or ClusterSecretStore: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters), got "Vault"',
+    ]);
+    expect(problemsOf(withToken({ ...external, refreshInterval: 'hourly' }))).toEqual([
+      'mcpServers[0].secretEnv.ACME_TOKEN.refreshInterval: must be a Go duration such as "1h", "2h30m" or "10s" ("0": sync once), got "hourly"',
+    ]);
+    expect(problemsOf(withToken({ ...infisical, credentials: { name: 'MI', namespace: 'Infisical' } }))).toEqual([
+      'mcpServers[0].secretEnv.ACME_TOKEN.credentials.name: must be a Secret name: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit), got "MI"',
+      'mcpServers[0].secretEnv.ACME_TOKEN.credentials.namespace: must be a namespace name: a DNS-1123 label, got "Infisical"',
+    ]);
+    expect(problemsOf(withToken({ ...infisical, hostApi: 'ftp://infisical.lan/api' }))).toEqual([
+      'mcpServers[0].secretEnv.ACME_TOKEN.hostApi: must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api", got "ftp://infisical.lan/api"',
+    ]);
+  });
+
+  it('refuses a key read from an existing Secret that an ExternalSecret of the same name owns, naming the server', () => {
+    const config = parsePlatformConfig(
+      {
+        ...minimal,
+        mcpServers: [
+          { name: 'acme', transport: 'streamable-http', source: image, secretEnv: { ACME_TOKEN: { from: 'externalSecret', name: 'shared', key: 'token', store: { name: 'vault' }, remoteKey: 'acme/token' } } },
+          { name: 'other', transport: 'streamable-http', source: image, secretEnv: { OTHER_TOKEN: { from: 'secret', name: 'shared', key: 'other' } } },
+        ],
+      } as PlatformConfigInput,
+      'test',
+    );
+    expect(() => renderPlatformInMemory(config)).toThrow(
+      '  - mcpServers[1] (server "other"): Secret "shared" is written by an ExternalSecret (mcpServers[0] (server "acme")), which owns the whole Secret and writes only the keys it syncs ("token"); ' +
+        'key "other", referenced here as an existing Secret (from "secret"), would be missing: reference it with from "externalSecret" and its remote key, or name another Secret',
+    );
+  });
 });

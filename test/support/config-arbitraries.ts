@@ -1049,6 +1049,8 @@ export const MISTAKES: readonly Mistake[] = [
   { name: 'preflight env with a credential', apply: (r) => ({ field: server(addServer(r, { preflight: { env: { API_TOKEN: 'x' } } }), '.preflight.env.API_TOKEN') }) },
   { name: 'secretFiles path ending in "/"', apply: (r) => ({ field: server(addServer(r, { secretFiles: [{ secret: { from: 'secret', name: 'kc', key: 'config' }, path: '/etc/mcp/' }] }), '.secretFiles[0].path') }) },
   { name: 'two secretFiles on one path', apply: (r) => ({ field: server(addServer(r, { secretFiles: [0, 1].map((i) => ({ secret: { from: 'secret', name: `kc${i}`, key: 'config' }, path: '/etc/mcp/config' })) }), '.secretFiles[1].path') }) },
+  { name: 'ExternalSecret refreshInterval not a Go duration', apply: (r) => ({ field: server(addServer(r, { secretEnv: { API_TOKEN: { from: 'externalSecret', name: 'tok', key: 'token', store: { name: 'vault' }, remoteKey: 'mcp/tok', refreshInterval: 'hourly' } } }), '.secretEnv.API_TOKEN.refreshInterval') }) },
+  { name: 'Infisical API URL not http(s)', apply: (r) => ({ field: server(addServer(r, { secretEnv: { API_TOKEN: { from: 'infisical', name: 'tok', key: 'TOKEN', projectSlug: 'lab', environment: 'prod', credentials: { name: 'mi' }, hostApi: 'ftp://infisical.lan' } } }), '.secretEnv.API_TOKEN.hostApi') }) },
   { name: 'secret key with a space', apply: (r) => ({ field: server(addServer(r, { secretEnv: { API_TOKEN: { from: 'secret', name: 'tok', key: 'my key' } } }), '.secretEnv.API_TOKEN.key') }) },
   {
     name: 'Infisical key that is no Infisical name, without remoteName',

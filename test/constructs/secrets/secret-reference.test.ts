@@ -145,6 +145,22 @@ describe('SecretReference', () => {
       expect(create({ ...INFISICAL, key: 'github.token', remoteName: 'GITHUB_TOKEN' })).not.toThrow();
     });
 
+    it.each([
+      ['a store name that is not an object name', { ...EXTERNAL, store: { name: 'Vault Store' } }, 'store.name "Vault Store" must be the name of a (Cluster)SecretStore: a DNS-1123 subdomain'],
+      ['a refresh interval that is not a Go duration', { ...EXTERNAL, refreshInterval: 'hourly' }, 'refreshInterval "hourly" must be a Go duration such as "1h", "2h30m" or "10s" ("0": sync once)'],
+      ['a refresh interval with a space', { ...EXTERNAL, refreshInterval: '1 h' }, 'refreshInterval "1 h" must be a Go duration such as "1h", "2h30m" or "10s" ("0": sync once)'],
+      ['Infisical credentials that name no Secret', { ...INFISICAL, credentials: { name: 'Machine_Identity' } }, 'credentials.name "Machine_Identity" must be the name of a Secret: a DNS-1123 subdomain'],
+      ['Infisical credentials in no namespace', { ...INFISICAL, credentials: { name: 'mi', namespace: 'Infisical' } }, 'credentials.namespace "Infisical" must be a namespace name: a DNS-1123 label'],
+      ['an Infisical API that is not http(s)', { ...INFISICAL, hostApi: 'ftp://infisical.lan/api' }, 'hostApi "ftp://infisical.lan/api" must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api"'],
+      ['an Infisical API that is no URL', { ...INFISICAL, hostApi: 'infisical.lan' }, 'hostApi "infisical.lan" must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api"'],
+    ])('rejects %s, naming the field', (_, source, message) => {
+      expect(create(source)).toThrow(`SecretReference token:\n  - ${message}`);
+    });
+
+    it.each(['0', '1h', '2h30m', '1.5h', '90s', '500ms', '10us', '10µs'])('accepts the Go duration %s as refreshInterval', (refreshInterval) => {
+      expect(create({ ...EXTERNAL, refreshInterval })).not.toThrow();
+    });
+
     it('rejects an unknown source kind', () => {
       expect(create({ from: 'vault', name: 'github-token', key: 'token' })).toThrow('SecretReference token:\n  - from must be "secret", "externalSecret" or "infisical", got "vault"');
     });
@@ -204,6 +220,33 @@ describe('SecretReference', () => {
       expect(() => twice(EXTERNAL, { ...EXTERNAL, remoteProperty: 'other' })).toThrow(
         'key "token" of Secret "github-token" is synced from remoteKey "platform/github", remoteProperty "token" by test/first, and from remoteKey "platform/github", remoteProperty "other" here: one key has one source, so use the same, or another key',
       );
+    });
+
+    it('refuses an existing-Secret reference for a key the sync object of that Secret does not write, in either order', () => {
+      const plain: SecretSource = { from: 'secret', name: 'github-token', key: 'user' };
+      const message = (path: string) =>
+        `Secret "github-token" is written by an ExternalSecret (${path}), which owns the whole Secret and writes only the keys it syncs ("token"); ` +
+        'key "user", referenced here as an existing Secret (from "secret"), would be missing: reference it with from "externalSecret" and its remote key, or name another Secret';
+      for (const [first, second, owner] of [[EXTERNAL, plain, 'test/first'], [plain, EXTERNAL, 'test/second']] as const) {
+        const chart = testChart();
+        new SecretReference(chart, 'first', { namespace: 'mcp-system', source: first, component: 'discovery' });
+        new SecretReference(chart, 'second', { namespace: 'mcp-system', source: second, component: 'discovery' });
+        expect(chart.node.findAll().flatMap((c) => c.node.validate())).toEqual([message(owner)]);
+      }
+      // AND an Infisical owner is named as such
+      const chart = testChart();
+      new SecretReference(chart, 'a', { namespace: 'mcp-system', source: INFISICAL, component: 'discovery' });
+      new SecretReference(chart, 'b', { namespace: 'mcp-system', source: plain, component: 'discovery' });
+      expect(chart.node.findAll().flatMap((c) => c.node.validate())[0]).toMatch(/^Secret "github-token" is written by an InfisicalSecret \(test\/a\).*"GITHUB_TOKEN"\).*from "infisical"/);
+    });
+
+    it('accepts an existing-Secret reference for a key synced later, and one in another namespace', () => {
+      const chart = testChart();
+      new SecretReference(chart, 'a', { namespace: 'mcp-system', source: { from: 'secret', name: 'github-token', key: 'user' }, component: 'discovery' });
+      new SecretReference(chart, 'b', { namespace: 'mcp-system', source: EXTERNAL, component: 'discovery' });
+      new SecretReference(chart, 'c', { namespace: 'mcp-system', source: { ...EXTERNAL, key: 'user', remoteProperty: 'user' }, component: 'discovery' });
+      new SecretReference(chart, 'd', { namespace: 'other', source: { from: 'secret', name: 'github-token', key: 'admin' }, component: 'discovery' });
+      expect(chart.node.findAll().flatMap((c) => c.node.validate())).toEqual([]);
     });
 
     it('keeps Secrets of one name in two namespaces apart, and an existing Secret beside a synced one', () => {
