@@ -100,16 +100,38 @@ export function imageProblem(image: string): string | undefined {
   }
   const [, name, tag, digest] = match;
   // ParseNormalizedNamed puts "docker.io/" (and "library/" for one-part names) in front before the length check.
-  const firstPart = name.split('/')[0];
-  const hasRegistry = name.includes('/') && (firstPart === 'localhost' || /[.:]/.test(firstPart) || firstPart !== firstPart.toLowerCase());
-  const fullName = hasRegistry ? name : name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
+  const fullName = imageRegistry(name) !== undefined ? name : name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
   if (fullName.length > IMAGE_NAME_MAX) return `has a repository name of ${fullName.length} characters (${fullName}); the limit is ${IMAGE_NAME_MAX}`;
   if (digest === undefined && tag === undefined) return 'must be pinned to a version tag or digest, e.g. "ghcr.io/org/app:1.2.0"';
   if (digest === undefined && tag === 'latest') return 'must not use the latest tag: pin a version so every node runs the same code';
   return undefined;
 }
 
+/** `imageProblem` as a message naming the field ("image \"x\" must be pinned ..."), or undefined. */
+export function imageFieldProblem(field: string, image: string): string | undefined {
+  const problem = imageProblem(image);
+  return problem === undefined ? undefined : `${field} ${JSON.stringify(image)} ${problem}`;
+}
+
+/**
+ * The registry host an image name starts with, or undefined when it has none (it is then on docker.io):
+ * normalize.go `splitDockerDomain` takes the first "/" part as a host only when it is "localhost" or has a
+ * ".", a ":" or an uppercase letter.
+ */
+export function imageRegistry(name: string): string | undefined {
+  const slash = name.indexOf('/');
+  if (slash === -1) return undefined;
+  const first = name.slice(0, slash);
+  return first === 'localhost' || /[.:]/.test(first) || first !== first.toLowerCase() ? first : undefined;
+}
+
 /** Pinned to a tag other than `latest`, or to a digest, in the grammar kubelet accepts. */
 export function isPinnedImage(image: string): boolean {
   return imageProblem(image) === undefined;
+}
+
+/** The URL when the text is an http or https URL, else undefined. */
+export function httpUrl(text: string): URL | undefined {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url : undefined;
 }

@@ -7,15 +7,14 @@ import { z } from 'zod';
 import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { gatewayLabels } from '../constructs/labels.js';
-import { mcpServerProblems } from '../constructs/mcp/mcp-server-props.js';
 import { splitField } from './config-problems.js';
 import { checkChartValues, mergeValues } from '../constructs/bootstrap/chart-values.js';
 import { gpuOperatorProblems, gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
 import { OPERATORS, operatorChart } from '../constructs/bootstrap/operator-charts.js';
-import { HOST_NAME } from '../constructs/network/cluster-network.js';
+import { HOST_NAME, type ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
-import { externalServerProblems } from '../constructs/mcp/mcp-server-props.js';
+import { externalServerProblems, mcpServerProblems } from '../constructs/mcp/mcp-server-props.js';
 
 const GIT_URL = /^(?:https:\/\/|ssh:\/\/|git@)[^\s]+$/;
 const REPO_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
@@ -1107,6 +1106,11 @@ function clusterProblems(config: z.output<typeof platformConfigSchemaBase>): { p
     }
   }
   return problems;
+}
+
+/** The config's cluster profile as the constructs take it. */
+export function clusterNetwork(config: { readonly cluster: z.output<typeof clusterSchema> }): ClusterNetwork {
+  return { cni: config.cluster.cni, fqdnEgress: config.cluster.cilium?.fqdnEgress ?? true };
 }
 
 /** The Cilium settings when the cluster runs Cilium; undefined on any other CNI. */

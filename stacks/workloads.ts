@@ -9,10 +9,9 @@ import { PlatformMonitoring, type ScrapeTarget } from '../constructs/monitoring/
 import { McpGateway } from '../constructs/gateway/mcp-gateway.js';
 import { McpServer } from '../constructs/mcp/mcp-server.js';
 import { CiliumLoadBalancer } from '../constructs/network/cilium-load-balancer.js';
-import type { ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
 import type { PodPeer } from '../constructs/workloads/pod-network-policy.js';
-import { allowedKeysAt, ciliumSettings, type PlatformConfig } from './config.js';
+import { allowedKeysAt, ciliumSettings, clusterNetwork, type PlatformConfig } from './config.js';
 import { problemLinesOf, serverLabel, serverPath, splitField, type ConfigProblem } from './config-problems.js';
 
 /** The folder (and chart) that holds the Argo CD Applications of every other folder. */
@@ -47,11 +46,6 @@ function fieldPath(part: PartPath, field: string): string {
  */
 function serverConstructId(name: string): string {
   return name in Object.prototype ? `Server-${name}` : name;
-}
-
-/** The config's cluster profile as the constructs take it. */
-export function clusterNetwork(config: PlatformConfig): ClusterNetwork {
-  return { cni: config.cluster.cni, fqdnEgress: config.cluster.cilium?.fqdnEgress ?? true };
 }
 
 /** One Argo CD application: a chart rendered into `dist/<name>/`. */

@@ -11,7 +11,7 @@ import {
   ScheduledBackupSpecBackupOwnerReference,
   ScheduledBackupSpecMethod,
 } from '../../imports/cnpg-postgresql.cnpg.io.js';
-import { DNS_LABEL, imageProblem } from '../formats.js';
+import { DNS_LABEL, imageFieldProblem } from '../formats.js';
 import { ComponentNames, componentSelector, platformLabels } from '../labels.js';
 import { apiServerProblems, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, type PodPeer } from '../workloads/pod-network-policy.js';
@@ -337,8 +337,8 @@ function validate(
     problems.push(`name "${p.name}" must be a DNS-1123 label of at most 50 characters (CloudNativePG appends suffixes such as "-rw" and "-1")`);
   }
   if (!Number.isInteger(p.instances) || p.instances < 1 || p.instances > 9) problems.push(`instances must be a whole number from 1 to 9, got ${p.instances}`);
-  const imageFault = imageProblem(p.imageName);
-  if (imageFault) problems.push(`imageName ${JSON.stringify(p.imageName)} ${imageFault} (CloudNativePG reads the PostgreSQL major version from the tag)`);
+  const imageFault = imageFieldProblem('imageName', p.imageName);
+  if (imageFault) problems.push(`${imageFault} (CloudNativePG reads the PostgreSQL major version from the tag)`);
   for (const [field, value] of [['database', p.database], ['owner', p.owner]] as const) {
     if (!SQL_IDENTIFIER.test(value)) problems.push(`${field} "${value}" must be a lowercase SQL identifier (letters, digits, "_"; not starting with a digit)`);
   }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { IPV4_CIDR } from '../network/ipv4.js';
 import { k8s } from 'cdk8s-plus-33';
 import { PgvectorDatabase } from '../database/pgvector-database.js';
-import { DNS_LABEL, DNS_SUBDOMAIN, imageProblem } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, httpUrl, imageFieldProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, NAME_LABEL, platformLabels } from '../labels.js';
 import { DEFAULT_ANNOTATION_PREFIX } from '../mcp/discovery-metadata.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
@@ -153,7 +153,7 @@ export class DiscoveryService extends Construct {
     const reconcileIntervalSeconds = props.reconcileIntervalSeconds ?? 300;
     const database = props.database instanceof PgvectorDatabase ? databaseOf(props.database) : props.database;
     throwIfProblems(`DiscoveryService ${id}`, [
-      ...[imageProblem(image)].filter((fault) => fault !== undefined).map((fault) => `image ${JSON.stringify(image)} ${fault}`),
+      ...[imageFieldProblem('image', image)].filter((fault) => fault !== undefined),
       ...(REPO.test(props.repo ?? '') ? [] : [`repo ${JSON.stringify(props.repo)} must be "owner/name", e.g. "homelab/platform"`]),
       ...(BRANCH.test(baseBranch) ? [] : [`baseBranch ${JSON.stringify(baseBranch)} must be a branch name such as "main"`]),
       ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "..")`]),
@@ -349,13 +349,8 @@ function watchProblems(namespaces: readonly string[] | undefined): string[] {
 
 function githubProblems(github: DiscoveryGitHub, apiUrl: string, network: ClusterNetwork | undefined): string[] {
   const problems: string[] = [];
-  let url: URL | undefined;
-  try {
-    url = new URL(apiUrl);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['https:', 'http:'].includes(url.protocol)) problems.push(`github.apiUrl ${JSON.stringify(apiUrl)} must be an http(s) URL such as "https://github.example.com/api/v3"`);
+  const url = httpUrl(apiUrl);
+  if (!url) problems.push(`github.apiUrl ${JSON.stringify(apiUrl)} must be an http(s) URL such as "https://github.example.com/api/v3"`);
   const auth = github.auth as Partial<GitHubTokenAuth & GitHubAppAuth>;
   const isApp = auth.appId !== undefined || auth.installationId !== undefined || auth.privateKey !== undefined;
   if (auth.token && isApp) problems.push('github.auth must be either { token } or { appId, installationId, privateKey }, not both');
@@ -366,7 +361,7 @@ function githubProblems(github: DiscoveryGitHub, apiUrl: string, network: Cluste
     if (!auth.privateKey) problems.push('github.auth.privateKey is required with a GitHub App: the Secret key holding its PEM private key');
   }
   for (const cidr of github.egressCidrs ?? []) if (!IPV4_CIDR.test(cidr)) problems.push(`github.egressCidrs: ${JSON.stringify(cidr)} is not an IPv4 IPV4_CIDR such as "192.168.10.20/32"`);
-  const hostProblem = url && ['https:', 'http:'].includes(url.protocol) && !github.egressCidrs?.length ? outsideHostProblem(url.hostname, network, 'github.egressCidrs') : undefined;
+  const hostProblem = url && !github.egressCidrs?.length ? outsideHostProblem(url.hostname, network, 'github.egressCidrs') : undefined;
   if (hostProblem) problems.push(`github.apiUrl: ${hostProblem}`);
   return problems;
 }

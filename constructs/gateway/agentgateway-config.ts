@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { DNS_LABEL, DNS_SUBDOMAIN } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, httpUrl } from '../formats.js';
 import { loadPrecompiled, schemaHash, validatorRuntime } from '../validation/precompiled-validator.js';
 
 /**
@@ -220,13 +220,7 @@ function checkAuth(auth: GatewayAuth): void {
   if (!Array.isArray(auth.audiences) || auth.audiences.length === 0 || auth.audiences.some((a) => typeof a !== 'string' || a.trim() === '')) {
     throw new Error(`auth.audiences must list at least one non-empty audience, got ${JSON.stringify(auth.audiences)}`);
   }
-  let url: URL | undefined;
-  try {
-    url = new URL(auth.jwksUrl);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+  if (!httpUrl(auth.jwksUrl)) {
     throw new Error(`auth.jwksUrl must be an http(s) URL, got ${JSON.stringify(auth.jwksUrl)}`);
   }
 }

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
-import { imageProblem } from '../formats.js';
+import { imageFieldProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, gatewayLabels } from '../labels.js';
 import { McpServer } from '../mcp/mcp-server.js';
 import { outsideHostProblem, urlEgress, urlHostPort, type ClusterNetwork } from '../network/cluster-network.js';
@@ -94,8 +94,8 @@ export class McpGateway extends Construct {
     const replicas = props.replicas ?? 2;
     const image = props.image ?? DEFAULT_AGENTGATEWAY_IMAGE;
     const problems: string[] = [];
-    const imageFault = imageProblem(image);
-    if (imageFault) problems.push(`image ${JSON.stringify(image)} ${imageFault}`);
+    const imageFault = imageFieldProblem('image', image);
+    if (imageFault) problems.push(imageFault);
     if (!Number.isInteger(replicas) || replicas < 1) problems.push(`replicas must be a positive whole number, got ${replicas}`);
     if (props.toolBudget !== undefined && (!Number.isInteger(props.toolBudget) || props.toolBudget < 1)) problems.push(`toolBudget must be a positive whole number, got ${props.toolBudget}`);
     problems.push(...jwksEgressProblems(props));

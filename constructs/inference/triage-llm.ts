@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
-import { DNS_LABEL, DNS_SUBDOMAIN, gib, imageProblem, parseQuantity } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, gib, imageFieldProblem, parseQuantity } from '../formats.js';
 import { ComponentNames, platformLabels } from '../labels.js';
 import { PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
 import {
@@ -168,8 +168,8 @@ function renderOllama(scope: Construct, name: string, namespace: string, o: Olla
       problems.push(`resources.limitsMemory: ${(error as Error).message}`);
     }
   }
-  const imageFault = o.image === undefined ? undefined : imageProblem(o.image);
-  if (imageFault) problems.push(`image ${JSON.stringify(o.image)} ${imageFault}`);
+  const imageFault = o.image === undefined ? undefined : imageFieldProblem('image', o.image);
+  if (imageFault) problems.push(imageFault);
   throwIfProblems(where, problems);
 
   const image = o.image ?? DEFAULT_OLLAMA_IMAGE;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
-import { DNS_SUBDOMAIN, extendedResourceProblem, gib, imageProblem, parseQuantity } from '../formats.js';
+import { DNS_SUBDOMAIN, extendedResourceProblem, gib, imageFieldProblem, parseQuantity } from '../formats.js';
 import { ComponentNames } from '../labels.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
 import { PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
@@ -270,8 +270,8 @@ function validate(
   if (!MODEL_ID.test(p.model)) problems.push(`model "${p.model}" must be a Hugging Face id such as "Qwen/Qwen2.5-7B-Instruct-AWQ"`);
   if (!Number.isInteger(p.tensorParallelSize) || p.tensorParallelSize < 1) problems.push(`tensorParallelSize must be a positive whole number, got ${p.tensorParallelSize}`);
   if (!Number.isInteger(p.startupTimeout) || p.startupTimeout < 60) problems.push(`startupTimeoutSeconds must be at least 60 (a model load takes minutes), got ${p.startupTimeout}`);
-  const imageFault = p.image === undefined ? undefined : imageProblem(p.image);
-  if (imageFault) problems.push(`image ${JSON.stringify(p.image)} ${imageFault}`);
+  const imageFault = p.image === undefined ? undefined : imageFieldProblem('image', p.image);
+  if (imageFault) problems.push(imageFault);
   try {
     // /dev/shm is tmpfs, charged to the container's memory limit: it must leave room for vLLM's own memory.
     const shm = parseQuantity(p.shmSize);

@@ -4,7 +4,7 @@
  * `external` server is one something else deploys, which the platform only routes to.
  */
 import { IPV4_CIDR, IPV4_ADDRESS } from '../network/ipv4.js';
-import { DNS_LABEL, imageProblem } from '../formats.js';
+import { DNS_LABEL, imageFieldProblem } from '../formats.js';
 import { platformEnv, secretFilePathProblem } from './container-layout.js';
 import { HOST_NAME } from '../network/cluster-network.js';
 import { literalArgCredentialReasons, literalCredentialReason, literalValueCredentialReason } from '../secrets/credential-shape.js';
@@ -277,8 +277,9 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
       problems.push(`source.npm.version ${JSON.stringify(source.npm.version)} must be an exact version such as "1.2.3" (no ranges or tags, so every pod runs the same code)`);
     }
     if (source.npm.bin !== undefined && !BIN_NAME.test(source.npm.bin)) problems.push(`source.npm.bin ${JSON.stringify(source.npm.bin)} must be an executable name`);
-  } else if (source.image !== undefined && imageProblem(source.image)) {
-    problems.push(`source.image ${JSON.stringify(source.image)} ${imageProblem(source.image)}`);
+  } else if (source.image !== undefined) {
+    const imageFault = imageFieldProblem('source.image', source.image);
+    if (imageFault) problems.push(imageFault);
   }
   if (spec.flavour === 'standalone' && source?.image && spec.transport === 'stdio') {
     problems.push(

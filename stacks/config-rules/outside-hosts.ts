@@ -1,7 +1,6 @@
 import { HOST_NAME, outsideHostProblem, urlHostPort } from '../../constructs/network/cluster-network.js';
-import type { PlatformConfig } from '../config.js';
+import { clusterNetwork, type PlatformConfig } from '../config.js';
 import { serverPath, type ConfigProblem } from '../config-problems.js';
-import { clusterNetwork } from '../workloads.js';
 import type { ConfigRule } from './rule.js';
 
 /**

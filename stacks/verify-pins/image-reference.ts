@@ -3,7 +3,7 @@
  * `splitDockerDomain`): without a registry host the image is on docker.io, a single path segment there
  * means `library/<name>`, and index.docker.io is docker.io. Docker Hub's API host is registry-1.docker.io.
  */
-import { IMAGE_PATH, IMAGE_TAG_FORMAT } from '../../constructs/formats.js';
+import { IMAGE_PATH, IMAGE_TAG_FORMAT, imageRegistry } from '../../constructs/formats.js';
 
 /** What a registry is asked for: `GET /v2/<repository>/manifests/<reference>` on `apiHost`. */
 export interface ImageReference {
@@ -35,12 +35,9 @@ export function parseImageReference(image: string): ImageReference {
   const named = at === -1 ? image : image.slice(0, at);
   if (digest !== undefined && !DIGEST.test(digest)) throw new Error(`"${image}" has an invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:...)`);
 
-  const slash = named.indexOf('/');
-  const first = slash === -1 ? '' : named.slice(0, slash);
-  const hasHost = slash !== -1 && (first === 'localhost' || first === DOCKER_HUB_LEGACY || /[.:]/.test(first) || first.toLowerCase() !== first);
-  let registry = hasHost ? first : DOCKER_HUB;
-  if (registry === DOCKER_HUB_LEGACY) registry = DOCKER_HUB;
-  let remainder = hasHost ? named.slice(slash + 1) : named;
+  const host = imageRegistry(named);
+  const registry = host === undefined || host === DOCKER_HUB_LEGACY ? DOCKER_HUB : host;
+  let remainder = host === undefined ? named : named.slice(host.length + 1);
 
   // The tag is after the last ":" of the path (a ":" before it belongs to the host's port).
   const colon = remainder.lastIndexOf(':');
