@@ -360,7 +360,7 @@ function githubProblems(github: DiscoveryGitHub, apiUrl: string, network: Cluste
     if (!Number.isInteger(auth.installationId) || auth.installationId! < 1) problems.push(`github.auth.installationId must be a positive whole number, got ${auth.installationId}`);
     if (!auth.privateKey) problems.push('github.auth.privateKey is required with a GitHub App: the Secret key holding its PEM private key');
   }
-  for (const cidr of github.egressCidrs ?? []) if (!IPV4_CIDR.test(cidr)) problems.push(`github.egressCidrs: ${JSON.stringify(cidr)} is not an IPv4 IPV4_CIDR such as "192.168.10.20/32"`);
+  for (const cidr of github.egressCidrs ?? []) if (!IPV4_CIDR.test(cidr)) problems.push(`github.egressCidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR such as "192.168.10.20/32"`);
   const hostProblem = url && !github.egressCidrs?.length ? outsideHostProblem(url.hostname, network, 'github.egressCidrs') : undefined;
   if (hostProblem) problems.push(`github.apiUrl: ${hostProblem}`);
   return problems;

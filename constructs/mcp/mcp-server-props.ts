@@ -355,7 +355,7 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   for (const [i, egress] of (spec.egress ?? []).entries()) {
     const cidrs = egress.cidrs ?? [];
     const hosts = egress.hosts ?? [];
-    for (const cidr of cidrs) if (!IPV4_CIDR.test(cidr)) problems.push(`egress[${i}].cidrs: ${JSON.stringify(cidr)} is not an IPv4 IPV4_CIDR such as "192.168.1.10/32"`);
+    for (const cidr of cidrs) if (!IPV4_CIDR.test(cidr)) problems.push(`egress[${i}].cidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR such as "192.168.1.10/32"`);
     for (const host of hosts) {
       if (IPV4_ADDRESS.test(host)) problems.push(`egress[${i}].hosts: ${JSON.stringify(host)} is an address, which a DNS-name rule never matches: put it in cidrs as "${host}/32"`);
       else if (!HOST_NAME.test(host)) problems.push(`egress[${i}].hosts: ${JSON.stringify(host)} is not a DNS name such as "api.github.com"`);

@@ -218,6 +218,11 @@ describe('DiscoveryService', () => {
     }
   });
 
+  it('refuses a github.egressCidrs entry that is not an IPv4 CIDR', () => {
+    const github = { apiUrl: 'https://github.lan/api/v3', auth: REQUIRED.github.auth, egressCidrs: ['192.168.10.20'] };
+    expect(() => renderDiscovery({ github })).toThrow('  - github.egressCidrs: "192.168.10.20" is not an IPv4 CIDR such as "192.168.10.20/32"');
+  });
+
   it('refuses GitHub Enterprise on a LAN name off Cilium without github.egressCidrs', () => {
     expect(() => renderDiscovery({ github: { apiUrl: 'https://github.lan/api/v3', auth: REQUIRED.github.auth } })).toThrow(
       `  - github.apiUrl: "github.lan" resolves on the LAN, and without Cilium's DNS-name rules (cluster.cni "cilium") the policy can only allow internet addresses, the private ranges excluded: list the host's addresses in github.egressCidrs`,

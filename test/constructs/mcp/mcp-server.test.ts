@@ -397,6 +397,9 @@ describe('McpServer NetworkPolicy', () => {
       problem('everything', 'egress[0] names both cidrs and hosts: give each upstream its own entry'),
     );
     expect(errorOf(() => renderServer({ egress: [{ ports: [443] }] }))).toBe(problem('everything', 'egress[0] needs at least one CIDR or host name, and one port'));
+    expect(errorOf(() => renderServer({ egress: [{ cidrs: ['10.0.0.1'], ports: [443] }] }))).toBe(
+      problem('everything', 'egress[0].cidrs: "10.0.0.1" is not an IPv4 CIDR such as "192.168.1.10/32"'),
+    );
     expect(errorOf(() => renderServer({ egress: [{ hosts: ['https://a.example'], ports: [443] }] }))).toBe(
       problem('everything', 'egress[0].hosts: "https://a.example" is not a DNS name such as "api.github.com"'),
     );
