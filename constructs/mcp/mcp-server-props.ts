@@ -4,7 +4,8 @@
  * `external` server is one something else deploys, which the platform only routes to.
  */
 import { IPV4_CIDR, IPV4_ADDRESS } from '../network/ipv4.js';
-import { DNS_LABEL, imageFieldProblem } from '../formats.js';
+import { DNS_LABEL, imageFieldProblem, LABEL_KEY, LABEL_VALUE } from '../formats.js';
+import { platformLabels } from '../labels.js';
 import { platformEnv, secretFilePathProblem } from './container-layout.js';
 import { HOST_NAME } from '../network/cluster-network.js';
 import { literalArgCredentialReasons, literalCredentialReason, literalValueCredentialReason } from '../secrets/credential-shape.js';
@@ -139,7 +140,7 @@ export interface McpServerSpec {
   readonly tools?: readonly string[];
   /** MCP capabilities to advertise for discovery. @default ["tools"] */
   readonly capabilities?: readonly string[];
-  /** Extra labels on every object. @default none */
+  /** Extra labels on every object; not the keys the platform sets (`app.kubernetes.io/part-of`, `managed-by`, `component`, `mcp-platform.dev/server`). @default none */
   readonly labels?: Readonly<Record<string, string>>;
   /** @default { check: "full" } */
   readonly preflight?: PreflightPolicy;
@@ -254,6 +255,29 @@ export function npmBin(source: NpmSource): string {
 }
 
 /** Every problem with a server's props, each naming the field and the fix; empty when valid. */
+/** The label every object of a server carries with its name: the gateway's and clients' policies select on it. */
+export const SERVER_LABEL = 'mcp-platform.dev/server';
+
+/** The labels of every object of a server: the server's own, then the platform's (which the server's may not name). */
+export function serverLabels(spec: McpServerSpec): Record<string, string> {
+  return { ...(spec.labels ?? {}), ...platformLabels('mcp-server'), [SERVER_LABEL]: spec.name };
+}
+
+function labelProblems(labels: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = [];
+  const platformKeys = [...Object.keys(platformLabels('mcp-server')), SERVER_LABEL];
+  for (const [key, value] of Object.entries(labels)) {
+    if (platformKeys.includes(key)) {
+      problems.push(`labels ${JSON.stringify(key)} is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"`);
+    } else if (!LABEL_KEY.test(key)) {
+      problems.push(`labels ${JSON.stringify(key)} is not a label key: an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or "."`);
+    } else if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+      problems.push(`labels ${JSON.stringify(key)} has the value ${JSON.stringify(value)}, which is not a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`);
+    }
+  }
+  return problems;
+}
+
 export function mcpServerProblems(spec: McpServerSpec): string[] {
   const problems: string[] = [];
   const name = spec.name;
@@ -263,6 +287,7 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   if (!['kmcp', 'toolhive', 'standalone', 'external'].includes(spec.flavour)) {
     problems.push(`flavour must be "kmcp", "toolhive", "standalone" or "external", got ${JSON.stringify(spec.flavour)}`);
   }
+  problems.push(...labelProblems(spec.labels ?? {}));
   if (!['stdio', 'streamable-http', 'sse'].includes(spec.transport)) problems.push(`transport must be "stdio", "streamable-http" or "sse", got ${JSON.stringify(spec.transport)}`);
   if (spec.path !== undefined && (!HTTP_PATH.test(spec.path) || spec.path.includes('..'))) problems.push(`path ${JSON.stringify(spec.path)} must be an absolute URL path such as "/mcp"`);
   const fieldProblems = externalServerProblems(spec).map((p) => `${p.field} ${p.message}`);

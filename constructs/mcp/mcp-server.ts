@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
-import { platformLabels } from '../labels.js';
 import { SecretReference } from '../secrets/secret-reference.js';
 import { apiServerProblems, HOST_NAME, outsideHostProblem, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, type HostPorts, type PeerPorts, type PodPeer } from '../workloads/pod-network-policy.js';
@@ -15,6 +14,7 @@ import {
   isWorkloadServer,
   mcpServerProblems,
   servedTransport,
+  serverLabels,
   type McpServerSpec,
   type ServiceSource,
 } from './mcp-server-props.js';
@@ -103,7 +103,7 @@ export class McpServer extends Construct {
     const port = spec.port ?? DEFAULT_MCP_PORT;
     const path = spec.path ?? defaultPath(spec.transport);
     const transport = servedTransport(spec.transport);
-    const labels = { ...(spec.labels ?? {}), ...platformLabels('mcp-server'), 'mcp-platform.dev/server': spec.name };
+    const labels = serverLabels(spec);
     const component = 'mcp-server';
 
     const secretEnv = Object.keys(spec.secretEnv ?? {})
@@ -165,6 +165,7 @@ export class McpServer extends Construct {
       name: `mcp-${spec.name}`,
       namespace,
       component,
+      labels,
       pods: result.podLabels,
       ingress: [...(clients.length ? [{ peers: clients, ports: [...result.ingressPorts] }] : []), ...internal],
       egress: [...upstream, ...npmEgress, ...internal],

@@ -83,6 +83,8 @@ export interface PodNetworkPolicyProps {
   readonly network?: ClusterNetwork;
   /** `app.kubernetes.io/component` of the policy. */
   readonly component: string;
+  /** Labels of the policy objects, over which the platform's win (a server's own labels). @default only the platform's */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 
@@ -134,8 +136,9 @@ export class PodNetworkPolicy extends Construct {
     // Without names to match, the best a NetworkPolicy can do is the internet (not the LAN) on those ports.
     const hostRules: PeerPorts[] = byName ? [] : hosts.map((h) => ({ peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [...h.ports] }));
 
+    const labels = { ...(props.labels ?? {}), ...platformLabels(props.component) };
     this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: platformLabels(props.component) },
+      metadata: { name: props.name, namespace: props.namespace, labels },
       spec: {
         podSelector: toSelector(props.pods, props.name),
         policyTypes: ['Ingress', 'Egress'],
@@ -150,7 +153,7 @@ export class PodNetworkPolicy extends Construct {
     ];
     if (ciliumEgress.length) {
       this.ciliumPolicy = new CiliumNetworkPolicy(this, 'Cilium', {
-        metadata: { name: props.name, namespace: props.namespace, labels: platformLabels(props.component) },
+        metadata: { name: props.name, namespace: props.namespace, labels },
         spec: { endpointSelector: toSelector(props.pods, props.name) as any, egress: ciliumEgress },
       });
     }

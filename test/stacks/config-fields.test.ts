@@ -57,6 +57,13 @@ describe('config fields the cluster would refuse', () => {
     expect(accepted.mcpServers[0].labels).toEqual({ 'example.com/team': 'platform_1.a', empty: '' });
   });
 
+  it('refuses a server label the platform sets, naming the server\'s labels', () => {
+    expect(problemsOf(server({ labels: { 'app.kubernetes.io/component': 'x' } }))).toEqual([
+      'mcpServers[0].labels: "app.kubernetes.io/component" is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"',
+    ]);
+    expect(problemsOf(server({ labels: { 'mcp-platform.dev/server': 'other' } }))).toHaveLength(1);
+  });
+
   it('refuses names of parts that become Service names and do not start with a letter, and a server named default', () => {
     expect(problemsOf({ ...minimal, gpuInference: { name: '8b' } })).toEqual(['gpuInference.name: must start with a letter: it names the Service, and a Service name is a DNS-1035 label, got "8b"']);
     expect(problemsOf({ ...minimal, database: { name: '7db' } })).toEqual([

@@ -392,6 +392,23 @@ describe('McpServer NetworkPolicy', () => {
     ]);
   });
 
+  it('puts its labels on every object, and refuses a label the platform sets or one the API server refuses', () => {
+    const { objects } = renderServer({ labels: { 'example.com/team': 'tools' } });
+    expect(objects.filter((o) => o.metadata.labels?.['example.com/team'] !== 'tools').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(only(objects, 'Deployment').spec.template.metadata.labels['example.com/team']).toBe('tools');
+    for (const key of ['app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/component', 'mcp-platform.dev/server']) {
+      expect(errorOf(() => renderServer({ labels: { [key]: 'x' } }))).toBe(
+        problem('everything', `labels ${JSON.stringify(key)} is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"`),
+      );
+    }
+    expect(errorOf(() => renderServer({ labels: { 'a b': 'x' } }))).toBe(
+      problem('everything', 'labels "a b" is not a label key: an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or "."'),
+    );
+    expect(errorOf(() => renderServer({ labels: { team: 'c d' } }))).toBe(
+      problem('everything', 'labels "team" has the value "c d", which is not a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'),
+    );
+  });
+
   it('refuses an upstream with both addresses and names, neither, or a name that is not one', () => {
     expect(errorOf(() => renderServer({ egress: [{ cidrs: ['10.0.0.1/32'], hosts: ['a.example'], ports: [443] }] }))).toBe(
       problem('everything', 'egress[0] names both cidrs and hosts: give each upstream its own entry'),

@@ -23,6 +23,21 @@ describe('PodNetworkPolicy', () => {
     expect(rendered.spec).toEqual({ podSelector: { matchLabels: APP }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] });
   });
 
+  it('adds the given labels to both policies, the platform\'s winning', () => {
+    const chart = testChart();
+    const labels = { 'example.com/team': 'tools', 'app.kubernetes.io/component': 'other' };
+    new PodNetworkPolicy(chart, 'policy', { name: 'discovery', namespace: 'mcp-system', component: 'discovery', pods: APP, labels, hosts: [{ names: ['api.github.com'], ports: [443] }], network: { cni: 'cilium' } });
+    for (const object of render(chart)) {
+      expect(object.metadata.labels).toEqual({
+        'example.com/team': 'tools',
+        'app.kubernetes.io/part-of': 'mcp-platform',
+        'app.kubernetes.io/managed-by': 'mcp-platform',
+        'app.kubernetes.io/component': 'discovery',
+      });
+    }
+    expect(render(chart).map((o) => o.kind)).toEqual(['NetworkPolicy', 'CiliumNetworkPolicy']);
+  });
+
   it('keeps both policy types when only ingress is given', () => {
     expect(policy({ ingress: [{ peers: [{ podLabels: { app: 'gateway' } }], ports: [8080] }] }).spec.policyTypes).toEqual(['Ingress', 'Egress']);
   });
