@@ -11,6 +11,7 @@ import { splitField } from './config-problems.js';
 import { checkChartValues, mergeValues } from '../constructs/bootstrap/chart-values.js';
 import { gpuOperatorProblems, gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
 import { OPERATORS, operatorChart } from '../constructs/bootstrap/operator-charts.js';
+import { projectNameProblem } from '../constructs/argocd/argocd-project.js';
 import { HOST_NAME, type ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
@@ -698,8 +699,10 @@ const platformConfigSchemaBase = z
         /** argocd-apps chart version that installs the project and root application. @default "2.0.4" */
         // renovate: datasource=helm depName=argocd-apps registryUrl=https://argoproj.github.io/argo-helm
         appsChartVersion: exactVersion.default('2.0.4'),
-        /** Argo CD project every platform application belongs to. @default "mcp-platform" */
-        project: dnsLabel('Argo CD project name').default('mcp-platform'),
+        /** Argo CD project every platform application belongs to; not Argo CD's own "default". @default "mcp-platform" */
+        project: dnsLabel('Argo CD project name')
+          .refine((name) => projectNameProblem(name) === undefined, { error: (issue) => projectNameProblem(issue.input as string) })
+          .default('mcp-platform'),
         /** Sync automatically, with prune and self-heal. @default true */
         autoSync: z.boolean().default(true),
       })

@@ -1,10 +1,12 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-argoproj.io.js';
+import { DNS_SUBDOMAIN } from '../formats.js';
 import { platformLabels } from '../labels.js';
+import { throwIfProblems } from '../validation/problems.js';
 import { IN_CLUSTER } from './argocd-application.js';
 
 export interface ArgoCdProjectProps {
-  /** Name of the AppProject. */
+  /** Name of the AppProject: a DNS-1123 subdomain, not Argo CD's own "default". */
   readonly name: string;
   /** Namespace Argo CD runs in. @default "argocd" */
   readonly argocdNamespace?: string;
@@ -17,6 +19,20 @@ export interface ArgoCdProjectProps {
 }
 
 /**
+ * Argo CD's own project, which it creates and every Application without a project uses: "can be modified, but
+ * not deleted" (docs/user-guide/projects.md, "The Default Project").
+ */
+const ARGOCD_DEFAULT_PROJECT = 'default';
+
+/** Why `name` cannot be the platform's AppProject, or undefined. */
+export function projectNameProblem(name: string): string | undefined {
+  if (name === ARGOCD_DEFAULT_PROJECT) {
+    return 'must not be "default": that is Argo CD\'s own project, which every Application without a project uses; the platform would narrow it to its one repository and namespaces, and it cannot be deleted. Use a name of its own such as "mcp-platform"';
+  }
+  return DNS_SUBDOMAIN.test(name) ? undefined : 'must be an AppProject name: a DNS-1123 subdomain such as "mcp-platform"';
+}
+
+/**
  * A least-privilege Argo CD project: one source repository, the named namespaces of the cluster Argo CD
  * runs in, and no cluster-scoped resources (namespaces and CRDs belong to the bootstrap layer).
  */
@@ -26,6 +42,8 @@ export class ArgoCdProject extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdProjectProps) {
     super(scope, id);
+    const nameFault = projectNameProblem(props.name);
+    throwIfProblems(`ArgoCdProject ${id}`, nameFault ? [`name ${JSON.stringify(props.name)} ${nameFault}`] : []);
     const argocdNamespace = props.argocdNamespace ?? 'argocd';
     const namespaces = [...new Set([...props.namespaces, argocdNamespace])].sort();
     this.resource = new AppProject(this, 'Resource', {

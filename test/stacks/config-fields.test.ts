@@ -57,6 +57,12 @@ describe('config fields the cluster would refuse', () => {
     expect(accepted.mcpServers[0].labels).toEqual({ 'example.com/team': 'platform_1.a', empty: '' });
   });
 
+  it('refuses Argo CD\'s own default project as the platform\'s project', () => {
+    expect(problemsOf({ ...minimal, argocd: { ...(minimal as any).argocd, project: 'default' } })).toEqual([
+      'argocd.project: must not be "default": that is Argo CD\'s own project, which every Application without a project uses; the platform would narrow it to its one repository and namespaces, and it cannot be deleted. Use a name of its own such as "mcp-platform", got "default"',
+    ]);
+  });
+
   it('refuses a server label the platform sets, naming the server\'s labels', () => {
     expect(problemsOf(server({ labels: { 'app.kubernetes.io/component': 'x' } }))).toEqual([
       'mcpServers[0].labels: "app.kubernetes.io/component" is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"',

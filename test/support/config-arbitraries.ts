@@ -995,6 +995,7 @@ export const MISTAKES: readonly Mistake[] = [
   { name: 'workload server port below 1024', apply: (r) => ({ field: server(addServer(r, { port: 80 }), '.port') }) },
   { name: 'label key with a space', apply: (r) => ({ field: server(addServer(r, { labels: { 'my label': 'x' } }), '.labels') }) },
   { name: 'label key cdk8s cannot render', apply: (r) => ({ field: server(addServer(r, { labels: { constructor: 'x' } }), '.labels') }) },
+  { name: 'Argo CD default project', apply: (r) => ((r.argocd = { ...r.argocd, project: 'default' }), { field: 'argocd.project' }) },
   { name: 'server label the platform sets', apply: (r) => ({ field: server(addServer(r, { labels: { 'app.kubernetes.io/component': 'x' } }), '.labels') }) },
   { name: 'label value of 64 characters', apply: (r) => ({ field: server(addServer(r, { labels: { team: 'x'.repeat(64) } }), '.labels') }) },
   { name: 'monitoring selector label key invalid', apply: (r) => ((r.monitoring = { ...r.monitoring, prometheusOperator: true, selectorLabels: { 'bad key!': 'x' } }), { field: 'monitoring.selectorLabels' }) },

@@ -16,6 +16,15 @@ describe('ArgoCdProject', () => {
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
   });
 
+  it('refuses Argo CD\'s own default project and a name that is no AppProject name', () => {
+    const build = (name: string) => () => new ArgoCdProject(testChart('argocd'), 'project', { name, repoUrl: 'https://github.com/me/gitops.git', namespaces: ['mcp-system'] });
+    expect(build('default')).toThrow(
+      'ArgoCdProject project:\n  - name "default" must not be "default": that is Argo CD\'s own project, which every Application without a project uses; the platform would narrow it to its one repository and namespaces, and it cannot be deleted. Use a name of its own such as "mcp-platform"',
+    );
+    expect(build('My Project')).toThrow('ArgoCdProject project:\n  - name "My Project" must be an AppProject name: a DNS-1123 subdomain such as "mcp-platform"');
+    expect(build('defaults')).not.toThrow();
+  });
+
   it('allows only the cluster-scoped kinds it is given', () => {
     const chart = testChart('argocd');
     new ArgoCdProject(chart, 'project', {
