@@ -11,7 +11,8 @@ import { splitField } from './config-problems.js';
 import { checkChartValues, mergeValues } from '../constructs/bootstrap/chart-values.js';
 import { gpuOperatorProblems, gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
 import { OPERATORS, operatorChart } from '../constructs/bootstrap/operator-charts.js';
-import { projectNameProblem } from '../constructs/argocd/argocd-project.js';
+import { projectNameProblem } from '../constructs/argocd/project-name.js';
+import { databaseNameProblem, databaseOwnerProblem } from '../constructs/database/database-names.js';
 import { HOST_NAME, type ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
@@ -77,10 +78,12 @@ const objectName = (what: string) =>
 
 const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 const port = z.number().int().min(1, { error: 'must be a port number (1-65535)' }).max(65535, { error: 'must be a port number (1-65535)' });
-const pinnedImage = z.string().superRefine((image, ctx) => {
-  const problem = imageProblem(image);
-  if (problem) ctx.addIssue({ code: 'custom', input: image, message: problem });
-});
+/** A refinement reporting what `problem` says about the value, if anything. */
+const problemOf = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const message = problem(value);
+  if (message) ctx.addIssue({ code: 'custom', input: value, message });
+};
+const pinnedImage = z.string().superRefine(problemOf(imageProblem));
 /**
  * cdk8s (2.70.106, lib/_util.js sanitizeValue) refuses to render an object with an own key "constructor": it
  * takes `obj.constructor.name` for the object's class. So no map key the output renders as an object key may be it.
@@ -789,10 +792,10 @@ const platformConfigSchemaBase = z
         storage: storage('10Gi'),
         /** @default 250m CPU, 512Mi requested, 1Gi limit */
         resources: resources.optional(),
-        /** @default "mcp" */
-        database: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lowercase SQL identifier' }).default('mcp'),
-        /** @default "mcp" */
-        owner: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lowercase SQL identifier' }).default('mcp'),
+        /** The application database CloudNativePG creates; not one every instance has ("postgres", "template0", "template1"). @default "mcp" */
+        database: z.string().superRefine(problemOf(databaseNameProblem)).default('mcp'),
+        /** The role that owns it, which the discovery service connects as; not "postgres", "streaming_replica", "cnpg_*" or "pg_*". @default "mcp" */
+        owner: z.string().superRefine(problemOf(databaseOwnerProblem)).default('mcp'),
         embedding: z
           .object({
             /** The embedding model the vectors come from. @default "nomic-embed-text" */

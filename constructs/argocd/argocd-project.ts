@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-argoproj.io.js';
-import { DNS_SUBDOMAIN } from '../formats.js';
 import { platformLabels } from '../labels.js';
 import { throwIfProblems } from '../validation/problems.js';
 import { IN_CLUSTER } from './argocd-application.js';
+import { projectNameProblem } from './project-name.js';
 
 export interface ArgoCdProjectProps {
   /** Name of the AppProject: a DNS-1123 subdomain, not Argo CD's own "default". */
@@ -18,19 +18,6 @@ export interface ArgoCdProjectProps {
   readonly clusterResources?: readonly { readonly group: string; readonly kind: string }[];
 }
 
-/**
- * Argo CD's own project, which it creates and every Application without a project uses: "can be modified, but
- * not deleted" (docs/user-guide/projects.md, "The Default Project").
- */
-const ARGOCD_DEFAULT_PROJECT = 'default';
-
-/** Why `name` cannot be the platform's AppProject, or undefined. */
-export function projectNameProblem(name: string): string | undefined {
-  if (name === ARGOCD_DEFAULT_PROJECT) {
-    return 'must not be "default": that is Argo CD\'s own project, which every Application without a project uses; the platform would narrow it to its one repository and namespaces, and it cannot be deleted. Use a name of its own such as "mcp-platform"';
-  }
-  return DNS_SUBDOMAIN.test(name) ? undefined : 'must be an AppProject name: a DNS-1123 subdomain such as "mcp-platform"';
-}
 
 /**
  * A least-privilege Argo CD project: one source repository, the named namespaces of the cluster Argo CD

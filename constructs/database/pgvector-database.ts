@@ -12,6 +12,7 @@ import {
   ScheduledBackupSpecMethod,
 } from '../../imports/cnpg-postgresql.cnpg.io.js';
 import { DNS_LABEL, imageFieldProblem } from '../formats.js';
+import { databaseNameProblem, databaseOwnerProblem } from './database-names.js';
 import { ComponentNames, componentSelector, platformLabels } from '../labels.js';
 import { apiServerProblems, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, type PodPeer } from '../workloads/pod-network-policy.js';
@@ -326,7 +327,6 @@ function operatorAccess(operator: CnpgOperatorRef, ports: number[]) {
 }
 
 const CNPG_CRON = /^\S+(\s+\S+){5}$/;
-const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function validate(
   id: string,
@@ -339,8 +339,8 @@ function validate(
   if (!Number.isInteger(p.instances) || p.instances < 1 || p.instances > 9) problems.push(`instances must be a whole number from 1 to 9, got ${p.instances}`);
   const imageFault = imageFieldProblem('imageName', p.imageName);
   if (imageFault) problems.push(`${imageFault} (CloudNativePG reads the PostgreSQL major version from the tag)`);
-  for (const [field, value] of [['database', p.database], ['owner', p.owner]] as const) {
-    if (!SQL_IDENTIFIER.test(value)) problems.push(`${field} "${value}" must be a lowercase SQL identifier (letters, digits, "_"; not starting with a digit)`);
+  for (const [field, fault] of [['database', databaseNameProblem(p.database)], ['owner', databaseOwnerProblem(p.owner)]] as const) {
+    if (fault) problems.push(`${field} ${JSON.stringify(field === 'database' ? p.database : p.owner)} ${fault}`);
   }
   if (p.backup && !CNPG_CRON.test(p.backup.schedule.trim())) {
     problems.push(`backup.schedule "${p.backup.schedule}" must have six fields, seconds first (CloudNativePG's cron), e.g. "0 0 3 * * *"`);

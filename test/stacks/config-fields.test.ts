@@ -57,6 +57,15 @@ describe('config fields the cluster would refuse', () => {
     expect(accepted.mcpServers[0].labels).toEqual({ 'example.com/team': 'platform_1.a', empty: '' });
   });
 
+  it('refuses a database every instance has and an owner PostgreSQL or CloudNativePG keeps', () => {
+    const database = (fields: Record<string, unknown>) => ({ ...minimal, database: { enabled: true, ...fields } }) as PlatformConfigInput;
+    expect(problemsOf(database({ database: 'template1', owner: 'pg_mcp' }))).toEqual([
+      'database.database: is a database every PostgreSQL instance already has: CloudNativePG would not create it for the owner, who then could not create the registry\'s tables in it; use a database of its own such as "mcp", got "template1"',
+      'database.owner: starts with "pg_", which PostgreSQL reserves (CREATE ROLE refuses it); use a role of its own such as "mcp", got "pg_mcp"',
+    ]);
+    expect(problemsOf(database({ owner: 'MCP' }))).toEqual(['database.owner: must be a lowercase SQL identifier (letters, digits, "_"; not starting with a digit), got "MCP"']);
+  });
+
   it('refuses Argo CD\'s own default project as the platform\'s project', () => {
     expect(problemsOf({ ...minimal, argocd: { ...(minimal as any).argocd, project: 'default' } })).toEqual([
       'argocd.project: must not be "default": that is Argo CD\'s own project, which every Application without a project uses; the platform would narrow it to its one repository and namespaces, and it cannot be deleted. Use a name of its own such as "mcp-platform", got "default"',

@@ -1001,6 +1001,8 @@ export const MISTAKES: readonly Mistake[] = [
   { name: 'monitoring selector label key invalid', apply: (r) => ((r.monitoring = { ...r.monitoring, prometheusOperator: true, selectorLabels: { 'bad key!': 'x' } }), { field: 'monitoring.selectorLabels' }) },
   { name: 'GPU node selector label key invalid', apply: (r) => ((r.gpuInference = { ...vllmBase, gpu: { memoryGiB: 12, nodeSelector: { 'nvidia.com/gpu present': 'true' } } }), { field: 'gpuInference.gpu.nodeSelector' }) },
   { name: 'server memory request above limit', apply: (r) => ({ field: server(addServer(r, { resources: { requestsCpu: '100m', requestsMemory: '1Gi', limitsMemory: '512Mi' } }), '.resources') }) },
+  { name: 'database that every instance has', apply: (r) => (ensureApiServer(r), (r.database = { ...r.database, enabled: true, database: 'postgres' }), { field: 'database.database' }) },
+  { name: 'database owner the superuser', apply: (r) => (ensureApiServer(r), (r.database = { ...r.database, enabled: true, owner: 'postgres' }), { field: 'database.owner' }) },
   { name: 'database memory request above limit', apply: (r) => (ensureApiServer(r), (r.database = { ...r.database, enabled: true, resources: { requestsCpu: '250m', requestsMemory: '2Gi', limitsMemory: '1Gi' } }), { field: 'database.resources' }) },
   { name: 'vLLM memory request above limit', apply: (r) => ((r.gpuInference = { ...vllmBase, resources: { requestsCpu: '2', requestsMemory: '16Gi', limitsMemory: '8Gi' } }), { field: 'gpuInference.resources' }) },
   {

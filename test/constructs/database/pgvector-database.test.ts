@@ -327,6 +327,16 @@ describe('PgvectorDatabase', () => {
       expect(JSON.stringify(only(objects, 'NetworkPolicy', 'mcp-postgres').spec.egress)).not.toContain('ipBlock');
     });
 
+    it('refuses an existing database and a reserved owner, naming each', () => {
+      expect(create({ database: 'postgres', owner: 'postgres' })).toThrow(
+        [
+          'PgvectorDatabase db:',
+          '  - database "postgres" is a database every PostgreSQL instance already has: CloudNativePG would not create it for the owner, who then could not create the registry\'s tables in it; use a database of its own such as "mcp"',
+          '  - owner "postgres" is the superuser: the discovery service would connect with full rights over the instance; use a role of its own such as "mcp"',
+        ].join('\n'),
+      );
+    });
+
     it('lists every problem at once', () => {
       expect(create({ name: 'Bad_Name', instances: 0, owner: '1owner' })).toThrow(
         [
