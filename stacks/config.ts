@@ -358,25 +358,7 @@ const mcpServerSchemaShape = {
     /** Credentials by reference, by env var name. */
     secretEnv: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }).refine(renderableKey, RENDERABLE_KEY), secretRef).optional(),
     /** Files from Secrets (kubeconfig, talosconfig), each at a path of its own. */
-    secretFiles: z
-      .array(z.object({ secret: secretRef, path: z.string().startsWith('/') }).strict())
-      .superRefine((files, ctx) => {
-        files.forEach((file, index) => {
-          const first = files.findIndex((other) => other.path === file.path);
-          const parent = files.findIndex((other) => file.path.startsWith(`${other.path}/`));
-          if (first !== index) {
-            ctx.addIssue({ code: 'custom', path: [index, 'path'], input: undefined, message: `${JSON.stringify(file.path)} is also the path of secretFiles[${first}]: two files cannot be mounted at one path` });
-          } else if (parent !== -1) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [index, 'path'],
-              input: undefined,
-              message: `${JSON.stringify(file.path)} is inside ${JSON.stringify(files[parent].path)}, the file of secretFiles[${parent}]: a file cannot be mounted inside another file; give it a path of its own`,
-            });
-          }
-        });
-      })
-      .optional(),
+    secretFiles: z.array(z.object({ secret: secretRef, path: z.string().startsWith('/') }).strict()).optional(),
     resources: resources.optional(),
     replicas: z.number().int().positive().optional(),
     /** Read-only Kubernetes access (get/list/watch) for the server's ServiceAccount. */

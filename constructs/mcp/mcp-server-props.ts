@@ -342,9 +342,17 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   }
   // What the platform puts in the container, when the source says which: its mounts and its env vars.
   const layout = source && (source.npm || source.image) ? { flavour: spec.flavour, source: source as McpServerSource } : undefined;
-  for (const [i, file] of (spec.secretFiles ?? []).entries()) {
+  const files = spec.secretFiles ?? [];
+  for (const [i, file] of files.entries()) {
+    const first = files.findIndex((other) => other.path === file.path);
+    const parent = files.findIndex((other) => file.path.startsWith(`${other.path}/`));
     if (!file.path.startsWith('/') || file.path.endsWith('/') || file.path.includes('..')) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} must be an absolute file path`);
-    else if (layout) {
+    else if (first !== i) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} is also the path of secretFiles[${first}]: two files cannot be mounted at one path`);
+    else if (parent !== -1) {
+      problems.push(
+        `secretFiles[${i}].path ${JSON.stringify(file.path)} is inside ${JSON.stringify(files[parent].path)}, the file of secretFiles[${parent}]: a file cannot be mounted inside another file; give it a path of its own`,
+      );
+    } else if (layout) {
       const clash = secretFilePathProblem(layout, file.path);
       if (clash) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} ${clash}`);
     }

@@ -78,8 +78,19 @@ describe('where a secret file may be mounted', () => {
     expect(secretFilePathProblem(standaloneNpm, '/var/run-config')).toBeUndefined();
   });
 
+  it('refuses two secret files at one path or one inside another, in the construct as in the config', () => {
+    const files = (...paths: string[]) => paths.map((path) => ({ secret: ref, path }));
+    expect(() => renderedEnv({ source: NPM, transport: 'stdio', secretFiles: files('/secrets/a', '/secrets/a') })).toThrow(
+      'McpServer acme:\n  - secretFiles[1].path "/secrets/a" is also the path of secretFiles[0]: two files cannot be mounted at one path',
+    );
+    expect(() => renderedEnv({ source: NPM, transport: 'stdio', secretFiles: files('/secrets/a', '/secrets/a/b') })).toThrow(
+      'McpServer acme:\n  - secretFiles[1].path "/secrets/a/b" is inside "/secrets/a", the file of secretFiles[0]: a file cannot be mounted inside another file; give it a path of its own',
+    );
+    expect(() => renderedEnv({ source: NPM, transport: 'stdio', secretFiles: files('/secrets/a', '/secrets/ab') })).not.toThrow();
+  });
+
   it('is checked by the construct, naming the secret file', () => {
-    expect(() => renderedEnv({ source: NPM, transport: 'stdio', secretFiles: [{ secret: ref, path: '/tmp/ok' }, { secret: ref, path: '/tmp' }] })).toThrow(
+    expect(() => renderedEnv({ source: NPM, transport: 'stdio', secretFiles: [{ secret: ref, path: '/secrets/ok' }, { secret: ref, path: '/tmp' }] })).toThrow(
       'McpServer acme:\n  - secretFiles[1].path "/tmp" is the server\'s scratch directory',
     );
   });
