@@ -586,7 +586,8 @@ const model = fc.record({
   argocd: fc.record({
     namespace: opt(rarely(fc.constantFrom('argocd', 'gitops'), fc.constantFrom('operators', PLATFORM_NS), 20)),
     install: opt(fc.boolean()),
-    project: opt(fc.oneof(fc.constantFrom('mcp-platform', 'default'), dnsLabel(30))),
+    // Not Argo CD's own "default" (an invalid case below).
+    project: opt(fc.oneof(fc.constantFrom('mcp-platform', 'homelab'), dnsLabel(30).filter((name) => name !== 'default'))),
     autoSync: opt(fc.boolean()),
   }),
   operators: fc.record({
