@@ -164,19 +164,18 @@ export class VllmDeployment extends Construct {
     const tmp = scratchDir('tmp', '/tmp', { sizeLimit: '4Gi' });
     const shm = scratchDir('shm', '/dev/shm', { medium: 'Memory', sizeLimit: shmSize });
 
-    const args = [
-      props.model,
-      '--host', '0.0.0.0',
-      '--port', String(VLLM_PORT),
-      '--served-model-name', this.servedModelName,
-      '--max-model-len', String(props.maxModelLen),
-      '--max-num-seqs', String(maxNumSeqs),
-      '--gpu-memory-utilization', String(gpuMemoryUtilization),
-      '--tensor-parallel-size', String(tensorParallelSize),
-      '--dtype', props.dtype ?? 'auto',
-      '--kv-cache-dtype', props.kvCacheDtype ?? 'auto',
-      ...(props.extraArgs ?? []),
-    ];
+    const flags: Record<PlatformFlag, string> = {
+      '--host': '0.0.0.0',
+      '--port': String(VLLM_PORT),
+      '--served-model-name': this.servedModelName,
+      '--max-model-len': String(props.maxModelLen),
+      '--max-num-seqs': String(maxNumSeqs),
+      '--gpu-memory-utilization': String(gpuMemoryUtilization),
+      '--tensor-parallel-size': String(tensorParallelSize),
+      '--dtype': props.dtype ?? 'auto',
+      '--kv-cache-dtype': props.kvCacheDtype ?? 'auto',
+    };
+    const args = [props.model, ...PLATFORM_FLAGS.flatMap((flag) => [flag, flags[flag]]), ...(props.extraArgs ?? [])];
     const gpuResource = props.gpu.resourceName ?? GPU_TAINT_KEY;
     const probe = (periodSeconds: number, failureThreshold: number, timeoutSeconds: number): k8s.Probe => ({
       httpGet: { path: '/health', port: k8s.IntOrString.fromString('http') },
@@ -244,9 +243,12 @@ function sizingSummary(s: GpuSizing): string {
 }
 
 /** The vLLM flags the platform sets from fields (the port, probes and GPU sizing depend on them). */
-const PLATFORM_FLAGS: ReadonlySet<string> = new Set([
-  '--host', '--port', '--served-model-name', '--max-model-len', '--max-num-seqs', '--gpu-memory-utilization', '--tensor-parallel-size', '--dtype', '--kv-cache-dtype', '--model',
-]);
+const PLATFORM_FLAGS = [
+  '--host', '--port', '--served-model-name', '--max-model-len', '--max-num-seqs', '--gpu-memory-utilization', '--tensor-parallel-size', '--dtype', '--kv-cache-dtype',
+] as const;
+type PlatformFlag = (typeof PLATFORM_FLAGS)[number];
+/** Flags extraArgs may not set: the platform's, and `--model` (the model is the first argument). */
+const RESERVED_FLAGS: ReadonlySet<string> = new Set([...PLATFORM_FLAGS, '--model']);
 
 function validate(
   where: string,
@@ -255,7 +257,7 @@ function validate(
   const problems: string[] = [];
   for (const [index, arg] of p.extraArgs.entries()) {
     const flag = /^(--[a-z0-9-]+)(?:=|$)/.exec(arg)?.[1];
-    if (flag && PLATFORM_FLAGS.has(flag)) {
+    if (flag && RESERVED_FLAGS.has(flag)) {
       problems.push(`extraArgs[${index}] sets ${flag}, which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out`);
     }
   }
