@@ -842,8 +842,22 @@ const platformConfigSchemaBase = z
             jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JSON Web Key Set' }),
             /** The JWKS host's addresses, for an identity provider on the LAN off Cilium. @default by name on Cilium, else the internet on its port (private ranges excluded); the URL's address when it is one */
             jwksCidrs: z.array(cidr).min(1).optional(),
+            /** The identity provider's pods, when jwksUrl is a Service inside the cluster: its namespace, its pods' labels and the port they listen on. @default none */
+            jwksPods: z
+              .object({
+                namespace: dnsLabel('identity provider namespace'),
+                podLabels: labels.refine((l) => Object.keys(l).length > 0, { error: 'must name at least one label of the identity provider\'s pods (the Service\'s selector)' }),
+                port,
+              })
+              .strict()
+              .optional(),
           })
           .strict()
+          .superRefine((auth, ctx) => {
+            if (auth.jwksPods && auth.jwksCidrs) {
+              ctx.addIssue({ code: 'custom', path: ['jwksPods'], input: undefined, message: 'and jwksCidrs are both set: a Service inside the cluster is reached by its pods, a LAN host by its addresses; keep one' });
+            }
+          })
           .optional(),
         /** @default none */
         rateLimit: z.object({ requestsPerMinute: z.number().int().positive() }).strict().optional(),

@@ -211,7 +211,7 @@ export class Workloads {
       // construct id is not a DNS label, so no server name can take it.
       if (config.gateway.enabled && serversBuilt) {
         const { enabled: _enabled, ...gateway } = config.gateway;
-        part(at('gateway'), chart, 'Gateway', (scope, id) => new McpGateway(scope, id, { ...gateway, jwksCidrs: gateway.auth?.jwksCidrs, namespace: config.namespace, knownTools: options.knownTools, network }));
+        part(at('gateway'), chart, 'Gateway', (scope, id) => new McpGateway(scope, id, { ...gateway, jwksCidrs: gateway.auth?.jwksCidrs, jwksPods: gateway.auth?.jwksPods, namespace: config.namespace, knownTools: options.knownTools, network }));
       }
     }
 

@@ -4,8 +4,8 @@ import { k8s } from 'cdk8s-plus-33';
 import { imageFieldProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, gatewayLabels } from '../labels.js';
 import { McpServer } from '../mcp/mcp-server.js';
-import { outsideHostProblem, urlEgress, urlHostPort, type ClusterNetwork } from '../network/cluster-network.js';
-import { IPV4_CIDR } from '../network/ipv4.js';
+import type { ClusterNetwork } from '../network/cluster-network.js';
+import { jwksEgress, jwksHostProblem, jwksOptionProblems, type JwksPods } from './jwks-egress.js';
 import { PodNetworkPolicy, PRIVATE_IPV4_RANGES } from '../workloads/pod-network-policy.js';
 import {
   resourceRequirements,
@@ -56,6 +56,12 @@ export interface McpGatewayProps {
    * internet on its port, private ranges excluded
    */
   readonly jwksCidrs?: readonly string[];
+  /**
+   * The identity provider's pods, when `auth.jwksUrl` is a Service inside the cluster ("http://idp.auth.svc:9000/..."):
+   * the policy reaches them on the port they listen on. Their own namespace's policy must admit the gateway.
+   * @default none: a Service JWKS URL is refused without it
+   */
+  readonly jwksPods?: JwksPods;
   readonly rateLimit?: { readonly requestsPerMinute: number };
   /** Most tools one endpoint should expose before the synth report warns. @default 40 */
   readonly toolBudget?: number;
@@ -227,7 +233,7 @@ export class McpGateway extends Construct {
     }
 
     const allowFrom = props.allowFrom ?? PRIVATE_IPV4_RANGES;
-    const jwks = props.auth ? urlEgress(props.auth.jwksUrl, props.jwksCidrs) : undefined;
+    const jwks = props.auth ? jwksEgress({ jwksUrl: props.auth.jwksUrl, jwksCidrs: props.jwksCidrs, jwksPods: props.jwksPods }) : { rules: [], hosts: [] };
     new PodNetworkPolicy(this, 'NetworkPolicy', {
       name,
       namespace: props.namespace,
@@ -235,8 +241,8 @@ export class McpGateway extends Construct {
       pods: podLabels,
       ingress: [{ peers: allowFrom.map((cidr) => ({ cidr })), ports: [GATEWAY_PORT] }],
       // Each routed server's pods on their serving port, and the JWKS host when tokens are checked.
-      egress: [...routed.map((server) => server.clientEgress), ...(jwks?.peers.length ? [{ peers: jwks.peers, ports: [jwks.port] }] : [])],
-      hosts: jwks?.host ? [{ names: [jwks.host], ports: [jwks.port] }] : [],
+      egress: [...routed.map((server) => server.clientEgress), ...jwks.rules],
+      hosts: jwks.hosts,
       network: props.network,
     });
   }
@@ -296,11 +302,10 @@ function hash(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-/** Whether the gateway's policy can let it fetch the signing keys: `jwksCidrs` valid, and the JWKS host reachable as named. */
+/** Whether the gateway's policy can let it fetch the signing keys: the options valid, and the JWKS host reachable as configured. */
 function jwksEgressProblems(props: McpGatewayProps): string[] {
-  const problems = (props.jwksCidrs ?? []).filter((cidr) => !IPV4_CIDR.test(cidr)).map((cidr) => `jwksCidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR such as "192.168.10.5/32"`);
-  if (props.jwksCidrs !== undefined && !props.auth) problems.push('jwksCidrs is set without auth: the addresses are those of auth.jwksUrl\'s host; set auth or leave jwksCidrs out');
-  if (!props.auth || props.jwksCidrs?.length || !URL.canParse(props.auth.jwksUrl)) return problems;
-  const problem = outsideHostProblem(urlHostPort(props.auth.jwksUrl).host, props.network, 'jwksCidrs');
-  return problem ? [...problems, `auth.jwksUrl: ${problem}`] : problems;
+  const problems = jwksOptionProblems(props, props.auth !== undefined);
+  if (!props.auth || problems.length) return problems;
+  const problem = jwksHostProblem({ jwksUrl: props.auth.jwksUrl, jwksCidrs: props.jwksCidrs, jwksPods: props.jwksPods }, props.network, { cidrs: 'jwksCidrs', pods: 'jwksPods' });
+  return problem ? [`auth.jwksUrl: ${problem}`] : [];
 }

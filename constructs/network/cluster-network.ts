@@ -75,6 +75,12 @@ export function apiServerProblems(apiServer: ApiServerEndpoint | undefined, netw
   ];
 }
 
+/** Whether a host names a Service inside the cluster ("idp.auth.svc", "idp.auth.svc.cluster.local"). */
+export function isServiceHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return /\.svc(\.|$)/.test(name) || name.endsWith('.cluster.local');
+}
+
 /**
  * Why pods on this network cannot reach an outside host as named, or undefined. `cidrsField` is where the
  * caller's config takes the host's addresses instead.
@@ -90,7 +96,7 @@ export function outsideHostProblem(host: string, network: ClusterNetwork | undef
   if (host.startsWith('[')) return `"${host}" is an IPv6 address: the platform's policies are IPv4; use the host's IPv4 address or DNS name`;
   if (IPV4_ADDRESS.test(host)) return undefined;
   const name = host.toLowerCase().replace(/\.$/, '');
-  if (/\.svc(\.|$)/.test(name) || name.endsWith('.cluster.local')) {
+  if (isServiceHost(name)) {
     return `"${host}" is a Service inside the cluster: egress is matched on the pod behind it, which neither a DNS-name nor an address rule selects; use the host's address outside the cluster`;
   }
   if (!name.includes('.')) return `"${host}" has no domain: the pod's DNS search path completes it to other names, so no DNS-name rule matches it; use the full name`;

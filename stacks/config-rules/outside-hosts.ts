@@ -2,9 +2,10 @@ import { HOST_NAME, outsideHostProblem, urlHostPort } from '../../constructs/net
 import { clusterNetwork, type PlatformConfig } from '../config.js';
 import { serverPath, type ConfigProblem } from '../config-problems.js';
 import type { ConfigRule } from './rule.js';
+import { jwksHostProblem } from '../../constructs/gateway/jwks-egress.js';
 
 /**
- * Every outside host a part calls (the gateway's JWKS URL, the discovery service's GitHub API, an MCP server's
+ * Every outside host a part calls (the gateway's JWKS URL, or the identity provider's pods for a Service URL, the discovery service's GitHub API, an MCP server's
  * named egress) is one its NetworkPolicy can let through on this cluster's network: not a Service inside the
  * cluster, not a name without a domain, not a LAN name where only internet addresses can be allowed
  * (constructs/network/cluster-network.ts `outsideHostProblem` says why each fails). The constructs check the
@@ -22,7 +23,8 @@ export const outsideHosts: ConfigRule = {
       if (message) problems.push({ path, message });
     };
     const auth = config.gateway.enabled ? config.gateway.auth : undefined;
-    if (auth) urlProblem('gateway.auth.jwksUrl', auth.jwksUrl, auth.jwksCidrs, 'gateway.auth.jwksCidrs');
+    const jwksProblem = auth && jwksHostProblem(auth, network, { cidrs: 'gateway.auth.jwksCidrs', pods: 'gateway.auth.jwksPods' });
+    if (jwksProblem) problems.push({ path: 'gateway.auth.jwksUrl', message: jwksProblem });
     const github = config.discovery.enabled ? config.discovery.github : undefined;
     if (github?.apiUrl) urlProblem('discovery.github.apiUrl', github.apiUrl, github.egressCidrs, 'discovery.github.egressCidrs');
     config.mcpServers.forEach((server, index) => {

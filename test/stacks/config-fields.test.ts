@@ -57,6 +57,19 @@ describe('config fields the cluster would refuse', () => {
     expect(accepted.mcpServers[0].labels).toEqual({ 'example.com/team': 'platform_1.a', empty: '' });
   });
 
+  it('refuses jwksPods beside jwksCidrs and without a pod label, naming the field', () => {
+    const gateway = (auth: Record<string, unknown>) =>
+      ({ ...minimal, gateway: { enabled: true, auth: { issuer: 'https://idp', audiences: ['mcp'], jwksUrl: 'http://idp.auth.svc:8080/certs', ...auth } } }) as PlatformConfigInput;
+    const pods = { namespace: 'auth', podLabels: { app: 'idp' }, port: 8080 };
+    expect(problemsOf(gateway({ jwksPods: pods, jwksCidrs: ['192.168.10.6/32'] }))).toEqual([
+      'gateway.auth.jwksPods: and jwksCidrs are both set: a Service inside the cluster is reached by its pods, a LAN host by its addresses; keep one',
+    ]);
+    expect(problemsOf(gateway({ jwksPods: { ...pods, podLabels: {} } }))).toEqual([
+      "gateway.auth.jwksPods.podLabels: must name at least one label of the identity provider's pods (the Service's selector), got an object",
+    ]);
+    expect(parsePlatformConfig(gateway({ jwksPods: pods }), 'test').gateway.auth?.jwksPods).toEqual(pods);
+  });
+
   it('refuses a database every instance has and an owner PostgreSQL or CloudNativePG keeps', () => {
     const database = (fields: Record<string, unknown>) => ({ ...minimal, database: { enabled: true, ...fields } }) as PlatformConfigInput;
     expect(problemsOf(database({ database: 'template1', owner: 'pg_mcp' }))).toEqual([

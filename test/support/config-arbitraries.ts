@@ -631,8 +631,16 @@ const model = fc.record({
       fc.record({
         issuer: fc.constantFrom('https://auth.lan/realms/homelab', 'homelab'),
         audiences: fc.constantFrom(['mcp'], ['mcp', 'agents']),
-        jwksUrl: fc.constantFrom('https://auth.lan/realms/homelab/protocol/openid-connect/certs', 'https://keycloak.example.com:8443/jwks', 'http://auth.lan/jwks'),
-      }),
+        jwksUrl: fc.constantFrom(
+          'https://auth.lan/realms/homelab/protocol/openid-connect/certs',
+          'https://keycloak.example.com:8443/jwks',
+          'http://auth.lan/jwks',
+          'http://keycloak.auth.svc.cluster.local/realms/homelab/protocol/openid-connect/certs',
+        ),
+      }).map((auth) =>
+        // An identity provider inside the cluster is reached at its pods.
+        auth.jwksUrl.includes('.svc.') ? { ...auth, jwksPods: { namespace: 'auth', podLabels: { 'app.kubernetes.io/name': 'keycloak' }, port: 8080 } } : auth,
+      ),
     ),
     rateLimit: opt(fc.record({ requestsPerMinute: fc.integer({ min: 1, max: 6000 }) })),
     toolBudget: opt(fc.integer({ min: 1, max: 100 })),
@@ -1085,6 +1093,7 @@ export const MISTAKES: readonly Mistake[] = [
   { name: 'embedding dimensions contradict the model', apply: (r) => (ensureApiServer(r), (r.database = { ...r.database, enabled: true, embedding: { model: 'nomic-embed-text', dimensions: 1024 } }), { field: 'database.embedding.dimensions' }) },
   { name: 'backup schedule of five fields', apply: (r) => (ensureApiServer(r), (r.database = { ...r.database, enabled: true, backup: { schedule: '0 3 * * *' } }), { field: 'database.backup.schedule' }) },
   { name: 'gateway JWKS URL on the LAN off Cilium without its addresses', apply: (r) => ((r.cluster = { ...r.cluster, cni: 'calico' }), delete r.cluster.cilium, ensureApiServer(r), (r.gateway = { ...r.gateway, enabled: true, auth: { issuer: 'x', audiences: ['mcp'], jwksUrl: 'https://keycloak.lan/jwks' } }), { field: 'gateway.auth.jwksUrl' }) },
+  { name: 'gateway jwksPods for a JWKS URL outside the cluster', apply: (r) => ((r.gateway = { ...r.gateway, enabled: true, auth: { issuer: 'x', audiences: ['mcp'], jwksUrl: 'https://auth.example.com/jwks', jwksPods: { namespace: 'auth', podLabels: { app: 'idp' }, port: 8080 } } }), { field: 'gateway.auth.jwksUrl' }) },
   { name: 'gateway JWKS URL on a cluster Service', apply: (r) => ((r.gateway = { ...r.gateway, enabled: true, auth: { issuer: 'x', audiences: ['mcp'], jwksUrl: 'http://keycloak.auth.svc.cluster.local/jwks' } }), { field: 'gateway.auth.jwksUrl' }) },
   { name: 'egress host that is an address', apply: (r) => ({ field: server(addServer(r, { egress: [{ hosts: ['192.168.10.3'], ports: [443] }] }), '.egress') }) },
   { name: 'gateway JWKS URL not http(s)', apply: (r) => ((r.gateway = { ...r.gateway, enabled: true, auth: { issuer: 'x', audiences: ['mcp'], jwksUrl: 'ftp://auth.lan/jwks' } }), { field: 'gateway.auth.jwksUrl' }) },

@@ -252,13 +252,43 @@ describe('McpGateway JWKS egress', () => {
     expect(objects.filter((o) => o.kind === 'CiliumNetworkPolicy')).toEqual([]);
   });
 
+  it('reaches an identity provider inside the cluster at its pods, on the port they listen on, on every network', () => {
+    const auth = { ...AUTH, jwksUrl: 'http://keycloak.auth.svc:80/realms/mcp/certs' };
+    const jwksPods = { namespace: 'auth', podLabels: { 'app.kubernetes.io/name': 'keycloak' }, port: 8080 };
+    for (const network of [undefined, { cni: 'cilium' } as const]) {
+      const { objects } = renderGateway({ auth, jwksPods, network });
+      expect(gatewayPolicy(objects).egress).toContainEqual({
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'keycloak' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'auth' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      });
+      expect(JSON.stringify(objects)).not.toContain('keycloak.auth.svc"');
+      expect(JSON.stringify(gatewayPolicy(objects).egress)).not.toContain('"port":80}');
+    }
+  });
+
+  it('refuses jwksPods that cannot be a rule, beside jwksCidrs, without auth, or for a host outside the cluster', () => {
+    const auth = { ...AUTH, jwksUrl: 'http://keycloak.auth.svc:8080/certs' };
+    const pods = { namespace: 'auth', podLabels: { app: 'keycloak' }, port: 8080 };
+    expect(() => renderGateway({ auth, jwksPods: { ...pods, podLabels: {} } })).toThrow(
+      "  - jwksPods.podLabels must name at least one label of the identity provider's pods (the Service's selector): an empty selector would allow every pod of the namespace",
+    );
+    expect(() => renderGateway({ auth, jwksPods: { ...pods, port: 0 } })).toThrow('  - jwksPods.port must be a port number (1-65535), got 0');
+    expect(() => renderGateway({ auth, jwksPods: pods, jwksCidrs: ['192.168.10.6/32'] })).toThrow(
+      '  - jwksPods and jwksCidrs are both set: a Service inside the cluster is reached by its pods, a LAN host by its addresses; keep one',
+    );
+    expect(() => renderGateway({ jwksPods: pods })).toThrow("  - jwksPods is set without auth: the pods are those behind auth.jwksUrl's Service; set auth or leave jwksPods out");
+    expect(() => renderGateway({ auth: AUTH, jwksPods: pods })).toThrow(
+      '  - auth.jwksUrl: "auth.example.com" is not a Service inside the cluster, which is what jwksPods is for: leave jwksPods out (or use jwksCidrs for a LAN host)',
+    );
+  });
+
   it('refuses a LAN JWKS host off Cilium without jwksCidrs, a Service name, a bad CIDR and jwksCidrs without auth', () => {
     const lan = { ...AUTH, jwksUrl: 'https://keycloak.lan/certs' };
     expect(() => renderGateway({ auth: lan })).toThrow(
       `McpGateway gateway:\n  - auth.jwksUrl: "keycloak.lan" resolves on the LAN, and without Cilium's DNS-name rules (cluster.cni "cilium") the policy can only allow internet addresses, the private ranges excluded: list the host's addresses in jwksCidrs`,
     );
     expect(() => renderGateway({ auth: { ...AUTH, jwksUrl: 'https://keycloak.auth.svc.cluster.local/certs' }, network: { cni: 'cilium' } })).toThrow(
-      '  - auth.jwksUrl: "keycloak.auth.svc.cluster.local" is a Service inside the cluster',
+      '  - auth.jwksUrl: "keycloak.auth.svc.cluster.local" is a Service inside the cluster: egress is matched on the pods behind it; name them in jwksPods',
     );
     expect(() => renderGateway({ auth: lan, jwksCidrs: ['192.168.10.300/32'] })).toThrow('  - jwksCidrs: "192.168.10.300/32" is not an IPv4 CIDR such as "192.168.10.5/32"');
     expect(() => renderGateway({ jwksCidrs: ['192.168.10.6/32'] })).toThrow(

@@ -33,12 +33,27 @@ describe('config rule outside-hosts', () => {
     expect(check({ gateway: { enabled: false, auth: AUTH }, discovery: { ...DISCOVERY, enabled: false } } as Partial<PlatformConfigInput>)).toEqual([]);
   });
 
-  it('refuses a JWKS URL on a cluster Service on every network', () => {
+  it('refuses a JWKS URL on a cluster Service without its pods, on every network, and takes it with them', () => {
     const auth = { ...AUTH, jwksUrl: 'http://keycloak.auth.svc:8080/certs' };
-    expect(check({ cluster: { cni: 'cilium' }, gateway: { enabled: true, auth } } as Partial<PlatformConfigInput>)).toEqual([
+    for (const cni of ['cilium', 'calico'] as const) {
+      expect(check({ cluster: { cni }, gateway: { enabled: true, auth } } as Partial<PlatformConfigInput>)).toEqual([
+        {
+          path: 'gateway.auth.jwksUrl',
+          message:
+            '"keycloak.auth.svc" is a Service inside the cluster: egress is matched on the pods behind it; name them in gateway.auth.jwksPods ({ namespace, podLabels, port: the port the pods listen on })',
+        },
+      ]);
+    }
+    const jwksPods = { namespace: 'auth', podLabels: { 'app.kubernetes.io/name': 'keycloak' }, port: 8080 };
+    expect(check({ gateway: { enabled: true, auth: { ...auth, jwksPods } } } as Partial<PlatformConfigInput>)).toEqual([]);
+  });
+
+  it('refuses jwksPods for a JWKS URL outside the cluster', () => {
+    const jwksPods = { namespace: 'auth', podLabels: { app: 'keycloak' }, port: 8080 };
+    expect(check({ cluster: { cni: 'cilium' }, gateway: { enabled: true, auth: { ...AUTH, jwksPods } } } as Partial<PlatformConfigInput>)).toEqual([
       {
         path: 'gateway.auth.jwksUrl',
-        message: '"keycloak.auth.svc" is a Service inside the cluster: egress is matched on the pod behind it, which neither a DNS-name nor an address rule selects; use the host\'s address outside the cluster',
+        message: '"keycloak.lan" is not a Service inside the cluster, which is what gateway.auth.jwksPods is for: leave gateway.auth.jwksPods out (or use gateway.auth.jwksCidrs for a LAN host)',
       },
     ]);
   });
