@@ -130,7 +130,7 @@ export interface McpServerSpec {
   readonly secretFiles?: readonly SecretFile[];
   /** @default 50m CPU, 128Mi requested, 256Mi limit; for npm servers (which run npm at start) 192Mi requested, 512Mi limit */
   readonly resources?: ContainerResources;
-  /** @default 1 */
+  /** Pods serving the server; for ToolHive the proxy's (the server runs once), and 1 for a ToolHive stdio server. @default 1 */
   readonly replicas?: number;
   /** Read-only Kubernetes access for the server's own ServiceAccount. @default none (no API access) */
   readonly kubernetesAccess?: KubernetesReadAccess;
@@ -144,7 +144,10 @@ export interface McpServerSpec {
   readonly labels?: Readonly<Record<string, string>>;
   /** @default { check: "full" } */
   readonly preflight?: PreflightPolicy;
-  /** ToolHive only: the built-in permission profile. @default "network" when egress is set or the source is npm (npx downloads it), else "none" */
+  /**
+   * ToolHive only: the built-in permission profile. ToolHive v0.44.0 records it but does not apply it on Kubernetes;
+   * the NetworkPolicy limits egress. @default "network" when egress is set or the source is npm (npx downloads it), else "none"
+   */
   readonly toolhivePermissionProfile?: 'none' | 'network';
 }
 
@@ -322,6 +325,16 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
     problems.push(`port must be 1024-65535 (the server runs as non-root), got ${spec.port}`);
   }
   if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 1)) problems.push(`replicas must be a positive whole number, got ${spec.replicas}`);
+  else if (spec.flavour === 'toolhive' && spec.transport === 'stdio' && (spec.replicas ?? 1) > 1) {
+    problems.push(
+      `replicas ${spec.replicas} is more than ToolHive runs for a stdio server: its one proxy attaches to the one server process (v0.44.0 caps replicas at 1 and reports StdioReplicaCapped); leave replicas at 1, or serve the server over HTTP`,
+    );
+  }
+  if (spec.flavour === 'toolhive' && spec.name === 'mcpserver') {
+    problems.push(
+      'name "mcpserver" cannot be a ToolHive server: ToolHive labels every proxy pod app=mcpserver and selects the server\'s own pods by app=<name>, so the server\'s Service would also send to proxies; use another name',
+    );
+  }
   // Kubernetes puts an env var's value where an arg says $(NAME): a credential in args can come from secretEnv.
   const inArgs = 'pass it by reference in secretEnv and write "$(NAME)" in its place (Kubernetes puts the variable\'s value there), not as a literal (the config is committed to git)';
   for (const { index, reason } of literalArgCredentialReasons(spec.args ?? [])) problems.push(`args[${index}] ${reason}: ${inArgs}`);

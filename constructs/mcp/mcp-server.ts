@@ -149,8 +149,9 @@ export class McpServer extends Construct {
     if (result.createsServiceAccount) {
       new k8s.KubeServiceAccount(this, 'ServiceAccount', {
         metadata: { name: serviceAccountName, namespace, labels },
-        // Only a server that reads the Kubernetes API (or ToolHive's proxy, which attaches to its server) gets a token.
-        automountServiceAccountToken: needsApi,
+        // Only a server that reads the Kubernetes API gets a token. ToolHive's proxy, which does call the API,
+        // runs as the operator's own <name>-proxy-runner; this account is the server's.
+        automountServiceAccountToken: spec.kubernetesAccess !== undefined,
       });
     }
     if (spec.kubernetesAccess) this.renderReadOnlyAccess(namespace, serviceAccountName, labels);

@@ -25,8 +25,13 @@ export const TOOLHIVE_PROXY_RESOURCES = { requestsCpu: '50m', requestsMemory: '6
 
 /**
  * ToolHive's `toolhive.stacklok.dev/v1beta1 MCPServer`. The operator runs a proxy (Deployment and Service
- * `mcp-<name>-proxy` on `proxyPort`) that starts the server and, for stdio, attaches to it through the
- * Kubernetes API; every pod it makes carries `toolhive-name: <name>`. Credentials go in `secrets` as
+ * `mcp-<name>-proxy` on `proxyPort`, as the operator's own ServiceAccount `<name>-proxy-runner`) that starts
+ * the server as a StatefulSet and, for stdio, attaches to it through the Kubernetes API; both pods carry
+ * `toolhive-name: <name>` (the proxy's from the operator's labelsForMCPServer, the server's from the run
+ * config's standard labels; v0.44.0). `replicas` scales the proxy; the server itself runs once
+ * (`backendReplicas` unset: several backends would need ToolHive's session storage). The permission profile
+ * is recorded but ToolHive does not apply it on Kubernetes (pkg/container/kubernetes/client.go, "TODO:
+ * Implement permission profile support for Kubernetes"): the NetworkPolicy is what limits egress. Credentials go in `secrets` as
  * ToolHive wants them (Secret name, key, target env var); the container is hardened through `podTemplateSpec`.
  */
 export function renderToolhive(scope: Construct, ctx: FlavourContext): FlavourResult {
@@ -73,7 +78,9 @@ export function renderToolhive(scope: Construct, ctx: FlavourContext): FlavourRe
               name: 'mcp',
               // Plain values: podTemplateSpec is passed through as JSON, so no cdk8s Quantity objects.
               resources: { requests: { cpu: ctx.resources.requestsCpu, memory: ctx.resources.requestsMemory }, limits: { memory: ctx.resources.limitsMemory } },
-              securityContext: restrictedContainerSecurityContext(),
+              // The user and group too: ToolHive fills each container field left unset with its own (1000:1000,
+              // pkg/container/kubernetes/security.go at v0.44.0), and a container's value beats the pod's.
+              securityContext: { ...restrictedContainerSecurityContext(), runAsUser: uid, runAsGroup: uid },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...ctx.secretFiles.map((f) => ({ ...f.mount }))],
             },
           ],

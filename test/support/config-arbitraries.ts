@@ -359,7 +359,8 @@ function buildServer(m: ServerModel, pool: readonly SecretRef[], platformNs: str
     secretEnv: Object.keys(secretEnv).length ? secretEnv : undefined,
     secretFiles: m.secretFiles.length ? m.secretFiles.map((f) => ({ secret: pick(f.ref), path: f.path })) : undefined,
     resources: m.resources,
-    replicas: m.replicas,
+    // ToolHive runs one proxy for a stdio server (an invalid case below).
+    replicas: m.flavour === 'toolhive' && stdio && m.replicas !== undefined ? 1 : m.replicas,
     kubernetesAccess: m.kubernetesAccess,
     egress: m.egress,
     tools: m.tools,
@@ -996,6 +997,8 @@ export const MISTAKES: readonly Mistake[] = [
   { name: 'gateway replicas 0', apply: (r) => ((r.gateway = { ...r.gateway, replicas: 0 }), { field: 'gateway.replicas' }) },
   { name: 'annotation prefix not a DNS name', apply: (r) => ((r.mcp = { ...r.mcp, annotationPrefix: 'Bad_Prefix' }), { field: 'mcp.annotationPrefix' }) },
   { name: 'cloudnative-pg values of the wrong type', apply: (r) => ((r.operators = { ...r.operators, cloudnativePg: { ...r.operators?.cloudnativePg, values: { replicaCount: 'two' } } }), { field: 'operators.cloudnativePg.values' }) },
+  { name: 'ToolHive stdio server with two replicas', apply: (r) => ({ field: server(addServer(r, { flavour: 'toolhive', transport: 'stdio', source: { npm: { package: 'mcp-x', version: '1.0.0' } }, replicas: 2 }), '.replicas') }) },
+  { name: 'ToolHive server named mcpserver', apply: (r) => ({ field: server(addServer(r, { flavour: 'toolhive' }, 'mcpserver'), '.name') }) },
   { name: 'ToolHive server without the API server off Cilium', apply: (r) => ((r.cluster = { ...r.cluster, cni: 'calico' }), delete r.cluster.cilium, delete r.kubernetes.apiServer, addServer(r, { flavour: 'toolhive' }), { field: 'kubernetes.apiServer' }) },
   { name: 'quantity with a space', apply: (r) => ({ field: server(addServer(r, { resources: { requestsCpu: '100m', requestsMemory: '1 GB', limitsMemory: '2Gi' } }), '.resources.requestsMemory') }) },
   { name: 'triage external port 0', apply: (r) => ((r.triageLlm = { enabled: true, provider: 'external', address: '192.168.1.50', port: 0, model: 'm' }), { field: 'triageLlm.port' }) },

@@ -317,11 +317,23 @@ describe('McpServer, ToolHive', () => {
       {
         name: 'mcp',
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+        // The user and group on the container too, or ToolHive fills in its own 1000:1000 there.
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          runAsUser: 10001,
+          runAsGroup: 10001,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
         volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       },
     ]);
     expect(template.spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    // AND an npm server runs as the node image's user in both places
+    const npm = only(toolhive().objects, 'MCPServer').spec.podTemplateSpec.spec;
+    expect([npm.securityContext.runAsUser, npm.containers[0].securityContext.runAsUser, npm.containers[0].securityContext.runAsGroup]).toEqual([1000, 1000, 1000]);
   });
 
   it("sizes the server's own container through podTemplateSpec and the proxy through spec.resources, where ToolHive v0.44.0 puts each", () => {
@@ -331,9 +343,29 @@ describe('McpServer, ToolHive', () => {
     expect(spec.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } });
   });
 
-  it('renders the ServiceAccount the proxy runs as, with a token (the proxy calls the API)', () => {
-    const { objects } = toolhive();
-    expect(only(objects, 'ServiceAccount', 'everything').automountServiceAccountToken).toBe(true);
+  it('renders the server\'s ServiceAccount without a token unless the server reads the cluster (the proxy runs as the operator\'s <name>-proxy-runner)', () => {
+    expect(only(toolhive().objects, 'ServiceAccount', 'everything').automountServiceAccountToken).toBe(false);
+    const reader = toolhive({ kubernetesAccess: { rules: [{ apiGroups: [''], resources: ['pods'] }] } });
+    expect(only(reader.objects, 'ServiceAccount', 'everything').automountServiceAccountToken).toBe(true);
+    expect(only(reader.objects, 'MCPServer').spec.serviceAccount).toBe('everything');
+  });
+
+  it('scales the proxy with replicas, and refuses more than one for a stdio server or the name mcpserver', () => {
+    expect(only(toolhive({ transport: 'streamable-http', source: { image: IMAGE }, replicas: 3 }).objects, 'MCPServer').spec).toMatchObject({ replicas: 3 });
+    expect(only(toolhive({ transport: 'streamable-http', source: { image: IMAGE }, replicas: 3 }).objects, 'MCPServer').spec.backendReplicas).toBeUndefined();
+    expect(errorOf(() => toolhive({ replicas: 2 }))).toBe(
+      problem(
+        'everything',
+        'replicas 2 is more than ToolHive runs for a stdio server: its one proxy attaches to the one server process (v0.44.0 caps replicas at 1 and reports StdioReplicaCapped); leave replicas at 1, or serve the server over HTTP',
+      ),
+    );
+    expect(errorOf(() => toolhive({ name: 'mcpserver' }))).toBe(
+      problem(
+        'mcpserver',
+        'name "mcpserver" cannot be a ToolHive server: ToolHive labels every proxy pod app=mcpserver and selects the server\'s own pods by app=<name>, so the server\'s Service would also send to proxies; use another name',
+      ),
+    );
+    expect(() => renderServer({ name: 'mcpserver' })).not.toThrow();
   });
 });
 
@@ -542,8 +574,10 @@ describe('McpServer read-only Kubernetes access', () => {
 
 describe('McpServer PodDisruptionBudget', () => {
   it.each(['standalone', 'kmcp', 'toolhive'] as const)('is rendered for %s from two replicas, selecting the server pods', (flavour) => {
-    expect(renderServer({ flavour, replicas: 1 }).objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
-    const { server, objects } = renderServer({ flavour, replicas: 2 });
+    // ToolHive runs one proxy for a stdio server, so its servers here serve HTTP.
+    const http = flavour === 'toolhive' ? { transport: 'streamable-http' as const, source: { image: IMAGE } } : {};
+    expect(renderServer({ flavour, ...http, replicas: 1 }).objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
+    const { server, objects } = renderServer({ flavour, ...http, replicas: 2 });
     expect(only(objects, 'PodDisruptionBudget', 'mcp-everything').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { ...server.podLabels } } });
   });
 });
@@ -640,12 +674,12 @@ describe('McpServer output', () => {
   );
 
   it.each(cases)('%s from %s over %s passes its schema and every policy rule', (flavour, _kind, transport, source) => {
-    // GIVEN a server like the default platform's: two replicas, an upstream, a credential, read access to the cluster
+    // GIVEN a server like the default platform's: two replicas (one for ToolHive's stdio proxy), an upstream, a credential, read access to the cluster
     const { chart, objects } = renderServer({
       flavour,
       transport,
       source,
-      replicas: 2,
+      replicas: flavour === 'toolhive' && transport === 'stdio' ? 1 : 2,
       egress: [{ cidrs: ['192.168.10.3/32'], ports: [8006] }],
       secretEnv: { API_TOKEN: { from: 'secret', name: 'upstream', key: 'API_TOKEN' } },
       kubernetesAccess: { rules: [{ apiGroups: [''], resources: ['nodes'] }] },
