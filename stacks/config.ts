@@ -294,7 +294,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * takes the rest of `mcpServerProblems`, the checks that span fields.
  */
 const SCHEMA_CHECKED =
-  /^(?:name \S+ must be a DNS-1123 label|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path$|egress\[|kubernetesAccess\.rules\[\d+\]\.resources )/;
+  /^(?:name .* must be a DNS-1123 label of|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path$|egress\[|kubernetesAccess\.rules\[\d+\]\.resources )/;
 
 /** One MCP server, as declared in the config or in a file of the servers folder. */
 const mcpServerSchemaShape = {

@@ -85,6 +85,14 @@ describe('config fields the cluster would refuse', () => {
     ]);
   });
 
+  it('reports a server name that is no DNS label once, and ToolHive\'s reserved name from the construct', () => {
+    // (the construct's own message for it, "... (it names the Service and the gateway route)", is left to the schema's)
+    expect(problemsOf(server({ name: 'My Server' })).filter((p) => p.includes('gateway route'))).toEqual([]);
+    expect(problemsOf(server({ name: 'mcpserver', flavour: 'toolhive' }))).toContain(
+      'mcpServers[0].name: "mcpserver" cannot be a ToolHive server: ToolHive labels every proxy pod app=mcpserver and selects the server\'s own pods by app=<name>, so the server\'s Service would also send to proxies; use another name',
+    );
+  });
+
   it('refuses a server label the platform sets, naming the server\'s labels', () => {
     expect(problemsOf(server({ labels: { 'app.kubernetes.io/component': 'x' } }))).toEqual([
       'mcpServers[0].labels: "app.kubernetes.io/component" is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"',
