@@ -39,7 +39,7 @@ const probe = (tools: { name: string; description: string }[]): SuccessfulProbe 
 
 /** What the platform's constructs render for the file discovery would write for `of`. */
 const renderedFor = (of: Candidate, application?: string) =>
-  renderServerChange(parseMcpServer(JSON.parse(JSON.stringify(discoveredServerSpec(of, []))), 'adguard.ts'), { namespace: 'mcp-system', ...(application ? { application } : {}) });
+  renderServerChange(parseMcpServer(JSON.parse(JSON.stringify(discoveredServerSpec(of, { transport: of.transport, tools: [] }))), 'adguard.ts'), { namespace: 'mcp-system', ...(application ? { application } : {}) });
 
 let rendered: RenderedChange;
 beforeAll(async () => {

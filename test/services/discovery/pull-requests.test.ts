@@ -84,6 +84,14 @@ describe('one pull request per new server', () => {
     expect(readMarker(pulls[0]!.body)?.fingerprint).toBe('fp-get_status');
   });
 
+  it('GIVEN a server annotated Streamable HTTP that answered over SSE THEN its file and body both say sse', async () => {
+    const item = discovered('legacy');
+    await reconcile([{ candidate: item.candidate, probe: { ...item.probe, transport: 'sse' } }]);
+    const file = github.fileAt('mcp-discovery/legacy', `${SERVERS}/legacy.ts`)!;
+    expect(file).toContain('"transport": "sse"');
+    expect(file).not.toContain('streamable-http');
+  });
+
   it('GIVEN new servers THEN at most 6 GitHub requests each, plus the per-pass reads', async () => {
     await reconcile([discovered('a1')]);
     const first = github.requests.length;

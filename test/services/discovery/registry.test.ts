@@ -58,9 +58,9 @@ const candidate = (name: string, overrides: Partial<Candidate> = {}): Candidate 
 const echo: ProbedTool = { name: 'echo', description: 'Echoes back the input' };
 const add: ProbedTool = { name: 'add', description: 'Adds two numbers' };
 
-const healthy = (fingerprint: string, tools: readonly ProbedTool[] = [echo]): ProbeResult => ({
+const healthy = (fingerprint: string, tools: readonly ProbedTool[] = [echo], transport: 'streamable-http' | 'sse' = 'streamable-http'): ProbeResult => ({
   ok: true,
-  transport: 'streamable-http',
+  transport,
   serverInfo: { name: 'mcp-servers/everything', version: '2.0.0' },
   protocolVersion: '2025-06-18',
   tools,
@@ -127,7 +127,7 @@ describe.each(backends)('Registry on %s', (_, open) => {
   });
 
   it('records the type the candidate was found as, and the endpoint as host:port/path', async () => {
-    await registry.recordProbe(candidate('github', { source: 'kmcp', host: 'github.mcp-tools.svc.cluster.local', port: 3000, path: '/sse', transport: 'sse' }), healthy('fp-gh'));
+    await registry.recordProbe(candidate('github', { source: 'kmcp', host: 'github.mcp-tools.svc.cluster.local', port: 3000, path: '/sse', transport: 'sse' }), healthy('fp-gh', [echo], 'sse'));
     await registry.recordProbe(candidate('fetch', { source: 'toolhive', host: 'fd00:10:96::a', path: '/mcp/v1' }), healthy('fp-fetch'));
 
     const servers = (await registry.list()).filter((s) => ['github', 'fetch'].includes(s.name));
@@ -135,6 +135,15 @@ describe.each(backends)('Registry on %s', (_, open) => {
       { name: 'fetch', type: 'toolhive', transport: 'streamable-http', endpoint: '[fd00:10:96::a]:8080/mcp/v1' },
       { name: 'github', type: 'kmcp', transport: 'sse', endpoint: 'github.mcp-tools.svc.cluster.local:3000/sse' },
     ]);
+  });
+
+  it('records the transport the server answered over, not the annotated one, and keeps it through a failed probe', async () => {
+    // GIVEN a server annotated as Streamable HTTP that answered only over the SSE fallback
+    await registry.recordProbe(candidate('legacy', { transport: 'streamable-http' }), healthy('fp-legacy', [echo], 'sse'), at('10:00:00'));
+    expect((await registry.get('legacy'))?.transport).toBe('sse');
+    // WHEN the next probe fails THEN what the last good one learned stays
+    await registry.recordProbe(candidate('legacy', { transport: 'streamable-http' }), timedOut, at('10:05:00'));
+    expect(await registry.get('legacy')).toMatchObject({ transport: 'sse', health: 'unhealthy' });
   });
 
   it('keeps first_seen and refreshes last_seen on the next probe', async () => {

@@ -23,7 +23,7 @@ const candidate: Candidate = {
   path: '/v1/mcp',
   capabilities: ['tools'],
 };
-const server: McpServerConfig = parseMcpServer(JSON.parse(JSON.stringify(discoveredServerSpec(candidate, [{ name: 'charge', description: '' }]))), 'billing.ts');
+const server: McpServerConfig = parseMcpServer(JSON.parse(JSON.stringify(discoveredServerSpec(candidate, { transport: candidate.transport, tools: [{ name: 'charge', description: '' }] }))), 'billing.ts');
 
 type Manifest = Record<string, any>;
 const key = (o: Manifest) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;

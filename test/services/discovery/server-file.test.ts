@@ -42,7 +42,7 @@ export const FUZZ = [
 
 describe('the server file', () => {
   it('GIVEN a candidate WHEN rendered THEN it is the template with the spec as JSON, and passes its own check', () => {
-    const spec = discoveredServerSpec(candidate, [{ name: 'get_status', description: 'Status' }]);
+    const spec = discoveredServerSpec(candidate, { transport: candidate.transport, tools: [{ name: 'get_status', description: 'Status' }] });
     const text = renderServerFile(spec);
     expect(text).toContain("import { defineMcpServer } from '../servers.js';");
     expect(text).toContain(`export default defineMcpServer(${JSON.stringify(spec, null, 2)});`);
@@ -58,15 +58,25 @@ describe('the server file', () => {
     });
   });
 
+  it('declares the transport the server answered over, whichever the annotation named', () => {
+    // GIVEN a candidate annotated one way that answered only over the other transport's fallback
+    for (const [annotated, answered] of [['streamable-http', 'sse'], ['sse', 'streamable-http']] as const) {
+      const spec = discoveredServerSpec({ ...candidate, transport: annotated }, { transport: answered, tools: [] });
+      // THEN the file says what the gateway must speak to it
+      expect(spec.transport).toBe(answered);
+      expect(checkServerFile(renderServerFile(spec), spec)).toMatchObject({ transport: answered });
+    }
+  });
+
   it.each(FUZZ.map((value) => [JSON.stringify(value).slice(0, 40), value]))('GIVEN the tool name %s THEN the parsed literal holds it exactly', (_, value) => {
-    const spec: DiscoveredServerSpec = { ...discoveredServerSpec(candidate, []), tools: [value] };
+    const spec: DiscoveredServerSpec = { ...discoveredServerSpec(candidate, { transport: candidate.transport, tools: [] }), tools: [value] };
     const text = renderServerFile(spec);
     expect((checkServerFile(text, spec) as DiscoveredServerSpec).tools).toEqual([value]);
     expect(text).not.toMatch(/\u2028|\u2029/);
   });
 
   it.each(FUZZ.map((value) => [JSON.stringify(value).slice(0, 40), value]))('GIVEN the server name %s THEN the platform schema refuses the file', (_, value) => {
-    const spec: DiscoveredServerSpec = { ...discoveredServerSpec(candidate, []), name: value };
+    const spec: DiscoveredServerSpec = { ...discoveredServerSpec(candidate, { transport: candidate.transport, tools: [] }), name: value };
     expect(() => checkServerFile(renderServerFile(spec), spec)).toThrow(/the platform would reject it: name/);
   });
 
@@ -82,7 +92,7 @@ describe('the server file', () => {
     ['a changed value', (t: string) => t.replace('"/mcp"', '"/other"'), 'the literal does not equal the server that was meant to be written'],
     ['a syntax error', (t: string) => t.replace('"/mcp"', '"/mcp'), 'does not parse'],
   ])('GIVEN a file with %s THEN the check refuses it', (_, edit, message) => {
-    const spec = discoveredServerSpec(candidate, []);
+    const spec = discoveredServerSpec(candidate, { transport: candidate.transport, tools: [] });
     expect(() => checkServerFile(edit(renderServerFile(spec)), spec, 'x.ts')).toThrow(message);
   });
 });
@@ -109,7 +119,7 @@ describe('the file as the stacks load it', () => {
 
   it('GIVEN fuzzed tool names WHEN the stacks import the file THEN they load as exactly those strings', async () => {
     mkdirSync(dir, { recursive: true });
-    const spec: DiscoveredServerSpec = { ...discoveredServerSpec(candidate, []), tools: FUZZ };
+    const spec: DiscoveredServerSpec = { ...discoveredServerSpec(candidate, { transport: candidate.transport, tools: [] }), tools: FUZZ };
     const text = renderServerFile(spec);
     checkServerFile(text, spec);
     writeFileSync(join(dir, 'adguard.ts'), text);

@@ -130,7 +130,7 @@ async function reconcileOne(
   const name = candidate.name;
   const branch = `${BRANCH_PREFIX}${name}`;
   const path = `${options.serversDir.replace(/\/+$/, '')}/${name}.ts`;
-  const spec = discoveredServerSpec(candidate, probe.tools);
+  const spec = discoveredServerSpec(candidate, probe);
   const content = renderServerFile(spec, options.templatesDir);
   // Checked only when it is about to be written: parsing it (and loading TypeScript) on every unchanged pass is waste.
   const checkedFile = () => {

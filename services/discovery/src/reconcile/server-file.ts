@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import type TypeScript from 'typescript';
 import { ConfigError, parseMcpServer } from '../../../../stacks/config.js';
-import type { Candidate, ProbedTool } from '../model.js';
+import type { Candidate, NetworkTransport, ProbedTool } from '../model.js';
 
 /** The declaration of a discovered server: an `external` server pointing at the Service that serves it. */
 export interface DiscoveredServerSpec {
@@ -29,11 +29,16 @@ const PLACEHOLDER = '{{spec}}';
 const IMPORT_FROM = '../servers.js';
 const FACTORY = 'defineMcpServer';
 
-export function discoveredServerSpec(candidate: Candidate, tools: readonly ProbedTool[]): DiscoveredServerSpec {
+/**
+ * The server as the probe found it: the transport is the one it answered over (the annotation's, or the other
+ * one after the MCP fallback), so the gateway speaks what the server speaks.
+ */
+export function discoveredServerSpec(candidate: Candidate, probe: { readonly transport: NetworkTransport; readonly tools: readonly ProbedTool[] }): DiscoveredServerSpec {
+  const { tools } = probe;
   return {
     name: candidate.name,
     flavour: 'external',
-    transport: candidate.transport,
+    transport: probe.transport,
     source: {
       service: {
         name: candidate.service.name,

@@ -59,7 +59,8 @@ interface ServerRow {
 /**
  * One statement. `previous` locks the existing row and reads the fingerprint the update replaces; the
  * join makes it run before the upsert (a CTE runs when first read, and read only in RETURNING it would
- * see the updated row). A failed probe sends no fingerprint and keeps what the last good probe learned.
+ * see the updated row). A failed probe sends no fingerprint and keeps what the last good probe learned,
+ * the transport the server answered over included.
  * `source` only ever moves from discovered to declared (a declared server stays declared), and a server
  * declared before keeps its type unless this probe is of the declared object itself.
  */
@@ -74,7 +75,7 @@ ON CONFLICT (name) DO UPDATE SET
   namespace = excluded.namespace,
   type = CASE WHEN known.source = 'declared' AND excluded.source <> 'declared' THEN known.type ELSE excluded.type END,
   source = CASE WHEN excluded.source = 'declared' THEN 'declared' ELSE known.source END,
-  transport = excluded.transport,
+  transport = CASE WHEN excluded.fingerprint IS NULL THEN known.transport ELSE excluded.transport END,
   endpoint = excluded.endpoint,
   health = excluded.health,
   health_checked_at = excluded.health_checked_at,
@@ -112,7 +113,8 @@ export class Registry {
         candidate.name,
         candidate.namespace,
         candidate.flavour ?? TYPE_BY_SOURCE[candidate.source],
-        candidate.transport,
+        // What the server answered over, which is what it speaks; the annotation's until a probe succeeds.
+        result.ok ? result.transport : candidate.transport,
         endpoint(candidate),
         result.ok ? 'healthy' : 'unhealthy',
         now,
