@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { micromark } from 'micromark';
+import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import type { Candidate } from '../../../services/discovery/src/model.js';
 import {
   bodyHash,
@@ -57,6 +59,20 @@ function section(text: string, heading: string): string {
   const end = rest.indexOf('\n### ');
   return (end < 0 ? rest : rest.slice(0, end)).trim();
 }
+
+/** The body as GitHub-flavoured Markdown renders it (micromark with the GFM extensions: autolinks, tables). */
+const html = (markdown: string) => micromark(markdown, { extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+/** The text a reader sees, tags removed and entities decoded (where GitHub looks for @mentions and #references). */
+const visibleText = (markup: string) =>
+  markup
+    .replace(/<[^>]*>/g, '')
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+const WORD_JOINER = /\u2060/g;
 
 const tools = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `t${i}`, description: '' }));
 
@@ -159,7 +175,35 @@ describe('the pull-request body', () => {
   it('GIVEN a description with Markdown, HTML, a mention and a newline THEN none of it is live', () => {
     const text = body([{ name: 'x', description: '<img src=x onerror=alert(1)> [click](https://evil.example) @admin | `code`\n# heading' }]);
     const row = text.split('\n').find((line) => line.startsWith('| x |'))!;
-    expect(row).toBe('| x | &lt;img src=x onerror=alert\\(1\\)&gt; \\[click\\]\\(https\\://evil.example\\) &#64;admin &#124; \\`code\\` \\# heading |');
+    expect(row).toBe('| x | &lt;img src=x onerror=alert\\(1\\)&gt; \\[click\\]\\(https\\://evil.example\\) &#64;\u2060admin &#124; \\`code\\` \\#\u2060 heading |');
+  });
+
+  it.each([
+    ['a bare www. domain', 'visit www.evil.example now'],
+    ['a URL', 'see https://evil.example/x and HTTP://EVIL.example'],
+    ['an email address', 'mail ops@evil.example'],
+    ['a link in Markdown', '[click](https://evil.example) <https://evil.example>'],
+  ])('GIVEN a description with %s THEN GitHub Markdown renders no link, and the words stay', (_, description) => {
+    const markup = html(body([{ name: 'x', description }]));
+    expect(markup).not.toMatch(/<a\s/i);
+    expect(visibleText(markup).replace(WORD_JOINER, '')).toContain(description.replace(/\s+/g, ' '));
+  });
+
+  it('GIVEN a description or tool name with a mention or an issue reference THEN the rendered text has none GitHub would link', () => {
+    const markup = html(body([{ name: 'ping@team', description: 'ask @admin or @org/team about #12, GH-3 and owner/repo#45' }]));
+    const text = visibleText(markup);
+    // GitHub links @name and #123 in the rendered text, whatever escapes produced them.
+    expect(text).not.toMatch(/(^|[^A-Za-z0-9])@[A-Za-z0-9]/);
+    expect(text).not.toMatch(/#\d/);
+    expect(text.replace(WORD_JOINER, '')).toContain('ask @admin or @org/team about #12, GH-3 and owner/repo#45');
+    expect(text.replace(WORD_JOINER, '')).toContain('ping@team');
+  });
+
+  it('GIVEN a server name and file with dashes and dots THEN their code spans show them exactly', () => {
+    const markup = html(pullRequestBody({ candidate: { ...candidate, name: 'kube-tools.v2' }, probe: probe([]), file: 'stacks/servers/kube-tools.v2.ts', fileHash: 'a'.repeat(64), toolBudget: 40, rendered }));
+    expect(markup).toContain('<code>kube-tools.v2</code>');
+    expect(markup).toContain('<code>stacks/servers/kube-tools.v2.ts</code>');
+    expect(markup).not.toMatch(/<code>[^<]*\\[^<]*<\/code>/);
   });
 
   it('GIVEN a body THEN its marker reads back, and the body hash ignores the marker', () => {
@@ -184,6 +228,6 @@ describe('the pull-request body', () => {
     expect(codeSpan('kube-tools')).toBe('`kube-tools`');
     expect(codeSpan('a` [x](https://evil.example) `b')).toBe('a\\` \\[x\\]\\(https\\://evil.example\\) \\`b');
     expect(codeSpan('a | b')).toBe('a &#124; b');
-    expect(codeSpan('line\n# heading')).toBe('line \\# heading');
+    expect(codeSpan('line\n# heading')).toBe('line \\#\u2060 heading');
   });
 });

@@ -35,17 +35,27 @@ const MARKER = /\n?<!-- mcp-discovery (\{[^\n]*?\}) -->\s*$/;
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Markdown-escapes a value for inline text and table cells; no newline, pipe, HTML, link, emphasis or mention survives. */
+/** U+2060 WORD JOINER: invisible, and no name character, so "@\u2060admin" and "#\u206012" are no mention or reference. */
+const WORD_JOINER = '\u2060';
+
+/**
+ * Markdown-escapes a value for inline text and table cells; no newline, pipe, HTML, link, emphasis, mention or
+ * issue reference survives. Escapes stop Markdown's own syntax and GFM's autolinks ("\\:" after a scheme,
+ * "www\\."), but GitHub finds @mentions and #references in the rendered text, after escapes and entities are
+ * undone: a word joiner after "@" and "#" keeps them apart from the name or number that follows.
+ */
 export function markdownText(value: string): string {
   return value
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
     .replace(/([\\`*_{}[\]()#+!~:-])/g, '\\$1')
+    .replace(/\b(www)\./gi, '$1\\.')
+    .replace(/#/g, `#${WORD_JOINER}`)
     // Entities last, so their own "&" and "#" are not escaped again.
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '&#124;')
-    .replace(/@/g, '&#64;');
+    .replace(/@/g, `&#64;${WORD_JOINER}`);
 }
 
 /**
