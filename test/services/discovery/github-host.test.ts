@@ -238,6 +238,28 @@ describe('GitHubHost failures and rate limits', () => {
     expect(requestsTo(mainRef)).toBe(2);
   });
 
+  it('GIVEN five requests that each fail once with 500 THEN each first retry waits one unit: retry counts are per request', async () => {
+    // The retry plugin schedules each retry with setTimeout(unit * n²); a unit of 7 ms tells its timers from others.
+    const unit = 7;
+    const host = hostFor({ throttle: { retryUnitMs: unit } });
+    const retryDelays: number[] = [];
+    const original = globalThis.setTimeout;
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+      if (ms !== undefined && ms > 0 && ms % unit === 0 && ms <= unit * 16) retryDelays.push(ms);
+      return original(callback, ms);
+    }) as typeof setTimeout;
+    try {
+      for (let i = 0; i < 5; i++) {
+        server.failNext({ path: mainRef, ...faults.serverError() });
+        expect(await host.branchHead('main')).toBe(head('main'));
+      }
+    } finally {
+      globalThis.setTimeout = original;
+    }
+    expect(retryDelays).toEqual([unit, unit, unit, unit, unit]);
+    expect(requestsTo(mainRef)).toBe(10);
+  });
+
   it('GIVEN 500 on every try WHEN branchHead THEN it throws after the retries, never "absent"', async () => {
     const errors: number[] = [];
     server.failNext({ path: mainRef, ...faults.serverError(), times: Infinity });

@@ -299,6 +299,11 @@ export class GitHubHost implements GitHost {
         ? new Configured({ auth: auth.token })
         : await new App({ appId: auth.appId, privateKey: auth.privateKey, Octokit: Configured, log: octokitLog }).getInstallationOctokit(auth.installationId);
     octokit.hook.before('request', async (request) => {
+      // plugin-retry (8.1.1) counts a request's retries in `request.request.retryCount`, and that object is
+      // the one from the defaults above, shared by every request: one retried request made every later one
+      // start at its count (delays 1, 4, 4, 4 s). Each request gets its own, counting from zero; this hook
+      // runs once per request, outside the retries.
+      request.request = { ...request.request, retryCount: 0 };
       this.options.onRequest?.(request.method, this.routeOf(request.url));
       if (request.method !== 'GET' && request.method !== 'HEAD') await this.spaceWrite();
     });
