@@ -135,3 +135,14 @@ export function httpUrl(text: string): URL | undefined {
   const url = URL.canParse(text) ? new URL(text) : undefined;
   return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url : undefined;
 }
+
+/**
+ * Why a URL may not be written into the output: it carries a credential, a password (`user:password@`) or,
+ * on http(s), any user (`https://<token>@host` is a token). An ssh user (`ssh://git@host`) is no credential.
+ * Configs are committed to git and URLs are rendered as they are.
+ */
+export function urlCredentialsProblem(url: string): string | undefined {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed || !(parsed.password || (parsed.username && /^https?:$/.test(parsed.protocol)))) return undefined;
+  return 'must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is';
+}

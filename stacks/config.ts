@@ -4,7 +4,7 @@
  * the errors a wrong field gets at load time.
  */
 import { z } from 'zod';
-import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem } from '../constructs/formats.js';
+import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { gatewayLabels } from '../constructs/labels.js';
 import { splitField } from './config-problems.js';
@@ -78,6 +78,12 @@ const objectName = (what: string) =>
 
 const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 const port = z.number().int().min(1, { error: 'must be a port number (1-65535)' }).max(65535, { error: 'must be a port number (1-65535)' });
+/** A URL field without a credential in it (`urlCredentialsProblem`), with where the credential goes instead. */
+const withoutCredentials = (fix: string) => (url: string, ctx: z.RefinementCtx) => {
+  const problem = urlCredentialsProblem(url);
+  if (problem) ctx.addIssue({ code: 'custom', input: undefined, message: `${problem}; ${fix}` });
+};
+
 /** A refinement reporting what `problem` says about the value, if anything. */
 const problemOf = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
   const message = problem(value);
@@ -195,7 +201,10 @@ const secretRef = z.preprocess(
           /** Secret with the machine identity's clientId and clientSecret. */
           credentials: z.object({ name: secretName, namespace: z.string().regex(DNS_LABEL, { error: 'must be a namespace name: a DNS-1123 label' }).optional() }).strict(),
           /** Self-hosted Infisical API URL. @default Infisical Cloud */
-          hostApi: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api"' }).optional(),
+          hostApi: z
+            .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api"' })
+            .superRefine(withoutCredentials('the operator signs in with the machine identity in credentials'))
+            .optional(),
           /** Seconds between syncs. @default 60 */
           resyncInterval: z.number().int().positive().default(60),
         })
@@ -491,7 +500,10 @@ const discoverySchema = z
     github: z
       .object({
         /** REST API base URL (GitHub Enterprise: "https://github.example.com/api/v3"). @default "https://api.github.com" */
-        apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "https://github.example.com/api/v3"' }).optional(),
+        apiUrl: z
+          .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "https://github.example.com/api/v3"' })
+          .superRefine(withoutCredentials('the discovery service signs in with github.auth, by reference'))
+          .optional(),
         /** A token, or a GitHub App's id, installation and private key; each secret by reference. */
         auth: z.union(
           [
@@ -661,7 +673,8 @@ const platformConfigSchemaBase = z
         /** Git repository Argo CD syncs from (the rendered `dist/` is committed there). */
         repoUrl: z
           .string({ error: 'is required: the Argo CD repository URL, e.g. "https://github.com/me/homelab-gitops.git"' })
-          .regex(GIT_URL, { error: 'must be a git URL starting with https://, ssh:// or git@' }),
+          .regex(GIT_URL, { error: 'must be a git URL starting with https://, ssh:// or git@' })
+          .superRefine(withoutCredentials("Argo CD reads the repository's credentials from its repository Secret, and the publish workflow from GITOPS_TOKEN")),
         /** Folder in that repository that holds the contents of `dist/`. */
         path: z
           .string({ error: 'is required: the folder in the GitOps repository that holds dist/, e.g. "clusters/homelab/mcp-platform"' })
@@ -839,7 +852,9 @@ const platformConfigSchemaBase = z
             kind: z.literal('jwt').default('jwt'),
             issuer: z.string().min(1),
             audiences: z.array(z.string()).min(1),
-            jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JSON Web Key Set' }),
+            jwksUrl: z
+              .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JSON Web Key Set' })
+              .superRefine(withoutCredentials('a key set is public: leave the credentials out')),
             /** The JWKS host's addresses, for an identity provider on the LAN off Cilium. @default by name on Cilium, else the internet on its port (private ranges excluded); the URL's address when it is one */
             jwksCidrs: z.array(cidr).min(1).optional(),
             /** The identity provider's pods, when jwksUrl is a Service inside the cluster: its namespace, its pods' labels and the port they listen on. @default none */

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-argoproj.io.js';
+import { urlCredentialsProblem } from '../formats.js';
 import { platformLabels } from '../labels.js';
+import { throwIfProblems } from '../validation/problems.js';
 
 /** Where Argo CD applies what it syncs: the cluster Argo CD runs in. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -36,6 +38,8 @@ export class ArgoCdApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
+    const credentials = urlCredentialsProblem(props.repoUrl);
+    throwIfProblems(`ArgoCdApplication ${id}`, credentials ? [`repoUrl ${credentials}: Argo CD reads the repository's credentials from its repository Secret`] : []);
     const autoSync = props.autoSync ?? true;
     this.resource = new Application(this, 'Resource', {
       metadata: {

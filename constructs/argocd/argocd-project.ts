@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-argoproj.io.js';
+import { urlCredentialsProblem } from '../formats.js';
 import { platformLabels } from '../labels.js';
 import { throwIfProblems } from '../validation/problems.js';
 import { IN_CLUSTER } from './argocd-application.js';
@@ -30,7 +31,11 @@ export class ArgoCdProject extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdProjectProps) {
     super(scope, id);
     const nameFault = projectNameProblem(props.name);
-    throwIfProblems(`ArgoCdProject ${id}`, nameFault ? [`name ${JSON.stringify(props.name)} ${nameFault}`] : []);
+    const credentials = urlCredentialsProblem(props.repoUrl);
+    throwIfProblems(`ArgoCdProject ${id}`, [
+      ...(nameFault ? [`name ${JSON.stringify(props.name)} ${nameFault}`] : []),
+      ...(credentials ? [`repoUrl ${credentials}: Argo CD reads the repository's credentials from its repository Secret`] : []),
+    ]);
     const argocdNamespace = props.argocdNamespace ?? 'argocd';
     const namespaces = [...new Set([...props.namespaces, argocdNamespace])].sort();
     this.resource = new AppProject(this, 'Resource', {

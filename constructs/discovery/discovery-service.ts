@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { IPV4_CIDR } from '../network/ipv4.js';
 import { k8s } from 'cdk8s-plus-33';
 import { PgvectorDatabase } from '../database/pgvector-database.js';
-import { DNS_LABEL, DNS_SUBDOMAIN, httpUrl, imageFieldProblem } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, httpUrl, imageFieldProblem, urlCredentialsProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, NAME_LABEL, platformLabels } from '../labels.js';
 import { DEFAULT_ANNOTATION_PREFIX } from '../mcp/discovery-metadata.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
@@ -351,6 +351,7 @@ function githubProblems(github: DiscoveryGitHub, apiUrl: string, network: Cluste
   const problems: string[] = [];
   const url = httpUrl(apiUrl);
   if (!url) problems.push(`github.apiUrl ${JSON.stringify(apiUrl)} must be an http(s) URL such as "https://github.example.com/api/v3"`);
+  else if (urlCredentialsProblem(apiUrl)) problems.push(`github.apiUrl ${urlCredentialsProblem(apiUrl)}: the service signs in with github.auth, by reference`);
   const auth = github.auth as Partial<GitHubTokenAuth & GitHubAppAuth>;
   const isApp = auth.appId !== undefined || auth.installationId !== undefined || auth.privateKey !== undefined;
   if (auth.token && isApp) problems.push('github.auth must be either { token } or { appId, installationId, privateKey }, not both');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { DNS_LABEL, DNS_SUBDOMAIN, httpUrl } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, httpUrl, urlCredentialsProblem } from '../formats.js';
 import { loadPrecompiled, schemaHash, validatorRuntime } from '../validation/precompiled-validator.js';
 
 /**
@@ -223,6 +223,8 @@ function checkAuth(auth: GatewayAuth): void {
   if (!httpUrl(auth.jwksUrl)) {
     throw new Error(`auth.jwksUrl must be an http(s) URL, got ${JSON.stringify(auth.jwksUrl)}`);
   }
+  const credentials = urlCredentialsProblem(auth.jwksUrl);
+  if (credentials) throw new Error(`auth.jwksUrl ${credentials}: a key set is public, leave the credentials out`);
 }
 
 function checkRateLimit(rateLimit: AgentgatewayRateLimit): void {

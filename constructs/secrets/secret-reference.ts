@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { k8s } from 'cdk8s-plus-33';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalsecrets-external-secrets.io.js';
 import { InfisicalSecret } from '../../imports/infisical-secrets.infisical.com.js';
-import { DNS_LABEL, DNS_SUBDOMAIN, GO_DURATION, secretKeyProblem } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, GO_DURATION, secretKeyProblem, urlCredentialsProblem } from '../formats.js';
 import { platformLabels } from '../labels.js';
 import { throwIfProblems } from '../validation/problems.js';
 
@@ -288,6 +288,8 @@ function validateSource(source: SecretSource, where: string): void {
     if (credentials.namespace !== undefined && !DNS_LABEL.test(credentials.namespace)) problems.push(`credentials.namespace ${JSON.stringify(credentials.namespace)} must be a namespace name: a DNS-1123 label`);
     if (source.hostApi !== undefined && !/^https?:$/.test(URL.canParse(source.hostApi) ? new URL(source.hostApi).protocol : '')) {
       problems.push(`hostApi ${JSON.stringify(source.hostApi)} must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api"`);
+    } else if (source.hostApi !== undefined && urlCredentialsProblem(source.hostApi)) {
+      problems.push(`hostApi ${urlCredentialsProblem(source.hostApi)}: the operator signs in with the machine identity in credentials`);
     }
   }
   if (!['secret', 'externalSecret', 'infisical'].includes(source.from)) {

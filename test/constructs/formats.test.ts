@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { gib, imageProblem, isPinnedImage, parseQuantity } from '../../constructs/formats.js';
+import { gib, imageProblem, isPinnedImage, parseQuantity, urlCredentialsProblem } from '../../constructs/formats.js';
 
 describe('parseQuantity', () => {
   it.each([
@@ -81,5 +81,15 @@ describe('imageProblem', () => {
 
   it('refuses the latest tag without a digest', () => {
     expect(imageProblem('ghcr.io/x/y:latest')).toBe('must not use the latest tag: pin a version so every node runs the same code');
+  });
+});
+
+describe('urlCredentialsProblem', () => {
+  it.each(['https://user:pass@github.com/me/repo.git', 'https://ghp_token@github.com/me/repo.git', 'http://:secret@host/x', 'ssh://git:pw@github.com/me/repo.git'])('refuses %s', (url) => {
+    expect(urlCredentialsProblem(url)).toBe('must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is');
+  });
+
+  it.each(['https://github.com/me/repo.git', 'ssh://git@github.com/me/repo.git', 'git@github.com:me/repo.git', 'not a url', 'https://auth.lan/certs?user=x'])('passes %s', (url) => {
+    expect(urlCredentialsProblem(url)).toBeUndefined();
   });
 });

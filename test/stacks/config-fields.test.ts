@@ -79,6 +79,24 @@ describe('config fields the cluster would refuse', () => {
     expect(problemsOf(database({ owner: 'MCP' }))).toEqual(['database.owner: must be a lowercase SQL identifier (letters, digits, "_"; not starting with a digit), got "MCP"']);
   });
 
+  it('refuses a credential in a URL field, naming it and where the credential goes', () => {
+    const cred = 'must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is';
+    expect(problemsOf({ ...minimal, gitops: { ...minimal.gitops, repoUrl: 'https://me:ghp_abc@github.com/me/gitops.git' } })).toEqual([
+      `gitops.repoUrl: ${cred}; Argo CD reads the repository's credentials from its repository Secret, and the publish workflow from GITOPS_TOKEN`,
+    ]);
+    const auth = { issuer: 'https://idp', audiences: ['mcp'], jwksUrl: 'https://u:p@auth.example.com/certs' };
+    expect(problemsOf({ ...minimal, gateway: { enabled: true, auth } } as PlatformConfigInput)).toEqual([`gateway.auth.jwksUrl: ${cred}; a key set is public: leave the credentials out`]);
+    const discovery = {
+      enabled: true,
+      database: 'embedded',
+      repo: 'me/platform',
+      github: { apiUrl: 'https://tok@github.example.com/api/v3', auth: { token: { from: 'secret', name: 'gh', key: 'token' } }, egressCidrs: ['192.168.10.20/32'] },
+      apiToken: { from: 'secret', name: 'api', key: 'token' },
+    };
+    expect(problemsOf({ ...minimal, discovery } as PlatformConfigInput)).toEqual([`discovery.github.apiUrl: ${cred}; the discovery service signs in with github.auth, by reference`]);
+    expect(parsePlatformConfig({ ...minimal, gitops: { ...minimal.gitops, repoUrl: 'ssh://git@github.com/me/gitops.git' } }, 'test').gitops.repoUrl).toBe('ssh://git@github.com/me/gitops.git');
+  });
+
   it('refuses Argo CD\'s own default project as the platform\'s project', () => {
     expect(problemsOf({ ...minimal, argocd: { ...(minimal as any).argocd, project: 'default' } })).toEqual([
       'argocd.project: must not be "default": that is Argo CD\'s own project, which every Application without a project uses; the platform would narrow it to its one repository and namespaces, and it cannot be deleted. Use a name of its own such as "mcp-platform", got "default"',

@@ -16,6 +16,13 @@ describe('ArgoCdApplication', () => {
     expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
   });
 
+  it('refuses a repository URL with a credential in it', () => {
+    expect(() => new ArgoCdApplication(testChart('argocd'), 'app', { ...required, repoUrl: 'https://me:ghp_abc@github.com/me/gitops.git' })).toThrow(
+      "ArgoCdApplication app:\n  - repoUrl must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is: Argo CD reads the repository's credentials from its repository Secret",
+    );
+    expect(() => new ArgoCdApplication(testChart('argocd'), 'app', { ...required, repoUrl: 'ssh://git@github.com/me/gitops.git' })).not.toThrow();
+  });
+
   it('never creates namespaces (the bootstrap layer owns them) and deletes what it synced', () => {
     const chart = testChart('argocd');
     new ArgoCdApplication(chart, 'app', required);

@@ -23,6 +23,9 @@ describe('ArgoCdProject', () => {
     );
     expect(build('My Project')).toThrow('ArgoCdProject project:\n  - name "My Project" must be an AppProject name: a DNS-1123 subdomain such as "mcp-platform"');
     expect(build('defaults')).not.toThrow();
+    expect(() => new ArgoCdProject(testChart('argocd'), 'project', { name: 'p', repoUrl: 'https://u:p@github.com/me/gitops.git', namespaces: ['mcp-system'] })).toThrow(
+      "ArgoCdProject project:\n  - repoUrl must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is: Argo CD reads the repository's credentials from its repository Secret",
+    );
   });
 
   it('allows only the cluster-scoped kinds it is given', () => {

@@ -156,6 +156,7 @@ describe('agentgatewayConfig', () => {
       'aggregatePath "/mcp/github" is also the path of target "github": choose another aggregatePath or perServerPrefix'],
     ['no audience', { auth: { ...AUTH, audiences: [] } }, 'auth.audiences must list at least one non-empty audience, got []'],
     ['a JWKS URL that is not http(s)', { auth: { ...AUTH, jwksUrl: 'file:///keys.json' } }, 'auth.jwksUrl must be an http(s) URL, got "file:///keys.json"'],
+    ['a JWKS URL with a password', { auth: { ...AUTH, jwksUrl: 'https://u:p4ss@auth.example.com/certs' } }, 'auth.jwksUrl must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is: a key set is public, leave the credentials out'],
     ['a rate limit of zero', { rateLimit: { requestsPerMinute: 0 } }, 'rateLimit.requestsPerMinute must be a positive integer, got 0'],
   ])('rejects %s, naming the field', (_, overrides, message) => {
     expect(() => agentgatewayConfig(options(overrides))).toThrow(new Error(message));

@@ -153,6 +153,7 @@ describe('SecretReference', () => {
       ['Infisical credentials in no namespace', { ...INFISICAL, credentials: { name: 'mi', namespace: 'Infisical' } }, 'credentials.namespace "Infisical" must be a namespace name: a DNS-1123 label'],
       ['an Infisical API that is not http(s)', { ...INFISICAL, hostApi: 'ftp://infisical.lan/api' }, 'hostApi "ftp://infisical.lan/api" must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api"'],
       ['an Infisical API that is no URL', { ...INFISICAL, hostApi: 'infisical.lan' }, 'hostApi "infisical.lan" must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api"'],
+      ['an Infisical API URL with a password', { ...INFISICAL, hostApi: 'https://u:secretpass@infisical.lan/api' }, 'hostApi must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is: the operator signs in with the machine identity in credentials'],
     ])('rejects %s, naming the field', (_, source, message) => {
       expect(create(source)).toThrow(`SecretReference token:\n  - ${message}`);
     });
