@@ -8,7 +8,7 @@ interface OperatorObject {
   readonly name: string;
   /** e.g. "proxy Service", "Service". */
   readonly kind: string;
-  readonly operator: 'ToolHive' | 'CloudNativePG';
+  readonly operator: 'ToolHive' | 'kmcp' | 'CloudNativePG';
   /** What it is created for, e.g. 'MCP server mcpServers[2] (server "acme")'. */
   readonly createdFor: string;
   /** The config entry it is created for (it may share its own name). */
@@ -33,17 +33,30 @@ interface RenderedName {
  *   `mcp-N-proxy`, ServiceAccount, Role and RoleBinding `N-proxy-runner`, ConfigMap `N-runconfig`; the proxy
  *   then creates StatefulSet N and, for the sse and streamable-http transports, Services `mcp-N` and
  *   `mcp-N-headless` (cmd/thv-operator/controllers/mcpserver_controller.go, pkg/container/kubernetes).
+ * - kmcp (chart 0.2.x, see constructs/mcp/kmcp-flavour.ts), for an MCPServer N: Deployment, Service and
+ *   ServiceAccount N.
  * - CloudNativePG 1.30.0, for a Cluster C: Services `C-rw`, `C-ro`, `C-r`; ServiceAccount, Role and
  *   RoleBinding C; for a Pooler P: its Service, Deployment and ServiceAccount P (pkg/specs).
  */
 /** e.g. 'the proxy Service the ToolHive operator creates for MCP server mcpServers[2] (server "acme")'. */
 function describeObject(object: OperatorObject): string {
-  return `the ${object.kind} ${object.operator === 'ToolHive' ? 'the ToolHive operator' : 'CloudNativePG'} creates for ${object.createdFor}`;
+  const operator = { ToolHive: 'the ToolHive operator', kmcp: 'the kmcp controller', CloudNativePG: 'CloudNativePG' }[object.operator];
+  return `the ${object.kind} ${operator} creates for ${object.createdFor}`;
 }
 
 function operatorObjects(config: PlatformConfig): OperatorObject[] {
   const objects: OperatorObject[] = [];
   config.mcpServers.forEach((server, index) => {
+    if (server.flavour === 'kmcp') {
+      objects.push({
+        name: server.name,
+        kind: 'Deployment, Service and ServiceAccount',
+        operator: 'kmcp',
+        createdFor: `MCP server ${serverLabel(config, index)}`,
+        owner: `server:${server.name}`,
+        ownerPath: serverPath(config, index, 'name'),
+      });
+    }
     if (server.flavour !== 'toolhive') return;
     const of = (name: string, kind: string): OperatorObject => ({
       name,
@@ -87,6 +100,7 @@ function renderedNames(config: PlatformConfig): RenderedName[] {
     [config.gateway.enabled, ComponentNames.gateway, 'gateway', 'the gateway'],
     [config.discovery.enabled, ComponentNames.discovery, 'discovery', 'the discovery service'],
     [config.triageLlm.enabled, ComponentNames.triageLlm, 'triageLlm', 'the triage model'],
+    [config.database.enabled, `${config.database.name}-migrate`, 'database', "the database's migration Job"],
   ];
   for (const [enabled, name, path, what] of fixed) if (enabled) names.push({ name, path, owner: path, fixed: what });
   return names;
@@ -100,13 +114,13 @@ function renderedNames(config: PlatformConfig): RenderedName[] {
 export const operatorObjectNames: ConfigRule = {
   id: 'operator-object-names',
   namesParts: true,
-  description: 'No rendered part takes the name of an object ToolHive or CloudNativePG creates for another part.',
+  description: 'No rendered part takes the name of an object ToolHive, kmcp or CloudNativePG creates for another part.',
   check(config: PlatformConfig): ConfigProblem[] {
-    const created = new Map<string, OperatorObject>();
-    for (const object of operatorObjects(config)) if (!created.has(object.name)) created.set(object.name, object);
+    const created = operatorObjects(config);
     return renderedNames(config).flatMap((rendered) => {
-      const object = created.get(rendered.name);
-      if (!object || object.owner === rendered.owner) return [];
+      // Any object of that name made for another part: a server's own objects share its name.
+      const object = created.find((o) => o.name === rendered.name && o.owner !== rendered.owner);
+      if (!object) return [];
       // A fixed part name cannot change: the problem is then the entry whose name made the operator's object.
       if (rendered.fixed) {
         return [

@@ -70,6 +70,37 @@ describe('config rule operator-object-names', () => {
     ]);
   });
 
+  it("refuses a vLLM deployment named like a kmcp server, whose Deployment, Service and ServiceAccount the kmcp controller creates", () => {
+    const kmcp = { name: 'llm', flavour: 'kmcp' as const, transport: 'streamable-http' as const, source: image };
+    expect(check({ mcpServers: [kmcp], gpuInference: { enabled: true, name: 'llm' } })).toEqual([
+      {
+        path: 'gpuInference.name',
+        message:
+          '"llm" is the name of the Deployment, Service and ServiceAccount the kmcp controller creates for MCP server mcpServers[0] (server "llm"): objects of that name would clash with it; choose another name (default "vllm")',
+      },
+    ]);
+  });
+
+  it("reports a kmcp server named like the database's migration Job under the server", () => {
+    const kmcp = { name: 'mcp-postgres-migrate', flavour: 'kmcp' as const, transport: 'streamable-http' as const, source: image };
+    expect(check({ mcpServers: [kmcp], database: { enabled: true } })).toEqual([
+      {
+        path: 'mcpServers[0].name',
+        message: 'makes the kmcp operator create its Deployment, Service and ServiceAccount "mcp-postgres-migrate", the name of the database\'s migration Job\'s own objects: choose another name',
+      },
+    ]);
+  });
+
+  it("finds CloudNativePG's pooler even when a ToolHive server of that name has objects of it too", () => {
+    expect(check({ mcpServers: [toolhive('mcp-postgres-pooler-rw')], database: { enabled: true, pooler: {} } })).toEqual([
+      {
+        path: 'mcpServers[0].name',
+        message:
+          '"mcp-postgres-pooler-rw" is the name of the pooler\'s Service and Deployment CloudNativePG creates for the database (database.name "mcp-postgres"): objects of that name would clash with it; choose another name',
+      },
+    ]);
+  });
+
   it('ignores an external server, which renders nothing of its name', () => {
     expect(check({ mcpServers: [toolhive('acme'), { name: 'mcp-acme', flavour: 'external', transport: 'streamable-http', source: { service: { name: 'x', namespace: 'y' } }, port: 80 }] })).toEqual([]);
   });
