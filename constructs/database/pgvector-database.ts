@@ -13,6 +13,7 @@ import {
 } from '../../imports/cnpg-postgresql.cnpg.io.js';
 import { DNS_LABEL, imageFieldProblem } from '../formats.js';
 import { databaseNameProblem, databaseOwnerProblem } from './database-names.js';
+import { reserveOperatorSecret } from '../secrets/secret-reference.js';
 import { ComponentNames, componentSelector, platformLabels } from '../labels.js';
 import { apiServerProblems, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, type PodPeer } from '../workloads/pod-network-policy.js';
@@ -159,6 +160,11 @@ export class PgvectorDatabase extends Construct {
 
     this.clusterName = name;
     this.appSecretName = `${name}-app`;
+    // The Secrets CloudNativePG writes for the cluster (api/v1/cluster_types.go at a95a534: -app, -superuser,
+    // -replication, -ca, -server): no sync object may write them too.
+    for (const suffix of ['-app', '-superuser', '-replication', '-ca', '-server']) {
+      reserveOperatorSecret(this, props.namespace, `${name}${suffix}`, `CloudNativePG for the database cluster "${name}"`);
+    }
     this.host = `${name}-rw`;
     this.databaseName = database;
     this.instancePodLabels = { 'cnpg.io/cluster': name };

@@ -99,6 +99,18 @@ export class SecretReference extends Construct {
       return;
     }
 
+    // Checked when the app renders: the operator's part may be created after this reference.
+    this.node.addValidation({
+      validate: () => {
+        const writer = operatorSecretsOf(this).get(`${namespace}/${source.name}`);
+        return writer
+          ? [
+              `Secret "${source.name}" is written by ${writer}; ${SYNC_KIND[source.from]} would be a second writer, taking the Secret over and dropping the keys the operator writes: ` +
+                `reference its key with from "secret" instead, or sync a Secret of another name`,
+            ]
+          : [];
+      },
+    });
     const existing = synced.get(`${namespace}/${source.name}`);
     if (existing) {
       throwIfProblems(`SecretReference ${id}`, sharingProblems(existing, source));
@@ -190,6 +202,24 @@ function syncedSecretsOf(scope: Construct): Map<string, SyncedSecret> {
   let synced = syncedSecrets.get(root);
   if (!synced) syncedSecrets.set(root, (synced = new Map()));
   return synced;
+}
+
+/** Secrets an operator writes, by "namespace/name": who writes each (e.g. "CloudNativePG for the database cluster \"db\""). */
+const operatorSecrets = new WeakMap<object, Map<string, string>>();
+
+function operatorSecretsOf(scope: Construct): Map<string, string> {
+  const root = scope.node.root;
+  let secrets = operatorSecrets.get(root);
+  if (!secrets) operatorSecrets.set(root, (secrets = new Map()));
+  return secrets;
+}
+
+/**
+ * Records that an operator writes this Secret (CloudNativePG's `<cluster>-app`, ...), so no sync object
+ * (ExternalSecret, InfisicalSecret) of the same app targets it too: two writers overwrite each other.
+ */
+export function reserveOperatorSecret(scope: Construct, namespace: string, name: string, writer: string): void {
+  operatorSecretsOf(scope).set(`${namespace}/${name}`, writer);
 }
 
 function externalDataOf(source: ExternalSecretSource) {

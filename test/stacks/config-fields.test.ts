@@ -409,4 +409,22 @@ describe('config fields the cluster would refuse', () => {
         'key "other", referenced here as an existing Secret (from "secret"), would be missing: reference it with from "externalSecret" and its remote key, or name another Secret',
     );
   });
+
+  it("refuses syncing a Secret CloudNativePG writes for the database, naming the server, whichever part is made first", () => {
+    const sync = { from: 'externalSecret', name: 'mcp-postgres-app', key: 'uri', store: { name: 'vault' }, remoteKey: 'db' };
+    const config = parsePlatformConfig(
+      { ...minimal, database: { enabled: true }, mcpServers: [{ name: 'acme', transport: 'streamable-http', source: image, secretEnv: { DB_URI: sync } }] } as PlatformConfigInput,
+      'test',
+    );
+    expect(() => renderPlatformInMemory(config)).toThrow(
+      '  - mcpServers[0] (server "acme"): Secret "mcp-postgres-app" is written by CloudNativePG for the database cluster "mcp-postgres"; an ExternalSecret would be a second writer, ' +
+        'taking the Secret over and dropping the keys the operator writes: reference its key with from "secret" instead, or sync a Secret of another name',
+    );
+    // AND reading its key as an existing Secret is what works
+    const plain = parsePlatformConfig(
+      { ...minimal, database: { enabled: true }, mcpServers: [{ name: 'acme', transport: 'streamable-http', source: image, secretEnv: { DB_URI: { from: 'secret', name: 'mcp-postgres-app', key: 'uri' } } }] } as PlatformConfigInput,
+      'test',
+    );
+    expect(() => renderPlatformInMemory(plain)).not.toThrow();
+  });
 });

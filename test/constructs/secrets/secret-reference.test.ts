@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SecretReference, type SecretSource } from '../../../constructs/secrets/secret-reference.js';
+import { reserveOperatorSecret, SecretReference, type SecretSource } from '../../../constructs/secrets/secret-reference.js';
 import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
 import { only, render, testChart } from '../../support/charts.js';
 
@@ -257,5 +257,30 @@ describe('SecretReference', () => {
       new SecretReference(chart, 'c', { namespace: 'one', source: { from: 'secret', name: 'github-token', key: 'token' }, component: 'discovery' });
       expect(render(chart).map((o) => `${o.kind} ${o.metadata.namespace}`)).toEqual(['ExternalSecret one', 'InfisicalSecret two']);
     });
+  });
+});
+
+describe('a Secret an operator writes', () => {
+  const problemsOf = (source: SecretSource, namespace = 'mcp-system') => {
+    const chart = testChart();
+    const reference = new SecretReference(chart, 'token', { namespace, source, component: 'discovery' });
+    // Reserved after the reference: the check runs when the app renders.
+    reserveOperatorSecret(chart, 'mcp-system', 'github-token', 'CloudNativePG for the database cluster "db"');
+    return reference.node.validate();
+  };
+
+  it.each([
+    ['an ExternalSecret', EXTERNAL],
+    ['an InfisicalSecret', INFISICAL],
+  ])('is not synced by %s too', (kind, source) => {
+    expect(problemsOf(source)).toEqual([
+      `Secret "github-token" is written by CloudNativePG for the database cluster "db"; ${kind} would be a second writer, taking the Secret over and dropping the keys the operator writes: ` +
+        'reference its key with from "secret" instead, or sync a Secret of another name',
+    ]);
+  });
+
+  it('is read as an existing Secret, and a Secret of that name in another namespace may be synced', () => {
+    expect(problemsOf({ from: 'secret', name: 'github-token', key: 'uri' })).toEqual([]);
+    expect(problemsOf(EXTERNAL, 'tools')).toEqual([]);
   });
 });
