@@ -3,6 +3,7 @@
  * object (schemas and policy), and only then swap the staging folders into place. A failure at any step
  * leaves the previous `dist/` and `cdktf.out/` as they were.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -267,13 +268,21 @@ const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1', aliasD
  * The file an object is written to: `<kind>-<name>.yaml`, or `<kind>-<namespace>_<name>.yaml` for an object
  * in another namespace than its application's (the discovery service's Roles in the namespaces it watches).
  * Kinds are letters only and names and namespaces never contain "_", so no two objects of one application
- * share a file unless they share kind, namespace and name.
+ * share a file unless they share kind, namespace and name. A name may be 253 characters, more than a file
+ * system takes in one file name (255 bytes on Linux, 143 on eCryptfs): a longer file name is cut to
+ * `MAX_FILE_NAME` characters, the cut part replaced by a hash of the whole, so it stays unique.
  */
 export function objectFileName(manifest: Readonly<Record<string, any>>, appNamespace: string): string {
   const { name, namespace } = manifest.metadata;
   const kind = manifest.kind.toLowerCase();
-  return namespace && namespace !== appNamespace ? `${kind}-${namespace}_${name}.yaml` : `${kind}-${name}.yaml`;
+  const base = namespace && namespace !== appNamespace ? `${kind}-${namespace}_${name}` : `${kind}-${name}`;
+  if (base.length + '.yaml'.length <= MAX_FILE_NAME) return `${base}.yaml`;
+  const hash = createHash('sha256').update(base).digest('hex').slice(0, 12);
+  return `${base.slice(0, MAX_FILE_NAME - '.yaml'.length - hash.length - 1)}-${hash}.yaml`;
 }
+
+/** The longest file name written: well under every common file system's limit. */
+export const MAX_FILE_NAME = 128;
 
 /** One YAML file per object (`objectFileName`), so a pull request that adds an object adds a file. */
 function writeApp(dir: string, app: RenderedApp, appNamespace: string): void {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import { loadConfigFile } from '../../stacks/load-config.js';
-import { objectFileName, renderPlatformInMemory, synthesize } from '../../stacks/synth.js';
+import { MAX_FILE_NAME, objectFileName, renderPlatformInMemory, synthesize } from '../../stacks/synth.js';
 import { tempDir } from '../support/files.js';
 
 const minimal: PlatformConfigInput = {
@@ -237,5 +237,30 @@ describe('output names that stay unique', () => {
     // "_" is in no name and no namespace, so these two cannot meet: ("a", "b-c") and ("a-b", "c").
     expect(objectFileName({ kind: 'Role', metadata: { name: 'b-c', namespace: 'a' } }, 'mcp-system')).toBe('role-a_b-c.yaml');
     expect(objectFileName({ kind: 'Role', metadata: { name: 'c', namespace: 'a-b' } }, 'mcp-system')).toBe('role-a-b_c.yaml');
+  });
+
+  it('cuts a file name over 128 characters, keeping it unique with a hash of the whole', () => {
+    const named = (name: string) => objectFileName({ kind: 'ExternalSecret', metadata: { name, namespace: 'mcp-system' } }, 'mcp-system');
+    // 'externalsecret-' (15) + name + '.yaml' (5): a name of 108 characters makes exactly 128
+    expect(named('a'.repeat(108))).toBe(`externalsecret-${'a'.repeat(108)}.yaml`);
+    const long = named(`${'a'.repeat(200)}-one`);
+    expect(long).toHaveLength(MAX_FILE_NAME);
+    expect(long).toMatch(/^externalsecret-a+-[0-9a-f]{12}\.yaml$/);
+    expect(named(`${'a'.repeat(200)}-two`)).not.toBe(long);
+    expect(named(`${'a'.repeat(200)}-one`)).toBe(long);
+  });
+
+  it('synthesizes a Secret of the longest name the API server takes, 253 characters', () => {
+    const out = tempDir();
+    folders.push(out);
+    const name = 'x'.repeat(253);
+    const ref = { from: 'externalSecret', name, key: 'token', store: { name: 'vault' }, remoteKey: 'mcp/token' };
+    synthesize(parsePlatformConfig({ ...minimal, mcpServers: [imageServer('one', { secretEnv: { TOKEN: ref } })] } as PlatformConfigInput, 'test'), {
+      manifestsDir: join(out, 'dist'),
+      terraformDir: join(out, 'tf'),
+    });
+    const files = readdirSync(join(out, 'dist', 'mcp-servers')).filter((f) => f.startsWith('externalsecret-'));
+    expect(files).toHaveLength(1);
+    expect(files[0]!.length).toBeLessThanOrEqual(MAX_FILE_NAME);
   });
 });
