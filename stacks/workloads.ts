@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { ArgoCdApplication } from '../constructs/argocd/argocd-application.js';
 import { PgvectorDatabase, POSTGRES_METRICS_PORT } from '../constructs/database/pgvector-database.js';
 import { DiscoveryService } from '../constructs/discovery/discovery-service.js';
@@ -271,9 +271,11 @@ export class Workloads {
       }));
     }
 
-    this.apps = apps;
+    // An application with nothing in it (only external servers, no gateway) would be an empty folder, which git
+    // does not keep, and an Argo CD Application whose path does not exist: it is left out, Application and all.
+    this.apps = apps.filter(({ chart }) => chart.node.findAll().some((c) => c instanceof ApiObject));
     this.argocd = new Chart(this.app, ARGOCD_APP, { namespace: config.argocd.namespace, disableResourceNameHashes: true });
-    for (const { name, syncWave } of apps) {
+    for (const { name, syncWave } of this.apps) {
       new ArgoCdApplication(this.argocd, name, {
         name: `${config.name}-${name}`,
         argocdNamespace: config.argocd.namespace,

@@ -250,6 +250,23 @@ describe('output names that stay unique', () => {
     expect(named(`${'a'.repeat(200)}-one`)).toBe(long);
   });
 
+  it('leaves out an application with nothing in it, and its Argo CD Application, and keeps it once it has objects', () => {
+    const external = { name: 'wiki', flavour: 'external', transport: 'streamable-http', source: { service: { name: 'wiki', namespace: 'docs' } }, port: 8080 };
+    const appsOf = (raw: PlatformConfigInput) => {
+      const rendered = renderPlatformInMemory(parsePlatformConfig(raw, 'test'));
+      const applications = rendered.apps.find((a) => a.name === 'argocd')!.objects.map((o) => o.manifest.metadata.name);
+      return { apps: rendered.apps.map((a) => a.name), applications };
+    };
+    // GIVEN only an external server and no gateway: nothing renders into mcp-servers
+    const empty = appsOf({ ...minimal, gateway: { enabled: false }, mcpServers: [external] } as PlatformConfigInput);
+    expect(empty.apps).not.toContain('mcp-servers');
+    expect(empty.applications).not.toContain('lab-mcp-servers');
+    // AND with the gateway, which routes to it, the application is there
+    const routed = appsOf({ ...minimal, gateway: { enabled: true }, mcpServers: [external] } as PlatformConfigInput);
+    expect(routed.apps).toContain('mcp-servers');
+    expect(routed.applications).toContain('lab-mcp-servers');
+  });
+
   it('synthesizes a Secret of the longest name the API server takes, 253 characters', () => {
     const out = tempDir();
     folders.push(out);
