@@ -42,6 +42,12 @@ export function clusterNotes(config: PlatformConfig, manifests: readonly Manifes
     }
   }
 
+  if (!config.guardrails.allowDnsEgress) {
+    requirements.push(
+      `DNS for the pods of namespace ${config.namespace} from a policy outside the platform (UDP and TCP 53 to kube-dns): guardrails.allowDnsEgress is false, ` +
+        'so no rendered policy allows it, and every part resolves names (the gateway its servers\' Services, npm servers the registry, the migration Job the database)',
+    );
+  }
   if (cluster.cni === 'cilium') {
     const cilium = cluster.cilium;
     if (count('CiliumNetworkPolicy') && (cilium?.fqdnEgress ?? true)) {

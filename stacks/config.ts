@@ -738,7 +738,7 @@ const platformConfigSchemaBase = z
       .prefault({}),
     guardrails: z
       .object({
-        /** Let every pod in the namespace resolve DNS despite the default-deny policy. @default true */
+        /** Let every pod in the namespace resolve DNS despite the default-deny policy; false only when a policy outside the platform allows it (the report says so). @default true */
         allowDnsEgress: z.boolean().default(true),
         /** Namespace ResourceQuota; none when left out. */
         resourceQuota: z

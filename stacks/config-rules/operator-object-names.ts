@@ -33,7 +33,7 @@ interface RenderedName {
  *   `mcp-N-proxy`, ServiceAccount, Role and RoleBinding `N-proxy-runner`, ConfigMap `N-runconfig`; the proxy
  *   then creates StatefulSet N and, for the sse and streamable-http transports, Services `mcp-N` and
  *   `mcp-N-headless` (cmd/thv-operator/controllers/mcpserver_controller.go, pkg/container/kubernetes).
- * - kmcp (chart 0.2.x, see constructs/mcp/kmcp-flavour.ts), for an MCPServer N: Deployment, Service and
+ * - kmcp (the pinned chart; constructs/mcp/kmcp-flavour.ts says how it was read), for an MCPServer N: Deployment, Service and
  *   ServiceAccount N.
  * - CloudNativePG 1.30.0, for a Cluster C: Services `C-rw`, `C-ro`, `C-r`; ServiceAccount, Role and
  *   RoleBinding C; for a Pooler P: its Service, Deployment and ServiceAccount P (pkg/specs).

@@ -25,6 +25,15 @@ export const outsideHosts: ConfigRule = {
     const auth = config.gateway.enabled ? config.gateway.auth : undefined;
     const jwksProblem = auth && jwksHostProblem(auth, network, { cidrs: 'gateway.auth.jwksCidrs', pods: 'gateway.auth.jwksPods' });
     if (jwksProblem) problems.push({ path: 'gateway.auth.jwksUrl', message: jwksProblem });
+    // The platform's namespace denies all ingress but its own parts': an identity provider there is never reached.
+    if (auth?.jwksPods?.namespace === config.namespace) {
+      problems.push({
+        path: 'gateway.auth.jwksPods.namespace',
+        message:
+          `"${config.namespace}" is the platform's namespace, whose default-deny policy admits only the platform's own parts, so the gateway would never reach the identity provider: ` +
+          'run it in a namespace of its own, whose policy admits the gateway',
+      });
+    }
     const github = config.discovery.enabled ? config.discovery.github : undefined;
     if (github?.apiUrl) urlProblem('discovery.github.apiUrl', github.apiUrl, github.egressCidrs, 'discovery.github.egressCidrs');
     config.mcpServers.forEach((server, index) => {

@@ -192,6 +192,14 @@ describe('cluster profile: the synth report', () => {
     expect(reportOf(onCni('calico', 'generic')).cluster.requirements).toEqual([]);
   });
 
+  it('says DNS must come from outside the platform when guardrails.allowDnsEgress is false', () => {
+    const raw = { ...onCni('calico', 'generic'), guardrails: { ...defaultConfig.guardrails, allowDnsEgress: false } };
+    expect(reportOf(raw).cluster.requirements).toEqual([
+      `DNS for the pods of namespace mcp-system from a policy outside the platform (UDP and TCP 53 to kube-dns): guardrails.allowDnsEgress is false, ` +
+        "so no rendered policy allows it, and every part resolves names (the gateway its servers' Services, npm servers the registry, the migration Job the database)",
+    ]);
+  });
+
   it('warns that values for a chart with no vendored schema go to Helm unchecked', () => {
     const report = reportOf({ ...defaultConfig, operators: { ...defaultConfig.operators, kmcp: { values: { controller: { replicaCount: 2 } } } } });
     expect(report.cluster.warnings).toEqual([

@@ -48,6 +48,17 @@ describe('config rule outside-hosts', () => {
     expect(check({ gateway: { enabled: true, auth: { ...auth, jwksPods } } } as Partial<PlatformConfigInput>)).toEqual([]);
   });
 
+  it("refuses jwksPods in the platform's own namespace, where the default-deny policy shuts the identity provider in", () => {
+    const auth = { ...AUTH, jwksUrl: 'http://keycloak.mcp-system.svc:8080/certs', jwksPods: { namespace: 'mcp-system', podLabels: { app: 'keycloak' }, port: 8080 } };
+    expect(check({ gateway: { enabled: true, auth } } as Partial<PlatformConfigInput>)).toEqual([
+      {
+        path: 'gateway.auth.jwksPods.namespace',
+        message:
+          '"mcp-system" is the platform\'s namespace, whose default-deny policy admits only the platform\'s own parts, so the gateway would never reach the identity provider: run it in a namespace of its own, whose policy admits the gateway',
+      },
+    ]);
+  });
+
   it('refuses jwksPods for a JWKS URL outside the cluster', () => {
     const jwksPods = { namespace: 'auth', podLabels: { app: 'keycloak' }, port: 8080 };
     expect(check({ cluster: { cni: 'cilium' }, gateway: { enabled: true, auth: { ...AUTH, jwksPods } } } as Partial<PlatformConfigInput>)).toEqual([
