@@ -48,19 +48,24 @@ export function extendedResourceProblem(name: string): string | undefined {
 /** A label value: empty, or at most 63 characters of letters, digits, "-", "_" and ".", starting and ending alphanumeric. */
 export const LABEL_VALUE = /^(?:(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
-/** A Kubernetes quantity: a number with an optional decimal (k, M, G...) or binary (Ki, Mi, Gi...) suffix. */
-export const QUANTITY = /^(?:\d+(?:\.\d+)?|\.\d+)(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+/**
+ * A Kubernetes quantity, as apimachinery's resource.Quantity reads it (pkg/api/resource/quantity.go): a number
+ * ("1", "1.5", "1.", ".5") with an optional decimal suffix (n, u, m, k, M, G, T, P, E), binary suffix (Ki...Ei)
+ * or decimal exponent ("1e8", "5E-3"; "1E" is exa). No sign: no amount here is negative.
+ */
+export const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[numkMGTPE]|[KMGTPE]i|[eE][+-]?\d+)?$/;
 
 const QUANTITY_FACTORS: Readonly<Record<string, number>> = {
-  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
 /** The value of a quantity ("512Mi" → 536870912); throws on anything that is not one. */
 export function parseQuantity(quantity: string): number {
   if (!QUANTITY.test(quantity)) throw new Error(`"${quantity}" is not a Kubernetes quantity such as "500m", "512Mi" or "4Gi"`);
-  const [, number, suffix] = /^([\d.]+)(\D*)$/.exec(quantity)!;
-  return Number(number) * QUANTITY_FACTORS[suffix];
+  const [, number, suffix] = /^([\d.]+)(.*)$/.exec(quantity)!;
+  const exponent = /^[eE]([+-]?\d+)$/.exec(suffix);
+  return Number(number) * (exponent ? 10 ** Number(exponent[1]) : QUANTITY_FACTORS[suffix]!);
 }
 
 /** Bytes as GiB with one decimal, for messages. */

@@ -9,11 +9,17 @@ describe('parseQuantity', () => {
     ['500m', 0.5],
     ['2', 2],
     ['.5Ki', 512],
+    ['1e8', 1e8],
+    ['5E-3', 5e-3],
+    ['1E', 1e18],
+    ['2.', 2],
+    ['1u', 1e-6],
+    ['1n', 1e-9],
   ])('reads %s', (quantity, value) => {
     expect(parseQuantity(quantity)).toBe(value);
   });
 
-  it.each(['4GB', '-1Gi', 'Gi', ''])('rejects %j, saying what a quantity looks like', (quantity) => {
+  it.each(['4GB', '-1Gi', 'Gi', '', '1e', '1e1.5', '1Ki2', '.', '1 Gi'])('rejects %j, saying what a quantity looks like', (quantity) => {
     expect(() => parseQuantity(quantity)).toThrow(`"${quantity}" is not a Kubernetes quantity such as "500m", "512Mi" or "4Gi"`);
   });
 

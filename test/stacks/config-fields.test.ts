@@ -79,6 +79,12 @@ describe('config fields the cluster would refuse', () => {
     expect(problemsOf(database({ owner: 'MCP' }))).toEqual(['database.owner: must be a lowercase SQL identifier (letters, digits, "_"; not starting with a digit), got "MCP"']);
   });
 
+  it('takes every quantity form the API server takes: decimal exponents, a trailing dot, n and u', () => {
+    const quotas = (memory: string) => ({ ...minimal, mcpServers: [{ name: 'acme', transport: 'streamable-http', source: image, resources: { requestsCpu: '100m', requestsMemory: memory, limitsMemory: '1Gi' } }] }) as PlatformConfigInput;
+    for (const memory of ['1e8', '128M', '2.', '134217728']) expect(parsePlatformConfig(quotas(memory), 'test').mcpServers[0].resources?.requestsMemory).toBe(memory);
+    expect(problemsOf(quotas('1e8Mi'))).toEqual(['mcpServers[0].resources.requestsMemory: must be a Kubernetes quantity such as "500m", "2", "512Mi" or "4Gi", got "1e8Mi"']);
+  });
+
   it('refuses a credential in a URL field, naming it and where the credential goes', () => {
     const cred = 'must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is';
     expect(problemsOf({ ...minimal, gitops: { ...minimal.gitops, repoUrl: 'https://me:ghp_abc@github.com/me/gitops.git' } })).toEqual([
