@@ -1222,7 +1222,29 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_union' && input && typeof input === 'object' && typeof last === 'string' && last in input) {
     input = (input as Record<string, unknown>)[last];
   }
-  return `${where}: ${issue.message}${input !== undefined ? `, got ${describeValue(input)}` : ''}`;
+  return `${where}: ${boundMessage(issue) ?? issue.message}${input !== undefined ? `, got ${describeValue(input)}` : ''}`;
+}
+
+/**
+ * zod's own wording of a bound, a choice or a discriminator ("Too small: expected number to be >0") in the
+ * config's: what the value must be. Undefined for a message the schema wrote itself.
+ */
+function boundMessage(issue: z.core.$ZodIssue): string | undefined {
+  const quoted = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && /^Too (small|big): expected/.test(issue.message)) {
+    const small = issue.code === 'too_small';
+    const bound = Number(small ? issue.minimum : issue.maximum);
+    if (issue.origin === 'string') return small ? (bound === 1 ? 'must not be empty' : `must be at least ${bound} characters`) : `must be at most ${bound} characters`;
+    if (issue.origin === 'array') return small ? (bound === 1 ? 'must list at least one entry' : `must list at least ${bound} entries`) : `must list at most ${bound} entries`;
+    if (issue.origin === 'number') return `must be ${small ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than'} ${bound}`;
+    return undefined;
+  }
+  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option:')) return `must be one of ${quoted(issue.values)}`;
+  if (issue.code === 'invalid_union' && issue.message.startsWith('Invalid discriminator value')) {
+    const options = (issue as unknown as { options?: readonly unknown[] }).options ?? [];
+    return options.length ? `must be one of ${quoted(options)}` : undefined;
+  }
+  return undefined;
 }
 
 function withArticle(noun: string): string {

@@ -79,6 +79,18 @@ describe('config fields the cluster would refuse', () => {
     expect(problemsOf(database({ owner: 'MCP' }))).toEqual(['database.owner: must be a lowercase SQL identifier (letters, digits, "_"; not starting with a digit), got "MCP"']);
   });
 
+  it("says what a bounded number, a list, a choice or a required text must be, in the config's words", () => {
+    const one = (raw: Record<string, unknown>) => problemsOf({ ...minimal, ...raw } as PlatformConfigInput);
+    expect(one({ gateway: { enabled: true, replicas: 0 } })).toEqual(['gateway.replicas: must be more than 0, got 0']);
+    expect(one({ database: { enabled: true, instances: 10 } })).toEqual(['database.instances: must be at most 9, got 10']);
+    expect(one({ gateway: { enabled: true, service: { type: 'NodePort' } } })).toEqual(['gateway.service.type: must be one of "ClusterIP", "LoadBalancer", got "NodePort"']);
+    expect(one({ database: { enabled: true, pooler: { poolMode: 'statement' } } })).toEqual(['database.pooler.poolMode: must be one of "session", "transaction", got "statement"']);
+    expect(one({ gitops: { ...minimal.gitops, revision: '' } })).toEqual(['gitops.revision: must not be empty, got ""']);
+    expect(one({ gateway: { enabled: true, auth: { issuer: 'https://idp', audiences: [], jwksUrl: 'https://idp/certs' } } })).toEqual([
+      'gateway.auth.audiences: must list at least one entry, got an array',
+    ]);
+  });
+
   it('takes every quantity form the API server takes: decimal exponents, a trailing dot, n and u', () => {
     const quotas = (memory: string) => ({ ...minimal, mcpServers: [{ name: 'acme', transport: 'streamable-http', source: image, resources: { requestsCpu: '100m', requestsMemory: memory, limitsMemory: '1Gi' } }] }) as PlatformConfigInput;
     for (const memory of ['1e8', '128M', '2.', '134217728']) expect(parsePlatformConfig(quotas(memory), 'test').mcpServers[0].resources?.requestsMemory).toBe(memory);
