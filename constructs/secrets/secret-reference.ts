@@ -194,25 +194,21 @@ interface SyncedSecret {
   readonly addKey: (source: SecretSource) => void;
 }
 
-/** The sync objects of one app (every chart of it), by "namespace/name" of the Secret. */
-const syncedSecrets = new WeakMap<object, Map<string, SyncedSecret>>();
-
-function syncedSecretsOf(scope: Construct): Map<string, SyncedSecret> {
+/** One map per app (the construct tree's root, every chart of it), made on first use. */
+function appMap<V>(maps: WeakMap<object, Map<string, V>>, scope: Construct): Map<string, V> {
   const root = scope.node.root;
-  let synced = syncedSecrets.get(root);
-  if (!synced) syncedSecrets.set(root, (synced = new Map()));
-  return synced;
+  let map = maps.get(root);
+  if (!map) maps.set(root, (map = new Map()));
+  return map;
 }
+
+/** The sync objects of one app, by "namespace/name" of the Secret. */
+const syncedSecrets = new WeakMap<object, Map<string, SyncedSecret>>();
+const syncedSecretsOf = (scope: Construct) => appMap(syncedSecrets, scope);
 
 /** Secrets an operator writes, by "namespace/name": who writes each (e.g. "CloudNativePG for the database cluster \"db\""). */
 const operatorSecrets = new WeakMap<object, Map<string, string>>();
-
-function operatorSecretsOf(scope: Construct): Map<string, string> {
-  const root = scope.node.root;
-  let secrets = operatorSecrets.get(root);
-  if (!secrets) operatorSecrets.set(root, (secrets = new Map()));
-  return secrets;
-}
+const operatorSecretsOf = (scope: Construct) => appMap(operatorSecrets, scope);
 
 /**
  * Records that an operator writes this Secret (CloudNativePG's `<cluster>-app`, ...), so no sync object
