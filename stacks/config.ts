@@ -303,7 +303,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * takes the rest of `mcpServerProblems`, the checks that span fields.
  */
 const SCHEMA_CHECKED =
-  /^(?:name .* must be a DNS-1123 label of|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path$|egress\[|kubernetesAccess\.rules\[\d+\]\.resources )/;
+  /^(?:name .* must be a DNS-1123 label of|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|capabilities[ [\]]|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path$|egress\[|kubernetesAccess\.rules\[\d+\]\.resources )/;
 
 /** One MCP server, as declared in the config or in a file of the servers folder. */
 const mcpServerSchemaShape = {
@@ -412,6 +412,7 @@ const mcpServerSchemaShape = {
     /** MCP capabilities it offers, for discovery. @default ["tools"] */
     capabilities: z
       .array(z.string().refine((c) => MCP_CAPABILITIES.has(c), { error: `must be an MCP capability: ${[...MCP_CAPABILITIES].join(', ')}` }))
+      .min(1, { error: 'must list at least one MCP capability, or be left out for the default ["tools"]' })
       .optional(),
     labels: labels.optional(),
     /**
@@ -1259,7 +1260,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function describeValue(value: unknown): string {
-  return value === null ? 'null' : typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
+  return value === null ? 'null' : typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? (value.length === 0 ? '[]' : 'an array') : typeof value === 'object' ? 'an object' : String(value);
 }
 
 /** The field names the schema allows at `path`, to list them next to an unknown one. */

@@ -5,6 +5,7 @@
  */
 import { IPV4_CIDR, IPV4_ADDRESS } from '../network/ipv4.js';
 import { DNS_LABEL, imageFieldProblem, LABEL_KEY, LABEL_VALUE } from '../formats.js';
+import { MCP_CAPABILITIES } from './discovery-metadata.js';
 import { platformLabels } from '../labels.js';
 import { platformEnv, secretFilePathProblem } from './container-layout.js';
 import { HOST_NAME } from '../network/cluster-network.js';
@@ -293,6 +294,13 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   problems.push(...labelProblems(spec.labels ?? {}));
   if (!['stdio', 'streamable-http', 'sse'].includes(spec.transport)) problems.push(`transport must be "stdio", "streamable-http" or "sse", got ${JSON.stringify(spec.transport)}`);
   if (spec.path !== undefined && (!HTTP_PATH.test(spec.path) || spec.path.includes('..'))) problems.push(`path ${JSON.stringify(spec.path)} must be an absolute URL path such as "/mcp"`);
+  if (spec.capabilities !== undefined) {
+    // The discovery service refuses the server's annotation when one is unknown or the list is empty.
+    if (spec.capabilities.length === 0) problems.push('capabilities is empty: list at least one MCP capability, or leave it out for the default ["tools"]');
+    spec.capabilities.forEach((c, i) => {
+      if (!MCP_CAPABILITIES.has(c)) problems.push(`capabilities[${i}] ${JSON.stringify(c)} is not an MCP capability: ${[...MCP_CAPABILITIES].join(', ')}`);
+    });
+  }
   const fieldProblems = externalServerProblems(spec).map((p) => `${p.field} ${p.message}`);
   // An external server has nothing else to check: every workload field is already reported as not applying.
   if (spec.flavour === 'external' || fieldProblems.length) return [...problems, ...fieldProblems];

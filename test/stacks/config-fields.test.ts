@@ -87,7 +87,7 @@ describe('config fields the cluster would refuse', () => {
     expect(one({ database: { enabled: true, pooler: { poolMode: 'statement' } } })).toEqual(['database.pooler.poolMode: must be one of "session", "transaction", got "statement"']);
     expect(one({ gitops: { ...minimal.gitops, revision: '' } })).toEqual(['gitops.revision: must not be empty, got ""']);
     expect(one({ gateway: { enabled: true, auth: { issuer: 'https://idp', audiences: [], jwksUrl: 'https://idp/certs' } } })).toEqual([
-      'gateway.auth.audiences: must list at least one entry, got an array',
+      'gateway.auth.audiences: must list at least one entry, got []',
     ]);
   });
 
@@ -199,6 +199,7 @@ describe('config fields the cluster would refuse', () => {
       'mcpServers[0].capabilities[1]: must be an MCP capability: tools, resources, prompts, logging, completions, sampling, elicitation, roots, got "bogus"',
     ]);
     expect(parsePlatformConfig(server({ capabilities: ['tools', 'prompts'] }), 'test').mcpServers[0].capabilities).toEqual(['tools', 'prompts']);
+    expect(problemsOf(server({ capabilities: [] }))).toEqual(['mcpServers[0].capabilities: must list at least one MCP capability, or be left out for the default ["tools"], got []']);
   });
 
   it("refuses a Secret name over 253 characters at the reference, not as the server's name", () => {
@@ -335,7 +336,7 @@ describe('config fields the cluster would refuse', () => {
 
   it('refuses an empty gateway.allowFrom, naming the field and both fixes', () => {
     expect(problemsOf({ ...minimal, gateway: { enabled: true, allowFrom: [] } })).toEqual([
-      'gateway.allowFrom: must list at least one CIDR: a gateway nobody may call serves nothing (leave it out for the private IPv4 ranges, or disable the gateway), got an array',
+      'gateway.allowFrom: must list at least one CIDR: a gateway nobody may call serves nothing (leave it out for the private IPv4 ranges, or disable the gateway), got []',
     ]);
   });
 

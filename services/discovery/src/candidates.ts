@@ -211,7 +211,9 @@ function choosePort(ports: readonly ServicePort[], annotation: string | undefine
 }
 
 function parseCapabilities(value: string | undefined, field: string): string[] {
-  if (value === undefined || value.trim() === '') return ['tools'];
+  if (value === undefined) return ['tools'];
+  // A blank value is a mistake (a templated value that rendered empty), not a request for the default.
+  if (/^[\s\p{Cc}]*$/u.test(value)) throw new Rejected(field, `${shown(value)} is blank: list capabilities such as "tools,resources", or remove the annotation for the default (tools)`);
   const list = value.split(',').map((c) => c.trim());
   for (const capability of list) {
     if (!MCP_CAPABILITIES.has(capability)) throw new Rejected(field, `${shown(capability)} is not an MCP capability (${[...MCP_CAPABILITIES].join(', ')})`);

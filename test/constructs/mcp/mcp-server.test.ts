@@ -441,6 +441,18 @@ describe('McpServer NetworkPolicy', () => {
     );
   });
 
+  it('advertises its capabilities sorted for discovery, tools by default, and refuses an empty list or an unknown one', () => {
+    const annotation = (objects: Manifest[]) => only(objects, 'Service').metadata.annotations['mcp-platform.dev/capabilities'];
+    expect(annotation(renderServer().objects)).toBe('tools');
+    expect(annotation(renderServer({ capabilities: ['tools', 'prompts'] }).objects)).toBe('prompts,tools');
+    expect(errorOf(() => renderServer({ capabilities: [] }))).toBe(
+      problem('everything', 'capabilities is empty: list at least one MCP capability, or leave it out for the default ["tools"]'),
+    );
+    expect(errorOf(() => renderServer({ capabilities: ['tools', 'shell'] }))).toBe(
+      problem('everything', 'capabilities[1] "shell" is not an MCP capability: tools, resources, prompts, logging, completions, sampling, elicitation, roots'),
+    );
+  });
+
   it('refuses an upstream with both addresses and names, neither, or a name that is not one', () => {
     expect(errorOf(() => renderServer({ egress: [{ cidrs: ['10.0.0.1/32'], hosts: ['a.example'], ports: [443] }] }))).toBe(
       problem('everything', 'egress[0] names both cidrs and hosts: give each upstream its own entry'),

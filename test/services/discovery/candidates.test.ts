@@ -113,6 +113,9 @@ describe('bad annotations are skipped with a reason, never thrown', () => {
     [{ [`${PREFIX}/type`]: 'docker' }, `${PREFIX}/type`, '"docker" must be one of kmcp, toolhive, standalone, external'],
     [{ [`${PREFIX}/capabilities`]: 'tools,shell' }, `${PREFIX}/capabilities`, '"shell" is not an MCP capability (tools, resources, prompts, logging, completions, sampling, elicitation, roots)'],
     [{ [`${PREFIX}/enabled`]: 'yes' }, `${PREFIX}/enabled`, '"yes" must be "true" or "false"'],
+    [{ [`${PREFIX}/capabilities`]: '' }, `${PREFIX}/capabilities`, '"" is blank: list capabilities such as "tools,resources", or remove the annotation for the default (tools)'],
+    [{ [`${PREFIX}/capabilities`]: ' \t\n' }, `${PREFIX}/capabilities`, '" \\t\\n" is blank: list capabilities such as "tools,resources", or remove the annotation for the default (tools)'],
+    [{ [`${PREFIX}/capabilities`]: '\u0000\u0007 ' }, `${PREFIX}/capabilities`, '"\\u0000\\u0007 " is blank: list capabilities such as "tools,resources", or remove the annotation for the default (tools)'],
   ])('GIVEN %j THEN rejected on %s', (annotations, field, reason) => {
     const result = scan({ Service: [service('bad', { annotations: enabled(annotations) }), service('good', { annotations: enabled({}) })] });
     expect(result.rejections).toEqual([{ object: 'Service tools/bad', field, reason }]);
