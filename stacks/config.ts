@@ -460,7 +460,7 @@ export const mcpServerSchema = z
         problems = []; // input the fields' own checks already refuse
       }
       const fields = Object.keys(mcpServerSchemaShape);
-      for (const message of problems.filter((p) => !SCHEMA_CHECKED.test(p) && !(p.startsWith('port ') && !((server.port ?? 0) >= 1 && (server.port ?? 0) < 1024)))) {
+      for (const message of problems.filter((p) => !SCHEMA_CHECKED.test(p) && !(p.startsWith('port must be ') && !((server.port ?? 0) >= 1 && (server.port ?? 0) < 1024)))) {
         const { segments, rest } = splitField(message, fields);
         ctx.addIssue({ code: 'custom', path: segments ?? [], input: undefined, message: rest });
       }

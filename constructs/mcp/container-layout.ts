@@ -15,7 +15,14 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 interface LayoutSpec {
   readonly flavour: string;
   readonly source: McpServerSource;
+  readonly transport?: string;
 }
+
+/**
+ * The ports kmcp's stdio transport adapter (agentgateway, in the server's own container) listens on besides
+ * the server's port: readiness and stats on 15020/15021 (all interfaces) and the admin API on 15000 (loopback).
+ */
+export const KMCP_ADAPTER_PORTS: readonly number[] = [15000, 15020, 15021];
 
 /** The env vars the platform sets in the server's container, by name. */
 export function platformEnv(spec: LayoutSpec, port: number): Record<string, string> {
@@ -39,6 +46,13 @@ function platformMounts(spec: LayoutSpec): PlatformMount[] {
       ? [{ dir: APP_DIR, filesInside: false, what: 'where the npm package is installed, mounted read-only into the server' }]
       : []),
     { dir: SERVICE_ACCOUNT_DIR, filesInside: false, what: 'where Kubernetes mounts the ServiceAccount token' },
+    // kmcp v0.3.0's stdio adapter: its binary copied into an emptyDir, and its config ConfigMap.
+    ...(spec.flavour === 'kmcp' && spec.transport === 'stdio'
+      ? [
+          { dir: '/adapterbin', filesInside: false, what: "where kmcp copies its transport adapter's binary" },
+          { dir: '/config', filesInside: false, what: "where kmcp mounts its transport adapter's config (a ConfigMap)" },
+        ]
+      : []),
   ];
 }
 

@@ -35,6 +35,4 @@ export interface FlavourResult {
   readonly internalPorts: readonly number[];
   /** The pods call the Kubernetes API themselves (an operator's proxy does). */
   readonly needsApiServer: boolean;
-  /** Whether this flavour renders the ServiceAccount itself (else the operator creates it). */
-  readonly createsServiceAccount: boolean;
 }

@@ -1,6 +1,8 @@
 import type { Construct } from 'constructs';
 import {
   McpServer as KmcpMcpServer,
+  McpServerSpecDeploymentInitContainerResourcesLimits,
+  McpServerSpecDeploymentInitContainerResourcesRequests,
   McpServerSpecDeploymentResourcesLimits,
   McpServerSpecDeploymentResourcesRequests,
   McpServerSpecTransportType,
@@ -15,12 +17,30 @@ import { throwIfProblems } from '../validation/problems.js';
 const IMAGE_UID = 10001;
 
 /**
- * kmcp's `kagent.dev/v1alpha1 MCPServer`. kmcp runs a stdio server behind its own transport adapter
- * (agentgateway, copied into the pod) and creates the Deployment, Service (`<name>`, port "http") and
- * ServiceAccount (`<name>`); its pods carry `app.kubernetes.io/name` and `/instance` = the server name.
+ * The transport adapter's init container (`copy-binary`, which copies agentgateway into the pod): kmcp gives
+ * it no resources of its own, and a pod with a container without limits is refused in a namespace whose
+ * ResourceQuota sets them. It only copies one binary.
+ */
+export const KMCP_ADAPTER_COPY_RESOURCES = { requestsCpu: '10m', requestsMemory: '32Mi', limitsMemory: '128Mi' } as const;
+
+/**
+ * kmcp's `kagent.dev/v1alpha1 MCPServer`, as kmcp v0.3.0 (1cec647) translates it
+ * (pkg/controller/transportadapter/transportadapter_translator.go):
+ * - it creates a Deployment, a Service (port "http") and a ConfigMap (the adapter's `local.yaml`), all named
+ *   after the server, and a ServiceAccount of that name unless `serviceAccountName` is set. It sets no
+ *   automountServiceAccountToken, so the platform renders the ServiceAccount itself (token only with
+ *   kubernetesAccess, like the other flavours) and names it;
+ * - pods carry `app.kubernetes.io/name` and `/instance` = the server name (the selectors), with
+ *   `deployment.labels` merged over them: so a server's labels may not set those two keys;
+ * - a stdio server runs behind agentgateway in the server's own container (`/adapterbin/agentgateway -f
+ *   /config/local.yaml`), copied there by the init container `copy-binary`, which gets the container
+ *   securityContext and `initContainer.resources`; the adapter serves `/mcp` (and `/sse`) on the port;
+ * - an HTTP server's `httpTransport.path` only goes into the unused adapter config: the server itself must
+ *   serve the path on the port, which it does, since the gateway routes to the same path.
  *
- * kmcp 0.3 takes credentials only as whole Secrets (`secretRefs`, loaded with envFrom), so each credential's
- * env var name must equal its key in the Secret.
+ * kmcp takes credentials only as whole Secrets (`secretRefs`, loaded with envFrom), so each credential's
+ * env var name must equal its key in the Secret. A stdio server's `env` is also written into the ConfigMap,
+ * which is fine: credentials never go in `env`.
  */
 export function renderKmcp(scope: Construct, ctx: FlavourContext): FlavourResult {
   const { spec } = ctx;
@@ -58,6 +78,21 @@ export function renderKmcp(scope: Construct, ctx: FlavourContext): FlavourResult
         args,
         port: ctx.port,
         replicas: spec.replicas ?? 1,
+        serviceAccountName: ctx.serviceAccountName,
+        ...(stdio
+          ? {
+              initContainer: {
+                resources: {
+                  requests: {
+                    cpu: McpServerSpecDeploymentInitContainerResourcesRequests.fromString(KMCP_ADAPTER_COPY_RESOURCES.requestsCpu),
+                    memory: McpServerSpecDeploymentInitContainerResourcesRequests.fromString(KMCP_ADAPTER_COPY_RESOURCES.requestsMemory),
+                  },
+                  limits: { memory: McpServerSpecDeploymentInitContainerResourcesLimits.fromString(KMCP_ADAPTER_COPY_RESOURCES.limitsMemory) },
+                },
+                securityContext: restrictedContainerSecurityContext(),
+              },
+            }
+          : {}),
         env: { ...ctx.env, ...platformEnv(spec, ctx.port) },
         ...(ctx.secretEnv.length ? { secretRefs: [...new Set(ctx.secretEnv.map((s) => s.secretName))].sort().map((name) => ({ name })) } : {}),
         labels: { ...ctx.labels },
@@ -89,6 +124,5 @@ export function renderKmcp(scope: Construct, ctx: FlavourContext): FlavourResult
     ingressPorts: [ctx.port],
     internalPorts: [],
     needsApiServer: false,
-    createsServiceAccount: false,
   };
 }

@@ -7,7 +7,7 @@ import { IPV4_CIDR, IPV4_ADDRESS } from '../network/ipv4.js';
 import { DNS_LABEL, imageFieldProblem, LABEL_KEY, LABEL_VALUE } from '../formats.js';
 import { MCP_CAPABILITIES } from './discovery-metadata.js';
 import { platformLabels } from '../labels.js';
-import { platformEnv, secretFilePathProblem } from './container-layout.js';
+import { KMCP_ADAPTER_PORTS, platformEnv, secretFilePathProblem } from './container-layout.js';
 import { HOST_NAME } from '../network/cluster-network.js';
 import { literalArgCredentialReasons, literalCredentialReason, literalValueCredentialReason } from '../secrets/credential-shape.js';
 import type { SecretSource } from '../secrets/secret-reference.js';
@@ -269,7 +269,8 @@ export function serverLabels(spec: McpServerSpec): Record<string, string> {
 
 function labelProblems(labels: Readonly<Record<string, string>>): string[] {
   const problems: string[] = [];
-  const platformKeys = [...Object.keys(platformLabels('mcp-server')), SERVER_LABEL];
+  // app.kubernetes.io/name and /instance select the server's pods (kmcp merges a server's labels over its own).
+  const platformKeys = [...Object.keys(platformLabels('mcp-server')), SERVER_LABEL, 'app.kubernetes.io/name', 'app.kubernetes.io/instance'];
   for (const [key, value] of Object.entries(labels)) {
     if (platformKeys.includes(key)) {
       problems.push(`labels ${JSON.stringify(key)} is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"`);
@@ -331,6 +332,8 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   }
   if (spec.port !== undefined && (!Number.isInteger(spec.port) || spec.port < 1024 || spec.port > 65535)) {
     problems.push(`port must be 1024-65535 (the server runs as non-root), got ${spec.port}`);
+  } else if (spec.flavour === 'kmcp' && spec.transport === 'stdio' && spec.port !== undefined && KMCP_ADAPTER_PORTS.includes(spec.port)) {
+    problems.push(`port ${spec.port} is taken by kmcp's transport adapter, which also listens on ${KMCP_ADAPTER_PORTS.join(', ')} in the server's container; use another port such as 8080`);
   }
   if (spec.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 1)) problems.push(`replicas must be a positive whole number, got ${spec.replicas}`);
   else if (spec.flavour === 'toolhive' && spec.transport === 'stdio' && (spec.replicas ?? 1) > 1) {
@@ -362,7 +365,7 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
     if (spec.env && key in spec.env) problems.push(`secretEnv.${key} is also set in env: keep one of the two`);
   }
   // What the platform puts in the container, when the source says which: its mounts and its env vars.
-  const layout = source && (source.npm || source.image) ? { flavour: spec.flavour, source: source as McpServerSource } : undefined;
+  const layout = source && (source.npm || source.image) ? { flavour: spec.flavour, source: source as McpServerSource, transport: spec.transport } : undefined;
   const files = spec.secretFiles ?? [];
   for (const [i, file] of files.entries()) {
     const first = files.findIndex((other) => other.path === file.path);

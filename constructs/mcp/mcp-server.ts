@@ -122,7 +122,7 @@ export class McpServer extends Construct {
       };
     });
 
-    // kmcp names the ServiceAccount after the server and creates it; the other flavours run as ours.
+    // Every flavour runs as the platform's own account (kmcp's would always mount a token).
     const serviceAccountName = spec.name;
     const ctx: FlavourContext = {
       spec,
@@ -146,14 +146,12 @@ export class McpServer extends Construct {
     this.endpoint = { serviceName: result.serviceName, namespace, port: result.servicePort, path: spec.flavour === 'kmcp' && spec.transport === 'stdio' ? '/mcp' : path, transport };
     this.clientEgress = { peers: [{ podLabels: result.podLabels }], ports: [result.servicePort] };
 
-    if (result.createsServiceAccount) {
-      new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-        metadata: { name: serviceAccountName, namespace, labels },
-        // Only a server that reads the Kubernetes API gets a token. ToolHive's proxy, which does call the API,
-        // runs as the operator's own <name>-proxy-runner; this account is the server's.
-        automountServiceAccountToken: spec.kubernetesAccess !== undefined,
-      });
-    }
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: serviceAccountName, namespace, labels },
+      // Only a server that reads the Kubernetes API gets a token. ToolHive's proxy, which does call the API,
+      // runs as the operator's own <name>-proxy-runner; this account is the server's.
+      automountServiceAccountToken: spec.kubernetesAccess !== undefined,
+    });
     if (spec.kubernetesAccess) this.renderReadOnlyAccess(namespace, serviceAccountName, labels);
 
     const npm = isNpmSource(spec.source);

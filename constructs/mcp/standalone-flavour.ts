@@ -129,6 +129,5 @@ export function renderStandalone(scope: Construct, ctx: FlavourContext): Flavour
     ingressPorts: [ctx.port],
     internalPorts: [],
     needsApiServer: false,
-    createsServiceAccount: true,
   };
 }

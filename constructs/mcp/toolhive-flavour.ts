@@ -97,6 +97,5 @@ export function renderToolhive(scope: Construct, ctx: FlavourContext): FlavourRe
     ingressPorts: [TOOLHIVE_PROXY_PORT],
     internalPorts: spec.transport === 'stdio' ? [] : [ctx.port],
     needsApiServer: true,
-    createsServiceAccount: true,
   };
 }

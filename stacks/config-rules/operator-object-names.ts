@@ -33,8 +33,8 @@ interface RenderedName {
  *   `mcp-N-proxy`, ServiceAccount, Role and RoleBinding `N-proxy-runner`, ConfigMap `N-runconfig`; the proxy
  *   then creates StatefulSet N and, for the sse and streamable-http transports, Services `mcp-N` and
  *   `mcp-N-headless` (cmd/thv-operator/controllers/mcpserver_controller.go, pkg/container/kubernetes).
- * - kmcp (the pinned chart; constructs/mcp/kmcp-flavour.ts says how it was read), for an MCPServer N: Deployment, Service and
- *   ServiceAccount N.
+ * - kmcp v0.3.0 (pkg/controller/transportadapter/transportadapter_translator.go), for an MCPServer N: Deployment, Service
+ *   and ConfigMap N (the ServiceAccount N is the platform's own, named in the MCPServer).
  * - CloudNativePG 1.30.0, for a Cluster C: Services `C-rw`, `C-ro`, `C-r`; ServiceAccount, Role and
  *   RoleBinding C; for a Pooler P: its Service, Deployment and ServiceAccount P (pkg/specs).
  */
@@ -50,7 +50,7 @@ function operatorObjects(config: PlatformConfig): OperatorObject[] {
     if (server.flavour === 'kmcp') {
       objects.push({
         name: server.name,
-        kind: 'Deployment, Service and ServiceAccount',
+        kind: 'Deployment, Service and ConfigMap',
         operator: 'kmcp',
         createdFor: `MCP server ${serverLabel(config, index)}`,
         owner: `server:${server.name}`,

@@ -78,7 +78,9 @@ export function resourceQuotaProblems(config: PlatformConfig, manifests: readonl
     } else if (m.kind === 'Pooler' && group === 'postgresql.cnpg.io') {
       addPod(what, m.spec?.template?.spec?.containers ?? [{ name: 'pgbouncer' }], [], m.spec?.instances ?? 1);
     } else if (m.kind === 'MCPServer' && group === 'kagent.dev') {
-      addPod(what, [{ name: 'mcp-server', resources: m.spec?.deployment?.resources }], [], m.spec?.deployment?.replicas ?? 1);
+      // kmcp adds the init container copy-binary for a stdio server, with initContainer.resources.
+      const init = m.spec?.transportType === 'stdio' ? [{ name: 'copy-binary', resources: m.spec?.deployment?.initContainer?.resources }] : [];
+      addPod(what, [{ name: 'mcp-server', resources: m.spec?.deployment?.resources }], init, m.spec?.deployment?.replicas ?? 1);
     } else if (m.kind === 'MCPServer' && group === 'toolhive.stacklok.dev') {
       const mcp = (m.spec?.podTemplateSpec?.spec?.containers ?? []).find((c: Manifest) => c.name === 'mcp');
       addPod(what, [{ name: 'mcp', resources: mcp?.resources }], [], 1);

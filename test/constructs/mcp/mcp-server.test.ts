@@ -203,11 +203,34 @@ describe('McpServer, kmcp', () => {
       args: ['--yes', '--package=@modelcontextprotocol/server-everything@2026.8.31', 'mcp-server-everything', 'stdio'],
       port: 8080,
       replicas: 1,
+      serviceAccountName: 'everything',
+    });
+    // kmcp gives the adapter's init container no resources and no securityContext of its own
+    expect(resource.spec.deployment.initContainer).toEqual({
+      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
     });
     expect(resource.metadata.annotations['mcp-platform.dev/type']).toBe('kmcp');
-    // kmcp makes the Service and the ServiceAccount, both named after the server
+    // kmcp makes the Service named after the server; the ServiceAccount is the platform's, without a token
     expect(server.endpoint).toEqual({ serviceName: 'everything', namespace: 'mcp-system', port: 8080, path: '/mcp', transport: 'streamable-http' });
-    expect(objects.map((o) => o.kind).sort()).toEqual(['MCPServer', 'NetworkPolicy']);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['MCPServer', 'NetworkPolicy', 'ServiceAccount']);
+    expect(only(objects, 'ServiceAccount')).toMatchObject({ metadata: { name: 'everything' }, automountServiceAccountToken: false });
+  });
+
+  it('gives a kmcp HTTP server no adapter init container, and keeps a stdio server off the adapter\'s ports and mounts', () => {
+    expect(only(kmcp({ transport: 'streamable-http', source: { image: IMAGE } }).objects, 'MCPServer').spec.deployment.initContainer).toBeUndefined();
+    for (const port of [15000, 15020, 15021]) {
+      expect(errorOf(() => kmcp({ port }))).toBe(
+        problem('everything', `port ${port} is taken by kmcp's transport adapter, which also listens on 15000, 15020, 15021 in the server's container; use another port such as 8080`),
+      );
+    }
+    expect(() => kmcp({ transport: 'streamable-http', source: { image: IMAGE }, port: 15020 })).not.toThrow();
+    expect(errorOf(() => kmcp({ secretFiles: [{ path: '/config/token', secret: { from: 'secret', name: 'gh', key: 'token' } }] }))).toBe(
+      problem('everything', 'secretFiles[0].path "/config/token" is inside /config, where kmcp mounts its transport adapter\'s config (a ConfigMap): mount the file at a path of its own, such as "/secrets/token"'),
+    );
+    expect(errorOf(() => kmcp({ secretFiles: [{ path: '/adapterbin', secret: { from: 'secret', name: 'gh', key: 'token' } }] }))).toBe(
+      problem('everything', 'secretFiles[0].path "/adapterbin" is where kmcp copies its transport adapter\'s binary: mount the file at a path of its own, such as "/secrets/adapterbin"'),
+    );
   });
 
   it('runs a package whose bin is its name as npx <package>@<version>', () => {
@@ -428,7 +451,7 @@ describe('McpServer NetworkPolicy', () => {
     const { objects } = renderServer({ labels: { 'example.com/team': 'tools' } });
     expect(objects.filter((o) => o.metadata.labels?.['example.com/team'] !== 'tools').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     expect(only(objects, 'Deployment').spec.template.metadata.labels['example.com/team']).toBe('tools');
-    for (const key of ['app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/component', 'mcp-platform.dev/server']) {
+    for (const key of ['app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/component', 'mcp-platform.dev/server', 'app.kubernetes.io/name', 'app.kubernetes.io/instance']) {
       expect(errorOf(() => renderServer({ labels: { [key]: 'x' } }))).toBe(
         problem('everything', `labels ${JSON.stringify(key)} is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"`),
       );
@@ -537,9 +560,11 @@ describe('McpServer read-only Kubernetes access', () => {
     expect(podSpecOf(objects).serviceAccountName).toBe('everything');
   });
 
-  it('binds the ServiceAccount kmcp creates, named after the server', () => {
+  it('binds the ServiceAccount it names in the kmcp MCPServer, which then gets a token', () => {
     const { objects } = renderServer({ flavour: 'kmcp', kubernetesAccess });
     expect(only(objects, 'ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'everything', namespace: 'mcp-system' }]);
+    expect(only(objects, 'MCPServer').spec.deployment.serviceAccountName).toBe('everything');
+    expect(only(objects, 'ServiceAccount').automountServiceAccountToken).toBe(true);
   });
 
   it('reads Secrets only when kubernetesAccess.secrets says so', () => {

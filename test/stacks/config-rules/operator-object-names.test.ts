@@ -70,13 +70,13 @@ describe('config rule operator-object-names', () => {
     ]);
   });
 
-  it("refuses a vLLM deployment named like a kmcp server, whose Deployment, Service and ServiceAccount the kmcp controller creates", () => {
+  it("refuses a vLLM deployment named like a kmcp server, whose Deployment, Service and ConfigMap the kmcp controller creates", () => {
     const kmcp = { name: 'llm', flavour: 'kmcp' as const, transport: 'streamable-http' as const, source: image };
     expect(check({ mcpServers: [kmcp], gpuInference: { enabled: true, name: 'llm' } })).toEqual([
       {
         path: 'gpuInference.name',
         message:
-          '"llm" is the name of the Deployment, Service and ServiceAccount the kmcp controller creates for MCP server mcpServers[0] (server "llm"): objects of that name would clash with it; choose another name (default "vllm")',
+          '"llm" is the name of the Deployment, Service and ConfigMap the kmcp controller creates for MCP server mcpServers[0] (server "llm"): objects of that name would clash with it; choose another name (default "vllm")',
       },
     ]);
   });
@@ -86,7 +86,7 @@ describe('config rule operator-object-names', () => {
     expect(check({ mcpServers: [kmcp], database: { enabled: true } })).toEqual([
       {
         path: 'mcpServers[0].name',
-        message: 'makes the kmcp operator create its Deployment, Service and ServiceAccount "mcp-postgres-migrate", the name of the database\'s migration Job\'s own objects: choose another name',
+        message: 'makes the kmcp operator create its Deployment, Service and ConfigMap "mcp-postgres-migrate", the name of the database\'s migration Job\'s own objects: choose another name',
       },
     ]);
   });
