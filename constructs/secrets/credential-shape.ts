@@ -20,7 +20,13 @@
  * - a connection string or query with a password: `password=`, `passwd=` or `pwd=` after the start, a space,
  *   `;`, `?` or `&` (libpq `host=h password=pw`, ADO/ODBC `Pwd=pw;`, `jdbc:…?user=u&password=pw`);
  * - an Authorization value: `Bearer <token>` (8+ token characters, not a plain lowercase word, so prose such as
- *   "Bearer authentication" passes) or `Basic <base64>` whose base64 decodes to `user:password`.
+ *   "Bearer authentication" passes) or `Basic <base64>` whose base64 decodes to `user:password`;
+ * - last, when the name says nothing: a random-looking string, as `openssl rand -base64 32` or a password
+ *   manager makes them (`SESSION_SALT=q3Lx…`). That is a run of 32 or more base64/base64url characters with
+ *   upper and lower case letters and a digit, at least 4 bits of entropy per character, classes that change
+ *   at 40 % or more of its characters (camelCase names and paths change far less), and that is not base64 of
+ *   text (a base64-encoded config or certificate is data). Hex and UUIDs pass (digests and ids look the same),
+ *   as do subresource-integrity and digest values (`sha512-…`, `sha256:…`), which are public.
  *
  * **By name**: the name is cut into words at `_`, `-`, `.` and camelCase boundaries (`apiKey`, `APIKey`,
  * `npm_config__authToken`); digits stay with their word and are ignored at its end (`PASSWORD2`). The name is a
@@ -32,8 +38,9 @@
  * - PASSWORD, PASSWD, PASSPHRASE, SECRET, TOKEN, CREDENTIAL(S), and the compounds APIKEY, PRIVATEKEY,
  *   SECRETKEY, ACCESSKEY, SIGNINGKEY, MASTERKEY: as a word or at the end of one (`PGPASSWORD`, `AUTHTOKEN`,
  *   `CLIENTSECRET`); no other word ends in them;
- * - KEY, PASS, PWD, CREDS, BEARER, PAT: only as a whole word (`AZURE_STORAGE_KEY`, `DB_PASS`,
- *   `MYSQL_PWD`, `GITHUB_PAT`), since MONKEY, HOTKEY, KEYBOARD, KEYSPACE, BYPASS, COMPASS or OLDPWD are not;
+ * - KEY, PASS, PWD, CREDS, BEARER, PAT, SALT, PEPPER: only as a whole word (`AZURE_STORAGE_KEY`, `DB_PASS`,
+ *   `MYSQL_PWD`, `GITHUB_PAT`, WordPress' `AUTH_SALT`), since MONKEY, HOTKEY, KEYBOARD, KEYSPACE, BYPASS,
+ *   COMPASS or OLDPWD are not;
  * - AUTH, AUTHORIZATION, SESSION, COOKIE (`BASIC_AUTH`, `NPM_CONFIG__AUTH`, `TELEGRAM_SESSION`, `SLACK_COOKIE`) name a
  *   mechanism as often as they carry one, so a value that is a lowercase setting word of at most 20
  *   characters (`basic`, `oauth2`, `none`, `stateless`, `redis`) passes;
@@ -81,7 +88,7 @@ const SAME_CREDENTIAL =
 /** Words that are a credential, also at the end of a longer word (PGPASSWORD, AUTHTOKEN, CLIENTSECRET). */
 const CREDENTIAL_ENDINGS = ['PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'TOKEN', 'CREDENTIALS', 'CREDENTIAL', 'APIKEY', 'PRIVATEKEY', 'SECRETKEY', 'ACCESSKEY', 'SIGNINGKEY', 'MASTERKEY'];
 /** Words that are a credential only as a whole word. */
-const CREDENTIAL_WORDS = new Set(['KEY', 'PASS', 'PWD', 'CREDS', 'BEARER', 'PAT']);
+const CREDENTIAL_WORDS = new Set(['KEY', 'PASS', 'PWD', 'CREDS', 'BEARER', 'PAT', 'SALT', 'PEPPER']);
 /** Words that name a mechanism as often as a credential: a setting word as their value passes. */
 const MECHANISM_WORDS = new Set(['AUTH', 'AUTHORIZATION', 'SESSION', 'COOKIE']);
 /** Plurals: a list of credentials, or a count (MAX_TOKENS). */
@@ -138,6 +145,14 @@ export function literalCredentialReason(name: string, value: string): string | u
   const literal = value.replace(REFERENCE, '');
   const shape = valueShape(literal);
   if (shape) return `holds ${shape}`;
+  const byName = nameReason(name, value, usesReference);
+  if (byName) return byName;
+  const random = randomLooking(literal);
+  return random ? `holds ${random}` : undefined;
+}
+
+/** Why the name makes this literal a credential, after the value's own shapes found nothing. */
+function nameReason(name: string, value: string, usesReference: boolean): string | undefined {
   // A value built from $(VAR)/${VAR} takes its secret from that variable; its literal parts had no shape.
   if (usesReference || SWITCH.test(value.trim())) return undefined;
   const named = credentialName(name);
@@ -176,7 +191,8 @@ export function literalArgCredentialReasons(args: readonly string[]): { index: n
       i++;
       continue;
     }
-    const shape = valueShape(args[i].replace(REFERENCE, ''));
+    const literal = args[i].replace(REFERENCE, '');
+    const shape = valueShape(literal) ?? randomLooking(literal);
     if (shape) found.push({ index: i, reason: `holds ${shape}` });
   }
   return found;
@@ -184,7 +200,8 @@ export function literalArgCredentialReasons(args: readonly string[]): { index: n
 
 /** Why a literal (a command, a word of a command line) holds a credential by its shape alone; undefined when not. */
 export function literalValueCredentialReason(value: string): string | undefined {
-  const shape = valueShape(value.replace(REFERENCE, ''));
+  const literal = value.replace(REFERENCE, '');
+  const shape = valueShape(literal) ?? randomLooking(literal);
   return shape ? `holds ${shape}` : undefined;
 }
 
@@ -199,6 +216,49 @@ function valueShape(literal: string): string | undefined {
     if (/^[^:\p{Cc}\uFFFD]*:[^\p{Cc}\uFFFD]+$/u.test(decoded)) return 'Basic credentials (Basic base64 of user:password)';
   }
   return undefined;
+}
+
+const RANDOM_RUN = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
+/** A digest's algorithm: before the run (an OCI digest, `sha256:…`) or starting it (subresource integrity, `sha512-…`). */
+const DIGEST_BEFORE = /sha(?:1|224|256|384|512):$/i;
+const DIGEST_START = /^sha(?:1|224|256|384|512)-/i;
+
+/** "a random-looking string of N characters …" when the literal holds one (see the rules at the top). */
+function randomLooking(literal: string): string | undefined {
+  for (const match of literal.matchAll(RANDOM_RUN)) {
+    const run = match[0];
+    if (DIGEST_START.test(run) || DIGEST_BEFORE.test(literal.slice(0, match.index))) continue;
+    const count = (pattern: RegExp) => run.match(pattern)?.length ?? 0;
+    if (count(/[A-Z]/g) < 2 || count(/[a-z]/g) < 2 || count(/[0-9]/g) < 1) continue;
+    if (entropyPerCharacter(run) < 4 || classChanges(run) < 0.4 || decodesToText(run)) continue;
+    return `a random-looking string of ${run.length} characters (like a generated key)`;
+  }
+  return undefined;
+}
+
+/** Shannon entropy of the string's own character frequencies, in bits per character. */
+function entropyPerCharacter(text: string): number {
+  const counts = new Map<string, number>();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
+  return bits;
+}
+
+/** The share of neighbouring characters of different classes (upper, lower, digit, other). */
+function classChanges(text: string): number {
+  const cls = (c: string) => (c >= 'A' && c <= 'Z' ? 0 : c >= 'a' && c <= 'z' ? 1 : c >= '0' && c <= '9' ? 2 : 3);
+  let changes = 0;
+  for (let i = 1; i < text.length; i++) if (cls(text[i]) !== cls(text[i - 1])) changes++;
+  return changes / (text.length - 1);
+}
+
+/** Whether the run is base64 (or base64url) of printable text: encoded data, not a key. */
+function decodesToText(run: string): boolean {
+  const bytes = Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  let printable = 0;
+  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d) printable++;
+  return printable / bytes.length > 0.9;
 }
 
 function isFilePath(value: string): boolean {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { literalArgCredentialReasons, literalCredentialReason, literalValueCredentialReason } from '../../../constructs/secrets/credential-shape.js';
 
 /** A fake token: the prefix and `length` characters, built here so no secret scanner mistakes the file for a leak. */
@@ -246,6 +247,57 @@ describe('literalCredentialReason exemptions by value', () => {
     // A long or mixed-case value is not a setting word.
     expect(literalCredentialReason('SESSION', 'abcdefghijklmnopqrstuvwxyz')).toBe('is a credential by its name (SESSION)');
     expect(literalCredentialReason('SESSION', 'Stateless')).toBe('is a credential by its name (SESSION)');
+  });
+});
+
+describe('literalCredentialReason for a random-looking value under a name that says nothing', () => {
+  /** Random-looking but reproducible: base64 (or base64url) of a SHA-256 digest, as `openssl rand -base64 32` prints. */
+  const generated = (seed: number, encoding: 'base64' | 'base64url' = 'base64') => createHash('sha256').update(`seed-${seed}`).digest(encoding);
+
+  it('refuses a generated key, naming its length and not its value', () => {
+    const key = generated(1);
+    expect(key).toHaveLength(44);
+    expect(literalCredentialReason('SESSION_ENTROPY', key)).toBe('holds a random-looking string of 44 characters (like a generated key)');
+    expect(literalCredentialReason('SESSION_ENTROPY', key)).not.toContain(key.slice(0, 8));
+    expect(literalCredentialReason('SIGNING_INPUT', `prefix:${generated(2, 'base64url')}`)).toBe('holds a random-looking string of 43 characters (like a generated key)');
+  });
+
+  it('catches nearly every generated base64 and base64url key of 32 bytes', () => {
+    const keys = Array.from({ length: 500 }, (_, i) => generated(i, i % 2 ? 'base64' : 'base64url'));
+    const missed = keys.filter((key) => literalCredentialReason('UPSTREAM_VALUE', key) === undefined);
+    // A key with no digit, or too few case changes, passes as a word would: 1 in 500 with these seeds, measured.
+    expect(missed.length).toBeLessThanOrEqual(5);
+  });
+
+  it('takes the name first: a credential name with a random value says so by its name', () => {
+    expect(literalCredentialReason('API_TOKEN', generated(3))).toBe('is a credential by its name (…_TOKEN)');
+    expect(literalCredentialReason('SESSION_SALT', 'pepper-and-salt')).toBe('is a credential by its name (…_SALT)');
+    expect(literalCredentialReason('AUTH_PEPPER', 'x')).toBe('is a credential by its name (…_PEPPER)');
+    expect(literalCredentialReason('PASSWORD_SALT_ROUNDS', '10')).toBeUndefined();
+  });
+
+  it.each([
+    ['a path', '/var/run/secrets/kubernetes.io/serviceaccount/token'],
+    ['an image pinned by digest (hex)', `ghcr.io/github/github-mcp-server@sha256:${createHash('sha256').update('x').digest('hex')}`],
+    ['a subresource-integrity value', `sha512-${createHash('sha512').update('x').digest('base64')}`],
+    ['a digest in base64 after its algorithm', `sha256:${generated(4)}`],
+    ['a model name', 'Qwen/Qwen2.5-Coder-7B-Instruct-AWQ'],
+    ['a long camelCase name', 'MyVeryLongComponentName2024HandlerFactory'],
+    ['a package path', 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js'],
+    ['base64 of a config', Buffer.from('{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"b"}}').toString('base64')],
+    ['base64 of a certificate', Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAKHblD5').toString('base64')],
+    ['a UUID', '550e8400-e29b-41d4-a716-446655440000'],
+    ['a hex id', createHash('sha1').update('x').digest('hex')],
+    ['an upper-case name with digits', 'AWS_REGION_EU_WEST_1_BUCKET_2024_ARCHIVE_V2'],
+    ['a short mixed value', 'aB3dE5fG7hJ9kL1m'],
+  ])('accepts %s', (_, value) => {
+    expect(literalCredentialReason('UPSTREAM_VALUE', value)).toBeUndefined();
+    expect(literalArgCredentialReasons(['--value', value])).toEqual([]);
+  });
+
+  it('checks arguments and commands for it too', () => {
+    expect(literalArgCredentialReasons(['serve', generated(5)])).toEqual([{ index: 1, reason: 'holds a random-looking string of 44 characters (like a generated key)' }]);
+    expect(literalValueCredentialReason(`/server --seed ${generated(6, 'base64url')}`)).toBe('holds a random-looking string of 43 characters (like a generated key)');
   });
 });
 
