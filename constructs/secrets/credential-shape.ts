@@ -22,10 +22,14 @@
  * - an Authorization value: `Bearer <token>` (8+ token characters, not a plain lowercase word, so prose such as
  *   "Bearer authentication" passes) or `Basic <base64>` whose base64 decodes to `user:password`;
  * - last, when the name says nothing: a random-looking string, as `openssl rand -base64 32` or a password
- *   manager makes them (`SESSION_SALT=q3Lx…`). That is a run of 32 or more base64/base64url characters with
- *   upper and lower case letters and a digit, at least 4 bits of entropy per character, classes that change
- *   at 40 % or more of its characters (camelCase names and paths change far less), and that is not base64 of
- *   text (a base64-encoded config or certificate is data). Hex and UUIDs pass (digests and ids look the same),
+ *   manager makes them (`SESSION_SALT=q3Lx…`). That is a run of 32 or more base64/base64url characters (or of
+ *   20 or more letters and digits with no `-`, `_`, `/` or `+`, which model names such as `TheBloke/Llama-2-7B`
+ *   have), not a name of words between separators (three or more parts, 70 % of them words such as `CodeLlama`,
+ *   `AWQ`, `34B`), with
+ *   upper and lower case letters and a digit, at least 4 bits of entropy per character (log2(length) - 0.5 for
+ *   a run shorter than 23), classes (upper, lower, digit, other) that change at 40 % or more of its characters
+ *   (50 % below 32 characters; camelCase names and paths change far less), and that is not base64 of text (a
+ *   base64-encoded config or certificate is data). Hex and UUIDs pass (digests and ids look the same),
  *   as do subresource-integrity and digest values (`sha512-…`, `sha256:…`), which are public.
  *
  * **By name**: the name is cut into words at `_`, `-`, `.` and camelCase boundaries (`apiKey`, `APIKey`,
@@ -218,7 +222,7 @@ function valueShape(literal: string): string | undefined {
   return undefined;
 }
 
-const RANDOM_RUN = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
+const RANDOM_RUN = /[A-Za-z0-9+/_-]{20,}={0,2}/g;
 /** A digest's algorithm: before the run (an OCI digest, `sha256:…`) or starting it (subresource integrity, `sha512-…`). */
 const DIGEST_BEFORE = /sha(?:1|224|256|384|512):$/i;
 const DIGEST_START = /^sha(?:1|224|256|384|512)-/i;
@@ -228,12 +232,27 @@ function randomLooking(literal: string): string | undefined {
   for (const match of literal.matchAll(RANDOM_RUN)) {
     const run = match[0];
     if (DIGEST_START.test(run) || DIGEST_BEFORE.test(literal.slice(0, match.index))) continue;
+    // Shorter than 32, only an unbroken run counts: a name with separators ("TheBloke/Llama-2-7B-Chat-AWQ") is words.
+    if (run.length < 32 && /[-_/+]/.test(run)) continue;
+    if (madeOfWords(run)) continue;
     const count = (pattern: RegExp) => run.match(pattern)?.length ?? 0;
     if (count(/[A-Z]/g) < 2 || count(/[a-z]/g) < 2 || count(/[0-9]/g) < 1) continue;
-    if (entropyPerCharacter(run) < 4 || classChanges(run) < 0.4 || decodesToText(run)) continue;
+    if (entropyPerCharacter(run) < Math.min(4, Math.log2(run.length) - 0.5) || classChanges(run) < (run.length >= 32 ? 0.4 : 0.5) || decodesToText(run)) continue;
     return `a random-looking string of ${run.length} characters (like a generated key)`;
   }
   return undefined;
+}
+
+/** A word between separators: "Instruct", "CodeLlama", "deepseek", "AWQ", "INT4", "Qwen2", "34B", "V2". */
+const WORD = /^(?:(?:[A-Z][a-z]{2,}|[a-z]{3,})(?:[A-Z][a-z]{2,})*\d*|[A-Z]{2,5}\d*|[Vv]?\d+[A-Za-z]?)$/;
+
+/**
+ * Whether a run with separators is a name made of words (`TheBloke/CodeLlama-34B-Instruct-AWQ`): three or more
+ * parts, 70 % of them words. A generated key's parts between its rare `-`, `_`, `/` and `+` almost never are.
+ */
+function madeOfWords(run: string): boolean {
+  const parts = run.split(/[-_/+]+/).filter((p) => p !== '');
+  return parts.length >= 3 && parts.filter((p) => WORD.test(p)).length >= 0.7 * parts.length;
 }
 
 /** Shannon entropy of the string's own character frequencies, in bits per character. */

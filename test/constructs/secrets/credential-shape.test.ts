@@ -260,12 +260,16 @@ describe('literalCredentialReason for a random-looking value under a name that s
     expect(literalCredentialReason('SESSION_ENTROPY', key)).toBe('holds a random-looking string of 44 characters (like a generated key)');
     expect(literalCredentialReason('SESSION_ENTROPY', key)).not.toContain(key.slice(0, 8));
     expect(literalCredentialReason('SIGNING_INPUT', `prefix:${generated(2, 'base64url')}`)).toBe('holds a random-looking string of 43 characters (like a generated key)');
+    // A password manager's 23 characters, the holdout's example.
+    expect(literalCredentialReason('UPSTREAM', 'Zx8k2Qm9Lp4Rt7Vw1Yb3Nc6')).toBe('holds a random-looking string of 23 characters (like a generated key)');
+    // Below 20 characters only a credential name says so.
+    expect(literalCredentialReason('UPSTREAM', 'Zx8k2Qm9Lp4Rt7Vw1Yb')).toBeUndefined();
   });
 
   it('catches nearly every generated base64 and base64url key of 32 bytes', () => {
     const keys = Array.from({ length: 500 }, (_, i) => generated(i, i % 2 ? 'base64' : 'base64url'));
     const missed = keys.filter((key) => literalCredentialReason('UPSTREAM_VALUE', key) === undefined);
-    // A key with no digit, or too few case changes, passes as a word would: 1 in 500 with these seeds, measured.
+    // A key with no digit, or too few case changes, passes as words would: 2 in 500 with these seeds, measured.
     expect(missed.length).toBeLessThanOrEqual(5);
   });
 
@@ -283,6 +287,12 @@ describe('literalCredentialReason for a random-looking value under a name that s
     ['a digest in base64 after its algorithm', `sha256:${generated(4)}`],
     ['a model name', 'Qwen/Qwen2.5-Coder-7B-Instruct-AWQ'],
     ['a long camelCase name', 'MyVeryLongComponentName2024HandlerFactory'],
+    ['a shorter camelCase name with digits', 'TheQuickBrownFox123JumpsOver'],
+    ['an image reference', 'ghcr.io/stacklok/toolhive/proxyrunner:v0.44.0'],
+    ['a model name with its version', 'Qwen2.5-Coder-7B-Instruct'],
+    ['a short model name', 'TheBloke/Llama-2-7B-Chat-AWQ'],
+    ['a long model name', 'TheBloke/CodeLlama-34B-Instruct-AWQ'],
+    ['another long model name', 'deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct'],
     ['a package path', 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js'],
     ['base64 of a config', Buffer.from('{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"b"}}').toString('base64')],
     ['base64 of a certificate', Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAKHblD5').toString('base64')],
