@@ -84,7 +84,12 @@ function operatorObjects(config: PlatformConfig): OperatorObject[] {
       owner: 'database',
       ownerPath: 'database.name',
     });
-    objects.push(of(db.name, 'ServiceAccount'), of(`${db.name}-rw`, 'Service'), of(`${db.name}-ro`, 'Service'), of(`${db.name}-r`, 'Service'));
+    objects.push(
+      of(db.name, 'ServiceAccount'),
+      of(`${db.name}-rw`, 'Service'),
+      of(`${db.name}-ro`, 'Service'),
+      of(`${db.name}-r`, 'Service'),
+    );
     if (db.pooler) objects.push(of(`${db.name}-pooler-rw`, "pooler's Service and Deployment"));
   }
   return objects;
@@ -114,13 +119,15 @@ function renderedNames(config: PlatformConfig): RenderedName[] {
 export const operatorObjectNames: ConfigRule = {
   id: 'operator-object-names',
   namesParts: true,
-  description: 'No rendered part takes the name of an object ToolHive, kmcp or CloudNativePG creates for another part.',
+  description: 'No rendered part takes the name of an object ToolHive, kmcp or CloudNativePG creates for another part, and no two of those objects share a name.',
   check(config: PlatformConfig): ConfigProblem[] {
     const created = operatorObjects(config);
-    return renderedNames(config).flatMap((rendered) => {
+    const named = new Set<string>();
+    const byRendered = renderedNames(config).flatMap((rendered) => {
       // Any object of that name made for another part: a server's own objects share its name.
       const object = created.find((o) => o.name === rendered.name && o.owner !== rendered.owner);
       if (!object) return [];
+      named.add(`${rendered.fixed ? object.ownerPath : rendered.path} ${rendered.name}`);
       // A fixed part name cannot change: the problem is then the entry whose name made the operator's object.
       if (rendered.fixed) {
         return [
@@ -137,5 +144,30 @@ export const operatorObjectNames: ConfigRule = {
         },
       ];
     });
+    return [...byRendered, ...operatorClashes(created, named)];
   },
 };
+
+/**
+ * Two operators (or one, for two parts) that would create objects of one name (their suffixes keep
+ * objects of different kinds apart): each takes the
+ * object over from the other (ToolHive applies its Services with force and deletes them by name), so the
+ * later server in the config is refused (a server rather than the database, whose name is usually the
+ * default), naming the other one. `named`: "path name" pairs already refused for that name.
+ */
+function operatorClashes(created: readonly OperatorObject[], named: ReadonlySet<string>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const reported = new Set(named);
+  const ordered = [...created.filter((o) => o.owner === 'database'), ...created.filter((o) => o.owner !== 'database')];
+  ordered.forEach((object, i) => {
+    const earlier = ordered.slice(0, i).find((o) => o.name === object.name && o.owner !== object.owner);
+    if (!earlier || reported.has(`${object.ownerPath} ${object.name}`)) return;
+    reported.add(`${object.ownerPath} ${object.name}`);
+    problems.push({
+      path: object.ownerPath,
+      message: `makes ${object.operator === 'CloudNativePG' ? 'CloudNativePG' : `the ${object.operator} operator`} create its ${object.kind} "${object.name}", which is also ${describeObject(earlier)}: the two would take the object over from each other; choose another name`,
+    });
+  });
+  return problems;
+}
+

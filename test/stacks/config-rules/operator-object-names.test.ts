@@ -101,6 +101,40 @@ describe('config rule operator-object-names', () => {
     ]);
   });
 
+  it("refuses a ToolHive server whose operator Service would be one of CloudNativePG's, under the server", () => {
+    expect(check({ database: { enabled: true }, mcpServers: [toolhive('postgres-ro', 'sse')] })).toEqual([
+      {
+        path: 'mcpServers[0].name',
+        message:
+          'makes the ToolHive operator create its Service "mcp-postgres-ro", which is also the Service CloudNativePG creates for the database (database.name "mcp-postgres"): the two would take the object over from each other; choose another name',
+      },
+    ]);
+    expect(check({ database: { enabled: true, name: 'mcp-db' }, mcpServers: [toolhive('db-rw')] })).toHaveLength(1);
+    expect(check({ database: { enabled: false }, mcpServers: [toolhive('postgres-ro', 'sse')] })).toEqual([]);
+  });
+
+  it.each([
+    ['a stdio server and one named <it>-proxy', toolhive('a', 'stdio'), toolhive('a-proxy'), 'Service "mcp-a-proxy", which is also the proxy Service'],
+    ['a server and one named <it>-headless', toolhive('a'), toolhive('a-headless'), 'Service "mcp-a-headless", which is also the headless Service'],
+  ])('refuses two ToolHive servers whose operator Services share a name: %s', (_, first, second, clash) => {
+    expect(check({ mcpServers: [first, second] })).toEqual([
+      {
+        path: 'mcpServers[1].name',
+        message: `makes the ToolHive operator create its ${clash} the ToolHive operator creates for MCP server mcpServers[0] (server "a"): the two would take the object over from each other; choose another name`,
+      },
+    ]);
+  });
+
+  it('reports a name once when the server itself already takes an operator object\'s name', () => {
+    const kmcp = { name: 'a-runconfig', flavour: 'kmcp' as const, transport: 'streamable-http' as const, source: image };
+    expect(check({ mcpServers: [toolhive('a'), kmcp] })).toEqual([
+      {
+        path: 'mcpServers[1].name',
+        message: '"a-runconfig" is the name of the ConfigMap the ToolHive operator creates for MCP server mcpServers[0] (server "a"): objects of that name would clash with it; choose another name',
+      },
+    ]);
+  });
+
   it('ignores an external server, which renders nothing of its name', () => {
     expect(check({ mcpServers: [toolhive('acme'), { name: 'mcp-acme', flavour: 'external', transport: 'streamable-http', source: { service: { name: 'x', namespace: 'y' } }, port: 80 }] })).toEqual([]);
   });
