@@ -778,7 +778,7 @@ const platformConfigSchemaBase = z
         enabled: z.boolean().default(false),
         /** CloudNativePG Cluster name. @default "mcp-postgres" */
         name: dnsLabel('database cluster name')
-          .max(50)
+          .max(50, { error: 'must be at most 50 characters: CloudNativePG names Secrets and Services such as <name>-replication after it, and those must stay DNS-1123 labels of at most 63' })
           .regex(DNS_1035_LABEL, { error: 'must start with a letter: CloudNativePG names the Services <name>-rw, -ro and -r after it, and a Service name is a DNS-1035 label' })
           .default('mcp-postgres'),
         /** @default 1 */

@@ -141,6 +141,10 @@ describe('config fields the cluster would refuse', () => {
     expect(problemsOf({ ...minimal, database: { name: '7db' } })).toEqual([
       'database.name: must start with a letter: CloudNativePG names the Services <name>-rw, -ro and -r after it, and a Service name is a DNS-1035 label, got "7db"',
     ]);
+    expect(problemsOf({ ...minimal, database: { name: `d${'b'.repeat(50)}` } })).toEqual([
+      `database.name: must be at most 50 characters: CloudNativePG names Secrets and Services such as <name>-replication after it, and those must stay DNS-1123 labels of at most 63, got "d${'b'.repeat(50)}"`,
+    ]);
+    expect(() => parsePlatformConfig({ ...minimal, database: { name: `d${'b'.repeat(49)}` } }, 'test')).not.toThrow();
     expect(problemsOf(server({ name: 'default' }))).toEqual([
       'mcpServers[0].name: must not be "default": it names the server\'s ServiceAccount, and "default" is the namespace\'s own, which every pod without one uses, got "default"',
     ]);
