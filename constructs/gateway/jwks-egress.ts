@@ -40,7 +40,13 @@ export function jwksHostProblem(p: JwksEgressProps, network: ClusterNetwork | un
   if (!URL.canParse(p.jwksUrl)) return undefined;
   const { host } = urlHostPort(p.jwksUrl);
   if (p.jwksPods) {
-    return isServiceHost(host) ? undefined : `"${host}" is not a Service inside the cluster, which is what ${fields.pods} is for: leave ${fields.pods} out (or use ${fields.cidrs} for a LAN host)`;
+    if (!isServiceHost(host)) return `"${host}" is not a Service inside the cluster, which is what ${fields.pods} is for: leave ${fields.pods} out (or use ${fields.cidrs} for a LAN host)`;
+    // <service>.<namespace>.svc[.<domain>]: the Service only sends to pods of its own namespace.
+    const namespace = /^[^.]+\.([^.]+)\.svc(?:\.|$)/.exec(host.toLowerCase())?.[1];
+    if (namespace !== undefined && p.jwksPods.namespace !== namespace) {
+      return `"${host}" is a Service in namespace "${namespace}", but ${fields.pods}.namespace is "${p.jwksPods.namespace}": a Service sends only to pods of its own namespace, so the gateway's egress would allow pods it never reaches; set ${fields.pods}.namespace to "${namespace}"`;
+    }
+    return undefined;
   }
   if (p.jwksCidrs?.length) return undefined;
   if (isServiceHost(host)) {

@@ -59,6 +59,18 @@ describe('config rule outside-hosts', () => {
     ]);
   });
 
+  it("refuses jwksPods in another namespace than the JWKS Service's", () => {
+    const auth = { ...AUTH, jwksUrl: 'http://keycloak.auth.svc.cluster.local/certs', jwksPods: { namespace: 'other', podLabels: { app: 'keycloak' }, port: 8080 } };
+    expect(check({ gateway: { enabled: true, auth } } as Partial<PlatformConfigInput>)).toEqual([
+      {
+        path: 'gateway.auth.jwksUrl',
+        message:
+          '"keycloak.auth.svc.cluster.local" is a Service in namespace "auth", but gateway.auth.jwksPods.namespace is "other": a Service sends only to pods of its own namespace, so the gateway\'s egress would allow pods it never reaches; set gateway.auth.jwksPods.namespace to "auth"',
+      },
+    ]);
+    expect(check({ gateway: { enabled: true, auth: { ...auth, jwksPods: { ...auth.jwksPods, namespace: 'auth' } } } } as Partial<PlatformConfigInput>)).toEqual([]);
+  });
+
   it('refuses jwksPods for a JWKS URL outside the cluster', () => {
     const jwksPods = { namespace: 'auth', podLabels: { app: 'keycloak' }, port: 8080 };
     expect(check({ cluster: { cni: 'cilium' }, gateway: { enabled: true, auth: { ...AUTH, jwksPods } } } as Partial<PlatformConfigInput>)).toEqual([
