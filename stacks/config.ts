@@ -1188,7 +1188,13 @@ export function parseMcpServer(raw: unknown, source: string): McpServerConfig {
   // Described as if it were mcpServers[0] of a config (for the allowed-field lists), then without that prefix.
   throw new ConfigError(
     source,
-    result.error.issues.map((issue) => describeIssue({ ...issue, path: ['mcpServers', 0, ...issue.path] } as z.core.$ZodIssue).replace(/^mcpServers\[0\]\.?/, '') || '(server)'),
+    result.error.issues.map((issue) =>
+      describeIssue({ ...issue, path: ['mcpServers', 0, ...issue.path] } as z.core.$ZodIssue)
+        // Every line (unknown fields come several to a problem); the server itself is "(server)".
+        .split('\n  - ')
+        .map((line) => line.replace(/^mcpServers\[0\](?=:)/, '(server)').replace(/^mcpServers\[0\]\.?/, ''))
+        .join('\n  - '),
+    ),
   );
 }
 
@@ -1267,6 +1273,7 @@ function describeValue(value: unknown): string {
 export function allowedKeysAt(path: readonly PropertyKey[], input?: unknown): string[] {
   let schema: z.core.$ZodType = platformConfigSchema;
   for (const segment of [...path, undefined]) {
+    let recordEntry = false;
     for (;;) {
       const def = schema._zod.def as {
         type: string;
@@ -1275,8 +1282,15 @@ export function allowedKeysAt(path: readonly PropertyKey[], input?: unknown): st
         out?: z.core.$ZodType;
         options?: z.core.$ZodType[];
         shape?: Record<string, z.core.$ZodType>;
+        valueType?: z.core.$ZodType;
       };
       if (def.innerType) schema = def.innerType;
+      // A record (secretEnv, a map by name): its key is a name of the config's, its entry the field's schema.
+      else if (segment !== undefined && def.type === 'record' && def.valueType) {
+        schema = def.valueType;
+        recordEntry = true;
+        break;
+      }
       else if (def.type === 'pipe' && def.out) schema = def.out;
       else if (def.type === 'union' && def.options) {
         // A discriminated union: the fields of every variant (the message cannot know which one was meant).
@@ -1301,7 +1315,7 @@ export function allowedKeysAt(path: readonly PropertyKey[], input?: unknown): st
     }
     const shape = (schema._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape;
     if (segment === undefined) return shape ? Object.keys(shape) : [];
-    if (typeof segment === 'number') continue;
+    if (typeof segment === 'number' || recordEntry) continue;
     if (!shape || !shape[String(segment)]) return [];
     schema = shape[String(segment)];
   }

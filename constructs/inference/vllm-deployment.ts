@@ -249,6 +249,23 @@ const PLATFORM_FLAGS = [
 type PlatformFlag = (typeof PLATFORM_FLAGS)[number];
 /** Flags extraArgs may not set: the platform's, and `--model` (the model is the first argument). */
 const RESERVED_FLAGS: ReadonlySet<string> = new Set([...PLATFORM_FLAGS, '--model']);
+/**
+ * Flags that change how many GPUs vLLM uses, which the pod requests as tensorParallelSize: a pipeline or
+ * data-parallel size over 1 waits for GPUs the pod does not have.
+ */
+const GPU_COUNT_FLAGS: ReadonlySet<string> = new Set(['--pipeline-parallel-size', '--data-parallel-size', '--data-parallel-size-local']);
+/** vLLM's short spellings (EngineArgs.add_cli_args: `--tensor-parallel-size`, `-tp`, ...). */
+const SHORT_FLAGS: Readonly<Record<string, string>> = { '-tp': '--tensor-parallel-size', '-pp': '--pipeline-parallel-size', '-dp': '--data-parallel-size', '-dpl': '--data-parallel-size-local' };
+
+/**
+ * The long flag an argument sets, as vLLM reads it: its FlexibleArgumentParser turns `--max_model_len` into
+ * `--max-model-len`, and `-tp` is `--tensor-parallel-size`. Undefined for a value.
+ */
+function vllmFlag(arg: string): string | undefined {
+  const short = /^(-[a-z]+)(?:=|$)/.exec(arg)?.[1];
+  if (short !== undefined) return SHORT_FLAGS[short];
+  return /^(--[a-z0-9_-]+)(?:=|$)/i.exec(arg)?.[1].toLowerCase().replace(/_/g, '-');
+}
 
 function validate(
   where: string,
@@ -256,9 +273,12 @@ function validate(
 ): void {
   const problems: string[] = [];
   for (const [index, arg] of p.extraArgs.entries()) {
-    const flag = /^(--[a-z0-9-]+)(?:=|$)/.exec(arg)?.[1];
+    const flag = vllmFlag(arg);
+    const spelled = flag === undefined || arg.startsWith(`${flag}`) ? '' : ` (as ${arg.split('=')[0]})`;
     if (flag && RESERVED_FLAGS.has(flag)) {
-      problems.push(`extraArgs[${index}] sets ${flag}, which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out`);
+      problems.push(`extraArgs[${index}] sets ${flag}${spelled}, which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out`);
+    } else if (flag && GPU_COUNT_FLAGS.has(flag)) {
+      problems.push(`extraArgs[${index}] sets ${flag}${spelled}, which makes vLLM use more GPUs than the pod requests (it requests tensorParallelSize): use tensorParallelSize to spread the model over GPUs`);
     }
   }
   for (const { index, reason } of literalArgCredentialReasons(p.extraArgs)) {

@@ -19,7 +19,7 @@ export const MUTATION_MODULES: Readonly<Record<string, MutationModule>> = {
   config: {
     description: 'config validation (stacks/config.ts)',
     mutate: ['stacks/config.ts'],
-    tests: ['test/stacks/config.test.ts', 'test/stacks/config-fields.test.ts', 'test/stacks/cluster-profile.test.ts', 'test/stacks/gpu-placement.test.ts', 'test/stacks/servers.test.ts'],
+    tests: ['test/stacks/config.test.ts', 'test/stacks/config-fields.test.ts', 'test/stacks/config-limits.test.ts', 'test/stacks/cluster-profile.test.ts', 'test/stacks/gpu-placement.test.ts', 'test/stacks/servers.test.ts'],
   },
   'schema-validator': {
     description: 'the schema validator',
@@ -49,7 +49,7 @@ export const MUTATION_MODULES: Readonly<Record<string, MutationModule>> = {
   'discovery-candidates': {
     description: 'discovery: candidates from Services and MCPServers',
     mutate: ['services/discovery/src/candidates.ts'],
-    tests: ['test/services/discovery/candidates.test.ts'],
+    tests: ['test/services/discovery/candidates.test.ts', 'test/services/discovery/candidates-limits.test.ts'],
   },
   'discovery-probe': {
     description: 'discovery: the MCP probe and its limits',
@@ -74,6 +74,6 @@ export const MUTATION_MODULES: Readonly<Record<string, MutationModule>> = {
   'discovery-auth': {
     description: "discovery: the HTTP API's authentication",
     mutate: ['services/discovery/src/http/routes/auth.ts'],
-    tests: ['test/services/discovery/http-api.test.ts', 'test/services/discovery/http-server.test.ts'],
+    tests: ['test/services/discovery/http-api.test.ts', 'test/services/discovery/http-server.test.ts', 'test/services/discovery/http-auth.test.ts'],
   },
 };

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { readTree, tempDir } from '../support/files.js';
+import { PROCESS_DEADLINE_MS } from '../support/processes.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -13,7 +14,10 @@ function synthCli(args: string[], env: Record<string, string> = {}) {
     cwd: repo,
     encoding: 'utf8',
     env: { ...process.env, CDKTF_OUTDIR: '', CDK8S_OUTDIR: '', ...env },
+    timeout: PROCESS_DEADLINE_MS,
+    killSignal: 'SIGKILL',
   });
+  if (result.error) throw new Error(`npm run synth ${args.join(' ')} did not finish: ${result.error.message}\n${result.stderr}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

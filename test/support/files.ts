@@ -1,10 +1,20 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A new empty folder under the system temp dir. */
+const made = new Set<string>();
+// Under jest, the folders a test file made are removed after its tests, passed or failed (a failed assertion
+// skips the test's own clean-up). Outside jest (the benchmarks) there is no hook, and callers remove their own.
+(globalThis as { afterAll?: (fn: () => void) => void }).afterAll?.(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  made.clear();
+});
+
+/** A new empty folder under the system temp dir, removed after the test file under jest. */
 export function tempDir(prefix = 'mcp-platform-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.add(dir);
+  return dir;
 }
 
 /** Every file under `dir` (relative path → content), hidden files included. */

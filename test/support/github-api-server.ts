@@ -106,6 +106,8 @@ interface StoredPullRequest {
   /** Frozen when closed; an open pull request follows its branch. */
   closedHeadSha: string | null;
   readonly labels: string[];
+  /** Set for a pull request from a fork: the fork's full name (null once the fork is deleted) and its head commit. */
+  readonly fork?: { readonly repo: string | null; readonly sha: string };
 }
 
 class HttpFailure {
@@ -200,9 +202,38 @@ export class GitHubApiServer {
     return this.commitFiles('main', seed.files);
   }
 
-  /** A commit by someone else on `branch` (created from main when missing); returns its sha. */
-  pushAsHuman(branch: string, path: string, content: string): string {
-    return this.commitFiles(branch, { [path]: content });
+  /** A commit by someone else on `branch` (created from main when missing); returns its sha. `message` defaults to "Edit <path>". */
+  pushAsHuman(branch: string, path: string, content: string, message?: string): string {
+    return this.commitFiles(branch, { [path]: content }, message);
+  }
+
+  /**
+   * An open pull request into main from `branch` of the fork `fork` ("owner/name", or null for a fork since
+   * deleted), whose head commit by someone else adds `files` and has `message`. As on GitHub, it does not
+   * block this repo's own pull request from a branch of the same name. Returns its number.
+   */
+  openForkPullRequest(options: { readonly fork: string | null; readonly branch: string; readonly title: string; readonly body: string; readonly files?: Readonly<Record<string, string>>; readonly message?: string }): number {
+    const base = this.head('main');
+    const tree = new Map([...this.commitAt(base).tree, ...Object.entries(options.files ?? {})]);
+    const sha = this.commit(options.message ?? `Edit ${Object.keys(options.files ?? {}).join(', ')}`, [base], tree, HUMAN);
+    const now = new Date().toISOString();
+    const pull: StoredPullRequest = {
+      number: this.pulls.length + 1,
+      head: options.branch,
+      base: 'main',
+      title: options.title,
+      body: options.body,
+      state: 'open',
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      mergedAt: null,
+      closedHeadSha: null,
+      labels: [],
+      fork: { repo: options.fork, sha },
+    };
+    this.pulls.push(pull);
+    return pull.number;
   }
 
   /** Merges pull request `number` into its base with a merge commit. */
@@ -222,7 +253,7 @@ export class GitHubApiServer {
   closePullRequest(number: number): void {
     const pull = this.pull(number);
     const now = new Date().toISOString();
-    Object.assign(pull, { state: 'closed', closedAt: now, updatedAt: now, closedHeadSha: this.head(pull.head) });
+    Object.assign(pull, { state: 'closed', closedAt: now, updatedAt: now, closedHeadSha: pull.fork?.sha ?? this.head(pull.head) });
   }
 
   /** Content of `path` at a branch name or commit sha; undefined when either is missing. */
@@ -263,11 +294,11 @@ export class GitHubApiServer {
     this.pendingFaults.push({ fault, left: fault.times ?? 1 });
   }
 
-  private commitFiles(branch: string, files: Readonly<Record<string, string>>): string {
+  private commitFiles(branch: string, files: Readonly<Record<string, string>>, message = `Edit ${Object.keys(files).join(', ')}`): string {
     const parent = this.branches.get(branch) ?? this.head('main');
     const tree = new Map(this.commitAt(parent).tree);
     for (const [path, text] of Object.entries(files)) tree.set(path, text);
-    const sha = this.commit(`Edit ${Object.keys(files).join(', ')}`, [parent], tree, HUMAN);
+    const sha = this.commit(message, [parent], tree, HUMAN);
     this.branches.set(branch, sha);
     return sha;
   }
@@ -519,7 +550,7 @@ export class GitHubApiServer {
     if (typeof title !== 'string' || title === '') throw validationFailed(docs, [{ resource: 'Issue', field: 'title', code: 'missing_field' }]);
     if (head === undefined || !this.branches.has(head)) throw validationFailed(docs, [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
     if (base === undefined || !this.branches.has(base)) throw validationFailed(docs, [{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
-    if (this.pulls.some((pull) => pull.state === 'open' && pull.head === head && pull.base === base)) {
+    if (this.pulls.some((pull) => pull.state === 'open' && pull.fork === undefined && pull.head === head && pull.base === base)) {
       throw validationFailed(docs, [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${this.owner}:${head}.` }]);
     }
     if (this.isAncestor(this.head(head), this.head(base))) {
@@ -694,7 +725,7 @@ export class GitHubApiServer {
   private pullJson(pull: StoredPullRequest): object {
     const user = { login: BOT, id: 1, type: 'Bot' };
     const repo = { id: 1, name: this.name, full_name: `${this.owner}/${this.name}`, owner: { login: this.owner }, default_branch: 'main' };
-    const headSha = pull.closedHeadSha ?? this.branches.get(pull.head) ?? '';
+    const headSha = pull.fork?.sha ?? pull.closedHeadSha ?? this.branches.get(pull.head) ?? '';
     return {
       url: `${this.api}/pulls/${pull.number}`,
       id: 1000 + pull.number,
@@ -713,7 +744,16 @@ export class GitHubApiServer {
       merged_at: pull.mergedAt,
       merge_commit_sha: null,
       draft: false,
-      head: { label: `${this.owner}:${pull.head}`, ref: pull.head, sha: headSha, user, repo },
+      head:
+        pull.fork === undefined
+          ? { label: `${this.owner}:${pull.head}`, ref: pull.head, sha: headSha, user, repo }
+          : {
+              label: `${pull.fork.repo?.split('/')[0] ?? 'ghost'}:${pull.head}`,
+              ref: pull.head,
+              sha: headSha,
+              user: { login: HUMAN, id: 2, type: 'User' },
+              repo: pull.fork.repo === null ? null : { id: 2, name: pull.fork.repo.split('/')[1], full_name: pull.fork.repo, owner: { login: pull.fork.repo.split('/')[0] }, default_branch: 'main', fork: true },
+            },
       base: { label: `${this.owner}:${pull.base}`, ref: pull.base, sha: this.branches.get(pull.base) ?? '', user, repo },
       author_association: 'CONTRIBUTOR',
     };

@@ -13,6 +13,7 @@ import {
   MIGRATIONS_DIR,
   loadMigrations,
   migrationScript,
+  type Migration,
   type SchemaOptions,
 } from '../../../constructs/database/schema.js';
 import { tempDir } from '../../support/files.js';
@@ -460,5 +461,169 @@ describe('registry migration on the real PostgreSQL server', () => {
     await Promise.all([a.query(registry), b.query(registry)]);
 
     expect((await a.query('SELECT name FROM schema_migrations')).rows).toEqual([{ name: '0001_mcp_registry' }]);
+  });
+});
+
+/** A folder holding the given migration files. */
+function migrationsDir(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, name), sql);
+  return dir;
+}
+
+describe('loadMigrations rules, each on its own', () => {
+  it('locks on the bytes of ASCII "mcpmig" and indexes up to 2000 dimensions', () => {
+    expect(MIGRATION_LOCK_KEY).toBe(Buffer.from('mcpmig', 'ascii').readUIntBE(0, 6));
+    expect(MAX_VECTOR_INDEX_DIMENSIONS).toBe(2000);
+  });
+
+  it.each(['0001_Registry.sql', '0001-registry.sql', '001_registry.sql', '00001_registry.sql', 'x0001_registry.sql', '0001_registry.sql.bak', '0001_registry_.sql', '0001__registry.sql', '0001_.sql', '0001_reg-istry.sql'])(
+    'rejects the file name %s',
+    (fileName) => {
+      const dir = migrationsDir({ [fileName]: 'SELECT 1;' });
+      expect(() => loadMigrations(small, undefined, dir)).toThrow(
+        new Error(`Migration ${fileName} in ${dir}: the name must be NNNN_name.sql (four digits, an underscore, lowercase words joined by underscores).`),
+      );
+    },
+  );
+
+  it('takes the version from the digits and the name from the file, sorted by version, needing pgvector only for vector SQL', () => {
+    const dir = migrationsDir({
+      '0010_later_step2.sql': 'SELECT 10;',
+      '0002_vectors.sql': 'CREATE TABLE t (e VECTOR(3));',
+      '0003_extension.sql': 'create extension if not exists Vector;',
+      '0004_plain.sql': "SELECT 'vectors' AS word, 'vector' AS other;",
+    });
+    const migrations = loadMigrations(small, undefined, dir);
+    expect(migrations.map(({ version, name, file, requiresVector }) => ({ version, name, file, requiresVector }))).toEqual([
+      { version: 2, name: '0002_vectors', file: join(dir, '0002_vectors.sql'), requiresVector: true },
+      { version: 3, name: '0003_extension', file: join(dir, '0003_extension.sql'), requiresVector: true },
+      { version: 4, name: '0004_plain', file: join(dir, '0004_plain.sql'), requiresVector: false },
+      { version: 10, name: '0010_later_step2', file: join(dir, '0010_later_step2.sql'), requiresVector: false },
+    ]);
+    expect(loadMigrations(small, { vector: true }, dir)).toHaveLength(4);
+    expect(loadMigrations(small, {}, dir)).toHaveLength(4);
+    expect(loadMigrations(small, { vector: false }, dir).map((m) => m.version)).toEqual([4, 10]);
+  });
+
+  it('fills every placeholder, each as often as it appears', () => {
+    const dir = migrationsDir({ '0001_all.sql': '{{EMBEDDING_DIMENSIONS}} {{HNSW_M}} {{HNSW_EF_CONSTRUCTION}} {{EMBEDDING_DIMENSIONS}}' });
+    expect(loadMigrations({ embeddingDimensions: 8, hnsw: { m: 3, efConstruction: 7 } }, undefined, dir)[0].sql).toBe('8 3 7 8');
+  });
+
+  it('names an empty placeholder too', () => {
+    const dir = migrationsDir({ '0001_a.sql': 'SELECT {{}};' });
+    expect(() => loadMigrations(small, undefined, dir)).toThrow(
+      new Error('Migration 0001_a.sql: unknown placeholder {{}}; the placeholders are {{EMBEDDING_DIMENSIONS}}, {{HNSW_M}}, {{HNSW_EF_CONSTRUCTION}}.'),
+    );
+  });
+
+  it('accepts 1 and 2000 dimensions', () => {
+    expect(loadMigrations({ embeddingDimensions: 1 })[1].sql).toContain('embedding vector(1) NOT NULL');
+    expect(loadMigrations({ embeddingDimensions: 2000 })[1].sql).toContain('embedding vector(2000) NOT NULL');
+  });
+
+  it('takes pgvector defaults for the HNSW parameters left out', () => {
+    expect(loadMigrations({ embeddingDimensions: 8, hnsw: {} })[1].sql).toContain('WITH (m = 16, ef_construction = 64)');
+    expect(loadMigrations({ embeddingDimensions: 8, hnsw: { m: 8 } })[1].sql).toContain('WITH (m = 8, ef_construction = 64)');
+    expect(loadMigrations({ embeddingDimensions: 8, hnsw: { efConstruction: 200 } })[1].sql).toContain('WITH (m = 16, ef_construction = 200)');
+  });
+
+  it.each([
+    [2, 4],
+    [100, 200],
+    [16, 32],
+    [16, 1000],
+  ])('accepts m %p with efConstruction %p, at the limits', (m, efConstruction) => {
+    expect(loadMigrations({ embeddingDimensions: 8, hnsw: { m, efConstruction } })[1].sql).toContain(`WITH (m = ${m}, ef_construction = ${efConstruction})`);
+  });
+
+  it.each<[{ m?: number; efConstruction?: number }, string]>([
+    [{ m: 101, efConstruction: 300 }, "hnsw.m must be a whole number from 2 to 100 (pgvector's limits), got 101."],
+    [{ m: 2.5 }, "hnsw.m must be a whole number from 2 to 100 (pgvector's limits), got 2.5."],
+    [{ m: 16, efConstruction: 31 }, "hnsw.efConstruction must be a whole number from 2 × m (32) to 1000 (pgvector's limits), got 31."],
+    [{ m: 16, efConstruction: 1001 }, "hnsw.efConstruction must be a whole number from 2 × m (32) to 1000 (pgvector's limits), got 1001."],
+    [{ m: 16, efConstruction: 64.5 }, "hnsw.efConstruction must be a whole number from 2 × m (32) to 1000 (pgvector's limits), got 64.5."],
+  ])('rejects hnsw %p', (hnsw, message) => {
+    expect(() => loadMigrations({ embeddingDimensions: 8, hnsw })).toThrow(new Error(message));
+  });
+});
+
+describe('migrationScript structure', () => {
+  it('names the migrations it was generated from and applies them in version order, whatever the order given', () => {
+    const migrations = loadMigrations(small);
+    const sorted = migrationScript(migrations, small);
+    expect(sorted.split('\n')[0]).toBe('-- Generated by constructs/database/schema.ts from 0001_mcp_registry, 0002_query_history, 0003_app_contexts.');
+    const shuffled = migrationScript([migrations[2], migrations[0], migrations[1]], small);
+    expect(shuffled.split('\n').slice(1)).toEqual(sorted.split('\n').slice(1));
+  });
+
+  it('refuses a migration that contains its outer dollar-quote tag, padding the version to four digits', () => {
+    const migration: Migration = { version: 12, name: '0012_tagged', file: '/migrations/0012_tagged.sql', sql: 'SELECT $migrate_0012$ x $migrate_0012$;', checksum: 'c', requiresVector: false };
+    expect(() => migrationScript([migration], small)).toThrow(
+      new Error('Migration 0012_tagged contains $migrate_0012$, the dollar-quote tag the script wraps it in: use another tag in /migrations/0012_tagged.sql.'),
+    );
+    expect(() => migrationScript([{ ...migration, sql: 'SELECT $migration_0012$ x $migration_0012$;' }], small)).toThrow(
+      new Error('Migration 0012_tagged contains $migration_0012$, the dollar-quote tag the script wraps it in: use another tag in /migrations/0012_tagged.sql.'),
+    );
+  });
+});
+
+describe('migrations on PGlite without pgvector', () => {
+  let db: PGlite;
+
+  beforeAll(async () => {
+    db = await PGlite.create();
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('quotes names and checksums as SQL literals', async () => {
+    const quoted: Migration = { version: 7, name: "0007_o'hara", file: '/m/0007.sql', sql: 'CREATE TABLE IF NOT EXISTS quoted_t (id int);', checksum: "it's", requiresVector: false };
+    const text = migrationScript([...loadMigrations(small, { vector: false }), quoted], small);
+
+    await db.exec(text);
+    await db.exec(text);
+
+    expect((await recordedMigrations(db)).map(({ version, name, checksum }) => ({ version, name, checksum }))).toEqual([
+      { version: 1, name: '0001_mcp_registry', checksum: loadMigrations(small)[0].checksum },
+      { version: 7, name: "0007_o'hara", checksum: "it's" },
+    ]);
+  });
+});
+
+describe('migrations on PGlite with pgvector, checking the second vector table', () => {
+  let db: PGlite;
+
+  beforeAll(async () => {
+    db = await PGlite.create({ extensions: { vector } });
+    await db.exec(script(small));
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('fails on app_contexts when only its embedding has another dimension', async () => {
+    await db.exec(`DROP INDEX query_history_embedding_hnsw_idx; ALTER TABLE query_history ALTER COLUMN embedding TYPE vector(16)`);
+    try {
+      await expect(db.exec(script({ embeddingDimensions: 16 }))).rejects.toThrow(
+        'app_contexts.embedding has 8 dimensions (vector(8)) but embeddingDimensions is 16: the stored embeddings come from a model with 8 dimensions. ' +
+          'Configure the embedding model the data was embedded with (embeddingDimensions 8), or add a new migration that changes the column to vector(16) and re-embeds every row with the new model.',
+      );
+      await db.exec('ROLLBACK');
+    } finally {
+      await db.exec(`ALTER TABLE query_history ALTER COLUMN embedding TYPE vector(8); CREATE INDEX query_history_embedding_hnsw_idx ON query_history USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)`);
+    }
+  });
+
+  it('fails on the app_contexts index when only it was built with other HNSW options', async () => {
+    await db.exec(`DROP INDEX query_history_embedding_hnsw_idx; CREATE INDEX query_history_embedding_hnsw_idx ON query_history USING hnsw (embedding vector_cosine_ops) WITH (m = 24, ef_construction = 64)`);
+    await expect(db.exec(script({ ...small, hnsw: { m: 24 } }))).rejects.toThrow(
+      'app_contexts_embedding_hnsw_idx was built with {m=16,ef_construction=64} but the hnsw options ask for m=24, ef_construction=64: keep the options the index was built with, or add a new migration that drops and recreates the index with the new ones.',
+    );
+    await db.exec('ROLLBACK');
   });
 });

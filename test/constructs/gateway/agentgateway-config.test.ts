@@ -3,7 +3,9 @@ import { describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import {
   AGENTGATEWAY_SCHEMA_PATH,
+  agentgatewayAjv,
   agentgatewayConfig,
+  agentgatewaySchema,
   type AgentgatewayConfigOptions,
   type GatewayTarget,
   validateAgentgatewayConfig,
@@ -196,5 +198,154 @@ describe('validateAgentgatewayConfig', () => {
     misspelt.routes[3].backends[0].mcp.targets[0].mcp.pth = '/mcp';
 
     expect(validateAgentgatewayConfig(misspelt)).toContain('/routes/3/backends/0/mcp/targets/0/mcp must NOT have unevaluated properties "pth"');
+  });
+});
+
+describe('agentgatewayConfig, every field', () => {
+  it('renders one target exactly: the gateway, its metrics address, a per-server route and the aggregate', () => {
+    expect(agentgatewayConfig(options({ targets: [target('github')] }))).toEqual({
+      config: { statsAddr: '0.0.0.0:15020' },
+      gateways: { mcp: { port: 8080 } },
+      routes: [
+        {
+          name: 'mcp-server-github',
+          gateways: ['mcp'],
+          matches: [{ path: { pathPrefix: '/mcp/github' } }],
+          backends: [{ mcp: { targets: [{ name: 'github', mcp: { host: 'github.mcp-system.svc.cluster.local', port: 8080, path: '/mcp' } }] } }],
+        },
+        {
+          name: 'mcp-aggregate',
+          gateways: ['mcp'],
+          matches: [{ path: { exact: '/mcp' } }],
+          backends: [{
+            mcp: {
+              targets: [{ name: 'github', mcp: { host: 'github.mcp-system.svc.cluster.local', port: 8080, path: '/mcp' } }],
+              failureMode: 'failOpen',
+              prefixMode: 'always',
+            },
+          }],
+        },
+      ],
+    });
+  });
+
+  it('copies the audiences, so changing the options afterwards does not change the config', () => {
+    const audiences = ['mcp-gateway', 'mcp-cli'];
+    const config = agentgatewayConfig(options({ auth: { ...AUTH, audiences } }));
+    audiences.push('later');
+    expect((config.gateways as any).mcp.jwtAuth.audiences).toEqual(['mcp-gateway', 'mcp-cli']);
+  });
+
+  it('accepts the lowest and highest ports, a name of 63 characters and a path of "/"', () => {
+    const name = 'a'.repeat(63);
+    const config = agentgatewayConfig(options({ port: 1, statsPort: 65535, aggregatePath: '/', targets: [target(name, { port: 65535, path: '/' })] }));
+    expect(config.config).toEqual({ statsAddr: '0.0.0.0:65535' });
+    expect(config.gateways).toEqual({ mcp: { port: 1 } });
+    expect(route(config, `mcp-server-${name}`).backends[0].mcp.targets).toEqual([{ name, mcp: { host: `${name}.mcp-system.svc.cluster.local`, port: 65535, path: '/' } }]);
+    expect(() => agentgatewayConfig(options({ rateLimit: { requestsPerMinute: 1 } }))).not.toThrow();
+  });
+
+  it.each<[string, Partial<AgentgatewayConfigOptions>, string]>([
+    ['a listener port above 65535', { port: 65536 }, 'port must be an integer from 1 to 65535, got 65536'],
+    ['a listener port given as a string', { port: '8080' as never }, 'port must be an integer from 1 to 65535, got "8080"'],
+    ['a stats port of 0', { statsPort: 0 }, 'statsPort must be an integer from 1 to 65535, got 0'],
+    ['a target port of 0', { targets: [target('github', { port: 0 })] }, 'targets[0].port must be an integer from 1 to 65535, got 0'],
+    ['an aggregate path with a space', { aggregatePath: '/mcp all' }, 'aggregatePath "/mcp all" must be a URL path that starts with "/" (no spaces, query or fragment)'],
+    ['an aggregate path with a query', { aggregatePath: '/mcp?all' }, 'aggregatePath "/mcp?all" must be a URL path that starts with "/" (no spaces, query or fragment)'],
+    ['an aggregate path with a fragment', { aggregatePath: '/mcp#all' }, 'aggregatePath "/mcp#all" must be a URL path that starts with "/" (no spaces, query or fragment)'],
+    ['an aggregate path that is not a string', { aggregatePath: 7 as never }, 'aggregatePath 7 must be a URL path that starts with "/" (no spaces, query or fragment)'],
+    ['a per-server prefix without a leading "/"', { perServerPrefix: 'mcp/' }, 'perServerPrefix "mcp/" must be a URL path that starts with "/" (no spaces, query or fragment)'],
+    ['an aggregate path that is a server path under another prefix', { perServerPrefix: '/servers/', aggregatePath: '/servers/proxmox' },
+      'aggregatePath "/servers/proxmox" is also the path of target "proxmox": choose another aggregatePath or perServerPrefix'],
+    ['a name of 64 characters', { targets: [target('a'.repeat(64))] },
+      `targets[0].name "${'a'.repeat(64)}" is not a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters)`],
+    ['a name that is not a string', { targets: [target(undefined as never, { host: 'github.mcp-system.svc.cluster.local' })] },
+      'targets[0].name undefined is not a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters)'],
+    ['a second target named like the first, by index', { targets: [target('github'), target('github', { host: 'gh.tools.svc.cluster.local' })] },
+      'targets[0] (github.mcp-system.svc.cluster.local) and targets[1] (gh.tools.svc.cluster.local) are both named "github": target names must be unique'],
+    ['a host with a port', { targets: [target('proxmox'), target('github', { host: 'github:8080' })] },
+      'targets[1].host "github:8080" must be a DNS name such as "github.mcp-system.svc.cluster.local" (no scheme, no port)'],
+    ['a host that is not a string', { targets: [target('github', { host: 42 as never })] },
+      'targets[0].host 42 must be a DNS name such as "github.mcp-system.svc.cluster.local" (no scheme, no port)'],
+    ['a target path with a query', { targets: [target('github', { path: '/mcp?x=1' })] },
+      'targets[0].path "/mcp?x=1" must be a URL path that starts with "/" (no spaces, query or fragment)'],
+    ['an unknown transport', { targets: [target('github', { transport: 'websocket' as never })] }, 'targets[0].transport must be "streamable-http" or "sse", got "websocket"'],
+    ['an auth kind other than jwt', { auth: { ...AUTH, kind: 'apiKey' as never } }, 'auth.kind must be "jwt", got "apiKey"'],
+    ['a blank issuer', { auth: { ...AUTH, issuer: '  ' } }, 'auth.issuer must be the token issuer (the JWT "iss" claim), got "  "'],
+    ['no issuer', { auth: { ...AUTH, issuer: undefined as never } }, 'auth.issuer must be the token issuer (the JWT "iss" claim), got undefined'],
+    ['audiences that are not a list', { auth: { ...AUTH, audiences: 'mcp-gateway' as never } }, 'auth.audiences must list at least one non-empty audience, got "mcp-gateway"'],
+    ['a blank audience', { auth: { ...AUTH, audiences: ['mcp-gateway', ' '] } }, 'auth.audiences must list at least one non-empty audience, got ["mcp-gateway"," "]'],
+    ['an audience that is not a string', { auth: { ...AUTH, audiences: [7] as never } }, 'auth.audiences must list at least one non-empty audience, got [7]'],
+    ['a JWKS URL that is no URL', { auth: { ...AUTH, jwksUrl: 'auth.example.com/certs' } }, 'auth.jwksUrl must be an http(s) URL, got "auth.example.com/certs"'],
+    ['a JWKS URL with a user', { auth: { ...AUTH, jwksUrl: 'https://keys@auth.example.com/certs' } },
+      'auth.jwksUrl must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is: a key set is public, leave the credentials out'],
+    ['a fractional rate limit', { rateLimit: { requestsPerMinute: 1.5 } }, 'rateLimit.requestsPerMinute must be a positive integer, got 1.5'],
+    ['a rate limit that is not a number', { rateLimit: { requestsPerMinute: '60' as never } }, 'rateLimit.requestsPerMinute must be a positive integer, got "60"'],
+  ])('rejects %s with its own message', (_, overrides, message) => {
+    expect(() => agentgatewayConfig(options(overrides))).toThrow(new Error(message));
+  });
+});
+
+describe('validateAgentgatewayConfig messages', () => {
+  it('names the root as "/" and adds no property name to errors that have none', () => {
+    expect(validateAgentgatewayConfig(42)).toEqual(['/ must be object']);
+    const config = agentgatewayConfig(options({ auth: AUTH }));
+    delete (config.gateways as any).mcp.jwtAuth.jwks;
+    const problems = validateAgentgatewayConfig(config);
+    expect(problems).toContain("/gateways/mcp/jwtAuth must have required property 'jwks'");
+    expect(problems).toContain('/gateways/mcp/jwtAuth must be null');
+  });
+
+  it('reports every error, not only the first', () => {
+    const config = JSON.parse(JSON.stringify(agentgatewayConfig(options())));
+    config.config.statAddr = 'x';
+    config.routes[3].backends[0].mcp.prefixMode = 'sometimes';
+    expect(validateAgentgatewayConfig(config)).toEqual(expect.arrayContaining([
+      '/config must NOT have additional properties "statAddr"',
+      expect.stringMatching(/^\/routes\/3\/backends\/0\/mcp\/prefixMode /),
+    ]));
+  });
+});
+
+describe('agentgatewaySchema', () => {
+  it('closes the definitions that declare properties and neither close themselves nor combine subschemas, and only those', () => {
+    const text = JSON.stringify({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      $defs: {
+        Open: { type: 'object', properties: { a: { type: 'string' } } },
+        Closed: { type: 'object', properties: { a: {} }, additionalProperties: false },
+        Unevaluated: { type: 'object', properties: { a: {} }, unevaluatedProperties: { type: 'string' } },
+        OneOf: { properties: { a: {} }, oneOf: [{ required: ['a'] }] },
+        AnyOf: { properties: { a: {} }, anyOf: [{ required: ['a'] }] },
+        AllOf: { properties: { a: {} }, allOf: [{ required: ['a'] }] },
+        NoProperties: { type: 'string' },
+      },
+    });
+    const schema = agentgatewaySchema(text);
+    const original = JSON.parse(text);
+    expect(schema).toEqual({ ...original, $defs: { ...original.$defs, Open: { ...original.$defs.Open, unevaluatedProperties: false } } });
+  });
+
+  it('leaves a schema without definitions as it is, and reads the vendored one by default', () => {
+    expect(agentgatewaySchema('{"type":"object"}')).toEqual({ type: 'object', $defs: {} });
+    const vendored = JSON.parse(readFileSync(AGENTGATEWAY_SCHEMA_PATH, 'utf8'));
+    expect(Object.keys(agentgatewaySchema().$defs)).toEqual(Object.keys(vendored.$defs));
+  });
+
+  it('compiles in process to a validator that agrees with validateAgentgatewayConfig, formats and all errors included', () => {
+    const fresh = agentgatewayAjv().compile(agentgatewaySchema());
+    const misspelt = JSON.parse(JSON.stringify(agentgatewayConfig(options())));
+    misspelt.routes[0].polices = {};
+    misspelt.gateways.mcp.port = 70000;
+    expect(fresh(misspelt)).toBe(false);
+    const errors = (fresh.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+    expect(errors).toEqual(expect.arrayContaining(['/routes/0 must NOT have unevaluated properties', '/gateways/mcp/port must match format "uint16"']));
+    expect(fresh(agentgatewayConfig(options({ auth: AUTH })))).toBe(true);
+  });
+
+  it('passes code options to ajv for writing standalone code', () => {
+    expect(agentgatewayAjv({ source: true }).opts.code.source).toBe(true);
+    expect(agentgatewayAjv().opts.code.source).toBeFalsy();
   });
 });

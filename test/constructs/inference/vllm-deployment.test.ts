@@ -243,6 +243,31 @@ describe('VllmDeployment', () => {
       'extraArgs[1] sets --port, which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out',
     ],
     [
+      'a platform flag in extraArgs with underscores, which vLLM reads as dashes',
+      { extraArgs: ['--max_model_len', '32768'] },
+      'extraArgs[0] sets --max-model-len (as --max_model_len), which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out',
+    ],
+    [
+      'a platform flag in extraArgs with underscores and a value',
+      { extraArgs: ['--gpu_memory_utilization=0.5'] },
+      'extraArgs[0] sets --gpu-memory-utilization (as --gpu_memory_utilization), which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out',
+    ],
+    [
+      "vLLM's short flag for the tensor parallel size",
+      { extraArgs: ['-tp', '2'] },
+      'extraArgs[0] sets --tensor-parallel-size (as -tp), which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out',
+    ],
+    [
+      'a data-parallel size, by its short flag',
+      { extraArgs: ['-dp', '2'] },
+      'extraArgs[0] sets --data-parallel-size (as -dp), which makes vLLM use more GPUs than the pod requests (it requests tensorParallelSize): use tensorParallelSize to spread the model over GPUs',
+    ],
+    [
+      'a pipeline-parallel size',
+      { extraArgs: ['--pipeline-parallel-size=2'] },
+      'extraArgs[0] sets --pipeline-parallel-size, which makes vLLM use more GPUs than the pod requests (it requests tensorParallelSize): use tensorParallelSize to spread the model over GPUs',
+    ],
+    [
       'a literal token in extraArgs',
       { extraArgs: ['--enable-auto-tool-choice', '--hf-token', 'hf_abcdefghijklmnopqrstuvwxyz012345'] },
       'extraArgs[2] holds a Hugging Face token (hf_…): remove it (the config is committed to git); the Hugging Face token goes in huggingFaceToken, by reference',

@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from '@jest/globals';
 import { describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import { CRD_SCHEMA_ROOT, SchemaValidator, strictSchema } from '../../../constructs/validation/schema-validator.js';
@@ -34,6 +36,96 @@ describe('SchemaValidator', () => {
   it('checks names and namespaces are DNS-1123', () => {
     const bad = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name', namespace: 'a.b' } };
     expect(validator.validate(bad)).toEqual(['/metadata/name "Bad_Name" is not a DNS-1123 subdomain', '/metadata/namespace "a.b" is not a DNS-1123 label']);
+  });
+});
+
+describe('what every object needs before its schema is looked up', () => {
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'demo', namespace: 'mcp-system' } };
+
+  it.each([
+    ['no apiVersion', { kind: 'ConfigMap', metadata: { name: 'demo' } }],
+    ['no kind', { apiVersion: 'v1', metadata: { name: 'demo' } }],
+    ['neither', { metadata: { name: 'demo' } }],
+    ['a kind that is not a string', { apiVersion: 'v1', kind: 5, metadata: { name: 'demo' } }],
+    ['an apiVersion that is not a string', { apiVersion: ['v1'], kind: 'ConfigMap', metadata: { name: 'demo' } }],
+  ])('GIVEN an object with %s THEN it fails with one problem, not a pass', (_name, manifest) => {
+    expect(validator.validate(manifest)).toEqual(['apiVersion and kind must be strings']);
+  });
+
+  it('GIVEN no object at all THEN apiVersion and kind are missing', () => {
+    expect(validator.validate(undefined as unknown as Record<string, unknown>)).toEqual(['apiVersion and kind must be strings']);
+    expect(validator.validate(null as unknown as Record<string, unknown>)).toEqual(['apiVersion and kind must be strings']);
+  });
+
+  it('GIVEN an object without metadata, or without a name THEN the missing name is reported', () => {
+    expect(validator.validate({ apiVersion: 'v1', kind: 'ConfigMap' })).toEqual(['/metadata/name undefined is not a DNS-1123 subdomain']);
+    expect(validator.validate({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'mcp-system' } })).toEqual(['/metadata/name undefined is not a DNS-1123 subdomain']);
+  });
+
+  it('GIVEN a name that is not a string THEN it is not a DNS-1123 subdomain (and the schema says its type)', () => {
+    expect(validator.validate({ ...configMap, metadata: { name: 42 } })).toEqual(['/metadata/name 42 is not a DNS-1123 subdomain', '/metadata/name must be string']);
+  });
+
+  it('GIVEN a namespace of 63 characters THEN it is a DNS-1123 label; of 64 it is not', () => {
+    expect(validator.validate({ ...configMap, metadata: { name: 'demo', namespace: 'a'.repeat(63) } })).toEqual([]);
+    expect(validator.validate({ ...configMap, metadata: { name: 'demo', namespace: 'a'.repeat(64) } })).toEqual([`/metadata/namespace "${'a'.repeat(64)}" is not a DNS-1123 label`]);
+  });
+
+  it('GIVEN a namespace that is not a string THEN it is not a DNS-1123 label', () => {
+    expect(validator.validate({ ...configMap, metadata: { name: 'demo', namespace: 7 } })).toEqual(['/metadata/namespace 7 is not a DNS-1123 label', '/metadata/namespace must be string']);
+  });
+
+  it('GIVEN a custom resource with a bad name and a schema error THEN both are reported, the name first', () => {
+    expect(validator.validate({ ...application({ destination: {} }), metadata: { name: 'App', namespace: 'argocd' } })).toEqual([
+      '/metadata/name "App" is not a DNS-1123 subdomain',
+      "/spec must have required property 'project'",
+    ]);
+  });
+
+  it('GIVEN a custom resource missing a top-level field THEN the error is at "/"', () => {
+    const { spec: _spec, ...withoutSpec } = application({});
+    expect(validator.validate(withoutSpec)).toEqual(["/ must have required property 'spec'"]);
+  });
+});
+
+describe('a schema root other than the vendored one', () => {
+  let root: string;
+  let custom: SchemaValidator;
+  /** A CRD-style schema: Widget with spec.size an integer. */
+  const widgetSchema = {
+    type: 'object',
+    properties: {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+      spec: { type: 'object', properties: { size: { type: 'integer' } } },
+    },
+  };
+  const widget = (apiVersion: string, spec: Record<string, unknown>) => ({ apiVersion, kind: 'Widget', metadata: { name: 'w' }, spec });
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'schema-root-'));
+    for (const dir of [join(root, 'example.com', 'v1'), join(root, 'v1')]) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'Widget.json'), `${JSON.stringify(widgetSchema)}\n`);
+    }
+    custom = new SchemaValidator(root);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('GIVEN a custom resource with a schema there THEN it is compiled and checked strictly, the same on every call', () => {
+    expect(custom.validate(widget('example.com/v1', { size: 3 }))).toEqual([]);
+    expect(custom.validate(widget('example.com/v1', { size: 'big' }))).toEqual(['/spec/size must be integer']);
+    expect(custom.validate(widget('example.com/v1', { sizes: 3 }))).toEqual(['/spec must NOT have additional properties "sizes"']);
+    expect(custom.validate(widget('example.com/v1', { size: 'big' }))).toEqual(['/spec/size must be integer']);
+  });
+
+  it('GIVEN a core-group apiVersion THEN a schema file under the root is not read: built-in kinds are Kubernetes\'s', () => {
+    expect(custom.validate(widget('v1', { size: 3 }))).toEqual(['Kubernetes 1.33 has no Widget in v1']);
+  });
+
+  it('GIVEN a vendored custom resource THEN the other root does not have it', () => {
+    expect(custom.validate(application({ project: 'p' }))).toEqual(['no schema for argoproj.io/v1alpha1 Application: vendor its CRD into imports/crds and run npm run import']);
   });
 });
 

@@ -395,3 +395,165 @@ describe('GitHubHost request timeout', () => {
     expect(await host.listFiles('main', SERVERS)).toEqual(['grafana.ts', 'wiki.ts']);
   });
 });
+
+/** A log that keeps what it was told, by level. */
+function recordingLog() {
+  const lines: [string, object, string][] = [];
+  const log: GitHubHostLog = {
+    info: (fields, message) => void lines.push(['info', fields, message]),
+    warn: (fields, message) => void lines.push(['warn', fields, message]),
+    error: (fields, message) => void lines.push(['error', fields, message]),
+  };
+  return { lines, log };
+}
+
+describe('GitHubHost options, further', () => {
+  it.each([-1, 1.5, Number.NaN])('GIVEN throttle.maxRetries %p WHEN constructed THEN it throws naming the value', (maxRetries) => {
+    expect(() => hostFor({ throttle: { maxRetries } })).toThrow(`GitHubHost throttle.maxRetries ${maxRetries} is not a whole number of retries; pass 0 or more`);
+  });
+
+  it.each(['acme/platform/extra', 'acme/', '/platform', 'acme platform/x'])('GIVEN the repo %p WHEN constructed THEN it throws', (repo) => {
+    expect(() => hostFor({ repo })).toThrow(`GitHubHost repo "${repo}" is not "owner/name"; pass e.g. "acme/platform"`);
+  });
+
+  it('GIVEN a base URL with trailing slashes THEN they are dropped and requests still reach the API', async () => {
+    const host = hostFor({ baseUrl: `${server.url}//` });
+    expect(host.baseUrl).toBe(server.url);
+    expect([host.owner, host.repo]).toEqual(['acme', 'platform']);
+    expect(await host.branchHead('main')).toBe(head('main'));
+  });
+
+  it('GIVEN throttle.maxRetries 0 WHEN a request fails with 500 THEN it is not retried', async () => {
+    server.failNext({ path: `${REPO}/git/ref/heads/main`, ...faults.serverError(), times: Infinity });
+    await expect(hostFor({ throttle: { maxRetries: 0 } }).branchHead('main')).rejects.toThrow('GitHub branchHead("main") failed with 500: Server Error');
+    expect(requestsTo(`${REPO}/git/ref/heads/main`)).toBe(1);
+  });
+
+  it('GIVEN a 404 on a write WHEN it fails THEN it is not retried (4xx never heal)', async () => {
+    const errors: number[] = [];
+    await expect(hostFor({ onApiError: (status) => errors.push(status) }).updatePullRequest(99, { title: 'x' })).rejects.toThrow(
+      'GitHub updatePullRequest(99) failed with 404: Not Found - https://docs.github.com/rest/pulls/pulls#update-a-pull-request',
+    );
+    expect(requestsTo(`${REPO}/pulls/99`)).toBe(1);
+    expect(errors).toEqual([404]);
+  });
+});
+
+describe('GitHubHost pull requests from forks', () => {
+  it('GIVEN pull requests from a fork and from a deleted fork on the prefix WHEN listPullRequests THEN only this repo\'s are listed', async () => {
+    const host = hostFor();
+    await openPullRequests(host, 1);
+    server.openForkPullRequest({ fork: 'mallory/platform', branch: 'mcp-discovery/s1', title: 'Same branch name', body: 'fork' });
+    server.openForkPullRequest({ fork: null, branch: 'mcp-discovery/s2', title: 'Deleted fork', body: 'gone' });
+    server.openForkPullRequest({ fork: 'acme/platform-fork', branch: 'mcp-discovery/s3', title: 'Name with our prefix', body: 'fork' });
+    expect((await host.listPullRequests('mcp-discovery/')).map((p) => [p.number, p.title])).toEqual([[1, 'Add s1']]);
+  });
+
+  it('GIVEN this repo\'s name in another case on a pull request WHEN listPullRequests THEN it is this repo\'s', async () => {
+    server.openForkPullRequest({ fork: 'ACME/Platform', branch: 'mcp-discovery/x', title: 'Ours', body: '' });
+    expect((await hostFor().listPullRequests('mcp-discovery/')).map((p) => p.number)).toEqual([1]);
+  });
+
+  it('GIVEN a closed pull request with an empty body WHEN listPullRequests THEN every field is mapped', async () => {
+    const host = hostFor();
+    const sha = server.pushAsHuman(BRANCH, `${SERVERS}/adguard.ts`, 'adguard');
+    await host.openPullRequest({ head: BRANCH, base: 'main', title: 'Add adguard', body: '' });
+    server.closePullRequest(1);
+    await host.addLabels(1, ['b', 'a']);
+    expect(await host.listPullRequests('mcp-discovery/')).toEqual([
+      { number: 1, head: BRANCH, headSha: sha, base: 'main', state: 'closed', merged: false, title: 'Add adguard', body: '', labels: ['b', 'a'], url: `${server.url}/acme/platform/pull/1` },
+    ]);
+  });
+});
+
+describe('GitHubHost reads and writes, further', () => {
+  it('GIVEN two branches from the same base WHEN createBranchWithFile twice THEN the base tree is read once', async () => {
+    const host = hostFor();
+    const base = head('main');
+    await host.createBranchWithFile('mcp-discovery/a', base, { path: 'a.ts', content: 'a' }, 'Add a');
+    await host.createBranchWithFile('mcp-discovery/b', base, { path: 'b.ts', content: 'b' }, 'Add b');
+    expect(requestsTo(`${REPO}/git/commits/${base}`)).toBe(1);
+    expect([server.fileAt('mcp-discovery/b', 'b.ts'), server.fileAt('mcp-discovery/b', 'a.ts')]).toEqual(['b', undefined]);
+    const other = server.pushAsHuman('main', 'c.ts', 'c');
+    await host.createBranchWithFile('mcp-discovery/c', other, { path: 'd.ts', content: 'd' }, 'Add d');
+    expect(server.fileAt('mcp-discovery/c', 'c.ts')).toBe('c');
+  });
+
+  it('GIVEN a folder at the path WHEN commitFile THEN it throws naming the path and branch, and writes nothing', async () => {
+    server.pushAsHuman(BRANCH, `${SERVERS}/adguard.ts/inner.ts`, 'x');
+    const writes = server.writes();
+    await expect(hostFor().commitFile(BRANCH, { path: `${SERVERS}/adguard.ts`, content: 'adguard\n' }, 'Add')).rejects.toThrow(
+      `GitHub commitFile("${BRANCH}", "${SERVERS}/adguard.ts"): "${SERVERS}/adguard.ts" is a folder on "${BRANCH}", not a file`,
+    );
+    expect(server.writes()).toBe(writes);
+  });
+
+  it('GIVEN no such branch WHEN commitFile THEN it throws, never creates it', async () => {
+    await expect(hostFor().commitFile('mcp-discovery/none', { path: 'a.ts', content: 'a' }, 'Add a')).rejects.toThrow(
+      'GitHub commitFile("mcp-discovery/none", "a.ts") failed with 404: Branch mcp-discovery/none not found - https://docs.github.com/rest/repos/contents#create-or-update-file-contents',
+    );
+    expect(server.branchHead('mcp-discovery/none')).toBeUndefined();
+  });
+
+  it('GIVEN commitFile THEN the commit carries the message and content', async () => {
+    server.pushAsHuman(BRANCH, 'x.ts', 'x');
+    const host = hostFor();
+    const sha = await host.commitFile(BRANCH, { path: 'ü.ts', content: 'ünïcode 🚀\n' }, 'Add ü\n\nGenerated-by: mcp-discovery');
+    expect((await host.getCommit(sha)).message).toBe('Add ü\n\nGenerated-by: mcp-discovery');
+    expect(server.fileAt(BRANCH, 'ü.ts')).toBe('ünïcode 🚀\n');
+  });
+
+  it('GIVEN only a title or only a body WHEN updatePullRequest THEN only that changes', async () => {
+    const host = hostFor();
+    await openPullRequests(host, 1);
+    await host.updatePullRequest(1, { title: 'T' });
+    expect(server.pullRequests()[0]).toMatchObject({ title: 'T', body: 'body' });
+    await host.updatePullRequest(1, { body: 'B' });
+    expect(server.pullRequests()[0]).toMatchObject({ title: 'T', body: 'B' });
+  });
+
+  it('GIVEN a folder with files and folders WHEN listFiles on a branch THEN that branch\'s files only', async () => {
+    server.pushAsHuman(BRANCH, `${SERVERS}/adguard.ts`, 'adguard');
+    expect(await hostFor().listFiles(BRANCH, SERVERS)).toEqual(['adguard.ts', 'grafana.ts', 'wiki.ts']);
+    expect(await hostFor().listFiles('main', SERVERS)).toEqual(['grafana.ts', 'wiki.ts']);
+  });
+
+  it('GIVEN more than 100 branches WHEN listBranches THEN every page is read', async () => {
+    for (let i = 0; i < 101; i++) server.pushAsHuman(`mcp-discovery/b${String(i).padStart(3, '0')}`, 'x.ts', String(i));
+    const branches = await hostFor().listBranches('mcp-discovery/');
+    expect(branches).toHaveLength(101);
+    expect(branches[100]).toEqual({ name: 'mcp-discovery/b100', sha: head('mcp-discovery/b100') });
+  });
+});
+
+describe('GitHubHost observability', () => {
+  it('GIVEN paginated calls WHEN onRequest THEN every page is one call with the templated route', async () => {
+    const host = hostFor();
+    await openPullRequests(host, 101);
+    const routes: string[] = [];
+    await hostFor({ onRequest: (method, route) => routes.push(`${method} ${route}`) }).listPullRequests('mcp-discovery/');
+    expect(routes).toEqual(['GET /repos/{owner}/{repo}/pulls', 'GET /repos/{owner}/{repo}/pulls']);
+  });
+
+  it('GIVEN a rate limit waited out, then one that persists THEN the log says so with kind, route and counts', async () => {
+    const { lines, log } = recordingLog();
+    server.failNext({ path: `${REPO}/git/ref/heads/main`, ...faults.secondaryLimit({ retryAfterSeconds: 0.01 }), times: 2 });
+    await expect(hostFor({ log, throttle: { maxRetries: 1 } }).branchHead('main')).rejects.toThrow('GitHub branchHead("main") failed with 403');
+    expect(lines).toEqual([
+      ['warn', { kind: 'secondary', route: 'GET /repos/{owner}/{repo}/git/ref/{ref}', seconds: 0.01 }, 'GitHub rate limit; waiting before retrying'],
+      ['error', { kind: 'secondary', route: 'GET /repos/{owner}/{repo}/git/ref/{ref}', retries: 1 }, 'GitHub rate limit persists after retries; giving up'],
+    ]);
+  });
+
+  it('GIVEN a primary rate limit that persists THEN it is reported as primary', async () => {
+    const { lines, log } = recordingLog();
+    const waits: RateLimitKind[] = [];
+    server.failNext({ path: `${REPO}/git/ref/heads/main`, ...faults.primaryLimit(new Date()), times: 2 });
+    await expect(hostFor({ log, onRateLimitWait: (_, kind) => waits.push(kind), throttle: { maxRetries: 1 } }).branchHead('main')).rejects.toThrow('GitHub branchHead("main") failed with 403');
+    expect(waits).toEqual(['primary']);
+    expect(lines.filter(([level]) => level !== 'info').map(([level, fields]) => [level, (fields as { kind: string }).kind])).toEqual([
+      ['warn', 'primary'],
+      ['error', 'primary'],
+    ]);
+  });
+});

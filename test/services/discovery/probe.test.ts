@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { DEFAULT_PROBE_LIMITS, probe, sanitizeText, toolFingerprint } from '../../../services/discovery/src/probe/probe.js';
 import { probeAll } from '../../../services/discovery/src/probe/probe-pool.js';
@@ -18,7 +22,7 @@ const target = (server: LocalMcpServer, transport: 'streamable-http' | 'sse' = '
 });
 
 /** Runs `body` against a server started for it alone, then stops the server. */
-async function withServer<T>(start: Promise<LocalMcpServer>, body: (server: LocalMcpServer) => Promise<T>): Promise<T> {
+async function withServer<T, S extends LocalMcpServer = LocalMcpServer>(start: Promise<S>, body: (server: S) => Promise<T>): Promise<T> {
   const server = await start;
   try {
     return await body(server);
@@ -196,5 +200,420 @@ describe('probeAll', () => {
 
   test('a concurrency below 1 is refused', async () => {
     await expect(probeAll([1], 0, async (x) => x)).rejects.toThrow('concurrency must be a whole number of at least 1, got 0');
+  });
+});
+
+/** One answer of the fake server: a status, a content type, and the body in the chunks it is written in. */
+interface Answer {
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Written one `write` each, with no content-length: a chunked body. */
+  readonly chunks?: readonly string[];
+  /** Written with its content-length. */
+  readonly body?: string;
+  /** A content-length to declare before writing `chunks`, then the response stalls. */
+  readonly declaredLength?: number;
+  /** Destroys the connection instead of answering. */
+  readonly hangUp?: boolean;
+}
+
+interface FakeServer extends LocalMcpServer {
+  /** "GET", "DELETE", or the JSON-RPC method of each POST, in order. */
+  readonly seen: string[];
+  /** The cursor of each tools/list request (undefined for none). */
+  readonly cursors: (string | undefined)[];
+  /** Body bytes written so far. */
+  sent(): number;
+}
+
+const rpc = (id: unknown, result: unknown) => JSON.stringify({ jsonrpc: '2.0', id, result });
+const sseEvent = (data: string) => `event: message\ndata: ${data}\n\n`;
+const INITIALIZE_RESULT = { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: { tools: {} }, serverInfo: { name: 'fake', version: '1.0.0' } };
+const ONE_TOOL = { tools: [{ name: 'only', description: 'The only tool', inputSchema: { type: 'object' } }] };
+
+/**
+ * A Streamable HTTP server written out by hand, so each test says exactly what goes over the wire:
+ * `answer` returns the response to a JSON-RPC request, or undefined for a valid one (initialize, one tool).
+ * GET (the optional SSE stream) and DELETE get 405; notifications get 202.
+ */
+async function startFakeServer(answer: (method: string, id: unknown, params: { cursor?: string } | undefined) => Answer | undefined = () => undefined): Promise<FakeServer> {
+  const seen: string[] = [];
+  const cursors: (string | undefined)[] = [];
+  let sent = 0;
+  const write = (response: import('node:http').ServerResponse, chunk: string) => {
+    sent += Buffer.byteLength(chunk);
+    response.write(chunk);
+  };
+  const server = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (data: Buffer) => (raw += data));
+    request.on('end', () => {
+      if (request.method !== 'POST') {
+        seen.push(request.method!);
+        response.writeHead(405).end();
+        return;
+      }
+      const message = JSON.parse(raw) as { method: string; id?: unknown; params?: { cursor?: string } };
+      seen.push(message.method);
+      if (message.method === 'tools/list') cursors.push(message.params?.cursor);
+      if (message.id === undefined) {
+        response.writeHead(202).end();
+        return;
+      }
+      const given = answer(message.method, message.id, message.params);
+      if (given?.hangUp) {
+        request.socket.destroy();
+        return;
+      }
+      const fallback = message.method === 'initialize' ? rpc(message.id, INITIALIZE_RESULT) : rpc(message.id, ONE_TOOL);
+      const status = given?.status ?? 200;
+      if (given?.chunks) {
+        response.writeHead(status, { 'content-type': 'application/json', ...given.headers, ...(given.declaredLength !== undefined ? { 'content-length': String(given.declaredLength) } : {}) });
+        for (const chunk of given.chunks) write(response, chunk);
+        if (given.declaredLength === undefined) response.end();
+        return;
+      }
+      const body = given?.body ?? fallback;
+      response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...given?.headers });
+      write(response, body);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    host: '127.0.0.1',
+    port,
+    path: '/mcp',
+    seen,
+    cursors,
+    sent: () => sent,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const urlOf = (server: LocalMcpServer) => `http://127.0.0.1:${server.port}/mcp`;
+
+describe('probe against a server written out by hand', () => {
+  test('a valid server gives its tools, server info and negotiated protocol version, then the session is ended', async () => {
+    await withServer(
+      startFakeServer((method, id) =>
+        method === 'initialize'
+          ? { body: rpc(id, { ...INITIALIZE_RESULT, protocolVersion: '2025-03-26', serverInfo: { name: `fa\u0000ke\u202e ${'n'.repeat(200)}`, version: ' 1.\n2 ' } }), headers: { 'mcp-session-id': 'session-1' } }
+          : undefined,
+      ),
+      async (server) => {
+        const before = performance.now();
+        const result = await probe(target(server));
+        const elapsed = performance.now() - before;
+        expect(result).toEqual({
+          ok: true,
+          transport: 'streamable-http',
+          serverInfo: { name: `fa ke ${'n'.repeat(121)}…`, version: '1. 2' },
+          protocolVersion: '2025-03-26',
+          tools: [{ name: 'only', description: 'The only tool' }],
+          fingerprint: toolFingerprint(ONE_TOOL.tools),
+          latencyMs: expect.any(Number),
+        });
+        expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+        expect(result.latencyMs).toBeLessThanOrEqual(Math.ceil(elapsed));
+        expect(server.seen).toContain('DELETE');
+        expect(server.seen.filter((m) => m !== 'GET')).toEqual(['initialize', 'notifications/initialized', 'tools/list', 'DELETE']);
+      },
+    );
+  });
+
+  test('tools are recorded once each, under valid names only, sorted by name; the fingerprint covers them as sent', async () => {
+    const tools = [
+      { name: 'b', description: 'first b', inputSchema: { type: 'object' } },
+      { name: 'a', inputSchema: { type: 'object' } },
+      { name: 'b', description: 'second b', inputSchema: { type: 'object' } },
+      { name: 'with space', inputSchema: { type: 'object' } },
+      { name: 'x'.repeat(129), inputSchema: { type: 'object' } },
+      { name: 'A.z-9_', description: 'line\nbreak', inputSchema: { type: 'object' } },
+    ];
+    await withServer(
+      startFakeServer((method, id) => (method === 'tools/list' ? { body: rpc(id, { tools }) } : undefined)),
+      async (server) => {
+        const result = await probe(target(server), { ...DEFAULT_PROBE_LIMITS, maxDescriptionChars: 5 });
+        expect(result).toMatchObject({
+          ok: true,
+          tools: [
+            { name: 'A.z-9_', description: 'line…' },
+            { name: 'a', description: '' },
+            { name: 'b', description: 'firs…' },
+          ],
+          fingerprint: toolFingerprint(tools),
+        });
+      },
+    );
+  });
+
+  test('a server without the tools capability is not asked for tools', async () => {
+    await withServer(
+      startFakeServer((method, id) => (method === 'initialize' ? { body: rpc(id, { ...INITIALIZE_RESULT, capabilities: {} }) } : undefined)),
+      async (server) => {
+        const result = await probe(target(server));
+        expect(result).toMatchObject({ ok: true, tools: [], fingerprint: toolFingerprint([]) });
+        expect(server.seen).not.toContain('tools/list');
+      },
+    );
+  });
+
+  test('a session that cannot be ended changes nothing', async () => {
+    const server = createServer((request, response) => {
+      let raw = '';
+      request.on('data', (d: Buffer) => (raw += d));
+      request.on('end', () => {
+        if (request.method === 'DELETE') return void response.writeHead(500).end('no');
+        if (request.method === 'GET') return void response.writeHead(405).end();
+        const message = JSON.parse(raw) as { method: string; id?: unknown };
+        if (message.id === undefined) return void response.writeHead(202).end();
+        response.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 's' });
+        response.end(message.method === 'initialize' ? rpc(message.id, INITIALIZE_RESULT) : rpc(message.id, ONE_TOOL));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await probe({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/mcp', transport: 'streamable-http' });
+      expect(result).toMatchObject({ ok: true, tools: [{ name: 'only' }] });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('probe answers that are not the transport', () => {
+  test.each([401, 403])('HTTP %i gives "unauthorized", with no fallback to the other transport', async (status) => {
+    await withServer(
+      startFakeServer(() => ({ status, body: 'sign in first' })),
+      async (server) => {
+        const result = await probe(target(server));
+        expect(result).toEqual({ ok: false, result: 'unauthorized', error: `${urlOf(server)} answered HTTP ${status}: it needs credentials and the probe sends none`, latencyMs: expect.any(Number) });
+        expect(server.seen).toEqual(['initialize']);
+      },
+    );
+  });
+
+  test('HTTP 401 for tools/list alone gives "unauthorized"', async () => {
+    await withServer(
+      startFakeServer((method) => (method === 'tools/list' ? { status: 401, body: '' } : undefined)),
+      async (server) => {
+        expect(await probe(target(server))).toMatchObject({ ok: false, result: 'unauthorized', error: `${urlOf(server)} answered HTTP 401: it needs credentials and the probe sends none` });
+      },
+    );
+  });
+
+  test('HTTP 401 to the SSE stream gives "unauthorized" too', async () => {
+    const server = createServer((_, response) => void response.writeHead(401).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      expect(await probe({ host: '127.0.0.1', port, path: '/sse', transport: 'sse' })).toMatchObject({
+        ok: false,
+        result: 'unauthorized',
+        error: `http://127.0.0.1:${port}/sse answered HTTP 401: it needs credentials and the probe sends none`,
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test.each([400, 404, 499])('HTTP %i to both transports gives "protocol", naming both answers', async (status) => {
+    await withServer(
+      startFakeServer(() => ({ status, body: 'nothing here' })),
+      async (server) => {
+        const result = await probe(target(server));
+        // The SSE attempt is a GET, which the fake answers 405
+        expect(result).toMatchObject({
+          ok: false,
+          result: 'protocol',
+          error: `${urlOf(server)} speaks neither MCP transport (Streamable HTTP: Streamable HTTP error: Error POSTing to endpoint: nothing here; SSE: SSE error: Non-200 status code (405))`,
+        });
+        expect(server.seen).toEqual(['initialize', 'GET']);
+      },
+    );
+  });
+
+  test('declared SSE, both refused: the reasons are named in the order tried', async () => {
+    await withServer(
+      startFakeServer(() => ({ status: 404, body: 'nothing here' })),
+      async (server) => {
+        const result = await probe(target(server, 'sse'));
+        expect(result).toMatchObject({
+          ok: false,
+          result: 'protocol',
+          error: `${urlOf(server)} speaks neither MCP transport (SSE: SSE error: Non-200 status code (405); Streamable HTTP: Streamable HTTP error: Error POSTing to endpoint: nothing here)`,
+        });
+        expect(server.seen).toEqual(['GET', 'initialize']);
+      },
+    );
+  });
+
+  test('HTTP 500 gives "error" and no fallback', async () => {
+    await withServer(
+      startFakeServer(() => ({ status: 500, body: 'broken' })),
+      async (server) => {
+        expect(await probe(target(server))).toMatchObject({ ok: false, result: 'error', error: `${urlOf(server)}: Streamable HTTP error: Error POSTing to endpoint: broken` });
+        expect(server.seen).toEqual(['initialize']);
+      },
+    );
+  });
+
+  test('a connection hung up on gives "error" with its network code', async () => {
+    await withServer(
+      startFakeServer(() => ({ hangUp: true })),
+      async (server) => {
+        expect(await probe(target(server))).toMatchObject({ ok: false, result: 'error', error: `${urlOf(server)}: fetch failed (UND_ERR_SOCKET)` });
+        expect(server.seen).toEqual(['initialize']);
+      },
+    );
+  });
+
+  test('a JSON answer of another content type is the wrong transport, and SSE is tried', async () => {
+    await withServer(
+      startFakeServer((method, id) => (method === 'initialize' ? { body: rpc(id, INITIALIZE_RESULT), headers: { 'content-type': 'text/plain' } } : undefined)),
+      async (server) => {
+        expect(await probe(target(server))).toMatchObject({
+          ok: false,
+          result: 'protocol',
+          error: `${urlOf(server)} speaks neither MCP transport (Streamable HTTP: Streamable HTTP error: Unexpected content type: text/plain; SSE: SSE error: Non-200 status code (405))`,
+        });
+      },
+    );
+  });
+});
+
+describe('probe targets that make no URL', () => {
+  test.each([
+    [{ path: 'mcp' }, 'target.path "mcp" must be an absolute path such as "/mcp"'],
+    [{ host: 'a b' }, 'target.host "a b" and target.port 8080 make no URL: use a DNS name or IP address and a port from 1 to 65535'],
+    [{ port: 70000 }, 'target.host "127.0.0.1" and target.port 70000 make no URL: use a DNS name or IP address and a port from 1 to 65535'],
+  ])('%j is refused before any request', async (change, error) => {
+    expect(await probe({ host: '127.0.0.1', port: 8080, path: '/mcp', transport: 'streamable-http', ...change })).toEqual({ ok: false, result: 'error', error, latencyMs: expect.any(Number) });
+  });
+
+  test('a refused connection to a name with several addresses gives "refused"', async () => {
+    const port = await freePort();
+    expect(await probe({ host: 'localhost', port, path: '/mcp', transport: 'streamable-http' })).toMatchObject({ ok: false, result: 'refused', error: `connection to localhost:${port} refused` });
+  });
+});
+
+describe('probe deadline and pages', () => {
+  test('the whole-probe deadline ends a probe whose SSE stream never opens', async () => {
+    // The SDK sets no timeout on opening an SSE stream: only the probe's own deadline ends this one
+    await withServer(startHangingServer(), async (server) => {
+      const result = await probe(target(server, 'sse'), { ...DEFAULT_PROBE_LIMITS, timeoutMs: 200 });
+      expect(result).toMatchObject({ ok: false, result: 'timeout', error: `${urlOf(server)} gave no tool list within 200 ms (limits.timeoutMs)` });
+    });
+  });
+
+  test('a request that is never answered ends at the deadline', async () => {
+    await withServer(startHangingServer(), async (server) => {
+      const result = await probe(target(server), { ...DEFAULT_PROBE_LIMITS, timeoutMs: 200 });
+      expect(result).toMatchObject({ ok: false, result: 'timeout', error: `${urlOf(server)} gave no tool list within 200 ms (limits.timeoutMs)` });
+    });
+  });
+
+  test('a repeated tools/list cursor gives "protocol" instead of a loop', async () => {
+    const next: Record<string, string> = { '': 'a', a: 'b', b: 'a' };
+    await withServer(
+      startFakeServer((method, id, params) => (method === 'tools/list' ? { body: rpc(id, { ...ONE_TOOL, nextCursor: next[params?.cursor ?? ''] }) } : undefined)),
+      async (server) => {
+        const result = await probe(target(server));
+        expect(result).toMatchObject({ ok: false, result: 'protocol', error: `${urlOf(server)} repeated tools/list cursor "a"` });
+        expect(server.cursors).toEqual([undefined, 'a', 'b']);
+      },
+    );
+  });
+
+  test('the same cursor twice in a row gives "protocol"', async () => {
+    await withServer(
+      startFakeServer((method, id) => (method === 'tools/list' ? { body: rpc(id, { ...ONE_TOOL, nextCursor: 'again' }) } : undefined)),
+      async (server) => {
+        expect(await probe(target(server))).toMatchObject({ ok: false, result: 'protocol', error: `${urlOf(server)} repeated tools/list cursor "again"` });
+        expect(server.cursors).toEqual([undefined, 'again']);
+      },
+    );
+  });
+
+  test('exactly limits.maxTools tools fit; one more is "too-large"', async () => {
+    await withServer(startFakeServer(), async (server) => {
+      expect(await probe(target(server), { ...DEFAULT_PROBE_LIMITS, maxTools: 1 })).toMatchObject({ ok: true });
+      expect(await probe(target(server), { ...DEFAULT_PROBE_LIMITS, maxTools: 0 })).toMatchObject({ ok: false, result: 'too-large', error: `${urlOf(server)} lists more than 0 tools (limits.maxTools)` });
+    });
+  });
+});
+
+describe('probe byte limit over streamed bodies', () => {
+  const big = { tools: [{ name: 'big', description: 'y'.repeat(3000), inputSchema: { type: 'object' } }] };
+
+  /** Probes once with room to spare to learn how many body bytes a probe reads, then at exactly that and one less. */
+  async function atTheLimit(answer: Parameters<typeof startFakeServer>[0]) {
+    return withServer(startFakeServer(answer), async (server) => {
+      const roomy = await probe(target(server));
+      expect(roomy).toMatchObject({ ok: true });
+      const total = server.sent();
+      const exact = await probe(target(server), { ...DEFAULT_PROBE_LIMITS, maxResponseBytes: total });
+      const under = await probe(target(server), { ...DEFAULT_PROBE_LIMITS, maxResponseBytes: total - 1 });
+      return { total, exact, under, url: urlOf(server) };
+    });
+  }
+
+  test.each([
+    ['with content-length', (id: unknown) => ({ body: rpc(id, big) })],
+    ['chunked', (id: unknown) => { const text = rpc(id, big); return { chunks: [text.slice(0, 1000), text.slice(1000, 2000), text.slice(2000)] }; }],
+    ['as an event stream', (id: unknown) => { const text = sseEvent(rpc(id, big)); return { chunks: [text.slice(0, 1000), text.slice(1000)], headers: { 'content-type': 'text/event-stream' } }; }],
+  ])('a tools/list body %s: the bytes of all responses together count, up to exactly limits.maxResponseBytes', async (_, answer) => {
+    const { total, exact, under, url } = await atTheLimit((method, id) => (method === 'tools/list' ? answer(id) : undefined));
+    expect(total).toBeGreaterThan(3000);
+    expect(exact).toMatchObject({ ok: true, tools: [{ name: 'big' }] });
+    expect(under).toMatchObject({ ok: false, result: 'too-large', error: `${url} sent more than ${total - 1} bytes (limits.maxResponseBytes)` });
+  });
+
+  test('a declared content-length over what is left of the limit is refused before the body arrives', async () => {
+    // GIVEN a tools/list answer that declares 3000 bytes, sends a few and then stalls
+    await withServer(
+      startFakeServer((method) => (method === 'tools/list' ? { declaredLength: 3000, chunks: ['{"jsonrpc"'] } : undefined)),
+      async (server) => {
+        const initialize = Buffer.byteLength(rpc(1, INITIALIZE_RESULT));
+        // WHEN the limit leaves room for the 3000 bytes alone, not for them after the initialize answer
+        const result = await probe(target(server), { ...DEFAULT_PROBE_LIMITS, timeoutMs: 5000, maxResponseBytes: 3000 + initialize - 1 });
+        // THEN the header alone ends the probe, without waiting for the stalled body
+        expect(result).toMatchObject({ ok: false, result: 'too-large', error: `${urlOf(server)} sent more than ${3000 + initialize - 1} bytes (limits.maxResponseBytes)` });
+      },
+    );
+  });
+});
+
+describe('toolFingerprint as text', () => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  test('is the sha256 of the tools as canonical JSON: sorted keys, undefined left out, sorted entries', () => {
+    const tools = [
+      { name: 'b', inputSchema: { type: 'object', z: [1, undefined, 'x', { d: true, c: null }], a: undefined } },
+      { name: 'a', description: 'A' },
+    ];
+    expect(toolFingerprint(tools)).toBe(
+      sha256('[{"description":"","inputSchema":{"type":"object","z":[1,null,"x",{"c":null,"d":true}]},"name":"b"},{"description":"A","name":"a"}]'),
+    );
+    expect(toolFingerprint([])).toBe(sha256('[]'));
+  });
+});
+
+describe('sanitizeText at its edges', () => {
+  test('whitespace runs collapse and the ends are trimmed', () => {
+    expect(sanitizeText('  a \n\n b\t ', 10)).toBe('a b');
+  });
+  test('a cap of 0 or 1 leaves the ellipsis alone', () => {
+    expect(sanitizeText('ab', 1)).toBe('…');
+    expect(sanitizeText('ab', 0)).toBe('…');
+    expect(sanitizeText('', 0)).toBe('');
   });
 });

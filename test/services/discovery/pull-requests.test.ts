@@ -3,6 +3,7 @@
  * pull request per new server, no write on a second pass, and no duplicate through any fault.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { GitHost } from '../../../services/discovery/src/git-host/git-host.js';
 import { GitHubHost } from '../../../services/discovery/src/git-host/github.js';
 import type { Candidate } from '../../../services/discovery/src/model.js';
 import { readMarker, type SuccessfulProbe } from '../../../services/discovery/src/reconcile/pull-request-body.js';
@@ -210,5 +211,281 @@ describe('faults: nothing lost, no duplicate', () => {
     github.failNext({ ...faults.serverError(), method: 'POST', path: /\/git\/trees$/, times: 4 });
     const outcomes = await reconcile([discovered('a1'), discovered('a2')]);
     expect(outcomes.map((o) => o.action)).toEqual(['failed', 'opened']);
+  });
+});
+
+/** A log that keeps what it was told. */
+function recordingLog() {
+  const lines: { level: 'info' | 'warn'; object: object; message: string }[] = [];
+  return {
+    lines,
+    info: (object: object, message: string) => void lines.push({ level: 'info', object, message }),
+    warn: (object: object, message: string) => void lines.push({ level: 'warn', object, message }),
+  };
+}
+
+/** The host, except that the servers folder reads as empty: a merged server's file removed from the base again. */
+function withoutDeclared(): GitHost {
+  const methods = ['branchHead', 'listFiles', 'listBranches', 'listPullRequests', 'getCommit', 'createBranchWithFile', 'commitFile', 'openPullRequest', 'updatePullRequest', 'addLabels'] as const;
+  const bound = Object.fromEntries(methods.map((m) => [m, (host[m] as (...args: unknown[]) => unknown).bind(host)])) as unknown as GitHost;
+  return { ...bound, listFiles: async () => [] };
+}
+
+describe('what a pass reads', () => {
+  it('GIVEN no base branch THEN the pass throws naming it', async () => {
+    await expect(reconcile([discovered('adguard')], { baseBranch: 'trunk' })).rejects.toThrow('base branch "trunk" does not exist in the platform repo');
+  });
+
+  it('GIVEN servers declared as .ts, .js and .json THEN each counts as declared; another extension does not', async () => {
+    github.seed({ files: { [`${SERVERS}/a1.js`]: 'x\n', [`${SERVERS}/a2.json`]: '{}\n', [`${SERVERS}/a3.tsx`]: 'x\n', [`${SERVERS}/nested/a4.ts`]: 'x\n' } });
+    const outcomes = await reconcile([discovered('a1'), discovered('a2'), discovered('a3'), discovered('a3x'), discovered('a4')]);
+    expect(outcomes.map((o) => [o.server, o.action])).toEqual([
+      ['a1', 'declared'],
+      ['a2', 'declared'],
+      ['a3', 'opened'],
+      ['a3x', 'opened'],
+      ['a4', 'opened'],
+    ]);
+  });
+
+  it('GIVEN servers in any order THEN they are reconciled in name order', async () => {
+    const outcomes = await reconcile([discovered('zeta'), discovered('alpha'), discovered('mid')]);
+    expect(outcomes.map((o) => [o.server, o.pullRequest])).toEqual([
+      ['alpha', 1],
+      ['mid', 2],
+      ['zeta', 3],
+    ]);
+  });
+
+  it('GIVEN a servers folder with a trailing slash THEN the file goes directly into it', async () => {
+    await reconcile([discovered('adguard')], { serversDir: `${SERVERS}//` });
+    expect(github.fileAt('mcp-discovery/adguard', `${SERVERS}/adguard.ts`)).toContain('"name": "adguard"');
+  });
+});
+
+describe('the commit and its trailer', () => {
+  it('GIVEN a new server THEN its commit says what was found and carries the trailer on its own line', async () => {
+    await reconcile([discovered('adguard')]);
+    const commit = await host.getCommit(github.branchHead('mcp-discovery/adguard')!);
+    expect(commit.message).toBe('Add MCP server adguard\n\nFound in the cluster as Service tools/adguard; tool fingerprint fp-get_status.\n\nGenerated-by: mcp-discovery');
+  });
+
+  it.each([
+    ['the trailer inside a sentence', 'Fix the file\n\nThis mentions Generated-by: mcp-discovery in passing'],
+    ['the trailer with a suffix', 'Fix the file\n\nGenerated-by: mcp-discovery-fork'],
+    ['the trailer quoted', 'Fix the file\n\n> Generated-by: mcp-discovery'],
+    ['no trailer', 'Fix the file'],
+  ])('GIVEN a branch head whose message has %s THEN it is somebody else\'s', async (_, message) => {
+    github.pushAsHuman('mcp-discovery/adguard', 'notes.md', 'mine\n', message);
+    const outcomes = await reconcile([discovered('adguard')]);
+    expect(outcomes).toEqual([{ server: 'adguard', action: 'human-branch', detail: 'mcp-discovery/adguard has commits by somebody else' }]);
+    expect(github.pullRequests()).toEqual([]);
+  });
+
+  it.each([
+    ['the trailer between other trailers', 'Add MCP server adguard\n\nGenerated-by: mcp-discovery\nSigned-off-by: bot'],
+    ['the trailer with surrounding spaces', 'Add MCP server adguard\n\n  Generated-by: mcp-discovery  '],
+  ])('GIVEN a branch head whose message has %s THEN it is the service\'s, and a pull request opens on it', async (_, message) => {
+    github.pushAsHuman('mcp-discovery/adguard', 'notes.md', 'left over\n', message);
+    const outcomes = await reconcile([discovered('adguard')]);
+    expect(outcomes).toEqual([{ server: 'adguard', action: 'opened', pullRequest: 1 }]);
+    expect(github.fileAt('mcp-discovery/adguard', `${SERVERS}/adguard.ts`)).toContain('"name": "adguard"');
+  });
+
+  it('GIVEN an open pull request whose head somebody else pushed WHEN the tools change THEN the outcome names it', async () => {
+    await reconcile([discovered('adguard')]);
+    github.pushAsHuman('mcp-discovery/adguard', 'notes.md', 'mine\n', 'Notes\n\nGenerated-by: mcp-discovery, not really');
+    expect(await reconcile([discovered('adguard', ['other'])])).toEqual([{ server: 'adguard', action: 'human-branch', pullRequest: 1, detail: 'mcp-discovery/adguard has commits by somebody else' }]);
+  });
+});
+
+describe('a fork with the same branch name', () => {
+  it('GIVEN a fork\'s open pull request from mcp-discovery/<name> THEN it is neither updated nor taken as the server\'s, and the service opens its own', async () => {
+    // GIVEN a fork's pull request that copies the service's branch name, body and trailer
+    await reconcile([discovered('adguard')]);
+    const ours = github.pullRequests()[0]!;
+    github.closePullRequest(1);
+    const fork = github.openForkPullRequest({
+      fork: 'mallory/platform',
+      branch: 'mcp-discovery/caddy',
+      title: 'Add MCP server caddy (found in namespace tools)',
+      body: ours.body.replaceAll('adguard', 'caddy'),
+      files: { [`${SERVERS}/caddy.ts`]: 'export default evil;\n' },
+      message: 'Add MCP server caddy\n\nGenerated-by: mcp-discovery',
+    });
+    const before = github.pullRequests().find((p) => p.number === fork)!;
+    // WHEN caddy is discovered
+    const outcomes = await reconcile([discovered('caddy')]);
+    // THEN the service opens its own pull request, and the fork's is untouched
+    expect(outcomes).toEqual([{ server: 'caddy', action: 'opened', pullRequest: 3 }]);
+    expect(github.pullRequests().find((p) => p.number === fork)).toEqual(before);
+    expect(github.fileAt('mcp-discovery/caddy', `${SERVERS}/caddy.ts`)).toContain('"name": "caddy"');
+  });
+
+  it('GIVEN a fork\'s pull request from mcp-discovery/<name> THEN it does not count against the cap', async () => {
+    github.openForkPullRequest({ fork: 'mallory/platform', branch: 'mcp-discovery/other', title: 't', body: 'b' });
+    expect((await reconcile([discovered('adguard')], { maxOpenPullRequests: 1 })).map((o) => o.action)).toEqual(['opened']);
+  });
+});
+
+describe('an open pull request', () => {
+  it('GIVEN its labels are missing but all else is current THEN they are added and the outcome is "updated"', async () => {
+    github.failNext({ ...faults.serverError(), method: 'POST', path: /\/labels$/, times: 4 });
+    await reconcile([discovered('adguard')]);
+    expect(await reconcile([discovered('adguard')])).toEqual([{ server: 'adguard', action: 'updated', pullRequest: 1 }]);
+    expect(await reconcile([discovered('adguard')])).toEqual([{ server: 'adguard', action: 'unchanged', pullRequest: 1 }]);
+  });
+
+  it('GIVEN one label is missing THEN only that one is added', async () => {
+    github.failNext({ ...faults.serverError(), method: 'POST', path: /\/labels$/, times: 4 });
+    await reconcile([discovered('adguard')]);
+    await host.addLabels(1, [LABELS[1]]);
+    const labelRequests = () => github.requests.filter((r) => r.method === 'POST' && /\/labels$/.test(r.path)).length;
+    const before = labelRequests();
+    await reconcile([discovered('adguard')]);
+    expect(labelRequests()).toBe(before + 1);
+    expect(github.pullRequests()[0]!.labels).toEqual([LABELS[1], LABELS[0]]);
+  });
+
+  it.each([
+    ['its title', { title: 'Edited title' }],
+    ['its body', { body: 'Edited body' }],
+  ])('GIVEN %s was edited THEN it is put back, with no new commit', async (_, change) => {
+    await reconcile([discovered('adguard')]);
+    const expected = github.pullRequests()[0]!;
+    const head = github.branchHead('mcp-discovery/adguard');
+    await host.updatePullRequest(1, change);
+    expect(await reconcile([discovered('adguard')])).toEqual([{ server: 'adguard', action: 'updated', pullRequest: 1 }]);
+    expect(github.pullRequests()[0]).toMatchObject({ title: expected.title, body: expected.body });
+    expect(github.branchHead('mcp-discovery/adguard')).toBe(head);
+  });
+
+  it('GIVEN only the body changes (the tool budget) while somebody else pushed to the branch THEN the text is updated and the branch left alone', async () => {
+    await reconcile([discovered('adguard')]);
+    const head = github.pushAsHuman('mcp-discovery/adguard', 'notes.md', 'mine\n');
+    const outcomes = await reconcile([discovered('adguard')], { toolBudget: 1 });
+    expect(outcomes).toEqual([{ server: 'adguard', action: 'updated', pullRequest: 1 }]);
+    expect(github.branchHead('mcp-discovery/adguard')).toBe(head);
+    expect(github.pullRequests()[0]!.body).toContain('### Tools: 1 against a budget of 1 per endpoint');
+  });
+
+  it('GIVEN the tools changed in a dry run THEN the outcome is "would-update" naming the folder', async () => {
+    await reconcile([discovered('adguard')]);
+    expect(await reconcile([discovered('adguard', ['more'])], { dryRunDir: '/tmp/dry' })).toEqual([
+      { server: 'adguard', action: 'would-update', pullRequest: 1, detail: 'written under /tmp/dry' },
+    ]);
+  });
+
+  it('GIVEN missing labels in a dry run THEN the outcome is "would-update"', async () => {
+    github.failNext({ ...faults.serverError(), method: 'POST', path: /\/labels$/, times: 4 });
+    await reconcile([discovered('adguard')]);
+    expect(await reconcile([discovered('adguard')], { dryRunDir: '/tmp/dry' })).toEqual([{ server: 'adguard', action: 'would-update', pullRequest: 1 }]);
+  });
+
+  it('GIVEN an older closed pull request and a newer open one on the branch THEN the open one is the one updated', async () => {
+    await reconcile([discovered('adguard')]);
+    github.closePullRequest(1);
+    await reconcile([discovered('adguard', ['second'])]);
+    expect(await reconcile([discovered('adguard', ['third'])])).toEqual([{ server: 'adguard', action: 'updated', pullRequest: 2 }]);
+  });
+});
+
+describe('closed and merged pull requests', () => {
+  it('GIVEN a merged pull request for this tool list whose file is gone from the base THEN it is not proposed again', async () => {
+    await reconcile([discovered('adguard')]);
+    github.mergePullRequest(1);
+    const outcomes = await reconcilePullRequests([discovered('adguard')], withoutDeclared(), OPTIONS, quiet);
+    expect(outcomes).toEqual([{ server: 'adguard', action: 'merged', pullRequest: 1 }]);
+  });
+
+  it('GIVEN a merged pull request for another tool list whose file is gone THEN the new list is proposed', async () => {
+    await reconcile([discovered('adguard')]);
+    github.mergePullRequest(1);
+    const outcomes = await reconcilePullRequests([discovered('adguard', ['new_tool'])], withoutDeclared(), OPTIONS, quiet);
+    expect(outcomes).toEqual([{ server: 'adguard', action: 'opened', pullRequest: 2 }]);
+  });
+
+  it('GIVEN a pull request closed without merge for this tool list THEN the outcome says declined', async () => {
+    await reconcile([discovered('adguard')]);
+    github.closePullRequest(1);
+    expect(await reconcile([discovered('adguard')])).toEqual([{ server: 'adguard', action: 'declined', pullRequest: 1, detail: 'closed without merge for this tool list' }]);
+  });
+
+  it('GIVEN a declined pull request THEN it counts against no cap and the next server opens', async () => {
+    await reconcile([discovered('adguard')]);
+    github.closePullRequest(1);
+    expect((await reconcile([discovered('adguard'), discovered('caddy')], { maxOpenPullRequests: 1 })).map((o) => o.action)).toEqual(['declined', 'opened']);
+  });
+});
+
+describe('the cap and the log', () => {
+  it('GIVEN open pull requests from an earlier pass THEN they count against the cap', async () => {
+    await reconcile([discovered('a1'), discovered('a2')]);
+    expect((await reconcile([discovered('a1'), discovered('a2'), discovered('a3')], { maxOpenPullRequests: 2 })).map((o) => o.action)).toEqual(['unchanged', 'unchanged', 'capped']);
+    expect((await reconcile([discovered('a3')], { maxOpenPullRequests: 3 })).map((o) => o.action)).toEqual(['opened']);
+  });
+
+  it('GIVEN a dry run THEN would-be pull requests count against the cap too, and the outcome names the file', async () => {
+    const outcomes = await reconcile([discovered('a1'), discovered('a2')], { maxOpenPullRequests: 1, dryRunDir: '/tmp/dry' });
+    expect(outcomes).toEqual([
+      { server: 'a1', action: 'would-open', detail: `written to ${github.url}/${github.owner}/${github.name}/pull/1` },
+      { server: 'a2', action: 'capped' },
+    ]);
+  });
+
+  it('logs each outcome worth a line, the cap as a warning, and failures with their reason', async () => {
+    await reconcile([discovered('a2')]);
+    github.closePullRequest(1);
+    github.failNext({ ...faults.serverError(), method: 'POST', path: /\/git\/trees$/, times: 4 });
+    const log = recordingLog();
+    await reconcilePullRequests([discovered('a1'), discovered('a2'), discovered('a3'), discovered('a4'), discovered('talos')], host, { ...OPTIONS, maxOpenPullRequests: 1 }, log);
+    expect(log.lines).toEqual([
+      { level: 'warn', object: { server: 'a1', err: expect.stringMatching(/^GitHub createBranchWithFile\("mcp-discovery\/a1", "stacks\/servers\/a1.ts"\) failed with 500/) }, message: 'pull request not reconciled; the next pass retries' },
+      { level: 'info', object: { server: 'a2', action: 'declined', pullRequest: 1, detail: 'closed without merge for this tool list' }, message: 'not proposed again: its pull request was closed without merge for this tool list' },
+      { level: 'info', object: { server: 'a3', action: 'opened', pullRequest: 2 }, message: 'opened a pull request' },
+      { level: 'warn', object: { server: 'a4', maxOpenPullRequests: 1 }, message: 'pull request waits: the cap on open pull requests is reached' },
+    ]);
+  });
+
+  it('logs updates, merges and human branches with their messages', async () => {
+    await reconcile([discovered('a1'), discovered('a2')]);
+    github.pushAsHuman('mcp-discovery/a2', 'notes.md', 'mine\n');
+    const log = recordingLog();
+    await reconcilePullRequests([discovered('a1', ['x']), discovered('a2', ['y'])], host, OPTIONS, log);
+    expect(log.lines.map((l) => [l.level, l.message])).toEqual([
+      ['info', 'updated the pull request'],
+      ['info', 'left alone: its branch has commits by somebody else'],
+    ]);
+    github.mergePullRequest(1);
+    const merged = recordingLog();
+    await reconcilePullRequests([discovered('a1', ['x'])], withoutDeclared(), OPTIONS, merged);
+    expect(merged.lines).toEqual([{ level: 'info', object: { server: 'a1', action: 'merged', pullRequest: 1 }, message: 'not proposed again: its pull request was merged' }]);
+    const dry = recordingLog();
+    await reconcilePullRequests([discovered('a3')], host, { ...OPTIONS, dryRunDir: '/tmp/dry' }, dry);
+    expect(dry.lines.map((l) => l.message)).toEqual(['would open a pull request (dry run: written locally, nothing sent to GitHub)']);
+    const dryUpdate = recordingLog();
+    await reconcilePullRequests([discovered('a3', ['z'])], host, { ...OPTIONS, dryRunDir: '/tmp/dry' }, dryUpdate);
+    expect(dryUpdate.lines.map((l) => l.message)).toEqual(['would update the pull request (dry run: written locally, nothing sent to GitHub)']);
+    const unchanged = recordingLog();
+    await reconcilePullRequests([discovered('a3', ['z']), discovered('talos')], host, OPTIONS, unchanged);
+    expect(unchanged.lines).toEqual([]);
+  });
+});
+
+describe('the body and the platform check', () => {
+  it('GIVEN the servers found in the cluster THEN the body counts the tools the aggregated endpoint serves now', async () => {
+    github.seed({ files: { [`${SERVERS}/caddy.ts`]: 'declared\n', [`${SERVERS}/dns.ts`]: 'declared\n' } });
+    const clusterTools = { byServer: new Map<string, number | undefined>([['talos', 3], ['caddy', 4], ['dns', undefined], ['undeclared', 100]]), rendered: ['builtin'] };
+    await reconcilePullRequests([discovered('adguard')], host, OPTIONS, quiet, clusterTools);
+    const body = github.pullRequests()[0]!.body;
+    expect(body).toContain('serves 7 tools now: the last probed tools of 2 declared servers found in the cluster. Not counted, as they never answered a probe: builtin, dns.');
+    expect(body).toContain('8 (7 now + 1)');
+  });
+
+  it('GIVEN a server the platform schema refuses THEN its outcome fails naming why, and nothing is written', async () => {
+    const item = discovered('adguard');
+    const outcomes = await reconcile([{ ...item, candidate: { ...item.candidate, capabilities: ['telepathy'] as unknown as Candidate['capabilities'] } }]);
+    expect(outcomes).toEqual([{ server: 'adguard', action: 'failed', detail: expect.stringMatching(/^stacks\/servers\/adguard\.ts: the platform would reject it: capabilities/) }]);
+    expect(github.writes()).toBe(0);
   });
 });

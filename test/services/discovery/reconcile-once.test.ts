@@ -4,7 +4,6 @@
  * add compiles and the platform synthesizes with it; a second run writes nothing; and the faults.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { synthesize } from '../../../stacks/synth.js';
 import { LABELS } from '../../../services/discovery/src/reconcile/pull-requests.js';
 import { mcpService, plainService, SERVERS_DIR, startDiscoveryWorld, type DiscoveryWorld } from '../../support/discovery-world.js';
 import { tempDir } from '../../support/files.js';
-import { freePort } from '../../support/processes.js';
+import { freePort, runProcess } from '../../support/processes.js';
 import { startEverything, startGarbageServer, startHangingServer, startOversizedServer, type HangingServer, type LocalMcpServer } from '../../support/mcp-servers.js';
 import { SHARED_POSTGRES, sharedInSchema, startPostgres, type PrivatePostgres } from '../../support/postgres.js';
 import { waitUntil } from '../../support/wait.js';
@@ -31,23 +30,14 @@ interface CliRun {
 
 /** Runs `npm run discovery -- <args>` as the package script does (tsx), as a child process. */
 function runCli(args: readonly string[], env: NodeJS.ProcessEnv, options: { onStart?: (kill: () => void) => void } = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/discovery/src/main.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let report;
-      try {
-        report = JSON.parse(stdout);
-      } catch {
-        report = undefined;
-      }
-      resolve({ code, stdout, stderr, report });
-    });
-    options.onStart?.(() => child.kill('SIGKILL'));
+  return runProcess(process.execPath, ['--import', 'tsx', 'services/discovery/src/main.ts', ...args], { env, onStart: options.onStart }).then(({ status, stdout, stderr }) => {
+    let report;
+    try {
+      report = JSON.parse(stdout);
+    } catch {
+      report = undefined;
+    }
+    return { code: status, stdout, stderr, report };
   });
 }
 

@@ -3,8 +3,10 @@
  * the parsed (and imported) file exactly as they went in, or the file is refused before any pull request.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { findCandidates } from '../../../services/discovery/src/candidates.js';
 import type { Candidate } from '../../../services/discovery/src/model.js';
 import { checkServerFile, discoveredServerSpec, renderServerFile, type DiscoveredServerSpec } from '../../../services/discovery/src/reconcile/server-file.js';
@@ -90,10 +92,132 @@ describe('the server file', () => {
     ['another import', (t: string) => t.replace("'../servers.js'", "'node:child_process'"), "the first statement must be import { defineMcpServer } from '../servers.js'"],
     ['another factory', (t: string) => t.replace('defineMcpServer({', 'eval({'), 'the second statement must be export default defineMcpServer({ ... }) with one argument'],
     ['a changed value', (t: string) => t.replace('"/mcp"', '"/other"'), 'the literal does not equal the server that was meant to be written'],
-    ['a syntax error', (t: string) => t.replace('"/mcp"', '"/mcp'), 'does not parse'],
+    ['a syntax error', (t: string) => t.replace('"/mcp"', '"/mcp'), 'x.ts: does not parse: Unterminated string literal.'],
+    ['only the import', (t: string) => t.slice(0, t.indexOf('export default')), 'x.ts: must hold exactly one import and one export default, found 1 statements'],
+    // the import: exactly `import { defineMcpServer } from '../servers.js'`
+    ['an aliased import', (t: string) => t.replace('import { defineMcpServer }', 'import { evil as defineMcpServer }'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    ['an import renamed away', (t: string) => t.replace('import { defineMcpServer }', 'import { defineMcpServer as other }'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    ['a default import beside it', (t: string) => t.replace('import { defineMcpServer }', 'import servers, { defineMcpServer }'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    ['a namespace import', (t: string) => t.replace('import { defineMcpServer }', 'import * as defineMcpServer'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    ['a second named import', (t: string) => t.replace('import { defineMcpServer }', 'import { defineMcpServer, defineConfig }'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    ['no named import', (t: string) => t.replace('import { defineMcpServer }', 'import {}'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    ['a bare import', (t: string) => t.replace('import { defineMcpServer } from ', 'import '), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    ['a default import only', (t: string) => t.replace('import { defineMcpServer }', 'import defineMcpServer'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    ['the export first', (t: string) => { const at = t.indexOf('export default'); return `${t.slice(at)}\n${t.slice(0, at)}`; }, "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    // the export: exactly `export default defineMcpServer(<one literal>)`
+    ['export =', (t: string) => t.replace('export default', 'export ='), 'x.ts: the second statement must be export default defineMcpServer({ ... }) with one argument'],
+    ['type arguments', (t: string) => t.replace('defineMcpServer({', 'defineMcpServer<never>({'), 'x.ts: the second statement must be export default defineMcpServer({ ... }) with one argument'],
+    ['a second argument', (t: string) => t.replace(/\}\);\s*$/, '}, process.exit(1));\n'), 'x.ts: the second statement must be export default defineMcpServer({ ... }) with one argument'],
+    ['no argument', (t: string) => t.replace(/defineMcpServer\(\{[^]*\}\);\s*$/, 'defineMcpServer();\n'), 'x.ts: the second statement must be export default defineMcpServer({ ... }) with one argument'],
+    ['a method call', (t: string) => t.replace('default defineMcpServer({', 'default globalThis.defineMcpServer({'), 'x.ts: the second statement must be export default defineMcpServer({ ... }) with one argument'],
+    ['no call', (t: string) => t.replace(/defineMcpServer\(\{[^]*\}\);\s*$/, 'defineMcpServer;\n'), 'x.ts: the second statement must be export default defineMcpServer({ ... }) with one argument'],
+    ['a named export', (t: string) => t.replace('export default', 'export const server ='), 'x.ts: the second statement must be export default defineMcpServer({ ... }) with one argument'],
+    // the literal: plain keys, once each, and data only
+    ['a repeated key', (t: string) => t.replace('"path": "/mcp",', '"path": "/mcp", "path": "/mcp",'), 'x.ts: key "path" is not allowed or repeated'],
+    ['a repeated key, once quoted', (t: string) => t.replace('"path": "/mcp",', '"path": "/mcp", path: "/mcp",'), 'x.ts: key "path" is not allowed or repeated'],
+    ['a quoted __proto__ key', (t: string) => t.replace('"name": "adguard",', '"__proto__": { "polluted": true }, "name": "adguard",'), 'x.ts: key "__proto__" is not allowed or repeated'],
+    ['a bare __proto__ key', (t: string) => t.replace('"name": "adguard",', '__proto__: null, "name": "adguard",'), 'x.ts: key "__proto__" is not allowed or repeated'],
+    ['a shorthand property', (t: string) => t.replace('"name": "adguard",', 'process, "name": "adguard",'), 'x.ts: only plain "key": value properties are allowed, found ShorthandPropertyAssignment'],
+    ['a method', (t: string) => t.replace('"name": "adguard",', 'toString() { return "x"; }, "name": "adguard",'), 'x.ts: only plain "key": value properties are allowed, found MethodDeclaration'],
+    ['a getter', (t: string) => t.replace('"name": "adguard",', 'get name() { return "adguard"; },'), 'x.ts: only plain "key": value properties are allowed, found GetAccessor'],
+    ['a numeric key', (t: string) => t.replace('"path":', '1:'), 'x.ts: only plain "key": value properties are allowed, found PropertyAssignment'],
+    ['an array spread', (t: string) => t.replace('"capabilities": [', '"capabilities": [...globalThis.x, '), 'x.ts: only literal values are allowed, found SpreadElement'],
+    ['a call in an array', (t: string) => t.replace('"capabilities": [', '"capabilities": [String(1), '), 'x.ts: only literal values are allowed, found CallExpression'],
+    ['a negated identifier', (t: string) => t.replace('"port": 8080', '"port": -Infinity'), 'x.ts: only literal values are allowed, found PrefixUnaryExpression'],
+    ['a unary plus', (t: string) => t.replace('"port": 8080', '"port": +8080'), 'x.ts: only literal values are allowed, found PrefixUnaryExpression'],
+    ['a negated string', (t: string) => t.replace('"port": 8080', '"port": -"8080"'), 'x.ts: only literal values are allowed, found PrefixUnaryExpression'],
+    ['a type assertion', (t: string) => t.replace('"port": 8080', '"port": 8080 as number'), 'x.ts: only literal values are allowed, found AsExpression'],
+    // literals the check reads, whose values differ from the server meant
+    ['a negative port', (t: string) => t.replace('"port": 8080', '"port": -8080'), 'x.ts: the literal does not equal the server that was meant to be written'],
+    ['the port as a string', (t: string) => t.replace('"port": 8080', '"port": "8080"'), 'x.ts: the literal does not equal the server that was meant to be written'],
+    ['true for a string', (t: string) => t.replace('"/mcp"', 'true'), 'x.ts: the literal does not equal the server that was meant to be written'],
+    ['false for a string', (t: string) => t.replace('"/mcp"', 'false'), 'x.ts: the literal does not equal the server that was meant to be written'],
+    ['null for a string', (t: string) => t.replace('"/mcp"', 'null'), 'x.ts: the literal does not equal the server that was meant to be written'],
+    ['an extra key', (t: string) => t.replace('"name": "adguard",', '"name": "adguard", "extra": 1,'), 'x.ts: the literal does not equal the server that was meant to be written'],
+    ['an extra array element', (t: string) => t.replace('"capabilities": [', '"capabilities": ["prompts", '), 'x.ts: the literal does not equal the server that was meant to be written'],
   ])('GIVEN a file with %s THEN the check refuses it', (_, edit, message) => {
     const spec = discoveredServerSpec(candidate, { transport: candidate.transport, tools: [] });
     expect(() => checkServerFile(edit(renderServerFile(spec)), spec, 'x.ts')).toThrow(message);
+  });
+});
+
+describe('what the check reads as data', () => {
+  const spec = discoveredServerSpec(candidate, { transport: candidate.transport, tools: [] });
+  const text = renderServerFile(spec);
+
+  it.each([
+    ['identifier keys', (t: string) => t.replace('"name":', 'name:').replace('"port":', 'port:')],
+    ['single-quoted strings', (t: string) => t.replace('"/mcp"', "'/mcp'")],
+    ['the port in exponent form', (t: string) => t.replace('"port": 8080', '"port": 8.08e3')],
+    ['the port in hex', (t: string) => t.replace('"port": 8080', '"port": 0x1F90')],
+  ])('GIVEN a file with %s THEN it holds the same value and passes', (_, edit) => {
+    expect(checkServerFile(edit(text), spec)).toEqual(JSON.parse(JSON.stringify(spec)));
+  });
+
+  it('GIVEN booleans, null and negative numbers in the literal THEN they are read as those values', () => {
+    // A spec the platform refuses, so the check reaches the literal's value and reports it differs, not that it is no literal
+    const withData = { ...spec, extra: [true, false, null, -3, 2.5] } as unknown as DiscoveredServerSpec;
+    const rendered = renderServerFile(withData);
+    expect(rendered).toContain('-3');
+    expect(() => checkServerFile(rendered, withData)).toThrow('server.ts: the platform would reject it: ');
+    const flipped = rendered.replace(/true,\s*false/, 'false, true');
+    expect(() => checkServerFile(flipped, withData)).toThrow('server.ts: the literal does not equal the server that was meant to be written');
+    expect(() => checkServerFile(rendered.replace('-3', '3'), withData)).toThrow('server.ts: the literal does not equal the server that was meant to be written');
+    expect(() => checkServerFile(rendered.replace('null', '0'), withData)).toThrow('server.ts: the literal does not equal the server that was meant to be written');
+  });
+
+  it('GIVEN an expected server with an undefined field THEN it is compared as the JSON that was written', () => {
+    const withUndefined = { ...spec, source: { service: { ...spec.source.service, targetPort: undefined } } };
+    const rendered = renderServerFile(withUndefined);
+    expect(rendered).not.toContain('targetPort');
+    expect(checkServerFile(rendered, withUndefined)).toStrictEqual({ ...JSON.parse(JSON.stringify(spec)), source: { service: { name: 'adguard-mcp', namespace: 'tools' } } });
+  });
+
+  it('GIVEN a candidate without a targetPort THEN the spec names none', () => {
+    const { targetPort: _, ...service } = candidate.service;
+    const bare = discoveredServerSpec({ ...candidate, service }, { transport: 'sse', tools: [{ name: 'b', description: '' }, { name: 'a', description: '' }] });
+    expect(bare).toStrictEqual({
+      name: 'adguard',
+      flavour: 'external',
+      transport: 'sse',
+      source: { service: { name: 'adguard-mcp', namespace: 'tools' } },
+      port: 8080,
+      path: '/mcp',
+      tools: ['b', 'a'],
+      capabilities: ['tools'],
+    });
+    expect(bare.capabilities).not.toBe(candidate.capabilities);
+  });
+
+  it('GIVEN a file name THEN every refusal names it', () => {
+    expect(() => checkServerFile(text.replace('"/mcp"', '"/other"'), spec, 'stacks/servers/adguard.ts')).toThrow(/^stacks\/servers\/adguard\.ts: the literal does not equal/);
+    expect(() => checkServerFile(text.replace('"/mcp"', '"/other"'), spec)).toThrow(/^server\.ts: the literal does not equal/);
+  });
+});
+
+describe('the template', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'server-template-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = discoveredServerSpec(candidate, { transport: candidate.transport, tools: [] });
+  const templates = pathToFileURL(`${dir}/`);
+
+  it('GIVEN a template with the placeholder once THEN the text around it is kept as it is', () => {
+    writeFileSync(join(dir, 'server-file.ts.tmpl'), 'before {{spec}} after');
+    expect(renderServerFile(spec, templates)).toBe(`before ${JSON.stringify(spec, null, 2)} after`);
+  });
+
+  it.each([
+    ['no placeholder', 'export default defineMcpServer();'],
+    ['two placeholders', '{{spec}} {{spec}}'],
+  ])('GIVEN a template with %s THEN rendering refuses it', (_, template) => {
+    writeFileSync(join(dir, 'server-file.ts.tmpl'), template);
+    expect(() => renderServerFile(spec, templates)).toThrow('templates/server-file.ts.tmpl must contain {{spec}} exactly once');
+  });
+
+  it('GIVEN line and paragraph separators in a value THEN the text holds them escaped', () => {
+    writeFileSync(join(dir, 'server-file.ts.tmpl'), '{{spec}}');
+    const rendered = renderServerFile({ ...spec, tools: ['a\u2028b\u2029c'] }, templates);
+    expect(rendered).toContain('"a\\u2028b\\u2029c"');
   });
 });
 

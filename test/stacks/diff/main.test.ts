@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { readRenderedFolder } from '../../../stacks/diff/rendered-tree.js';
 import { tempDir } from '../../support/files.js';
+import { PROCESS_DEADLINE_MS } from '../../support/processes.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const made: string[] = [];
@@ -17,7 +18,8 @@ afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true 
 
 /** The real entry, as `npm run diff` runs it. */
 function diffCli(args: string[], cwd = repo) {
-  const result = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'diff', 'main.ts'), ...args], { cwd, encoding: 'utf8' });
+  const result = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'diff', 'main.ts'), ...args], { cwd, encoding: 'utf8', timeout: PROCESS_DEADLINE_MS, killSignal: 'SIGKILL' });
+  if (result.error) throw new Error(`npm run diff ${args.join(' ')} did not finish: ${result.error.message}\n${result.stderr}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

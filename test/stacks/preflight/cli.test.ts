@@ -2,7 +2,7 @@
  * `npm run preflight` as a user runs it: the real entry under tsx, its usage, its exit codes, and where it
  * records the tools it saw (only `--write-tools` touches the file synth reads).
  */
-import { spawn } from 'node:child_process';
+import { runProcess, type ProcessRun } from '../../support/processes.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,16 +13,8 @@ import { FIXTURE, FixtureNpmRegistry } from './fixture-registry.js';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Runs the real entry; asynchronously, since the fixture registry answers from this process. */
-function preflightCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'preflight', 'main.ts'), ...args], { cwd: repo, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function preflightCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
+  return runProcess(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'preflight', 'main.ts'), ...args], { cwd: repo, env: { ...process.env, ...env } });
 }
 
 describe('npm run preflight, its usage', () => {

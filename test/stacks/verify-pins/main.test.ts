@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProcess, type ProcessRun } from '../../support/processes.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -14,19 +14,8 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Runs the real entry as `npm run verify-pins` does; asynchronously, so the fakes in this process can answer. */
-function verifyPinsCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'stacks', 'verify-pins', 'main.ts'), ...args], {
-      cwd: repo,
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function verifyPinsCli(args: string[]): Promise<ProcessRun> {
+  return runProcess(process.execPath, ['--import', 'tsx', join(repo, 'stacks', 'verify-pins', 'main.ts'), ...args], { cwd: repo, env: { ...process.env, NODE_OPTIONS: '' } });
 }
 
 describe('npm run verify-pins against local registries holding the default platform', () => {

@@ -26,6 +26,19 @@ describe('container probes rule', () => {
     expect(check(deployment)).toEqual({ status: 'non-compliant', reasons: ['container "app" has no readinessProbe'] });
   });
 
+  it('names only the missing liveness probe', () => {
+    // GIVEN a container with a readiness probe only WHEN checked THEN only the liveness probe is missing
+    const deployment = compliantDeployment({ podSpec: { containers: [without(compliantContainer(), 'livenessProbe')] } });
+    expect(check(deployment)).toEqual({ status: 'non-compliant', reasons: ['container "app" has no livenessProbe'] });
+  });
+
+  it('exempts ephemeral containers', () => {
+    // GIVEN a debug ephemeral container without probes (the API forbids them) WHEN checked THEN it passes
+    expect(check(compliantDeployment({ podSpec: { ephemeralContainers: [{ name: 'debug', image: 'busybox:1.36', targetContainerName: 'app' }] } }))).toEqual({
+      status: 'compliant',
+    });
+  });
+
   it('requires probes on a sidecar (an init container with restartPolicy Always)', () => {
     // GIVEN a sidecar init container without probes
     const sidecar = { ...noProbes('proxy'), restartPolicy: 'Always' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { containerResources } from '../../../../constructs/policy/rules/container-resources.js';
-import { compliantContainer, compliantDeployment, configMap } from '../../../support/manifests.js';
+import { compliantContainer, compliantDeployment, configMap, without } from '../../../support/manifests.js';
 
 const check = (options: Parameters<typeof compliantDeployment>[0] = {}) => containerResources.check(compliantDeployment(options), { objects: [] });
 
@@ -25,6 +25,12 @@ describe('container resources rule', () => {
     // GIVEN a container with no resources at all WHEN checked
     const result = check({ container: { resources: {} } });
     // THEN all three fields are listed
+    expect(result).toEqual({ status: 'non-compliant', reasons: ['container "app" has no requests.cpu, requests.memory, limits.memory'] });
+  });
+
+  it('names every field of a container with no resources key at all', () => {
+    // GIVEN a container without resources WHEN checked THEN all three fields are listed
+    const result = containerResources.check(compliantDeployment({ podSpec: { containers: [without(compliantContainer(), 'resources')] } }), { objects: [] });
     expect(result).toEqual({ status: 'non-compliant', reasons: ['container "app" has no requests.cpu, requests.memory, limits.memory'] });
   });
 

@@ -54,6 +54,56 @@ describe('GPU toleration rule', () => {
     });
   });
 
+  it.each([
+    ['an empty key and operator Exists', { key: '', operator: 'Exists' }],
+  ])('counts %s as tolerating every GPU taint', (_name, toleration) => {
+    expect(check({ podSpec: { tolerations: [toleration] } })).toEqual({
+      status: 'non-compliant',
+      reasons: [
+        'pod tolerates the nvidia.com/gpu taint but no container requests a GPU resource (nvidia.com/*)',
+        'pod tolerates the amd.com/gpu taint but no container requests a GPU resource (amd.com/*)',
+      ],
+    });
+  });
+
+  it.each([
+    ['an empty key and operator Equal', { key: '', operator: 'Equal', value: 'x' }],
+    ['no key and no operator', { effect: 'NoSchedule' }],
+  ])('does not count %s as tolerating the GPU taints', (_name, toleration) => {
+    expect(check({ podSpec: { tolerations: [toleration] } })).toEqual({ status: 'compliant' });
+  });
+
+  it('finds the GPU toleration among others', () => {
+    const tolerations = [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }, GPU_TOLERATION];
+    expect(check({ podSpec: { tolerations } })).toEqual({
+      status: 'non-compliant',
+      reasons: ['pod tolerates the nvidia.com/gpu taint but no container requests a GPU resource (nvidia.com/*)'],
+    });
+  });
+
+  it('accepts the pod when any one container requests the GPU, and one without resources beside it', () => {
+    // GIVEN the GPU on a sidecar, the main container with no resources at all
+    const gpu = { name: 'model', image: 'ghcr.io/example/vllm:1.0.0', resources: { requests: { 'nvidia.com/gpu': 1 } } };
+    const podSpec = { tolerations: [GPU_TOLERATION], containers: [{ name: 'app', image: 'ghcr.io/example/app:1.2.3' }, gpu] };
+    // WHEN checked THEN it passes: requests alone are enough
+    expect(check({ podSpec })).toEqual({ status: 'compliant' });
+  });
+
+  it('accepts a MIG slice as the GPU request', () => {
+    const resources = { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/mig-3g.20gb': 1 }, limits: { memory: '1Gi', 'nvidia.com/mig-3g.20gb': 1 } };
+    expect(check({ podSpec: { tolerations: [GPU_TOLERATION] }, container: { resources } })).toEqual({ status: 'compliant' });
+  });
+
+  it('matches the AMD taint with an AMD GPU, not an NVIDIA one', () => {
+    const amd = { key: 'amd.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
+    const amdGpu = { requests: { cpu: '1', memory: '1Gi', 'amd.com/gpu': 1 }, limits: { memory: '1Gi', 'amd.com/gpu': 1 } };
+    expect(check({ podSpec: { tolerations: [amd] }, container: { resources: amdGpu } })).toEqual({ status: 'compliant' });
+    expect(check({ podSpec: { tolerations: [amd] }, container: { resources: ONE_GPU } })).toEqual({
+      status: 'non-compliant',
+      reasons: ['pod tolerates the amd.com/gpu taint but no container requests a GPU resource (amd.com/*)'],
+    });
+  });
+
   it('accepts a pod without a GPU toleration, and one tolerating only other taints', () => {
     expect(check()).toEqual({ status: 'compliant' });
     expect(check({ podSpec: { tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }] } })).toEqual({

@@ -60,6 +60,22 @@ describe('network policy coverage rule', () => {
     expect(check(policySelecting({}))).toEqual({ status: 'compliant' });
   });
 
+  it('counts only NetworkPolicies, not another kind with a podSelector', () => {
+    // GIVEN a Cilium policy (another kind) whose podSelector would select every pod, and a NetworkPolicy without a spec
+    const other = { apiVersion: 'example.com/v1', kind: 'ClusterwideNetworkPolicy', metadata: { name: 'x', namespace: 'mcp-system' }, spec: { podSelector: {} } };
+    const empty = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'empty', namespace: 'mcp-system' } };
+    // WHEN checked THEN neither covers the pod
+    expect(check(other, empty)).toEqual(UNCOVERED);
+  });
+
+  it('names the empty namespace of a pod without one', () => {
+    const deployment = { ...compliantDeployment(), metadata: { name: 'demo' } };
+    expect(networkPolicyCoverage.check(deployment, { objects: [deployment] })).toEqual({
+      status: 'non-compliant',
+      reasons: ['no NetworkPolicy in namespace "" selects this pod'],
+    });
+  });
+
   it('does not apply to objects without pods', () => {
     expect(networkPolicyCoverage.check(configMap(), { objects: [] })).toEqual({ status: 'not-applicable' });
   });

@@ -57,6 +57,32 @@ describe('no secret values rule', () => {
     expect(check(compliantDeployment({ container: { args: ['--api-key', '$(API_KEY)'] } }))).toEqual({ status: 'compliant' });
   });
 
+  it('rejects a Secret with both data and stringData, one reason each', () => {
+    expect(check(secret({ data: { a: 'YQ==' }, stringData: { b: 'b', c: 'c' } }))).toEqual({
+      status: 'non-compliant',
+      reasons: ['Secret carries values in data (a)', 'Secret carries values in stringData (b, c)'],
+    });
+  });
+
+  it('accepts a credential-named env var whose value is null (no value given)', () => {
+    expect(check(withEnv({ name: 'API_KEY', value: null }))).toEqual({ status: 'compliant' });
+  });
+
+  it('reports every credential of every container, in container order', () => {
+    const containers = [
+      compliantContainer({ env: [{ name: 'API_KEY', value: 'sk-1' }, { name: 'LOG_LEVEL', value: 'info' }, { name: 'DB_PASSWORD', value: 'pw' }] }),
+      compliantContainer({ name: 'proxy', command: ['proxy', '--flag', 'postgres://u:pw@h/db'] }),
+    ];
+    expect(check(compliantDeployment({ podSpec: { containers } }))).toEqual({
+      status: 'non-compliant',
+      reasons: [
+        'container "app" sets API_KEY to a literal value, and API_KEY is a credential by its name (…_KEY): use valueFrom.secretKeyRef instead',
+        'container "app" sets DB_PASSWORD to a literal value, and DB_PASSWORD is a credential by its name (…_PASSWORD): use valueFrom.secretKeyRef instead',
+        'container "proxy" command[2] holds a URL with a password (scheme://user:password@host): pass it in an env var from a secretKeyRef and write "$(NAME)" there',
+      ],
+    });
+  });
+
   it('accepts a credential-named env var taken from a Secret', () => {
     // GIVEN API_KEY from valueFrom.secretKeyRef WHEN checked THEN it passes
     const manifest = withEnv({ name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'demo', key: 'api-key' } } });

@@ -43,6 +43,22 @@ describe('pod disruption budget rule', () => {
     expect(result).toEqual({ status: 'non-compliant', reasons: ['3 replicas and no PodDisruptionBudget selects them'] });
   });
 
+  it('does not count a PodDisruptionBudget without a selector, nor another kind with a matching selector', () => {
+    // GIVEN a PodDisruptionBudget with no spec, and a ReplicaSet-like object selecting app=demo
+    const bare = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'bare', namespace: 'mcp-system' } };
+    const other = { apiVersion: 'example.com/v1', kind: 'DisruptionBudget', metadata: { name: 'x', namespace: 'mcp-system' }, spec: { selector: { matchLabels: { app: 'demo' } } } };
+    // WHEN checked THEN the replicas are uncovered
+    const result = check(compliantDeployment({ replicas: 2 }), bare, other);
+    expect(result).toEqual({ status: 'non-compliant', reasons: ['2 replicas and no PodDisruptionBudget selects them'] });
+  });
+
+  it('applies to a Deployment without a replica count only when it sets one of two or more', () => {
+    // GIVEN a Deployment that leaves replicas unset (one replica) WHEN checked THEN the rule does not apply
+    const deployment = compliantDeployment();
+    delete deployment.spec.replicas;
+    expect(check(deployment)).toEqual({ status: 'not-applicable' });
+  });
+
   it('does not apply to a DaemonSet', () => {
     // GIVEN a DaemonSet (one pod per node) without a PodDisruptionBudget WHEN checked THEN the rule does not apply
     expect(check(compliantWorkload('DaemonSet'))).toEqual({ status: 'not-applicable' });

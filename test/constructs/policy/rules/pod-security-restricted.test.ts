@@ -95,6 +95,21 @@ const violations: Case[] = [
     reasons: ['container "app" sets seLinuxOptions restricted does not allow'],
   },
   {
+    name: 'seLinuxOptions with a user',
+    options: securityContext({ seLinuxOptions: { type: 'container_t', user: 'system_u' } }),
+    reasons: ['container "app" sets seLinuxOptions restricted does not allow'],
+  },
+  {
+    name: 'seLinuxOptions with a role',
+    options: securityContext({ seLinuxOptions: { role: 'system_r' } }),
+    reasons: ['container "app" sets seLinuxOptions restricted does not allow'],
+  },
+  {
+    name: 'a volume type restricted does not list (nfs)',
+    options: { podSpec: { volumes: [{ name: 'share', nfs: { server: 'nas', path: '/export' } }] } },
+    reasons: ['volume "share" has type nfs, which restricted does not allow'],
+  },
+  {
     name: 'seLinuxOptions type spc_t on the pod',
     options: { podSpec: { securityContext: { seLinuxOptions: { type: 'spc_t' } } } },
     reasons: ['pod sets seLinuxOptions restricted does not allow'],
@@ -125,11 +140,142 @@ const allowed: Array<{ readonly name: string; readonly options: PodOptions }> = 
   { name: 'a safe sysctl', options: { podSpec: { securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }] } } } },
   { name: 'emptyDir, configMap and projected volumes', options: { podSpec: { volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'conf', configMap: { name: 'demo' } }, { name: 'token', projected: { sources: [] } }] } } },
   { name: 'procMount Default', options: securityContext({ procMount: 'Default' }) },
+  { name: 'a volume with only a name (an emptyDir by default)', options: { podSpec: { volumes: [{ name: 'scratch' }] } } },
+  { name: 'seLinuxOptions with only a level (type unset)', options: securityContext({ seLinuxOptions: { level: 's0:c1,c2' } }) },
+  { name: 'a pod seccompProfile RuntimeDefault beside the container one', options: { podSpec: { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } } } },
+  { name: 'a pod seccompProfile Localhost', options: { podSpec: { securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } } } } },
+  { name: 'runAsUser other than 0 on the pod and the container', options: { podSpec: { securityContext: { runAsUser: 1000, runAsNonRoot: true } } } },
+  { name: 'hostProcess false on the pod and the container', options: { ...securityContext({ windowsOptions: { hostProcess: false } }), podSpec: { securityContext: { windowsOptions: { hostProcess: false } } } } },
+  { name: 'host namespaces set to false', options: { podSpec: { hostNetwork: false, hostPID: false, hostIPC: false } } },
+  { name: 'privileged false', options: securityContext({ privileged: false }) },
+  { name: 'a port without hostPort', options: { container: { ports: [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090, hostPort: 0 }] } } },
   { name: 'seLinuxOptions type container_t', options: securityContext({ seLinuxOptions: { type: 'container_t', level: 's0:c123,c456' } }) },
   { name: 'appArmorProfile RuntimeDefault', options: securityContext({ appArmorProfile: { type: 'RuntimeDefault' } }) },
 ];
 
+/** Volume types, sysctls and SELinux types the restricted profile allows (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
+const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
+const SAFE_SYSCTLS = [
+  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
+];
+const SELINUX_TYPES = ['container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+
 describe('pod security restricted rule', () => {
+  it.each(ALLOWED_VOLUME_TYPES)('accepts a %s volume', (type) => {
+    expect(check({ podSpec: { volumes: [{ name: 'v', [type]: {} }] } })).toEqual({ status: 'compliant' });
+  });
+
+  it.each(SAFE_SYSCTLS)('accepts the safe sysctl %s', (name) => {
+    expect(check({ podSpec: { securityContext: { sysctls: [{ name, value: '1' }] } } })).toEqual({ status: 'compliant' });
+  });
+
+  it.each(SELINUX_TYPES)('accepts seLinuxOptions type %s on the pod and the container', (type) => {
+    expect(check({ ...securityContext({ seLinuxOptions: { type } }), podSpec: { securityContext: { seLinuxOptions: { type } } } })).toEqual({ status: 'compliant' });
+  });
+
+  it('names every check a container without a securityContext or ports fails, in order', () => {
+    // GIVEN a container with no securityContext on a pod with none
+    const container = without(compliantContainer(), 'securityContext', 'ports');
+    // WHEN checked
+    const result = podSecurityRestricted.check(compliantDeployment({ podSpec: { containers: [container] } }), { objects: [] });
+    // THEN each container-level requirement is named
+    expect(result).toEqual({
+      status: 'non-compliant',
+      reasons: [
+        'container "app" must set allowPrivilegeEscalation: false',
+        'container "app" must set runAsNonRoot: true (on the container or the pod)',
+        'container "app" must set seccompProfile.type RuntimeDefault or Localhost (on the container or the pod)',
+        'container "app" must drop ALL capabilities',
+      ],
+    });
+  });
+
+  it('names every pod-level violation, in order', () => {
+    const podSpec = {
+      hostNetwork: true,
+      hostPID: true,
+      hostIPC: true,
+      volumes: [{ name: 'host', hostPath: { path: '/' } }],
+      securityContext: {
+        sysctls: [{ name: 'kernel.msgmax', value: '1' }],
+        seLinuxOptions: { type: 'spc_t' },
+        appArmorProfile: { type: 'Unconfined' },
+        runAsUser: 0,
+        runAsNonRoot: false,
+        seccompProfile: { type: 'Unconfined' },
+        windowsOptions: { hostProcess: true },
+      },
+    };
+    const deployment = compliantDeployment({ podSpec });
+    deployment.spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' };
+    expect(podSecurityRestricted.check(deployment, { objects: [] })).toEqual({
+      status: 'non-compliant',
+      reasons: [
+        'pod sets hostNetwork: true',
+        'pod sets hostPID: true',
+        'pod sets hostIPC: true',
+        'volume "host" has type hostPath, which restricted does not allow',
+        'pod sets unsafe sysctl kernel.msgmax',
+        'pod sets seLinuxOptions restricted does not allow',
+        'pod sets appArmorProfile Unconfined',
+        'pod sets runAsUser: 0',
+        'pod sets runAsNonRoot: false',
+        'pod sets seccompProfile.type Unconfined',
+        'pod is a Windows host process',
+        'annotation container.apparmor.security.beta.kubernetes.io/app sets AppArmor profile unconfined',
+      ],
+    });
+  });
+
+  it('names every container-level violation, in order', () => {
+    const sc = {
+      privileged: true,
+      allowPrivilegeEscalation: true,
+      runAsNonRoot: false,
+      runAsUser: 0,
+      seccompProfile: { type: 'Unconfined' },
+      capabilities: { drop: ['NET_RAW'], add: ['SYS_ADMIN', 'NET_RAW'] },
+      procMount: 'Unmasked',
+      windowsOptions: { hostProcess: true },
+      seLinuxOptions: { type: 'spc_t' },
+      appArmorProfile: { type: 'Unconfined' },
+    };
+    expect(check({ container: { securityContext: sc, ports: [{ containerPort: 80, hostPort: 80 }, { containerPort: 443, hostPort: 443 }] } })).toEqual({
+      status: 'non-compliant',
+      reasons: [
+        'container "app" is privileged',
+        'container "app" must set allowPrivilegeEscalation: false',
+        'container "app" must set runAsNonRoot: true (on the container or the pod)',
+        'container "app" sets runAsUser: 0',
+        'container "app" must set seccompProfile.type RuntimeDefault or Localhost (on the container or the pod)',
+        'container "app" must drop ALL capabilities',
+        'container "app" adds capability SYS_ADMIN; only NET_BIND_SERVICE is allowed',
+        'container "app" adds capability NET_RAW; only NET_BIND_SERVICE is allowed',
+        'container "app" sets procMount Unmasked',
+        'container "app" is a Windows host process',
+        'container "app" sets seLinuxOptions restricted does not allow',
+        'container "app" sets appArmorProfile Unconfined',
+        'container "app" uses hostPort 80',
+        'container "app" uses hostPort 443',
+      ],
+    });
+  });
+
+  it('checks ephemeral containers too (admission does)', () => {
+    const debug = { name: 'debug', image: 'busybox:1.36', targetContainerName: 'app' };
+    expect(check({ podSpec: { ephemeralContainers: [debug] } })).toEqual({
+      status: 'non-compliant',
+      reasons: [
+        'ephemeral container "debug" must set allowPrivilegeEscalation: false',
+        'ephemeral container "debug" must set runAsNonRoot: true (on the container or the pod)',
+        'ephemeral container "debug" must set seccompProfile.type RuntimeDefault or Localhost (on the container or the pod)',
+        'ephemeral container "debug" must drop ALL capabilities',
+      ],
+    });
+  });
+
   it('accepts a pod that sets every restricted field', () => {
     // GIVEN the compliant Deployment WHEN checked THEN it passes
     expect(check()).toEqual({ status: 'compliant' });
@@ -211,6 +357,19 @@ describe('pod security restricted rule', () => {
       expect(annotated('unconfined')).toEqual({
         status: 'non-compliant',
         reasons: ['annotation container.apparmor.security.beta.kubernetes.io/app sets AppArmor profile unconfined'],
+      });
+    });
+
+    it('ignores other annotations, whatever their value', () => {
+      const deployment = compliantDeployment();
+      deployment.spec.template.metadata.annotations = { 'example.com/apparmor': 'unconfined', 'x/container.apparmor.security.beta.kubernetes.io/app': 'unconfined' };
+      expect(podSecurityRestricted.check(deployment, { objects: [] })).toEqual({ status: 'compliant' });
+    });
+
+    it('rejects a localhost profile without the localhost/ prefix', () => {
+      expect(annotated('mcp-server/localhost/')).toEqual({
+        status: 'non-compliant',
+        reasons: ['annotation container.apparmor.security.beta.kubernetes.io/app sets AppArmor profile mcp-server/localhost/'],
       });
     });
 

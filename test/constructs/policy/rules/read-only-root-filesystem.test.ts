@@ -32,6 +32,15 @@ describe('read-only root filesystem rule', () => {
     expect(result).toEqual({ status: 'non-compliant', reasons: ['init container "migrate" must set readOnlyRootFilesystem: true'] });
   });
 
+  it('names every container that fails, in order', () => {
+    const writable = { securityContext: { ...securityContext, readOnlyRootFilesystem: false } };
+    const containers = [compliantContainer({ name: 'a', ...writable }), compliantContainer({ name: 'b' }), compliantContainer({ name: 'c', ...writable })];
+    expect(check({ podSpec: { containers } })).toEqual({
+      status: 'non-compliant',
+      reasons: ['container "a" must set readOnlyRootFilesystem: true', 'container "c" must set readOnlyRootFilesystem: true'],
+    });
+  });
+
   it('exempts ephemeral containers', () => {
     // GIVEN a debug ephemeral container with a writable root filesystem WHEN checked THEN it passes
     const ephemeralContainers = [{ name: 'debug', image: 'busybox:1.36', targetContainerName: 'app' }];

@@ -50,6 +50,24 @@ describe('service account token rule', () => {
     expect(serviceAccountToken.check(deployment, { objects: [deployment, account] })).toEqual({ status: 'compliant' });
   });
 
+  it('ignores other ServiceAccounts and other kinds named default', () => {
+    // GIVEN non-automounting objects that are not the namespace's default ServiceAccount (one without metadata)
+    const deployment = onDefaultAccount();
+    const objects = [
+      deployment,
+      serviceAccount('demo', { automountServiceAccountToken: false }),
+      { apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'default', namespace: 'mcp-system' }, automountServiceAccountToken: false },
+    ];
+    // WHEN checked THEN the token is still mounted
+    expect(serviceAccountToken.check(deployment, { objects })).toEqual(TOKEN_MOUNTED);
+  });
+
+  it('follows a rendered default ServiceAccount that automounts explicitly', () => {
+    const deployment = onDefaultAccount();
+    expect(serviceAccountToken.check(deployment, { objects: [deployment, serviceAccount('default', { automountServiceAccountToken: true })] })).toEqual(TOKEN_MOUNTED);
+  });
+
   it('ignores a default ServiceAccount in another namespace', () => {
     // GIVEN the non-automounting default ServiceAccount rendered for another namespace
     const deployment = onDefaultAccount();

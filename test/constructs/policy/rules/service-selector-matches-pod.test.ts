@@ -58,6 +58,48 @@ describe('service selector matches pod rule', () => {
     expect(check(compliantDeployment(), [])).toEqual({ status: 'not-applicable' });
   });
 
+  it('does not apply to a Service without a spec', () => {
+    expect(check({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'demo', namespace: 'mcp-system' } }, [])).toEqual({ status: 'not-applicable' });
+  });
+
+  it('accepts a Service with a selector and no ports', () => {
+    const svc = { ...service(), spec: { selector: { app: 'demo' } } };
+    expect(check(svc)).toEqual({ status: 'compliant' });
+  });
+
+  it('accepts a named UDP port that a container declares as UDP', () => {
+    const svc = service({ app: 'demo' }, 'dns');
+    svc.spec.ports = [{ port: 53, targetPort: 'dns', protocol: 'UDP' }];
+    const deployment = compliantDeployment({ container: { ports: [{ name: 'dns', containerPort: 5353, protocol: 'UDP' }] } });
+    expect(check(svc, [deployment])).toEqual({ status: 'compliant' });
+  });
+
+  it('finds a named port on any selected pod, past pods without containers or ports', () => {
+    // GIVEN a selected bare Pod without containers, one whose container has no ports, and the Deployment naming "http"
+    const empty = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'empty', namespace: 'mcp-system', labels: { app: 'demo' } }, spec: {} };
+    const portless = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'portless', namespace: 'mcp-system', labels: { app: 'demo' } }, spec: { containers: [{ name: 'c' }] } };
+    // WHEN checked THEN the port is found
+    expect(check(service(), [empty, portless, compliantDeployment()])).toEqual({ status: 'compliant' });
+    // and without the Deployment it is not
+    expect(check(service(), [empty, portless])).toEqual({ status: 'non-compliant', reasons: ['port 80 targets "http" (TCP), which no selected container declares'] });
+  });
+
+  it('looks only at the pods its selector selects for named ports', () => {
+    // GIVEN a pod app=other naming "metrics", and the selected app=demo pod naming only "http"
+    const other = compliantDeployment({ labels: { app: 'other' }, container: { ports: [{ name: 'metrics', containerPort: 9090 }] } });
+    expect(check(service({ app: 'demo' }, 'metrics'), [other, compliantDeployment()])).toEqual({
+      status: 'non-compliant',
+      reasons: ['port 80 targets "metrics" (TCP), which no selected container declares'],
+    });
+  });
+
+  it('selects pods of a namespace that rendered several, and pods of objects without a namespace for a Service without one', () => {
+    const svc = { ...service(), metadata: { name: 'demo' } };
+    const deployment = { ...compliantDeployment(), metadata: { name: 'demo' } };
+    expect(check(svc, [compliantDeployment({ labels: { app: 'x' } }), deployment])).toEqual({ status: 'compliant' });
+    expect(check(service(), [compliantDeployment({ labels: { app: 'x' } }), compliantDeployment()])).toEqual({ status: 'compliant' });
+  });
+
   it('rejects a named target port whose protocol differs from the container port', () => {
     // GIVEN a UDP Service port aimed at the container's TCP port "http"
     const svc = service();
