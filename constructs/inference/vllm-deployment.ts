@@ -12,7 +12,7 @@ import {
   scratchDir,
   type ContainerResources,
 } from '../workloads/pod-spec.js';
-import { estimateGpuSizing, misfitMessage, type GpuSizing, type GpuSizingInput, type KvCacheDtype, type ModelDtype, type ModelShape } from './gpu-sizing.js';
+import { estimateGpuSizing, KNOWN_MODELS, misfitMessage, type GpuSizing, type GpuSizingInput, type KvCacheDtype, type ModelDtype, type ModelShape } from './gpu-sizing.js';
 import { ModelServerWorkload, type ModelStorage } from './model-server-workload.js';
 import { throwIfProblems } from '../validation/problems.js';
 import { literalArgCredentialReasons } from '../secrets/credential-shape.js';
@@ -128,7 +128,7 @@ export class VllmDeployment extends Construct {
     const shmSize = props.shmSize ?? defaultShmSize(resources.limitsMemory);
     const startupTimeout = props.startupTimeoutSeconds ?? 1800;
     const where = `VllmDeployment ${id}`;
-    validate(where, { model: props.model, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image, gpu: props.gpu, extraArgs: props.extraArgs ?? [] });
+    validate(where, { model: props.model, shape: props.modelShape ?? KNOWN_MODELS[props.model], dtype: props.dtype, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image, gpu: props.gpu, extraArgs: props.extraArgs ?? [] });
 
     const sizingInput: GpuSizingInput = {
       model: props.model,
@@ -269,7 +269,7 @@ function vllmFlag(arg: string): string | undefined {
 
 function validate(
   where: string,
-  p: { model: string; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string; gpu: GpuNodes; extraArgs: readonly string[] },
+  p: { model: string; shape?: ModelShape; dtype?: ModelDtype; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string; gpu: GpuNodes; extraArgs: readonly string[] },
 ): void {
   const problems: string[] = [];
   for (const [index, arg] of p.extraArgs.entries()) {
@@ -288,6 +288,12 @@ function validate(
   if (resourceProblem) problems.push(`gpu.resourceName "${p.gpu.resourceName}" ${resourceProblem}`);
   if (p.gpu.runtimeClassName !== undefined && !DNS_SUBDOMAIN.test(p.gpu.runtimeClassName)) {
     problems.push(`gpu.runtimeClassName "${p.gpu.runtimeClassName}" must be the name of a RuntimeClass (a DNS-1123 subdomain), such as "nvidia"`);
+  }
+  // vLLM's AWQ and GPTQ kernels compute in float16 (their Marlin variants also in bfloat16): float32 stops the load
+  // ("torch.float32 is not supported for quantization method awq", get_supported_act_dtypes).
+  const weights = p.shape?.weights;
+  if (p.dtype === 'float32' && weights !== undefined && /^(?:awq|gptq-)/.test(weights)) {
+    problems.push(`dtype "float32" cannot run ${p.model}, whose weights are ${weights}: vLLM's ${weights.startsWith('awq') ? 'AWQ' : 'GPTQ'} kernels compute in float16 (or bfloat16); leave dtype at "auto" or set "float16"`);
   }
   if (!MODEL_ID.test(p.model)) problems.push(`model "${p.model}" must be a Hugging Face id such as "Qwen/Qwen2.5-7B-Instruct-AWQ"`);
   if (!Number.isInteger(p.tensorParallelSize) || p.tensorParallelSize < 1) problems.push(`tensorParallelSize must be a positive whole number, got ${p.tensorParallelSize}`);

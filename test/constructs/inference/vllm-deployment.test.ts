@@ -243,6 +243,11 @@ describe('VllmDeployment', () => {
       'extraArgs[1] sets --port, which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out',
     ],
     [
+      'float32 for an AWQ model, which its kernels cannot compute in',
+      { dtype: 'float32' },
+      'dtype "float32" cannot run Qwen/Qwen2.5-7B-Instruct-AWQ, whose weights are awq: vLLM\'s AWQ kernels compute in float16 (or bfloat16); leave dtype at "auto" or set "float16"',
+    ],
+    [
       'a platform flag in extraArgs with underscores, which vLLM reads as dashes',
       { extraArgs: ['--max_model_len', '32768'] },
       'extraArgs[0] sets --max-model-len (as --max_model_len), which the platform sets itself (vLLM takes the last value, so the port, probes or sizing would no longer match): use the field for it, or leave it out',
@@ -304,5 +309,13 @@ describe('VllmDeployment', () => {
     const validator = new SchemaValidator();
     expect(objects.flatMap((o) => validator.validate(o))).toEqual([]);
     expect(checkPolicies(apiObjectsOf(chart))).toEqual({ findings: [], suppressed: [] });
+  });
+});
+
+describe('VllmDeployment dtype against the weights', () => {
+  it('runs an AWQ model in float16 or auto, and an unquantised one in float32', () => {
+    expect(() => renderVllm({ dtype: 'float16' })).not.toThrow();
+    expect(() => renderVllm({ dtype: 'auto' })).not.toThrow();
+    expect(() => renderVllm({ model: 'Qwen/Qwen2.5-3B-Instruct', dtype: 'float32', maxModelLen: 2048, gpu: { memoryGiB: 24 } })).not.toThrow();
   });
 });
