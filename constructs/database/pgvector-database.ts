@@ -167,7 +167,9 @@ export class PgvectorDatabase extends Construct {
     }
     this.host = `${name}-rw`;
     this.databaseName = database;
-    this.instancePodLabels = { 'cnpg.io/cluster': name };
+    // The pooler's pods carry cnpg.io/cluster too; podRole tells the instances apart (pkg/specs/pods.go and
+    // pgbouncer/deployments.go at v1.30.0: "instance" and "pooler").
+    this.instancePodLabels = { 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance' };
     const labels = platformLabels('database');
     const metadata = (objectName: string) => ({ name: objectName, namespace: props.namespace, labels });
 

@@ -43,6 +43,9 @@ export const MCP_APP_PROTOCOLS: Readonly<Record<string, NetworkTransport>> = {
   'kgateway.dev/mcp': 'streamable-http',
   'kgateway.dev/mcp-sse': 'sse',
 };
+/** The transport an `appProtocol` says, if it is one of MCP's: own keys only, so "constructor" or "toString" is not. */
+const mcpTransportOf = (appProtocol: unknown): NetworkTransport | undefined =>
+  typeof appProtocol === 'string' && Object.hasOwn(MCP_APP_PROTOCOLS, appProtocol) ? MCP_APP_PROTOCOLS[appProtocol] : undefined;
 const PATH_ANNOTATIONS = ['agentgateway.dev/mcp-path', 'kgateway.dev/mcp-path'];
 /** The labels of the platform's own gateway: its Service speaks MCP (appProtocol agentgateway.dev/mcp), but it routes to servers, it is not one. */
 const GATEWAY_LABELS = Object.entries(componentSelector(ComponentNames.gateway));
@@ -139,7 +142,7 @@ function isMcpService(service: KubeObject, prefix: string): boolean {
   const enabled = service.metadata.annotations?.[`${prefix}/enabled`];
   if (enabled !== undefined && enabled !== 'false') return true;
   const ports: ServicePort[] = Array.isArray(service.spec?.ports) ? service.spec.ports : [];
-  return enabled === undefined && ports.some((p) => typeof p?.appProtocol === 'string' && p.appProtocol in MCP_APP_PROTOCOLS);
+  return enabled === undefined && ports.some((p) => mcpTransportOf(p?.appProtocol) !== undefined);
 }
 
 function fromService(service: KubeObject, prefix: string, object: string, domain: string): Candidate {
@@ -158,7 +161,7 @@ function fromService(service: KubeObject, prefix: string, object: string, domain
   const type = get('type');
   if (type !== undefined && !TYPES.has(type)) throw new Rejected(`${prefix}/type`, `${shown(type)} must be one of ${[...TYPES].join(', ')}`);
 
-  const appTransport = typeof port.appProtocol === 'string' ? MCP_APP_PROTOCOLS[port.appProtocol] : undefined;
+  const appTransport = mcpTransportOf(port.appProtocol);
   const declaredTransport = get('transport');
   let transport: NetworkTransport;
   if (declaredTransport === undefined) transport = appTransport ?? 'streamable-http';
@@ -204,7 +207,7 @@ function choosePort(ports: readonly ServicePort[], annotation: string | undefine
     if (!match) throw new Rejected(field, `${shown(annotation)} names no port of the Service`);
     return match;
   }
-  const mcp = valid.filter((p) => typeof p.appProtocol === 'string' && p.appProtocol in MCP_APP_PROTOCOLS);
+  const mcp = valid.filter((p) => mcpTransportOf(p.appProtocol) !== undefined);
   if (mcp.length >= 1) return mcp[0]!;
   if (valid.length === 1) return valid[0]!;
   throw new Rejected(`${prefix}/port`, `the Service has ${valid.length} ports and none has an MCP appProtocol: set ${prefix}/port to the MCP port`);

@@ -3,6 +3,7 @@ import { DEFAULT_POSTGRES_IMAGE, PgvectorDatabase, type PgvectorDatabaseProps } 
 import { loadMigrations, migrationScript } from '../../../constructs/database/schema.js';
 import { apiObjectsOf, checkPolicies } from '../../../constructs/policy/policy-checker.js';
 import type { Manifest } from '../../../constructs/policy/rule.js';
+import { selectorMatches } from '../../../constructs/policy/workload.js';
 import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
 import { only, render, testChart } from '../../support/charts.js';
 
@@ -30,7 +31,7 @@ const pods = (podLabels: Record<string, string>, namespace = 'mcp-system') => ({
 });
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port }));
 
-const INSTANCES = { 'cnpg.io/cluster': 'mcp-postgres' };
+const INSTANCES = { 'cnpg.io/cluster': 'mcp-postgres', 'cnpg.io/podRole': 'instance' };
 const MIGRATIONS = { 'app.kubernetes.io/name': 'database-migrations', 'app.kubernetes.io/part-of': 'mcp-platform', 'mcp-platform.dev/database': 'mcp-postgres' };
 const OPERATOR = pods({ 'app.kubernetes.io/name': 'cloudnative-pg' }, 'cnpg-system');
 const GATEWAY = { 'app.kubernetes.io/name': 'mcp-gateway' };
@@ -244,6 +245,16 @@ describe('PgvectorDatabase', () => {
       expect(spec.podSelector).toEqual({ matchLabels: MIGRATIONS });
       expect(spec.ingress).toEqual([]);
       expect(spec.egress).toEqual([{ to: [pods(INSTANCES)], ports: tcp(5432) }]);
+    });
+
+    it("selects only the instances, not the pooler's pods, which carry the cluster label too", () => {
+      const objects = build({ pooler: {} }).objects;
+      // The labels CloudNativePG v1.30.0 puts on each (pkg/specs/pods.go, pkg/specs/pgbouncer/deployments.go).
+      const instancePod = { 'cnpg.io/cluster': 'mcp-postgres', 'cnpg.io/podRole': 'instance', 'cnpg.io/instanceName': 'mcp-postgres-1' };
+      const poolerPod = { 'cnpg.io/cluster': 'mcp-postgres', 'cnpg.io/podRole': 'pooler', 'cnpg.io/poolerName': 'mcp-postgres-pooler-rw' };
+      const selector = only(objects, 'NetworkPolicy', 'mcp-postgres').spec.podSelector;
+      expect(selectorMatches(selector, instancePod)).toBe(true);
+      expect(selectorMatches(selector, poolerPod)).toBe(false);
     });
 
     it('admits the pooler to the instances and clients to the pooler', () => {

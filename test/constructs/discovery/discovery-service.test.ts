@@ -157,7 +157,7 @@ describe('DiscoveryService', () => {
     const { objects } = renderDiscovery({}, true);
     expect(secretEnv(objects).DATABASE_URL).toBe('mcp-postgres-app/uri');
     expect(policyOf(objects).egress[1]).toEqual({
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mcp-system' } }, podSelector: { matchLabels: { 'cnpg.io/cluster': 'mcp-postgres' } } }],
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mcp-system' } }, podSelector: { matchLabels: { 'cnpg.io/cluster': 'mcp-postgres', 'cnpg.io/podRole': 'instance' } } }],
       ports: [{ protocol: 'TCP', port: 5432 }],
     });
   });
