@@ -6,7 +6,8 @@ import { jwksHostProblem } from '../../constructs/gateway/jwks-egress.js';
 
 /**
  * Every outside host a part calls (the gateway's JWKS URL, or the identity provider's pods for a Service URL, the discovery service's GitHub API, an MCP server's
- * named egress) is one its NetworkPolicy can let through on this cluster's network: not a Service inside the
+ * named egress, an external server's Service) is one its NetworkPolicy can let through on this cluster's network (and whose own
+ * namespace lets it in: not the platform's): not a Service inside the
  * cluster, not a name without a domain, not a LAN name where only internet addresses can be allowed
  * (constructs/network/cluster-network.ts `outsideHostProblem` says why each fails). The constructs check the
  * same; here the problem names the config field.
@@ -37,6 +38,15 @@ export const outsideHosts: ConfigRule = {
     const github = config.discovery.enabled ? config.discovery.github : undefined;
     if (github?.apiUrl) urlProblem('discovery.github.apiUrl', github.apiUrl, github.egressCidrs, 'discovery.github.egressCidrs');
     config.mcpServers.forEach((server, index) => {
+      // Likewise an external server's Service there: the gateway would be allowed out, and never let in.
+      if (server.flavour === 'external' && 'service' in server.source && server.source.service.namespace === config.namespace) {
+        problems.push({
+          path: serverPath(config, index, 'source.service.namespace'),
+          message:
+            `"${config.namespace}" is the platform's namespace, whose default-deny policy admits only the platform's own parts, so the gateway and the discovery service would never reach the server's pods: ` +
+            'run it in a namespace of its own, or let the platform deploy it (flavour "standalone", "kmcp" or "toolhive")',
+        });
+      }
       (server.egress ?? []).forEach((egress, i) => {
         ('hosts' in egress ? egress.hosts : []).forEach((host, h) => {
           const message = HOST_NAME.test(host) ? outsideHostProblem(host, network, `egress[${i}] as { cidrs: [...], ports: [...] } instead`) : undefined;

@@ -246,7 +246,7 @@ const imageSource = fc
 const serviceSource = fc
   .record({
     name: dnsLabel(40),
-    namespace: fc.oneof(fc.constantFrom('tools', 'default', 'adguard', PLATFORM_NS), dnsLabel(30)),
+    namespace: fc.oneof(fc.constantFrom('tools', 'default', 'adguard'), dnsLabel(30)),
     targetPort: opt(fc.oneof(anyPort, fc.constantFrom('http', 'mcp', 'web-8080'))),
   })
   .map(compact);
@@ -324,7 +324,8 @@ function buildServer(m: ServerModel, pool: readonly SecretRef[], platformNs: str
       name: m.name,
       flavour: 'external',
       transport: m.transport === 'stdio' ? 'streamable-http' : m.transport,
-      source: { service: { ...m.service, namespace: resolveNs(m.service.namespace, platformNs) } },
+      // Never the platform's namespace, whose default-deny policy shuts the server in (outside-hosts refuses it).
+      source: { service: { ...m.service, namespace: m.service.namespace === platformNs ? 'tools' : m.service.namespace } },
       port: m.externalPort,
       path: m.path,
       tools: m.tools,
@@ -1028,6 +1029,12 @@ export const MISTAKES: readonly Mistake[] = [
   { name: 'limitRange default request above default limit', apply: (r) => ((r.guardrails = { ...r.guardrails, limitRange: { defaultRequestCpu: '50m', defaultRequestMemory: '512Mi', defaultLimitMemory: '256Mi' } }), { field: 'guardrails.limitRange' }) },
   { name: 'triage external address 999.1.1.1', apply: (r) => ((r.triageLlm = { enabled: true, provider: 'external', address: '999.1.1.1', port: 8000, model: 'qwen2.5-7b' }), { field: 'triageLlm.address' }) },
   { name: 'triage external DNS name without egressCidrs', apply: (r) => ((r.triageLlm = { enabled: true, provider: 'external', address: 'gpu.lan', port: 8000, model: 'qwen2.5-7b' }), { field: 'triageLlm.egressCidrs' }) },
+  {
+    name: "external server in the platform's namespace",
+    apply: (r) => ({
+      field: server(addServer(r, { flavour: 'external', port: 3000, source: { service: { name: 'legacy-svc', namespace: r.namespace ?? 'mcp-system' } } }), '.source.service.namespace'),
+    }),
+  },
   { name: 'unknown discovery capability', apply: (r) => ({ field: server(addServer(r, { capabilities: ['tools', 'teleport'] }), '.capabilities') }) },
   { name: 'route to a missing server', apply: (r) => ((r.gateway = { ...r.gateway, enabled: true, routes: [...r.mcpServers.map((s) => s.name).slice(0, 2), 'no-such-server'] }), { field: 'gateway.routes' }) },
   { name: 'wildcard resources without wildcardReason', apply: (r) => (ensureApiServer(r), { field: server(addServer(r, { kubernetesAccess: { rules: [{ apiGroups: ['apps'], resources: ['*'] }] } }), '.kubernetesAccess') }) },

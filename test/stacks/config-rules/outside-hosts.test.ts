@@ -71,6 +71,18 @@ describe('config rule outside-hosts', () => {
     expect(check({ gateway: { enabled: true, auth: { ...auth, jwksPods: { ...auth.jwksPods, namespace: 'auth' } } } } as Partial<PlatformConfigInput>)).toEqual([]);
   });
 
+  it("refuses an external server whose Service is in the platform's namespace, and takes one in its own", () => {
+    const external = (namespace: string) => ({ name: 'legacy', flavour: 'external' as const, transport: 'streamable-http' as const, port: 3000, source: { service: { name: 'legacy-svc', namespace } } });
+    expect(check({ mcpServers: [external('mcp-system')] } as Partial<PlatformConfigInput>)).toEqual([
+      {
+        path: 'mcpServers[0].source.service.namespace',
+        message:
+          '"mcp-system" is the platform\'s namespace, whose default-deny policy admits only the platform\'s own parts, so the gateway and the discovery service would never reach the server\'s pods: run it in a namespace of its own, or let the platform deploy it (flavour "standalone", "kmcp" or "toolhive")',
+      },
+    ]);
+    expect(check({ mcpServers: [external('legacy')] } as Partial<PlatformConfigInput>)).toEqual([]);
+  });
+
   it('refuses jwksPods for a JWKS URL outside the cluster', () => {
     const jwksPods = { namespace: 'auth', podLabels: { app: 'keycloak' }, port: 8080 };
     expect(check({ cluster: { cni: 'cilium' }, gateway: { enabled: true, auth: { ...AUTH, jwksPods } } } as Partial<PlatformConfigInput>)).toEqual([
