@@ -4,6 +4,7 @@
  * the errors a wrong field gets at load time.
  */
 import { z } from 'zod';
+import { CURRENCY } from '../constructs/monitoring/alert-rules.js';
 import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { gatewayLabels } from '../constructs/labels.js';
@@ -973,7 +974,10 @@ const platformConfigSchemaBase = z
             /** Price per million generated tokens. @default 0.2 */
             completionTokenPricePerMillion: z.number().nonnegative().default(0.2),
             /** @default "USD" */
-            currency: z.string().min(1).default('USD'),
+            currency: z
+              .string()
+              .regex(CURRENCY, { error: 'must be a currency code or symbol such as "USD" or "€" (at most 12 characters, no spaces or braces: it is written into the alert\'s description, a template Prometheus parses)' })
+              .default('USD'),
           })
           .strict()
           .prefault({}),

@@ -59,7 +59,13 @@ export interface AlertRule {
 const label = (value: string) => JSON.stringify(value);
 
 /** Every rule for the given thresholds and scope. */
+/** A currency as the cost alert writes it into its description, a template: no `{` or `}`, which would open an action. */
+export const CURRENCY = /^[^\s{}]{1,12}$/u;
+
 export function alertRules(t: AlertThresholds, scope: AlertScope): AlertRule[] {
+  if (!CURRENCY.test(t.currency)) {
+    throw new Error(`PlatformMonitoring:\n  - thresholds.currency ${JSON.stringify(t.currency)} must be a currency code or symbol such as "USD" or "€" (at most 12 characters, no spaces or braces): it is written into the alert's description, a template Prometheus parses`);
+  }
   const ns = `namespace=${label(scope.namespace)}`;
   const rules: AlertRule[] = [
     {

@@ -206,6 +206,17 @@ describe('config fields the cluster would refuse', () => {
     expect(problemsOf(server({ capabilities: [] }))).toEqual(['mcpServers[0].capabilities: must list at least one MCP capability, or be left out for the default ["tools"], got []']);
   });
 
+  it("refuses an alert currency that would break the alert's template, and takes a code or a symbol", () => {
+    const withCurrency = (currency: string) => ({ ...minimal, monitoring: { alerts: { currency } } });
+    for (const currency of ['EUR {{', '{{ end }}', 'US Dollar', '']) {
+      expect(problemsOf(withCurrency(currency))).toEqual([
+        `monitoring.alerts.currency: must be a currency code or symbol such as "USD" or "€" (at most 12 characters, no spaces or braces: it is written into the alert's description, a template Prometheus parses), got ${JSON.stringify(currency)}`,
+      ]);
+    }
+    expect(parsePlatformConfig(withCurrency('€'), 'test').monitoring.alerts.currency).toBe('€');
+    expect(parsePlatformConfig(minimal, 'test').monitoring.alerts.currency).toBe('USD');
+  });
+
   it("refuses a Secret name over 253 characters at the reference, not as the server's name", () => {
     const long = 'b'.repeat(254);
     expect(problemsOf(server({ secretEnv: { TOKEN: { from: 'secret', name: long, key: 'token' } } }))).toEqual([

@@ -139,6 +139,13 @@ describe('PlatformMonitoring', () => {
       expect(rules[DAILY_COST_RECORD].annotations).toBeUndefined();
     });
 
+    it("refuses a currency that would open a template action in the alert's description", () => {
+      expect(() => build({ thresholds: { ...THRESHOLDS, currency: 'EUR {{' } })).toThrow(
+        'PlatformMonitoring:\n  - thresholds.currency "EUR {{" must be a currency code or symbol such as "USD" or "€" (at most 12 characters, no spaces or braces): it is written into the alert\'s description, a template Prometheus parses',
+      );
+      expect(() => build({ thresholds: { ...THRESHOLDS, currency: '€' } })).not.toThrow();
+    });
+
     it('puts the thresholds from props into the expressions', () => {
       const rules = rulesOf(build({ databaseCluster: 'mcp-postgres' }).objects);
       expect(rules.LlmHighLatency.expr).toBe(
