@@ -10,6 +10,11 @@ const made = new Set<string>();
   made.clear();
 });
 
+/** Removes a folder made elsewhere after the test file, like tempDir's. */
+export function removeAfterTests(dir: string): void {
+  made.add(dir);
+}
+
 /** A new empty folder under the system temp dir, removed after the test file under jest. */
 export function tempDir(prefix = 'mcp-platform-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -2,12 +2,12 @@
  * A private throwaway PostgreSQL 15 cluster from the machine's binaries, for faults (restart, crash) that
  * must not disturb the shared server on 127.0.0.1:5432 other test files use.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { tempDir } from './files.js';
+import { removeAfterTests, tempDir } from './files.js';
 import { freePort } from './processes.js';
 
 const run = promisify(execFile);
@@ -40,17 +40,15 @@ export async function startPostgres(): Promise<PrivatePostgres> {
   const found = serverBinaries();
   if (!found) throw new Error(`No PostgreSQL server binaries (initdb, pg_ctl) under ${SERVER_VERSIONS}/<version>/bin: install a postgresql-<version> package, or set PG_BIN.`);
   const bin = found;
-  const dir = tempDir('mcp-pg-');
+  // initdb and postgres refuse to run as root: then the cluster belongs to the postgres user, in a folder it can reach.
+  const asRoot = process.getuid?.() === 0;
+  const dir = asRoot ? postgresUserDir() : tempDir('mcp-pg-');
   const data = join(dir, 'data');
   const port = await freePort();
-  // initdb and postgres refuse to run as root: then the cluster belongs to the postgres user.
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
-  }
   const postgresTool = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args));
-  // Small and unsynced: a test cluster needs neither memory nor durability against power loss.
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=16MB -c max_connections=20`;
+  // Small and unsynced: a test cluster needs neither memory nor durability against power loss. TCP only: a
+  // Unix socket path under a long TMPDIR would pass the 107-character limit.
+  const serverOptions = `-p ${port} -c unix_socket_directories='' -c listen_addresses=127.0.0.1 -c fsync=off -c shared_buffers=16MB -c max_connections=20`;
   const pgCtl = (action: string, ...args: string[]) => postgresTool('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', ...args, action]);
   const postmasterPid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
@@ -89,6 +87,27 @@ export async function startPostgres(): Promise<PrivatePostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A folder for a cluster the postgres user runs: under TMPDIR when that user can reach it, else (a private
+ * TMPDIR, mode 0700) under the postgres user's home. Removed after the test file either way.
+ */
+function postgresUserDir(): string {
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+  const reachable = (dir: string) => {
+    chownSync(dir, uid, gid);
+    return spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', dir]).status === 0;
+  };
+  const dir = tempDir('mcp-pg-');
+  if (reachable(dir)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  const home = execFileSync('getent', ['passwd', 'postgres'], { encoding: 'utf8' }).split(':')[5]!;
+  const own = mkdtempSync(join(home, 'mcp-pg-'));
+  removeAfterTests(own);
+  if (!reachable(own)) throw new Error(`neither TMPDIR nor ${home} is a folder the postgres user can write: set TMPDIR to one it can reach`);
+  return own;
 }
 
 function isAlive(pid: number): boolean {
