@@ -9,4 +9,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
   testTimeout: 60000,
+  // A TMPDIR of the run's own inside the given one, removed at the end (test/support/tmpdir-*.mjs).
+  globalSetup: '<rootDir>/test/support/tmpdir-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/tmpdir-teardown.mjs',
 };
