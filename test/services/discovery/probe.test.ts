@@ -236,7 +236,10 @@ const ONE_TOOL = { tools: [{ name: 'only', description: 'The only tool', inputSc
  * `answer` returns the response to a JSON-RPC request, or undefined for a valid one (initialize, one tool).
  * GET (the optional SSE stream) and DELETE get 405; notifications get 202.
  */
-async function startFakeServer(answer: (method: string, id: unknown, params: { cursor?: string } | undefined) => Answer | undefined = () => undefined): Promise<FakeServer> {
+async function startFakeServer(
+  answer: (method: string, id: unknown, params: { cursor?: string } | undefined) => Answer | undefined = () => undefined,
+  options: { readonly notificationStatus?: number } = {},
+): Promise<FakeServer> {
   const seen: string[] = [];
   const cursors: (string | undefined)[] = [];
   let sent = 0;
@@ -257,7 +260,7 @@ async function startFakeServer(answer: (method: string, id: unknown, params: { c
       seen.push(message.method);
       if (message.method === 'tools/list') cursors.push(message.params?.cursor);
       if (message.id === undefined) {
-        response.writeHead(202).end();
+        response.writeHead(options.notificationStatus ?? 202).end();
         return;
       }
       const given = answer(message.method, message.id, message.params);
@@ -389,6 +392,32 @@ describe('probe against a server written out by hand', () => {
 });
 
 describe('probe answers that are not the transport', () => {
+  test('a notification answered 204 with no body is accepted', async () => {
+    await withServer(startFakeServer(undefined, { notificationStatus: 204 }), async (server) => {
+      expect(await probe(target(server))).toMatchObject({ ok: true, tools: [{ name: 'only' }] });
+    });
+  });
+
+  test('an answer that is no JSON gives "protocol" naming the parse error', async () => {
+    await withServer(
+      startFakeServer((method) => (method === 'initialize' ? { body: 'not json' } : undefined)),
+      async (server) => {
+        expect(await probe(target(server))).toMatchObject({ ok: false, result: 'protocol', error: expect.stringMatching(new RegExp(`^${urlOf(server).replace(/[.]/g, '\\.')} did not answer with MCP JSON-RPC: .*JSON`)) });
+      },
+    );
+  });
+
+  test('a redirect to another origin is not the wrong transport: no fallback', async () => {
+    await withServer(
+      startFakeServer(() => ({ status: 307, body: '', headers: { location: 'http://192.0.2.1/mcp' } })),
+      async (server) => {
+        const result = await probe(target(server));
+        expect(result).toMatchObject({ ok: false, result: 'error' });
+        expect(server.seen).toEqual(['initialize']);
+      },
+    );
+  });
+
   test.each([401, 403])('HTTP %i gives "unauthorized", with no fallback to the other transport', async (status) => {
     await withServer(
       startFakeServer(() => ({ status, body: 'sign in first' })),

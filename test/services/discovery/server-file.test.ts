@@ -102,6 +102,7 @@ describe('the server file', () => {
     ['a second named import', (t: string) => t.replace('import { defineMcpServer }', 'import { defineMcpServer, defineConfig }'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
     ['no named import', (t: string) => t.replace('import { defineMcpServer }', 'import {}'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
     ['a bare import', (t: string) => t.replace('import { defineMcpServer } from ', 'import '), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
+    ['another named import', (t: string) => t.replace('import { defineMcpServer }', 'import { defineConfig }'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
     ['a default import only', (t: string) => t.replace('import { defineMcpServer }', 'import defineMcpServer'), "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
     ['the export first', (t: string) => { const at = t.indexOf('export default'); return `${t.slice(at)}\n${t.slice(0, at)}`; }, "x.ts: the first statement must be import { defineMcpServer } from '../servers.js'"],
     // the export: exactly `export default defineMcpServer(<one literal>)`
@@ -187,6 +188,11 @@ describe('what the check reads as data', () => {
       capabilities: ['tools'],
     });
     expect(bare.capabilities).not.toBe(candidate.capabilities);
+  });
+
+  it('GIVEN a server with several problems THEN the refusal names each, separated by "; "', () => {
+    const bad = { ...spec, port: 0 };
+    expect(() => checkServerFile(renderServerFile(bad), bad)).toThrow('server.ts: the platform would reject it: port: must be a port number (1-65535), got 0; port: must be a port number (1-65535), got 0');
   });
 
   it('GIVEN a file name THEN every refusal names it', () => {
