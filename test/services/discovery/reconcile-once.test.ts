@@ -79,7 +79,8 @@ describe('reconcile --once, end to end', () => {
     kube.add({ apiVersion: 'kagent.dev/v1alpha1', kind: 'MCPServer', metadata: { name: 'kube-tools', namespace: 'mcp' }, spec: { transportType: 'http', httpTransport: { path: '/mcp' }, deployment: { port: everything.port } } });
     kube.add({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-tools', namespace: 'mcp' }, spec: { clusterIP: '127.0.0.1', ports: [{ name: 'http', port: everything.port }] } });
 
-    first = await runCli(['reconcile', '--once', ...world.args(['--database-url', sharedInSchema(schema), '--probe-timeout', '1500'])], world.env());
+    // A probe deadline far above what any answering server needs, even on a busy machine: only the hanging one reaches it.
+    first = await runCli(['reconcile', '--once', ...world.args(['--database-url', sharedInSchema(schema), '--probe-timeout', '10000'])], world.env());
   }, 180_000);
 
   afterAll(async () => {
@@ -162,7 +163,7 @@ describe('reconcile --once, end to end', () => {
 
   it('makes no GitHub write on a second run over the same state', async () => {
     const before = world.github.writes();
-    const second = await runCli(['reconcile', '--once', ...world.args(['--database-url', sharedInSchema(schema), '--probe-timeout', '1500'])], world.env());
+    const second = await runCli(['reconcile', '--once', ...world.args(['--database-url', sharedInSchema(schema), '--probe-timeout', '10000'])], world.env());
     expect(second.code).toBe(0);
     expect(world.github.writes()).toBe(before);
     expect(second.report.pullRequests.map((p: any) => p.action).sort()).toEqual(['declared', 'unchanged', 'unchanged', 'unchanged']);
@@ -217,7 +218,7 @@ describe('reconcile --once, faults', () => {
     try {
       world.kube.add(mcpService('alpha', everything));
       world.kube.add(mcpService('slow', hanging));
-      const args = ['reconcile', '--once', ...world.args(['--database-url', postgres.url, '--probe-timeout', '3000'])];
+      const args = ['reconcile', '--once', ...world.args(['--database-url', postgres.url, '--probe-timeout', '10000'])];
       // Migrations run once the cluster is listed; PostgreSQL stops while the hanging server holds the probe phase open.
       const before = hanging.received();
       const during = runCli(args, world.env(), {
