@@ -8,7 +8,9 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
-  testTimeout: 60000,
+  // Generous, for a machine busy with other suites (a PGlite start and seed took over 60 s under a load of 28);
+  // above the 150 s deadline of the commands tests run (test/support/processes.ts), so that one names the command.
+  testTimeout: 180000,
   // A TMPDIR of the run's own inside the given one, removed at the end (test/support/tmpdir-*.mjs).
   globalSetup: '<rootDir>/test/support/tmpdir-setup.mjs',
   globalTeardown: '<rootDir>/test/support/tmpdir-teardown.mjs',
