@@ -254,6 +254,7 @@ describe('agentgatewayConfig, every field', () => {
     ['an aggregate path with a query', { aggregatePath: '/mcp?all' }, 'aggregatePath "/mcp?all" must be a URL path that starts with "/" (no spaces, query or fragment)'],
     ['an aggregate path with a fragment', { aggregatePath: '/mcp#all' }, 'aggregatePath "/mcp#all" must be a URL path that starts with "/" (no spaces, query or fragment)'],
     ['an aggregate path that is not a string', { aggregatePath: 7 as never }, 'aggregatePath 7 must be a URL path that starts with "/" (no spaces, query or fragment)'],
+    ['an aggregate path that only reads as one', { aggregatePath: ['/mcp'] as never }, 'aggregatePath ["/mcp"] must be a URL path that starts with "/" (no spaces, query or fragment)'],
     ['a per-server prefix without a leading "/"', { perServerPrefix: 'mcp/' }, 'perServerPrefix "mcp/" must be a URL path that starts with "/" (no spaces, query or fragment)'],
     ['an aggregate path that is a server path under another prefix', { perServerPrefix: '/servers/', aggregatePath: '/servers/proxmox' },
       'aggregatePath "/servers/proxmox" is also the path of target "proxmox": choose another aggregatePath or perServerPrefix'],
