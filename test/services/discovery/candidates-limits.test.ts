@@ -546,6 +546,11 @@ describe('appProtocols that only look like MCP to a plain object', () => {
     expect(only({ Service: [service('x', { annotations: enabled(), ports: [{ port: 80, appProtocol: 'constructor' }] })] })).toMatchObject({ transport: 'streamable-http', path: '/mcp', port: 80 });
   });
 
+  it('GIVEN an appProtocol that is a list holding an MCP one (not a string) THEN the Service is not an MCP Service', () => {
+    const result = scan({ Service: [service('x', { ports: [{ port: 80, appProtocol: ['agentgateway.dev/mcp'] }] })] });
+    expect([result.candidates, result.rejections]).toEqual([[], []]);
+  });
+
   it('GIVEN two ports, the first with appProtocol toString THEN it is not taken for the MCP port', () => {
     const ports = [{ port: 80, appProtocol: 'toString' }, { port: 81, appProtocol: 'agentgateway.dev/mcp' }];
     expect(only({ Service: [service('x', { ports })] }).port).toBe(81);
