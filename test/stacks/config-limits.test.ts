@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { ciliumSettings, clusterNetwork, ConfigError, parseMcpServer, parsePlatformConfig, type PlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { problemsOf } from '../support/config-problems.js';
 
 const minimal = {
   name: 'lab',
@@ -25,16 +26,6 @@ function withValue(base: Json, path: string, value: unknown): Json {
 
 /** The minimal config with one MCP server of these fields. */
 const server = (fields: Json = {}): Json => ({ ...minimal, mcpServers: [{ name: 'acme', transport: 'streamable-http', source: image, ...fields }] });
-
-function problemsOf(raw: unknown): readonly string[] {
-  try {
-    parsePlatformConfig(raw, 'test.config.ts');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 const parse = (raw: unknown): PlatformConfig => parsePlatformConfig(raw as PlatformConfigInput, 'test');
 

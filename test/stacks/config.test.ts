@@ -1,22 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import defaultConfig from '../../stacks/platform.config.js';
+import { problemsOf } from '../support/config-problems.js';
 
 const minimal: PlatformConfigInput = {
   name: 'lab',
   kubernetes: { context: 'admin@lab' },
   gitops: { repoUrl: 'https://github.com/me/gitops.git', path: 'apps/mcp' },
 };
-
-function problemsOf(raw: unknown): readonly string[] {
-  try {
-    parsePlatformConfig(raw, 'test.config.ts');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('platform config', () => {
   it('accepts the shipped default config', () => {

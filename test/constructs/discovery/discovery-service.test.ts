@@ -7,6 +7,7 @@ import type { Manifest } from '../../../constructs/policy/rule.js';
 import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
 import { PRIVATE_IPV4_RANGES } from '../../../constructs/workloads/pod-network-policy.js';
 import { only, render, testChart } from '../../support/charts.js';
+import { errorOf } from '../../support/errors.js';
 
 const API_SERVER = { cidrs: ['192.168.10.5/32'] };
 const APP_AUTH = { appId: '123456', installationId: 42, privateKey: { from: 'secret', name: 'discovery-github-app', key: 'private-key.pem' } } as const;
@@ -36,15 +37,6 @@ const plainEnv = (objects: Manifest[]): Record<string, string> =>
 const secretEnv = (objects: Manifest[]): Record<string, string> =>
   Object.fromEntries(containerOf(objects).env.filter((e: Manifest) => e.valueFrom).map((e: Manifest) => [e.name, `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]));
 const policyOf = (objects: Manifest[]) => only(objects, 'NetworkPolicy', 'mcp-discovery').spec;
-
-function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 describe('DiscoveryService', () => {
   it('applies every documented default', () => {

@@ -7,6 +7,7 @@ import type { Manifest } from '../../../constructs/policy/rule.js';
 import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
 import { PRIVATE_IPV4_RANGES } from '../../../constructs/workloads/pod-network-policy.js';
 import { only, render, testChart } from '../../support/charts.js';
+import { errorOf } from '../../support/errors.js';
 
 const QWEN_AWQ = 'Qwen/Qwen2.5-7B-Instruct-AWQ';
 /** Only the required props: a 7B AWQ model at 8k context on one 12 GiB card. */
@@ -25,16 +26,6 @@ const envOf = (container: Manifest): Record<string, Manifest> => Object.fromEntr
 /** The value following `flag` in an argument list. */
 const flag = (args: string[], name: string): string | undefined => args[args.indexOf(name) + 1];
 const isUnder = (path: string, mount: string): boolean => path === mount || path.startsWith(`${mount}/`);
-
-/** The message of the error `build` throws. */
-function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 describe('VllmDeployment', () => {
   it('applies every documented default', () => {

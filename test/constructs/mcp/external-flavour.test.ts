@@ -7,6 +7,7 @@ import { SchemaValidator } from '../../../constructs/validation/schema-validator
 import { ConfigError, parseMcpServer } from '../../../stacks/config.js';
 import { formatPreflight, preflight } from '../../../stacks/preflight/preflight.js';
 import { only, render, testChart } from '../../support/charts.js';
+import { errorOf } from '../../support/errors.js';
 
 /** What the discovery service writes for a server another tool deployed (the issue's example file). */
 const ADGUARD = {
@@ -29,15 +30,6 @@ function renderWithGateway(props: Partial<McpServerProps> = {}) {
   const server = new McpServer(chart, 'adguard', { ...BASE, ...props });
   new McpGateway(chart, 'gateway', { namespace: 'mcp-system', replicas: 1 });
   return { chart, server, objects: render(chart) };
-}
-
-function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 function configProblemsOf(raw: unknown): readonly string[] {

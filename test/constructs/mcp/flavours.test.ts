@@ -15,6 +15,7 @@ import { renderToolhive } from '../../../constructs/mcp/toolhive-flavour.js';
 import type { Manifest } from '../../../constructs/policy/rule.js';
 import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
 import { only, render, testChart } from '../../support/charts.js';
+import { errorOf } from '../../support/errors.js';
 
 const NPM = { npm: { package: '@modelcontextprotocol/server-everything', version: '2026.8.31', bin: 'mcp-server-everything' } };
 const IMAGE = 'ghcr.io/example/mcp-server:1.2.3';
@@ -58,16 +59,6 @@ function renderWith(renderer: (scope: any, ctx: FlavourContext) => FlavourResult
   const objects = render(chart);
   expect(objects.flatMap((o) => validator.validate(o).map((p) => `${o.kind} ${o.metadata.name}: ${p}`))).toEqual([]);
   return { result, objects };
-}
-
-/** The message of the error `build` throws. */
-function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 describe('renderKmcp', () => {

@@ -8,6 +8,7 @@ import type { Manifest } from '../../../constructs/policy/rule.js';
 import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
 import { PRIVATE_IPV4_RANGES } from '../../../constructs/workloads/pod-network-policy.js';
 import { only, render, testChart } from '../../support/charts.js';
+import { errorOf } from '../../support/errors.js';
 
 const EVERYTHING = { npm: { package: '@modelcontextprotocol/server-everything', version: '2026.8.31', bin: 'mcp-server-everything' } };
 const IMAGE = 'ghcr.io/example/mcp-server:1.2.3';
@@ -38,16 +39,6 @@ const mainOf = (objects: Manifest[]): Manifest => podSpecOf(objects).containers[
 const envOf = (container: Manifest): Record<string, string> => Object.fromEntries(container.env.filter((e: Manifest) => 'value' in e).map((e: Manifest) => [e.name, e.value]));
 const ipBlocks = (rule: Manifest): string[] => rule.to.map((peer: Manifest) => peer.ipBlock?.cidr);
 const ports = (rule: Manifest): number[] => rule.ports.map((p: Manifest) => p.port);
-
-/** The message of the error `build` throws. */
-function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 /** The whole error for one problem with server `name`. */
 const problem = (name: string, text: string) => `McpServer ${name}:\n  - ${text}`;
