@@ -217,22 +217,7 @@ export class GitHubApiServer {
     const tree = new Map([...this.commitAt(base).tree, ...Object.entries(options.files ?? {})]);
     const sha = this.commit(options.message ?? `Edit ${Object.keys(options.files ?? {}).join(', ')}`, [base], tree, HUMAN);
     const now = new Date().toISOString();
-    const pull: StoredPullRequest = {
-      number: this.pulls.length + 1,
-      head: options.branch,
-      base: 'main',
-      title: options.title,
-      body: options.body,
-      state: 'open',
-      createdAt: now,
-      updatedAt: now,
-      closedAt: null,
-      mergedAt: null,
-      closedHeadSha: null,
-      labels: [],
-      fork: { repo: options.fork, sha },
-    };
-    this.pulls.push(pull);
+    const pull = this.addPull({ head: options.branch, base: 'main', title: options.title, body: options.body, fork: { repo: options.fork, sha } }, now);
     return pull.number;
   }
 
@@ -557,21 +542,7 @@ export class GitHubApiServer {
       throw validationFailed(docs, [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` }]);
     }
     const now = new Date().toISOString();
-    const pull: StoredPullRequest = {
-      number: this.pulls.length + 1,
-      head,
-      base,
-      title,
-      body: typeof body['body'] === 'string' ? body['body'] : '',
-      state: 'open',
-      createdAt: now,
-      updatedAt: now,
-      closedAt: null,
-      mergedAt: null,
-      closedHeadSha: null,
-      labels: [],
-    };
-    this.pulls.push(pull);
+    const pull = this.addPull({ head, base, title, body: typeof body['body'] === 'string' ? body['body'] : '' }, now);
     return this.pullJson(pull);
   }
 
@@ -720,6 +691,23 @@ export class GitHubApiServer {
   private labelJson(name: string): object {
     const id = this.repoLabels.get(name) ?? 0;
     return { id, node_id: `LA_${id}`, url: `${this.api}/labels/${encodeURIComponent(name)}`, name, color: 'ededed', default: false, description: null };
+  }
+
+  /** A new open pull request, numbered after the last, created and updated `now`. */
+  private addPull(fields: Pick<StoredPullRequest, 'head' | 'base' | 'title' | 'body' | 'fork'>, now: string): StoredPullRequest {
+    const pull: StoredPullRequest = {
+      number: this.pulls.length + 1,
+      ...fields,
+      state: 'open',
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      mergedAt: null,
+      closedHeadSha: null,
+      labels: [],
+    };
+    this.pulls.push(pull);
+    return pull;
   }
 
   private pullJson(pull: StoredPullRequest): object {
