@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { McpServer } from '../../constructs/mcp/mcp-server.js';
 import { isNpmSource, isServiceSource, npmBin, servedTransport, type McpTransport } from '../../constructs/mcp/mcp-server-props.js';
 import type { McpServerConfig } from '../config.js';
@@ -127,7 +127,9 @@ async function checkServer(server: McpServerConfig, deadlines: Required<Prefligh
 
   // 2. Install and start it with the commands its standalone Deployment renders, its upstream stand-in first.
   const port = await freePort();
-  const chart = new Chart(Testing.app(), 'preflight', { disableResourceNameHashes: true });
+  // Rendered in memory: cdk8s's Testing.app() would leave a temporary folder behind on every run, and only
+  // App.synth() writes to the outdir, so the one named here is never created.
+  const chart = new Chart(new App({ outdir: join(tmpdir(), 'mcp-preflight-never-written') }), 'preflight', { disableResourceNameHashes: true });
   new McpServer(chart, server.name, {
     ...server,
     flavour: 'standalone',
@@ -136,7 +138,7 @@ async function checkServer(server: McpServerConfig, deadlines: Required<Prefligh
     clients: [],
     apiServer: { cidrs: ['127.0.0.1/32'] },
   });
-  const deployment = Testing.synth(chart).find((o) => o.kind === 'Deployment');
+  const deployment = chart.toJson().find((o) => o.kind === 'Deployment');
   const commands = renderedCommands(deployment);
   const workDir = mkdtempSync(join(tmpdir(), `mcp-preflight-${server.name}-`));
   let upstream: RunningUpstream | undefined;

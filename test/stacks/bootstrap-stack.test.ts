@@ -3,10 +3,10 @@ import { NamespaceV1, HelmProvider, KubernetesProvider, TerraformTesting } from 
 import { BootstrapStack } from '../../stacks/bootstrap-stack.js';
 import { parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import defaultConfig from '../../stacks/platform.config.js';
-import { expectTerraform } from '../support/terraform.js';
+import { expectTerraform, terraformTestApp } from '../support/terraform.js';
 
 function synth(input: PlatformConfigInput = defaultConfig) {
-  const stack = new BootstrapStack(TerraformTesting.app(), 'bootstrap', parsePlatformConfig(input, 'test'));
+  const stack = new BootstrapStack(terraformTestApp(), 'bootstrap', parsePlatformConfig(input, 'test'));
   const json = TerraformTesting.synth(stack);
   return { stack, json, tf: JSON.parse(json) as Record<string, any> };
 }

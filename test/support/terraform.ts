@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import { TerraformStack, TerraformTesting } from '../../constructs/terraform.js';
+import { tempDir } from './files.js';
 
 TerraformTesting.setupJest();
 
@@ -16,9 +17,20 @@ export function expectTerraform(synthesized: string): TerraformMatchers & { not:
   return expect(synthesized) as unknown as TerraformMatchers & { not: TerraformMatchers };
 }
 
+let outdir: string | undefined;
+
+/**
+ * A cdktf test app. cdktf's App creates its outdir when it is built, and `Testing.app()` with none makes a
+ * temporary folder per call that nobody removes; these share one per test file, removed after it.
+ */
+export function terraformTestApp(): ReturnType<typeof TerraformTesting.app> {
+  outdir ??= tempDir('mcp-platform-cdktf-');
+  return TerraformTesting.app({ outdir });
+}
+
 /** Synthesizes whatever `build` adds to a fresh stack; returns the Terraform JSON string and parsed. */
 export function synthStack(build: (stack: TerraformStack) => void): { json: string; tf: Record<string, any> } {
-  const app = TerraformTesting.app();
+  const app = terraformTestApp();
   const stack = new TerraformStack(app, 'test');
   build(stack);
   const json = TerraformTesting.synth(stack);

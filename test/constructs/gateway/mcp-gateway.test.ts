@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AGGREGATE_ROUTE_NAME, serverRouteName, validateAgentgatewayConfig } from '../../../constructs/gateway/agentgateway-config.js';
 import { DEFAULT_AGENTGATEWAY_IMAGE, McpGateway, type McpGatewayProps } from '../../../constructs/gateway/mcp-gateway.js';
@@ -9,7 +9,7 @@ import { apiObjectsOf, checkPolicies } from '../../../constructs/policy/policy-c
 import type { Manifest } from '../../../constructs/policy/rule.js';
 import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
 import { PRIVATE_IPV4_RANGES } from '../../../constructs/workloads/pod-network-policy.js';
-import { only, render, testChart } from '../../support/charts.js';
+import { only, render, testApp, testChart } from '../../support/charts.js';
 
 const NAMESPACE = 'mcp-system';
 const CLIENTS = [{ podLabels: componentSelector('mcp-gateway') }, { podLabels: componentSelector('mcp-discovery') }];
@@ -82,7 +82,7 @@ describe('McpGateway routes', () => {
   });
 
   it('does not route to the servers of another chart', () => {
-    const app = Testing.app();
+    const app = testApp();
     const servers = new Chart(app, 'servers', { namespace: NAMESPACE });
     alpha(servers);
     const chart = new Chart(app, 'gateway', { namespace: NAMESPACE, disableResourceNameHashes: true });

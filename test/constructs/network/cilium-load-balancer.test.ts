@@ -1,17 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { Chart, Testing } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { CiliumLoadBalancer, type CiliumLoadBalancerProps } from '../../../constructs/network/cilium-load-balancer.js';
 import { poolOf } from '../../../constructs/network/load-balancer-pools.js';
 import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
-import { only } from '../../support/charts.js';
+import { only, testApp } from '../../support/charts.js';
 
 const LAN = { name: 'homelab-lan', blocks: [{ start: '10.30.0.90', stop: '10.30.0.99' }] };
 
 function build(props: Partial<CiliumLoadBalancerProps> = {}) {
   // Cluster-scoped objects: a chart with no namespace, as the platform's cluster-network app.
-  const chart = new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
+  const chart = new Chart(testApp(), 'test', { disableResourceNameHashes: true });
   const lb = new CiliumLoadBalancer(chart, 'lb', { pools: [LAN], ...props });
-  return { lb, objects: Testing.synth(chart) };
+  return { lb, objects: chart.toJson() };
 }
 
 describe('CiliumLoadBalancer', () => {
