@@ -17,10 +17,40 @@ import { databaseNameProblem, databaseOwnerProblem } from '../constructs/databas
 import { HOST_NAME, type ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
-import { externalServerProblems, mcpServerProblems } from '../constructs/mcp/mcp-server-props.js';
+import { externalServerProblems, mcpServerProblems, packageRegistryUrlProblems } from '../constructs/mcp/mcp-server-props.js';
 
-const GIT_URL = /^(?:https:\/\/|ssh:\/\/|git@)[^\s]+$/;
-const REPO_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
+/** https://host/path, ssh://[user@]host[:port]/path or scp-like git@host:path: a host and a repository path. */
+const GIT_URL = /^(?:https:\/\/(?:[^\s/@]+@)?[^\s/@]+(?::\d+)?\/[^\s]*[^\s/]|ssh:\/\/(?:[^\s/@]+@)?[^\s/@:]+(?::\d+)?\/[^\s]*[^\s/]|git@[^\s/:@]+:[^\s]*[^\s/:])$/;
+/** A relative path: no leading or trailing "/", no empty part ("a//b") and no "..". */
+const REPO_PATH = /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
+
+/** An RBAC rule's API group: "" (core), a DNS subdomain, or "*". */
+const API_GROUP = /^(?:|\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+/** An RBAC rule's resource: a lowercase resource name, optionally with a subresource, or "*". */
+const RBAC_RESOURCE = /^(?:\*|[a-z][a-z0-9]*(?:\/(?:[a-z][a-z0-9]*|\*))?|\*\/[a-z][a-z0-9]*)$/;
+
+/**
+ * Why git would refuse `ref` as a branch or tag name (`git check-ref-format`'s rules: no space or control
+ * character, none of ~ ^ : ? * [ \, no "..", "@{", "//", no part starting with "." or ending with ".lock", not
+ * ending in "/" or "."), as a config message; undefined for a valid name or a commit hash.
+ */
+export function gitRefProblem(ref: string): string | undefined {
+  const broken =
+    ref === '@' ||
+    /[\x00-\x20\x7f~^:?*[\\]/.test(ref) ||
+    ref.includes('..') ||
+    ref.includes('@{') ||
+    ref.includes('//') ||
+    ref.startsWith('/') ||
+    ref.endsWith('/') ||
+    ref.endsWith('.') ||
+    ref.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'));
+  return broken ? 'must be a branch, tag or commit git accepts: no spaces, "..", "~^:?*[\\", "@{" or "//", no part starting with "." or ending in ".lock", e.g. "main" or "release/1.2"' : undefined;
+}
+const gitRef = z.string().min(1).superRefine((ref, ctx) => {
+  const message = gitRefProblem(ref);
+  if (message) ctx.addIssue({ code: 'custom', input: ref, message });
+});
 
 const dnsLabel = (what: string) =>
   z
@@ -78,6 +108,15 @@ const objectName = (what: string) =>
   z.string().regex(DNS_SUBDOMAIN, { error: `must be the name of ${what}: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)` });
 
 const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
+/**
+ * A count of pods (replicas, instances): the API server keeps it as a 32-bit integer, and a quota or the
+ * nodes cap it far below that; this bounds it where the API server would refuse to decode the object.
+ */
+const replicaCount = z
+  .number()
+  .int()
+  .positive()
+  .max(2_147_483_647, { error: 'must be at most 2147483647: the API server stores it as a 32-bit integer' });
 const port = z.number().int().min(1, { error: 'must be a port number (1-65535)' }).max(65535, { error: 'must be a port number (1-65535)' });
 /** A URL field without a credential in it (`urlCredentialsProblem`), with where the credential goes instead. */
 const withoutCredentials = (fix: string) => (url: string, ctx: z.RefinementCtx) => {
@@ -287,7 +326,7 @@ const vllmFields = {
   /** Host CPU and memory. @default 2 CPU, 8Gi requested, 16Gi limit */
   resources: resources.optional(),
   /** @default 1800 */
-  startupTimeoutSeconds: z.number().int().min(60).default(1800),
+  startupTimeoutSeconds: z.number().int().min(60).max(86_400, { error: 'must be at most 86400 (a day)' }).default(1800),
   /** Download the weights (egress to the internet on 443). @default true */
   download: z.boolean().default(true),
   extraArgs: z.array(z.string()).default([]),
@@ -304,7 +343,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * takes the rest of `mcpServerProblems`, the checks that span fields.
  */
 const SCHEMA_CHECKED =
-  /^(?:name .* must be a DNS-1123 label of|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|capabilities[ [\]]|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path$|egress\[|kubernetesAccess\.rules\[\d+\]\.resources )/;
+  /^(?:name .* must be a DNS-1123 label of|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|capabilities[ [\]]|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path$|egress\[|kubernetesAccess\.rules\[\d+\]\.(?:resources|apiGroups) )/;
 
 /** One MCP server, as declared in the config or in a file of the servers folder. */
 const mcpServerSchemaShape = {
@@ -370,11 +409,24 @@ const mcpServerSchemaShape = {
     /** Files from Secrets (kubeconfig, talosconfig), each at a path of its own. */
     secretFiles: z.array(z.object({ secret: secretRef, path: z.string().startsWith('/') }).strict()).optional(),
     resources: resources.optional(),
-    replicas: z.number().int().positive().optional(),
+    replicas: replicaCount.optional(),
     /** Read-only Kubernetes access (get/list/watch) for the server's ServiceAccount. */
     kubernetesAccess: z
       .object({
-        rules: z.array(z.object({ apiGroups: z.array(z.string()), resources: z.array(z.string()).min(1) }).strict()).min(1),
+        rules: z
+          .array(
+            z
+              .object({
+                apiGroups: z
+                  .array(z.string().regex(API_GROUP, { error: 'must be an API group: "" (the core group), a DNS subdomain such as "apps", or "*"' }))
+                  .min(1, { error: 'must list at least one API group ("" is the core group: pods, services, ...); the API server refuses a resource rule without one' }),
+                resources: z
+                  .array(z.string().regex(RBAC_RESOURCE, { error: 'must be a resource as the API names it: lowercase plural such as "pods", a subresource such as "pods/log", or "*"' }))
+                  .min(1),
+              })
+              .strict(),
+          )
+          .min(1),
         secrets: z.boolean().optional(),
         wildcardReason: z.string().optional(),
       })
@@ -482,11 +534,11 @@ const discoverySchema = z
     /** The platform repository pull requests go to, "owner/name"; required when enabled. */
     repo: z.string().regex(REPO_SLUG, { error: 'must be "owner/name", e.g. "homelab/platform"' }).optional(),
     /** Branch the servers folder is read from and pull requests target. @default "main" */
-    baseBranch: z.string().min(1).default('main'),
+    baseBranch: gitRef.default('main'),
     /** The servers folder, as a path from the repository's root. @default "stacks/servers" */
     serversDir: z
       .string()
-      .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "..")' })
+      .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "//" or "..")' })
       .default('stacks/servers'),
     /** Namespaces to watch, each through its own Role. @default all, through a ClusterRole */
     watchNamespaces: z
@@ -532,16 +584,16 @@ const discoverySchema = z
     probe: z
       .object({
         /** @default 10000 */
-        timeoutMs: z.number().int().min(100).default(10_000),
+        timeoutMs: z.number().int().min(100).max(300_000, { error: 'must be at most 300000 (5 minutes): the discovery service refuses a longer probe timeout' }).default(10_000),
         /** @default 4 */
         concurrency: z.number().int().min(1).max(64).default(4),
       })
       .strict()
       .prefault({}),
     /** Most discovery pull requests open at once. @default 5 */
-    maxOpenPullRequests: z.number().int().positive().default(5),
+    maxOpenPullRequests: z.number().int().positive().max(1000, { error: 'must be at most 1000: the discovery service refuses more' }).default(5),
     /** Seconds between full reconciles. @default 300 */
-    reconcileIntervalSeconds: z.number().int().min(10).default(300),
+    reconcileIntervalSeconds: z.number().int().min(10).max(86_400, { error: 'must be at most 86400 (a day): the discovery service refuses a longer interval' }).default(300),
     /** @default 50m CPU, 192Mi requested, 512Mi limit */
     resources: resources.optional(),
     /** Addresses that may call its HTTP API. @default none (kubectl port-forward) */
@@ -675,14 +727,14 @@ const platformConfigSchemaBase = z
         /** Git repository Argo CD syncs from (the rendered `dist/` is committed there). */
         repoUrl: z
           .string({ error: 'is required: the Argo CD repository URL, e.g. "https://github.com/me/homelab-gitops.git"' })
-          .regex(GIT_URL, { error: 'must be a git URL starting with https://, ssh:// or git@' })
+          .regex(GIT_URL, { error: 'must be a git URL with a host and a repository path: "https://host/owner/repo.git", "ssh://git@host/owner/repo.git" or "git@host:owner/repo.git"' })
           .superRefine(withoutCredentials("Argo CD reads the repository's credentials from its repository Secret, and the publish workflow from GITOPS_TOKEN")),
         /** Folder in that repository that holds the contents of `dist/`. */
         path: z
           .string({ error: 'is required: the folder in the GitOps repository that holds dist/, e.g. "clusters/homelab/mcp-platform"' })
-          .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "..")' }),
+          .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "//" or "..")' }),
         /** Branch, tag or commit Argo CD tracks. @default "main" */
-        revision: z.string().min(1).default('main'),
+        revision: gitRef.default('main'),
       })
       .strict(),
     argocd: z
@@ -798,7 +850,7 @@ const platformConfigSchemaBase = z
             /** The embedding model the vectors come from. @default "nomic-embed-text" */
             model: z.string().min(1).default('nomic-embed-text'),
             /** Its vector length; checked against the catalogue, required for other models. */
-            dimensions: z.number().int().positive().optional(),
+            dimensions: z.number().int().positive().max(16_000, { error: "must be at most 16000: pgvector's vector type holds no more dimensions" }).optional(),
           })
           .strict()
           .prefault({}),
@@ -813,7 +865,7 @@ const platformConfigSchemaBase = z
           .optional(),
         /** PgBouncer pooler. @default none */
         pooler: z
-          .object({ instances: z.number().int().min(1).default(2), poolMode: z.enum(['session', 'transaction']).default('transaction') })
+          .object({ instances: z.number().int().min(1).max(2_147_483_647, { error: 'must be at most 2147483647: the API server stores it as a 32-bit integer' }).default(2), poolMode: z.enum(['session', 'transaction']).default('transaction') })
           .strict()
           .optional(),
       })
@@ -827,7 +879,7 @@ const platformConfigSchemaBase = z
         /** @default "ghcr.io/agentgateway/agentgateway:v1.4.1" */
         image: pinnedImage.optional(),
         /** @default 2 */
-        replicas: z.number().int().positive().default(2),
+        replicas: replicaCount.default(2),
         /** Servers to route to, by name. @default all */
         routes: z.array(z.string()).optional(),
         /** @default { type: "ClusterIP" } */
@@ -852,7 +904,10 @@ const platformConfigSchemaBase = z
         auth: z
           .object({
             kind: z.literal('jwt').default('jwt'),
-            issuer: z.string().min(1),
+            issuer: z
+              .string()
+              .min(1)
+              .superRefine(withoutCredentials('the issuer is only compared with the tokens\' "iss" claim: leave the credentials out')),
             audiences: z.array(z.string()).min(1),
             jwksUrl: z
               .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JSON Web Key Set' })
@@ -879,7 +934,7 @@ const platformConfigSchemaBase = z
         /** @default none */
         rateLimit: z.object({ requestsPerMinute: z.number().int().positive() }).strict().optional(),
         /** Most tools one endpoint should expose before the synth report warns. @default 40 */
-        toolBudget: z.number().int().positive().default(40),
+        toolBudget: z.number().int().positive().max(10_000, { error: 'must be at most 10000: the discovery service, which warns on it too, refuses more' }).default(40),
       })
       .strict()
       .prefault({}),
@@ -999,7 +1054,27 @@ const platformConfigSchemaBase = z
         /** Folder of one-file-per-server declarations, relative to the config file. @default "servers" */
         serversDir: z.string().min(1).default('servers'),
         /** A private npm registry mirror the servers install from; the public registry (internet on 443) otherwise. */
-        packageRegistry: z.object({ cidrs: z.array(cidr).min(1), port }).strict().optional(),
+        packageRegistry: z
+          .object({
+            /** The mirror's URL, which npm and npx in every npm server's containers use (npm_config_registry), e.g. "http://192.168.1.30:4873/". */
+            url: z
+              .url({ protocol: /^https?$/, error: 'is required: the mirror\'s http(s) URL, e.g. "http://192.168.1.30:4873/", which npm installs from' })
+              .superRefine(withoutCredentials('give a token in an .npmrc Secret mounted by the server, not in the URL')),
+            /** The mirror's addresses, the only ones npm servers may reach for packages. */
+            cidrs: z.array(cidr).min(1),
+            /** The port the mirror listens on (the URL's). */
+            port,
+          })
+          .strict()
+          // Once here, not once per npm server: the URL and the addresses npm may reach must agree.
+          .superRefine((registry, ctx) => {
+            if (!URL.canParse(registry.url) || urlCredentialsProblem(registry.url)) return; // the url field's own checks
+            for (const message of packageRegistryUrlProblems(registry)) {
+              const { segments, rest } = splitField(message, ['packageRegistry']);
+              ctx.addIssue({ code: 'custom', path: segments?.slice(1) ?? [], input: undefined, message: rest });
+            }
+          })
+          .optional(),
       })
       .strict()
       .prefault({}),

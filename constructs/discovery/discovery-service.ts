@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { clusterScoped } from '../cluster-scoped.js';
 import { IPV4_CIDR } from '../network/ipv4.js';
 import { k8s } from 'cdk8s-plus-33';
 import { PgvectorDatabase } from '../database/pgvector-database.js';
@@ -117,7 +118,19 @@ export interface DiscoveryServiceProps {
 }
 
 const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
-const REPO_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
+const REPO_PATH = /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
+
+/**
+ * The largest values the discovery service takes (services/discovery/src/settings.ts refuses more at start-up,
+ * and the pod would crash-loop); a test holds the two in step.
+ */
+export const DISCOVERY_SETTING_LIMITS = {
+  'probe.timeoutMs': { min: 100, max: 300_000 },
+  'probe.concurrency': { min: 1, max: 256 },
+  maxOpenPullRequests: { min: 1, max: 1000 },
+  toolBudget: { min: 1, max: 10_000 },
+  reconcileIntervalSeconds: { min: 5, max: 86_400 },
+} as const;
 const BRANCH = /^(?!\/|.*(?:\.\.|\/\/|@\{|\.lock$|\/$|\.$))[A-Za-z0-9._/-]+$/;
 
 /**
@@ -156,15 +169,15 @@ export class DiscoveryService extends Construct {
       ...[imageFieldProblem('image', image)].filter((fault) => fault !== undefined),
       ...(REPO.test(props.repo ?? '') ? [] : [`repo ${JSON.stringify(props.repo)} must be "owner/name", e.g. "homelab/platform"`]),
       ...(BRANCH.test(baseBranch) ? [] : [`baseBranch ${JSON.stringify(baseBranch)} must be a branch name such as "main"`]),
-      ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "..")`]),
+      ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//" or "..")`]),
       ...watchProblems(props.watchNamespaces),
       ...(DNS_SUBDOMAIN.test(annotationPrefix) ? [] : [`annotationPrefix ${JSON.stringify(annotationPrefix)} must be a DNS subdomain such as "mcp-platform.dev"`]),
       ...githubProblems(props.github, apiUrl, props.network),
-      ...positive('probe.timeoutMs', timeoutMs),
-      ...positive('probe.concurrency', concurrency),
-      ...positive('maxOpenPullRequests', maxOpenPullRequests),
-      ...positive('toolBudget', toolBudget),
-      ...positive('reconcileIntervalSeconds', reconcileIntervalSeconds),
+      ...withinLimits('probe.timeoutMs', timeoutMs),
+      ...withinLimits('probe.concurrency', concurrency),
+      ...withinLimits('maxOpenPullRequests', maxOpenPullRequests),
+      ...withinLimits('toolBudget', toolBudget),
+      ...withinLimits('reconcileIntervalSeconds', reconcileIntervalSeconds),
       ...apiServerProblems(props.apiServer, props.network, 'the service lists and watches the Kubernetes API'),
     ]);
 
@@ -311,12 +324,14 @@ export class DiscoveryService extends Construct {
     ];
     const subjects = [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace }];
     if (!watchNamespaces) {
-      const role = new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name, labels }, rules });
-      new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-        metadata: { name, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
-        subjects,
-      });
+      const role = clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name, labels }, rules }));
+      clusterScoped(
+        new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+          metadata: { name, labels },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
+          subjects,
+        }),
+      );
       return [role];
     }
     return [...watchNamespaces].sort().map((watched) => {
@@ -367,6 +382,9 @@ function githubProblems(github: DiscoveryGitHub, apiUrl: string, network: Cluste
   return problems;
 }
 
-function positive(field: string, value: number): string[] {
-  return Number.isInteger(value) && value >= 1 ? [] : [`${field} must be a positive whole number, got ${value}`];
+function withinLimits(field: keyof typeof DISCOVERY_SETTING_LIMITS, value: number): string[] {
+  const { min, max } = DISCOVERY_SETTING_LIMITS[field];
+  if (!Number.isInteger(value) || value < 1) return [`${field} must be a positive whole number, got ${value}`];
+  if (value < min || value > max) return [`${field} must be from ${min} to ${max} (the discovery service refuses other values at start-up), got ${value}`];
+  return [];
 }

@@ -21,6 +21,8 @@ export interface FlavourContext {
   readonly resources: ContainerResources;
   /** The ServiceAccount the server's pods should run as (RBAC is bound to it). */
   readonly serviceAccountName: string;
+  /** The registry every container running npm or npx uses (npm_config_registry). @default npm's own, registry.npmjs.org */
+  readonly npmRegistry?: string;
 }
 
 export interface FlavourResult {

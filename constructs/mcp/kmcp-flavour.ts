@@ -11,7 +11,7 @@ import { restrictedContainerSecurityContext } from '../workloads/pod-spec.js';
 import type { FlavourContext, FlavourResult } from './flavour.js';
 import { isNpmSource, npmBin } from './mcp-server-props.js';
 import { platformEnv } from './container-layout.js';
-import { NODE_IMAGE, NODE_UID } from './npm-runtime.js';
+import { NODE_IMAGE, NODE_UID, npmRegistryEnv } from './npm-runtime.js';
 import { throwIfProblems } from '../validation/problems.js';
 
 const IMAGE_UID = 10001;
@@ -93,7 +93,7 @@ export function renderKmcp(scope: Construct, ctx: FlavourContext): FlavourResult
               },
             }
           : {}),
-        env: { ...ctx.env, ...platformEnv(spec, ctx.port) },
+        env: { ...ctx.env, ...platformEnv(spec, ctx.port), ...npmRegistryEnv(ctx.npmRegistry) },
         ...(ctx.secretEnv.length ? { secretRefs: [...new Set(ctx.secretEnv.map((s) => s.secretName))].sort().map((name) => ({ name })) } : {}),
         labels: { ...ctx.labels },
         resources: {

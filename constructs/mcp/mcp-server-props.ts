@@ -3,8 +3,8 @@
  * props render through kmcp, ToolHive or plain Kubernetes objects, and feed preflight and the gateway; an
  * `external` server is one something else deploys, which the platform only routes to.
  */
-import { IPV4_CIDR, IPV4_ADDRESS } from '../network/ipv4.js';
-import { DNS_LABEL, imageFieldProblem, LABEL_KEY, LABEL_VALUE } from '../formats.js';
+import { cidrRange, IPV4_CIDR, IPV4_ADDRESS, rangeContains } from '../network/ipv4.js';
+import { DNS_LABEL, imageFieldProblem, LABEL_KEY, LABEL_VALUE, urlCredentialsProblem } from '../formats.js';
 import { MCP_CAPABILITIES } from './discovery-metadata.js';
 import { platformLabels } from '../labels.js';
 import { KMCP_ADAPTER_PORTS, platformEnv, secretFilePathProblem } from './container-layout.js';
@@ -12,6 +12,7 @@ import { HOST_NAME } from '../network/cluster-network.js';
 import { literalArgCredentialReasons, literalCredentialReason, literalValueCredentialReason } from '../secrets/credential-shape.js';
 import type { SecretSource } from '../secrets/secret-reference.js';
 import type { ContainerResources } from '../workloads/pod-spec.js';
+import { NPM_REGISTRY_ENV } from './npm-runtime.js';
 
 export type McpTransport = 'stdio' | 'streamable-http' | 'sse';
 /** How the server is deployed: by kmcp, by ToolHive, as plain objects, or by something else (`external`). */
@@ -150,6 +151,74 @@ export interface McpServerSpec {
    * the NetworkPolicy limits egress. @default "network" when egress is set or the source is npm (npx downloads it), else "none"
    */
   readonly toolhivePermissionProfile?: 'none' | 'network';
+}
+
+/**
+ * A private npm registry mirror the npm servers install from: npm and npx in every container of an npm server
+ * are pointed at `url` (npm_config_registry), and the server's NetworkPolicy lets npm reach only `cidrs` on `port`.
+ */
+export interface PackageRegistry {
+  /**
+   * The mirror's http(s) URL, without credentials, e.g. "http://192.168.1.30:4873/". Its port (explicit, or 80/443
+   * by scheme) must be `port`; an address as host must lie in `cidrs`, and a DNS name must resolve into them.
+   */
+  readonly url: string;
+  /** The mirror's addresses, e.g. ["192.168.1.30/32"]: the only ones npm may reach. */
+  readonly cidrs: readonly string[];
+  /** The port the mirror listens on. */
+  readonly port: number;
+}
+
+/**
+ * What is wrong with the registry mirror for this server, each naming the prop and the fix; only an npm server
+ * uses the mirror, so only it is checked (and a config with many servers does not list the same line for each image one).
+ */
+export function packageRegistryProblems(registry: PackageRegistry, spec: McpServerSpec): string[] {
+  if (!spec.source || !isNpmSource(spec.source)) return [];
+  const problems = packageRegistryUrlProblems(registry);
+  // npm reads npm_config_* names in any case: a second registry setting would fight the platform's.
+  for (const field of ['env', 'secretEnv'] as const) {
+    for (const key of Object.keys(spec[field] ?? {}).filter((k) => k.toLowerCase() === NPM_REGISTRY_ENV)) {
+      problems.push(
+        `${field}.${key} would set npm's registry beside the platform's ${NPM_REGISTRY_ENV} (packageRegistry.url, ${JSON.stringify(registry.url)}), and npm reads the name in any case, so the two would fight: leave it out and set the mirror in packageRegistry.url`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** What is wrong with the mirror itself: its URL, and whether the NetworkPolicy lets npm reach it. */
+export function packageRegistryUrlProblems(registry: PackageRegistry): string[] {
+  const problems: string[] = [];
+  const url = URL.canParse(registry.url) ? new URL(registry.url) : undefined;
+  const credentials = urlCredentialsProblem(registry.url);
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    problems.push(`packageRegistry.url ${JSON.stringify(registry.url)} must be an http(s) URL such as "http://192.168.1.30:4873/": npm and npx install from it`);
+  } else if (credentials) {
+    problems.push(`packageRegistry.url ${credentials}; give a token in an .npmrc Secret mounted by the server, not in the URL`);
+  } else {
+    const defaultPort = url.protocol === 'https:' ? 443 : 80;
+    const urlPort = url.port ? Number(url.port) : defaultPort;
+    if (urlPort !== registry.port) {
+      const fixed = new URL(url.href);
+      fixed.port = String(registry.port);
+      problems.push(
+        `packageRegistry.url ${JSON.stringify(registry.url)} is on port ${urlPort}${url.port ? '' : ` (the ${url.protocol.slice(0, -1)} default)`}, but packageRegistry.port is ${registry.port}, ` +
+          `the only port the NetworkPolicy opens to the mirror: write ${JSON.stringify(fixed.href)} as packageRegistry.url, or set packageRegistry.port to ${urlPort}`,
+      );
+    }
+    const host = url.hostname;
+    const cidrs = registry.cidrs.filter((cidr) => IPV4_CIDR.test(cidr));
+    if (host.startsWith('[')) {
+      problems.push(`packageRegistry.url host ${host} is an IPv6 address, but packageRegistry.cidrs (${registry.cidrs.join(', ')}) are IPv4, the only addresses npm may reach: use the mirror's IPv4 address or DNS name in the URL`);
+    } else if (IPV4_ADDRESS.test(host) && !cidrs.some((cidr) => rangeContains(cidrRange(cidr), host))) {
+      problems.push(
+        `packageRegistry.url host ${host} is not in packageRegistry.cidrs (${registry.cidrs.join(', ')}), the only addresses the NetworkPolicy lets npm reach: ` +
+          `add "${host}/32" to packageRegistry.cidrs, or put the mirror's address from them in the URL`,
+      );
+    }
+  }
+  return problems;
 }
 
 /** The npm package name rules (lowercase, optional scope). */
@@ -408,6 +477,8 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
       problems.push(`kubernetesAccess.rules[${i}] names secrets: set kubernetesAccess.secrets to true to let the server read Secrets`);
     }
     if (rule.resources.length === 0) problems.push(`kubernetesAccess.rules[${i}].resources must not be empty`);
+    // RBAC validation (ValidatePolicyRule): "resource rules must supply at least one api group".
+    if (rule.apiGroups.length === 0) problems.push(`kubernetesAccess.rules[${i}].apiGroups must not be empty: list at least one API group ("" is the core group: pods, services, ...)`);
   }
   for (const [i, egress] of (spec.egress ?? []).entries()) {
     const cidrs = egress.cidrs ?? [];

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
+import { clusterScoped } from '../cluster-scoped.js';
 import { SecretReference } from '../secrets/secret-reference.js';
 import { apiServerProblems, HOST_NAME, outsideHostProblem, type ApiServerEndpoint, type ClusterNetwork } from '../network/cluster-network.js';
 import { PodNetworkPolicy, type HostPorts, type PeerPorts, type PodPeer } from '../workloads/pod-network-policy.js';
@@ -13,9 +14,11 @@ import {
   isNpmSource,
   isWorkloadServer,
   mcpServerProblems,
+  packageRegistryProblems,
   servedTransport,
   serverLabels,
   type McpServerSpec,
+  type PackageRegistry,
   type ServiceSource,
 } from './mcp-server-props.js';
 import { renderStandalone } from './standalone-flavour.js';
@@ -32,8 +35,12 @@ export interface McpServerProps extends McpServerSpec {
   readonly network?: ClusterNetwork;
   /** Prefix of the discovery annotations. @default DEFAULT_ANNOTATION_PREFIX */
   readonly annotationPrefix?: string;
-  /** Where npm packages come from: the public registry by default (registry.npmjs.org on 443: by name on Cilium, else the internet). */
-  readonly packageRegistry?: { readonly cidrs: readonly string[]; readonly port: number };
+  /**
+   * Where npm packages come from: a private mirror, which npm and npx in every container of an npm server use
+   * (npm_config_registry) and which alone they may reach. @default the public registry (registry.npmjs.org on 443:
+   * by name on Cilium, else the internet)
+   */
+  readonly packageRegistry?: PackageRegistry;
 }
 
 /** Where clients reach a server. */
@@ -78,6 +85,7 @@ export class McpServer extends Construct {
     super(scope, id);
     const { namespace, clients, apiServer, network, annotationPrefix, packageRegistry, ...spec } = props;
     const problems = mcpServerProblems(spec);
+    if (packageRegistry) problems.push(...packageRegistryProblems(packageRegistry, spec));
     if (spec.flavour === 'kmcp' && spec.transport === 'stdio' && spec.path !== undefined && spec.path !== '/mcp') {
       problems.push('path: kmcp serves a stdio server at "/mcp"; leave path out');
     }
@@ -139,6 +147,7 @@ export class McpServer extends Construct {
       secretFiles,
       resources: spec.resources ?? (isNpmSource(spec.source) ? NPM_RESOURCES : DEFAULT_RESOURCES),
       serviceAccountName,
+      ...(packageRegistry && isNpmSource(spec.source) ? { npmRegistry: packageRegistry.url } : {}),
     };
     const result: FlavourResult =
       spec.flavour === 'kmcp' ? renderKmcp(this, ctx) : spec.flavour === 'toolhive' ? renderToolhive(this, ctx) : renderStandalone(this, ctx);
@@ -185,18 +194,22 @@ export class McpServer extends Construct {
   private renderReadOnlyAccess(namespace: string, serviceAccountName: string, labels: Record<string, string>): void {
     const access = this.spec.kubernetesAccess!;
     const name = `mcp-${this.spec.name}-read`;
-    const role = new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name, labels },
-      rules: access.rules.map((rule) => ({
-        apiGroups: [...rule.apiGroups],
-        resources: [...rule.resources],
-        verbs: ['get', 'list', 'watch'],
-      })),
-    });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
-      subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace }],
-    });
+    const role = clusterScoped(
+      new k8s.KubeClusterRole(this, 'ClusterRole', {
+        metadata: { name, labels },
+        rules: access.rules.map((rule) => ({
+          apiGroups: [...rule.apiGroups],
+          resources: [...rule.resources],
+          verbs: ['get', 'list', 'watch'],
+        })),
+      }),
+    );
+    clusterScoped(
+      new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+        metadata: { name, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
+        subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace }],
+      }),
+    );
   }
 }

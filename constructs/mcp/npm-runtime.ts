@@ -76,3 +76,11 @@ export const NPM_ENV: Readonly<Record<string, string>> = {
   npm_config_update_notifier: 'false',
   NODE_ENV: 'production',
 };
+
+/** The env var npm (and npx, which npm 7+ runs as `npm exec`) takes its registry from; npm reads npm_config_* names in any case. */
+export const NPM_REGISTRY_ENV = 'npm_config_registry';
+
+/** The registry setting for every container that runs npm or npx: none when npm keeps its own (registry.npmjs.org). */
+export function npmRegistryEnv(registryUrl: string | undefined): Record<string, string> {
+  return registryUrl === undefined ? {} : { [NPM_REGISTRY_ENV]: registryUrl };
+}

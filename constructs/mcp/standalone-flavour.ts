@@ -11,7 +11,7 @@ import { AGENTGATEWAY_PATH_ANNOTATION, mcpAppProtocol } from './discovery-metada
 import { platformEnv, SCRATCH_DIR } from './container-layout.js';
 import type { FlavourContext, FlavourResult } from './flavour.js';
 import { isNpmSource, servedTransport } from './mcp-server-props.js';
-import { APP_DIR, BRIDGE_HEALTH_PATH, NODE_IMAGE, NODE_UID, NPM_ENV, npmInstall, npmRun } from './npm-runtime.js';
+import { APP_DIR, BRIDGE_HEALTH_PATH, NODE_IMAGE, NODE_UID, NPM_ENV, npmInstall, npmRegistryEnv, npmRun } from './npm-runtime.js';
 
 /** uid for image-based servers, whose images may name no user of their own. */
 const IMAGE_UID = 10001;
@@ -52,7 +52,7 @@ export function renderStandalone(scope: Construct, ctx: FlavourContext): Flavour
       workingDir: APP_DIR,
       command: [...install.command],
       args: [...install.args],
-      env: envVars(NPM_ENV),
+      env: envVars({ ...NPM_ENV, ...npmRegistryEnv(ctx.npmRegistry) }),
       resources: resourceRequirements({ requestsCpu: '100m', requestsMemory: '256Mi', limitsMemory: '512Mi' }),
       securityContext: restrictedContainerSecurityContext(),
       volumeMounts: [app.mount, tmp.mount],
@@ -63,7 +63,8 @@ export function renderStandalone(scope: Construct, ctx: FlavourContext): Flavour
       workingDir: APP_DIR,
       command: [...run.command],
       args: [...run.args],
-      env: [...envVars({ ...ctx.env, ...platformEnv(spec, ctx.port) }), ...secretEnv],
+      // The server's own npx, if it runs one, installs from the same registry.
+      env: [...envVars({ ...ctx.env, ...platformEnv(spec, ctx.port), ...npmRegistryEnv(ctx.npmRegistry) }), ...secretEnv],
       volumeMounts: [...(container.volumeMounts ?? []), { ...app.mount, readOnly: true }],
     };
   } else {

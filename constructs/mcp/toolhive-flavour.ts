@@ -9,7 +9,7 @@ import { restrictedContainerSecurityContext } from '../workloads/pod-spec.js';
 import type { FlavourContext, FlavourResult } from './flavour.js';
 import { isNpmSource, npmBin } from './mcp-server-props.js';
 import { platformEnv } from './container-layout.js';
-import { NODE_IMAGE, NODE_UID } from './npm-runtime.js';
+import { NODE_IMAGE, NODE_UID, npmRegistryEnv } from './npm-runtime.js';
 
 /** ToolHive's proxy port (the Service `mcp-<name>-proxy`). */
 export const TOOLHIVE_PROXY_PORT = 8080;
@@ -58,7 +58,7 @@ export function renderToolhive(scope: Construct, ctx: FlavourContext): FlavourRe
       ...(spec.transport === 'stdio' ? { proxyMode: McpServerV1Beta1SpecProxyMode.STREAMABLE_HYPHEN_HTTP } : { mcpPort: ctx.port }),
       proxyPort: TOOLHIVE_PROXY_PORT,
       ...(args.length ? { args } : {}),
-      env: Object.entries({ ...ctx.env, ...platformEnv(spec, ctx.port) })
+      env: Object.entries({ ...ctx.env, ...platformEnv(spec, ctx.port), ...npmRegistryEnv(ctx.npmRegistry) })
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, value]) => ({ name, value })),
       ...(ctx.secretEnv.length ? { secrets: ctx.secretEnv.map((s) => ({ name: s.secretName, key: s.key, targetEnvName: s.env })) } : {}),

@@ -90,9 +90,9 @@ describe('numeric limits, each on its own', () => {
     expect(problemsOf(server({ port: 65536 }))).toEqual([`mcpServers[0].port: ${message}, got 65536`]);
     expect(problemsOf(server({ egress: [{ cidrs: ['10.0.0.2/32'], ports: [0] }] }))).toEqual([`mcpServers[0].egress[0].ports[0]: ${message}, got 0`]);
     expect(problemsOf({ ...minimal, triageLlm: { ...external, port: 0 } })).toEqual([`triageLlm.port: ${message}, got 0`]);
-    expect(problemsOf({ ...minimal, mcp: { packageRegistry: { cidrs: ['10.0.0.3/32'], port: 65536 } } })).toEqual([`mcp.packageRegistry.port: ${message}, got 65536`]);
+    expect(problemsOf({ ...minimal, mcp: { packageRegistry: { url: 'http://10.0.0.3:4873/', cidrs: ['10.0.0.3/32'], port: 65536 } } })).toEqual([`mcp.packageRegistry.port: ${message}, got 65536`]);
     expect(parse({ ...minimal, triageLlm: { ...external, port: 65535 } }).triageLlm).toMatchObject({ port: 65535 });
-    expect(parse({ ...minimal, mcp: { packageRegistry: { cidrs: ['10.0.0.3/32'], port: 1 } } }).mcp.packageRegistry).toEqual({ cidrs: ['10.0.0.3/32'], port: 1 });
+    expect(parse({ ...minimal, mcp: { packageRegistry: { url: 'http://10.0.0.3:1/', cidrs: ['10.0.0.3/32'], port: 1 } } }).mcp.packageRegistry).toEqual({ url: 'http://10.0.0.3:1/', cidrs: ['10.0.0.3/32'], port: 1 });
   });
 
   it('refuses a fractional number where a whole one is needed', () => {
@@ -440,7 +440,7 @@ describe('discovery settings', () => {
     const app = (appId: string) => withValue(minimal, 'discovery.github', { auth: { appId, installationId: 1, privateKey: secretRef } });
     expect(parse(app('123456')).discovery.github?.auth).toEqual({ appId: '123456', installationId: 1, privateKey: secretRef });
     expect(problemsOf(withValue(minimal, 'discovery.github', { auth: { token: secretRef }, egressCidrs: [] }))).toEqual(['discovery.github.egressCidrs: must list at least one entry, got []']);
-    expect(problemsOf(withValue(minimal, 'discovery.serversDir', '/abs'))).toEqual(['discovery.serversDir: must be a relative path inside the repository (no leading or trailing "/", no ".."), got "/abs"']);
+    expect(problemsOf(withValue(minimal, 'discovery.serversDir', '/abs'))).toEqual(['discovery.serversDir: must be a relative path inside the repository (no leading or trailing "/", no "//" or ".."), got "/abs"']);
     expect(parse(withValue(minimal, 'discovery.serversDir', 'platform/servers')).discovery.serversDir).toBe('platform/servers');
   });
 });
@@ -756,7 +756,7 @@ describe('repository URLs, paths and interface patterns', () => {
   });
 
   it.each(['http://github.com/me/gitops.git', 'https://', 'https://github.com/me/git ops.git', ' https://github.com/me/gitops.git', 'github.com/me/gitops.git', 'file:///srv/gitops'])('refuses the git URL %p', (repoUrl) => {
-    expect(problemsOf(withValue(minimal, 'gitops.repoUrl', repoUrl))).toEqual([`gitops.repoUrl: must be a git URL starting with https://, ssh:// or git@, got "${repoUrl}"`]);
+    expect(problemsOf(withValue(minimal, 'gitops.repoUrl', repoUrl))).toEqual([`gitops.repoUrl: must be a git URL with a host and a repository path: "https://host/owner/repo.git", "ssh://git@host/owner/repo.git" or "git@host:owner/repo.git", got "${repoUrl}"`]);
   });
 
   it.each(['apps', 'apps/mcp', 'clusters/home-lab/mcp_platform.v2', 'a..b/c', '..a/b', 'a/b..'])('takes the repository path %p', (path) => {
@@ -764,7 +764,7 @@ describe('repository URLs, paths and interface patterns', () => {
   });
 
   it.each(['/apps', 'apps/', '..', '../apps', 'apps/..', 'apps/../mcp', 'apps mcp', 'apps/mcp!'])('refuses the repository path %p', (path) => {
-    expect(problemsOf(withValue(minimal, 'gitops.path', path))).toEqual([`gitops.path: must be a relative path inside the repository (no leading or trailing "/", no ".."), got "${path}"`]);
+    expect(problemsOf(withValue(minimal, 'gitops.path', path))).toEqual([`gitops.path: must be a relative path inside the repository (no leading or trailing "/", no "//" or ".."), got "${path}"`]);
   });
 
   const l2 = (interfaces: string[]) => ({
@@ -798,8 +798,8 @@ describe('lists that must not be empty take more than one entry', () => {
     expect(parse(withValue(minimal, 'gateway.auth', auth)).gateway.auth).toEqual({ kind: 'jwt', ...auth });
     expect(problemsOf(withValue(minimal, 'gateway.auth', { ...auth, jwksCidrs: [] }))).toEqual(['gateway.auth.jwksCidrs: must list at least one entry, got []']);
     expect(problemsOf(withValue(minimal, 'gateway.auth', { ...auth, issuer: '' }))).toEqual(['gateway.auth.issuer: must not be empty, got ""']);
-    expect(parse(withValue(minimal, 'mcp.packageRegistry', { cidrs: two, port: 4873 })).mcp.packageRegistry).toEqual({ cidrs: two, port: 4873 });
-    expect(problemsOf(withValue(minimal, 'mcp.packageRegistry', { cidrs: [], port: 4873 }))).toEqual(['mcp.packageRegistry.cidrs: must list at least one entry, got []']);
+    expect(parse(withValue(minimal, 'mcp.packageRegistry', { url: 'http://10.0.0.1:4873/', cidrs: two, port: 4873 })).mcp.packageRegistry).toEqual({ url: 'http://10.0.0.1:4873/', cidrs: two, port: 4873 });
+    expect(problemsOf(withValue(minimal, 'mcp.packageRegistry', { url: 'http://10.0.0.1:4873/', cidrs: [], port: 4873 }))).toEqual(['mcp.packageRegistry.cidrs: must list at least one entry, got []']);
     expect(parse(withValue(minimal, 'discovery.github', { auth: { token: secretRef }, egressCidrs: two })).discovery.github?.egressCidrs).toEqual(two);
   });
 

@@ -698,7 +698,12 @@ const model = fc.record({
   }),
   mcp: fc.record({
     annotationPrefix: opt(fc.constantFrom('mcp-platform.dev', 'example.com', 'mcp.homelab.lan', '1.io')),
-    packageRegistry: opt(fc.record({ cidrs: fc.uniqueArray(cidr32, { minLength: 1, maxLength: 2 }), port: fc.constantFrom(4873, 443, 80) })),
+    // The URL npm installs from is on the mirror's first address and its port, as the construct requires.
+    packageRegistry: opt(
+      fc
+        .record({ cidrs: fc.uniqueArray(cidr32, { minLength: 1, maxLength: 2 }), port: fc.constantFrom(4873, 443, 80) })
+        .map((registry) => ({ url: `http://${registry.cidrs[0].split('/')[0]}:${registry.port}/`, ...registry })),
+    ),
   }),
   secrets: serverSecretPool,
   servers: fc.uniqueArray(serverModel, { maxLength: 6, selector: (s) => s.name }),

@@ -133,6 +133,9 @@ describe('DiscoveryService', () => {
       roleRef: { kind: 'ClusterRole', name: 'mcp-discovery-read' },
       subjects: [{ kind: 'ServiceAccount', name: 'mcp-discovery', namespace: 'mcp-system' }],
     });
+    // Cluster-scoped: no namespace, though the chart has one (the API server would drop it).
+    expect(only(objects, 'ClusterRole', 'mcp-discovery-read').metadata).not.toHaveProperty('namespace');
+    expect(only(objects, 'ClusterRoleBinding', 'mcp-discovery-read').metadata).not.toHaveProperty('namespace');
   });
 
   it('gets a Role in each watched namespace, and nothing cluster-wide, when namespaces are given', () => {
@@ -257,7 +260,7 @@ describe('DiscoveryService', () => {
         'DiscoveryService discovery:',
         '  - image "ghcr.io/mcp-platform/mcp-discovery:latest" must not use the latest tag: pin a version so every node runs the same code',
         '  - repo "platform" must be "owner/name", e.g. "homelab/platform"',
-        '  - serversDir "../servers" must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "..")',
+        '  - serversDir "../servers" must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//" or "..")',
         '  - watchNamespaces: "Tools" is not a namespace name (a DNS-1123 label)',
         '  - watchNamespaces names apps more than once',
         '  - github.apiUrl "ftp://github.lan" must be an http(s) URL such as "https://github.example.com/api/v3"',

@@ -497,7 +497,7 @@ describe('McpServer NetworkPolicy', () => {
   });
 
   it('lets an npm server reach a private registry mirror instead, when one is given', () => {
-    const egress = policyOf(renderServer({ packageRegistry: { cidrs: ['192.168.10.8/32'], port: 4873 } }).objects).egress;
+    const egress = policyOf(renderServer({ packageRegistry: { url: 'http://192.168.10.8:4873/', cidrs: ['192.168.10.8/32'], port: 4873 } }).objects).egress;
     expect(egress).toEqual([{ to: [{ ipBlock: { cidr: '192.168.10.8/32' } }], ports: [{ protocol: 'TCP', port: 4873 }] }]);
   });
 
@@ -549,6 +549,15 @@ describe('McpServer read-only Kubernetes access', () => {
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'mcp-everything-read' });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'everything', namespace: 'mcp-system' }]);
     expect(podSpecOf(objects).serviceAccountName).toBe('everything');
+    // Both cluster-scoped: rendered without the chart's namespace.
+    expect(only(objects, 'ClusterRole', 'mcp-everything-read').metadata).not.toHaveProperty('namespace');
+    expect(binding.metadata).not.toHaveProperty('namespace');
+  });
+
+  it('refuses a rule without an API group, which the API server would refuse', () => {
+    expect(errorOf(() => renderServer({ kubernetesAccess: { rules: [{ apiGroups: [], resources: ['pods'] }] } }))).toContain(
+      '  - kubernetesAccess.rules[0].apiGroups must not be empty: list at least one API group ("" is the core group: pods, services, ...)',
+    );
   });
 
   it('binds the ServiceAccount it names in the kmcp MCPServer, which then gets a token', () => {

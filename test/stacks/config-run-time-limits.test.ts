@@ -1,0 +1,139 @@
+/**
+ * Values the schema once took and a cluster, git or the discovery service then refused at run time (the third
+ * holdout round of issue 13): each is refused in the config now, with the field and the fix, and the values
+ * just inside each limit still pass.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from '@jest/globals';
+import { gitRefProblem, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { problemsOf } from '../support/config-problems.js';
+
+const minimal = {
+  name: 'lab',
+  kubernetes: { context: 'admin@lab', apiServer: { cidrs: ['10.0.0.1/32'] } },
+  gitops: { repoUrl: 'https://github.com/me/gitops.git', path: 'apps/mcp' },
+};
+const parse = (raw: unknown) => parsePlatformConfig(raw as PlatformConfigInput, 'test');
+const withServer = (fields: Record<string, unknown>) => ({ ...minimal, mcpServers: [{ name: 'k', transport: 'streamable-http', source: { image: 'ghcr.io/a/b:1.0.0' }, ...fields }] });
+const gitops = (fields: Record<string, unknown>) => ({ ...minimal, gitops: { ...minimal.gitops, ...fields } });
+
+describe('the discovery service\'s own limits', () => {
+  it.each([
+    ['discovery.probe.timeoutMs', { discovery: { probe: { timeoutMs: 300_001 } } }, 'must be at most 300000 (5 minutes): the discovery service refuses a longer probe timeout, got 300001'],
+    ['discovery.reconcileIntervalSeconds', { discovery: { reconcileIntervalSeconds: 86_401 } }, 'must be at most 86400 (a day): the discovery service refuses a longer interval, got 86401'],
+    ['discovery.maxOpenPullRequests', { discovery: { maxOpenPullRequests: 1001 } }, 'must be at most 1000: the discovery service refuses more, got 1001'],
+    ['gateway.toolBudget', { gateway: { toolBudget: 10_001 } }, 'must be at most 10000: the discovery service, which warns on it too, refuses more, got 10001'],
+  ])('%s one past the limit', (field, fields, message) => {
+    expect(problemsOf({ ...minimal, ...fields })).toEqual([`${field}: ${message}`]);
+  });
+
+  it('takes each at its limit', () => {
+    const config = parse({ ...minimal, discovery: { probe: { timeoutMs: 300_000 }, reconcileIntervalSeconds: 86_400, maxOpenPullRequests: 1000 }, gateway: { toolBudget: 10_000 } });
+    expect([config.discovery.probe.timeoutMs, config.discovery.reconcileIntervalSeconds, config.discovery.maxOpenPullRequests, config.gateway.toolBudget]).toEqual([300_000, 86_400, 1000, 10_000]);
+  });
+
+  it('refuses an empty part in a repository path (the discovery service does)', () => {
+    const message = 'must be a relative path inside the repository (no leading or trailing "/", no "//" or "..")';
+    expect(problemsOf({ ...minimal, discovery: { serversDir: 'stacks//servers' } })).toEqual([`discovery.serversDir: ${message}, got "stacks//servers"`]);
+    expect(problemsOf(gitops({ path: 'apps//mcp' }))).toEqual([`gitops.path: ${message}, got "apps//mcp"`]);
+  });
+});
+
+describe('RBAC rules the API server validates', () => {
+  it('refuses a rule without an API group', () => {
+    expect(problemsOf(withServer({ kubernetesAccess: { rules: [{ apiGroups: [], resources: ['pods'] }] } }))).toEqual([
+      'mcpServers[0].kubernetesAccess.rules[0].apiGroups: must list at least one API group ("" is the core group: pods, services, ...); the API server refuses a resource rule without one, got []',
+    ]);
+  });
+
+  it('refuses API groups and resources that are not names the API has', () => {
+    expect(problemsOf(withServer({ kubernetesAccess: { rules: [{ apiGroups: ['Apps '], resources: ['Pods '] }] } }))).toEqual([
+      'mcpServers[0].kubernetesAccess.rules[0].apiGroups[0]: must be an API group: "" (the core group), a DNS subdomain such as "apps", or "*", got "Apps "',
+      'mcpServers[0].kubernetesAccess.rules[0].resources[0]: must be a resource as the API names it: lowercase plural such as "pods", a subresource such as "pods/log", or "*", got "Pods "',
+    ]);
+  });
+
+  it('takes the core group, named groups, subresources and wildcards', () => {
+    const rules = [{ apiGroups: ['', 'apps', 'metrics.k8s.io'], resources: ['pods', 'pods/log', 'deployments', 'pods/*'] }];
+    expect(parse(withServer({ kubernetesAccess: { rules } })).mcpServers[0]!.kubernetesAccess!.rules).toEqual(rules);
+  });
+});
+
+describe('32-bit counts and other bounds the API server or the extension enforces', () => {
+  it.each([
+    ['gateway.replicas', { gateway: { replicas: 2_147_483_648 } }],
+    ['database.pooler.instances', { database: { enabled: true, pooler: { instances: 2_147_483_648 } } }],
+  ])('%s above 2147483647', (field, fields) => {
+    expect(problemsOf({ ...minimal, ...fields })).toEqual([`${field}: must be at most 2147483647: the API server stores it as a 32-bit integer, got 2147483648`]);
+  });
+
+  it('an MCP server\'s replicas above 2147483647', () => {
+    expect(problemsOf(withServer({ replicas: 2_147_483_648 }))).toEqual(['mcpServers[0].replicas: must be at most 2147483647: the API server stores it as a 32-bit integer, got 2147483648']);
+  });
+
+  it('takes 2147483647 replicas (the quota or the nodes limit them, not the schema)', () => {
+    expect(parse({ ...minimal, gateway: { replicas: 2_147_483_647 } }).gateway.replicas).toBe(2_147_483_647);
+  });
+
+  it('refuses a vLLM startup timeout over a day (its probe threshold would overflow)', () => {
+    expect(problemsOf({ ...minimal, gpuInference: { startupTimeoutSeconds: 86_401 } })).toEqual(['gpuInference.startupTimeoutSeconds: must be at most 86400 (a day), got 86401']);
+    expect(parse({ ...minimal, gpuInference: { startupTimeoutSeconds: 86_400 } }).gpuInference.startupTimeoutSeconds).toBe(86_400);
+  });
+
+  it("refuses more embedding dimensions than pgvector's vector type holds", () => {
+    expect(problemsOf({ ...minimal, database: { embedding: { model: 'x', dimensions: 16_001 } } })).toEqual([
+      "database.embedding.dimensions: must be at most 16000: pgvector's vector type holds no more dimensions, got 16001",
+    ]);
+    expect(parse({ ...minimal, database: { embedding: { model: 'x', dimensions: 16_000 } } }).database.embedding.dimensions).toBe(16_000);
+  });
+});
+
+describe('credentials and git names', () => {
+  it('refuses a credential in the JWT issuer, which is rendered into a ConfigMap', () => {
+    const auth = { issuer: 'https://admin:s3cret@auth.example.com/realms/x', audiences: ['mcp'], jwksUrl: 'https://auth.example.com/jwks' };
+    expect(problemsOf({ ...minimal, gateway: { auth } })).toEqual([
+      'gateway.auth.issuer: must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is; the issuer is only compared with the tokens\' "iss" claim: leave the credentials out',
+    ]);
+    expect(parse({ ...minimal, gateway: { auth: { ...auth, issuer: 'https://auth.example.com/realms/x' } } }).gateway.auth!.issuer).toBe('https://auth.example.com/realms/x');
+  });
+
+  const refMessage = 'must be a branch, tag or commit git accepts: no spaces, "..", "~^:?*[\\", "@{" or "//", no part starting with "." or ending in ".lock", e.g. "main" or "release/1.2"';
+
+  const refused = ['release 1', 'a..b', 'x~1', 'x^', 'a:b', 'wh?', 'st*r', 'br[1]', 'back\\slash', 'a@{1}', 'a//b', '/main', 'main/', 'main.', '.hidden', 'a/.b', 'x.lock', 'a/b.lock', '@', 'tab\there', 'del\x7f'];
+  const taken = ['main', 'release/1.2', 'v1.2.3', 'HEAD', '3f2c1a9e', 'feature/x-y_z', 'a.b', 'user@host'];
+
+  it('agrees with git check-ref-format on every case below', () => {
+    const gitTakes = (ref: string) => spawnSync('git', ['check-ref-format', '--allow-onelevel', ref]).status === 0;
+    expect([...refused, ...taken].map((ref) => [ref, gitTakes(ref)])).toEqual([...refused, ...taken].map((ref) => [ref, gitRefProblem(ref) === undefined]));
+    expect(taken.every(gitTakes) && !refused.some(gitTakes)).toBe(true);
+  });
+
+  it.each(refused)(
+    'refuses the revision %j, which git does not take as a ref',
+    (revision) => {
+      expect(problemsOf(gitops({ revision }))).toEqual([`gitops.revision: ${refMessage}, got ${JSON.stringify(revision)}`]);
+    },
+  );
+
+  it.each(taken)('takes the revision %j', (revision) => {
+    expect(gitRefProblem(revision)).toBeUndefined();
+    expect(parse(gitops({ revision })).gitops.revision).toBe(revision);
+  });
+
+  it('checks the discovery base branch by the same rules', () => {
+    expect(problemsOf({ ...minimal, discovery: { baseBranch: 'feature/.x' } })).toEqual([`discovery.baseBranch: ${refMessage}, got "feature/.x"`]);
+  });
+
+  const urlMessage = 'must be a git URL with a host and a repository path: "https://host/owner/repo.git", "ssh://git@host/owner/repo.git" or "git@host:owner/repo.git"';
+
+  it.each(['git@github.com', 'git@github.com:', 'https://github.com', 'https://github.com/', 'ssh://git@git.lan', 'ssh://git@git.lan/', 'http://github.com/me/gitops.git', 'github.com/me/gitops'])(
+    'refuses the repository URL %j',
+    (repoUrl) => {
+      expect(problemsOf(gitops({ repoUrl }))).toEqual([`gitops.repoUrl: ${urlMessage}, got ${JSON.stringify(repoUrl)}`]);
+    },
+  );
+
+  it.each(['https://github.com/me/gitops.git', 'https://git.lan:8443/me/gitops', 'ssh://git@git.lan:2222/me/gitops.git', 'ssh://git.lan/gitops', 'git@github.com:me/gitops.git'])('takes the repository URL %j', (repoUrl) => {
+    expect(parse(gitops({ repoUrl })).gitops.repoUrl).toBe(repoUrl);
+  });
+});
