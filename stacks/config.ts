@@ -955,7 +955,10 @@ const platformConfigSchemaBase = z
                 model: z.string().min(1).default('qwen2.5:3b-instruct'),
                 /** Download size in GB, for a model outside the catalogue. */
                 modelSizeGB: z.number().positive().optional(),
-                /** @default 4096 */
+                /**
+                 * Tokens of context (OLLAMA_CONTEXT_LENGTH): at most the model's own; its KV cache is added to the memory
+                 * the pod requests. A model outside the catalogue needs resources above 4096. @default 4096
+                 */
                 contextLength: z.number().int().min(512).default(4096),
                 storage: storage('10Gi'),
                 /** @default sized from the model */

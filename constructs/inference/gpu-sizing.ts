@@ -130,6 +130,18 @@ const QUANTISED_BYTES_PER_PARAMETER: Partial<Record<WeightFormat, number>> = {
   'gptq-int4': 0.5 + 2.5 / 128,
 };
 
+/**
+ * The published checkpoint's weights in GiB, what a download puts on disk (all GPUs): unquantised formats at their
+ * own width (float32 4 bytes, bfloat16 and float16 2, whatever --dtype loads them as), quantised ones as in the
+ * estimate, with the embedding and an untied lm_head at that width too.
+ */
+export function checkpointGiB(shape: ModelShape): number {
+  const formatBytes = shape.weights === 'float32' ? 4 : 2;
+  const embeddingParameters = shape.vocabSize * shape.hiddenSize * (shape.tiedEmbeddings ? 1 : 2);
+  const linearParameters = shape.parametersBillions * 1e9 - embeddingParameters;
+  return (linearParameters * (QUANTISED_BYTES_PER_PARAMETER[shape.weights] ?? formatBytes) + embeddingParameters * formatBytes) / GIB;
+}
+
 /** Everything the arithmetic depends on, so a suggestion can be checked by recomputing with one lever moved. */
 interface Plan {
   readonly shape: ModelShape;

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
+import { parseQuantity } from '../formats.js';
 import { componentSelector, NAME_LABEL, platformLabels } from '../labels.js';
 import { PodNetworkPolicy, type PeerPorts, type PodPeer } from '../workloads/pod-network-policy.js';
 
@@ -9,6 +10,28 @@ export interface ModelStorage {
   readonly size: string;
   /** @default the cluster's default class */
   readonly storageClass?: string;
+}
+
+/**
+ * Room a model PVC needs beyond the model itself: ext4 keeps 5 % of its blocks for root (the servers run
+ * non-root), then file-system metadata, manifests, tokenizer files and compile caches.
+ */
+export const MODEL_STORAGE_HEADROOM = 0.2;
+
+/**
+ * Why a PVC of `size` cannot hold a model of `bytes` plus MODEL_STORAGE_HEADROOM, or undefined when it can: the
+ * download would stop with "no space left on device". `field` names the prop, `model` describes the model.
+ */
+export function modelStorageProblem(field: string, size: string, model: string, bytes: number): string | undefined {
+  let requested: number;
+  try {
+    requested = parseQuantity(size);
+  } catch (error) {
+    return `${field}: ${(error as Error).message}`;
+  }
+  const needed = bytes * (1 + MODEL_STORAGE_HEADROOM);
+  if (requested >= needed) return undefined;
+  return `${field} ${size} is smaller than ${model}: use at least ${Math.ceil(needed / 2 ** 30)}Gi (${MODEL_STORAGE_HEADROOM * 100} % more, for the file system's reserve and metadata)`;
 }
 
 export interface ModelServerWorkloadProps {

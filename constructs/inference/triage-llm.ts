@@ -11,7 +11,7 @@ import {
   scratchDir,
   type ContainerResources,
 } from '../workloads/pod-spec.js';
-import { ClientEgress, ModelServerWorkload, type ModelStorage } from './model-server-workload.js';
+import { ClientEgress, ModelServerWorkload, modelStorageProblem, type ModelStorage } from './model-server-workload.js';
 import { VllmDeployment, type VllmDeploymentProps } from './vllm-deployment.js';
 import { throwIfProblems } from '../validation/problems.js';
 
@@ -20,24 +20,61 @@ export const DEFAULT_OLLAMA_IMAGE = 'ollama/ollama:0.21.0';
 export const OLLAMA_PORT = 11434;
 const OLLAMA_UID = 1000;
 
+/** What the platform knows of a model on the Ollama library: its download and the shape of its KV cache. */
+export interface OllamaModelFacts {
+  /** Download size in GB of the default (Q4_K_M) quantisation, as the Ollama library lists it. */
+  readonly downloadGB: number;
+  /** `num_hidden_layers` of the base model's config.json (Ollama's `<arch>.block_count`). */
+  readonly layers: number;
+  /** `num_key_value_heads` (Ollama's `<arch>.attention.head_count_kv`). */
+  readonly kvHeads: number;
+  /** `head_dim`, or `hidden_size / num_attention_heads` (Ollama's `<arch>.attention.key_length`). */
+  readonly headDim: number;
+  /** `max_position_embeddings` (Ollama's `<arch>.context_length`): Ollama cuts a longer num_ctx down to it. */
+  readonly maxContextLength: number;
+}
+
 /**
- * Download sizes (GB, the default Q4_K_M quantisation) of small instruct models on the Ollama library:
- * the memory a CPU server needs starts here.
+ * Small instruct models on the Ollama library. Shapes are the base models' Hugging Face config.json, checked
+ * against copies of those files (the repository's own config.json was not reachable from here):
+ * Qwen2.5 0.5B/1.5B/3B/7B (Qwen/Qwen2.5-*-Instruct; 3B and 7B as in gpu-sizing.ts KNOWN_MODELS), Llama 3.2 1B/3B
+ * (meta-llama/Llama-3.2-*-Instruct; 1B has head_dim 64), Phi-3.5-mini (microsoft/Phi-3.5-mini-instruct: no
+ * grouped-query attention, 32 KV heads of 96 = 3072 / 32), Gemma 2 2B (google/gemma-2-2b-it: head_dim 256,
+ * sliding-window layers counted at full length, an upper bound) and Llama 3.1 8B (meta-llama/Llama-3.1-8B-Instruct).
  */
-export const OLLAMA_MODEL_SIZES_GB: Readonly<Record<string, number>> = {
-  'qwen2.5:0.5b-instruct': 0.4,
-  'qwen2.5:1.5b-instruct': 0.99,
-  'qwen2.5:3b-instruct': 1.9,
-  'qwen2.5:7b-instruct': 4.7,
-  'llama3.2:1b': 1.3,
-  'llama3.2:3b': 2.0,
-  'phi3.5:3.8b': 2.2,
-  'gemma2:2b': 1.6,
-  'llama3.1:8b': 4.9,
+export const OLLAMA_MODELS: Readonly<Record<string, OllamaModelFacts>> = {
+  'qwen2.5:0.5b-instruct': { downloadGB: 0.4, layers: 24, kvHeads: 2, headDim: 64, maxContextLength: 32768 },
+  'qwen2.5:1.5b-instruct': { downloadGB: 0.99, layers: 28, kvHeads: 2, headDim: 128, maxContextLength: 32768 },
+  'qwen2.5:3b-instruct': { downloadGB: 1.9, layers: 36, kvHeads: 2, headDim: 128, maxContextLength: 32768 },
+  'qwen2.5:7b-instruct': { downloadGB: 4.7, layers: 28, kvHeads: 4, headDim: 128, maxContextLength: 32768 },
+  'llama3.2:1b': { downloadGB: 1.3, layers: 16, kvHeads: 8, headDim: 64, maxContextLength: 131072 },
+  'llama3.2:3b': { downloadGB: 2.0, layers: 28, kvHeads: 8, headDim: 128, maxContextLength: 131072 },
+  'phi3.5:3.8b': { downloadGB: 2.2, layers: 32, kvHeads: 32, headDim: 96, maxContextLength: 131072 },
+  'gemma2:2b': { downloadGB: 1.6, layers: 26, kvHeads: 4, headDim: 256, maxContextLength: 8192 },
+  'llama3.1:8b': { downloadGB: 4.9, layers: 32, kvHeads: 8, headDim: 128, maxContextLength: 131072 },
 };
 
-/** Runtime, KV cache for a few thousand tokens and the server itself, on top of the weights. */
+/** Download sizes (GB) of the catalogued models: the memory and the storage a server needs start here. */
+export const OLLAMA_MODEL_SIZES_GB: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(OLLAMA_MODELS).map(([model, facts]) => [model, facts.downloadGB]));
+
+/** Runtime, compute buffers and the server itself, on top of the weights and the KV cache. */
 const OLLAMA_OVERHEAD_BYTES = 1.5 * 2 ** 30;
+/**
+ * Bytes of one KV cache element. Ollama keeps the cache in f16 unless OLLAMA_KV_CACHE_TYPE says otherwise, and
+ * the server here does not set it (ollama/ollama v0.21.0: envconfig KvCacheType "default: f16",
+ * fs/ggml/ggml.go kvCacheBytesPerElement, runner/ollamarunner/cache.go kvCacheTypeFromStr).
+ */
+const OLLAMA_KV_BYTES_PER_ELEMENT = 2;
+/**
+ * The longest context a model outside the catalogue is sized for without its shape: the overhead is then all
+ * there is for the KV cache, which holds a short context of a small model and no more.
+ */
+const UNSIZED_CONTEXT_LENGTH = 4096;
+
+/** KV cache bytes per token of context: K and V, for every layer and KV head (one sequence: OLLAMA_NUM_PARALLEL is 1). */
+export function ollamaKvCacheBytesPerToken(facts: OllamaModelFacts): number {
+  return 2 * facts.layers * facts.kvHeads * facts.headDim * OLLAMA_KV_BYTES_PER_ELEMENT;
+}
 /**
  * An Ollama model name, `[host/][namespace/]model[:tag]` as Ollama's own parser reads it (ollama/ollama
  * types/model/name.go @12734c10: at most 128 characters; letters, digits, "_", "." and "-" in each part, no
@@ -52,13 +89,19 @@ export interface OllamaTriage {
   readonly image?: string;
   /** Ollama model tag. @default "qwen2.5:3b-instruct" */
   readonly model?: string;
-  /** Download size in GB, for a model outside OLLAMA_MODEL_SIZES_GB (sizes its memory). */
+  /** Download size in GB, for a model outside OLLAMA_MODELS (sizes its memory and checks storage.size). */
   readonly modelSizeGB?: number;
-  /** Context window. @default 4096 */
+  /**
+   * Context window (OLLAMA_CONTEXT_LENGTH), at most the model's own (OLLAMA_MODELS maxContextLength). Its KV cache
+   * is part of the memory; a model outside the catalogue needs resources above 4096 tokens. @default 4096
+   */
   readonly contextLength?: number;
-  /** @default { size: "10Gi" } */
+  /** Must hold the download plus MODEL_STORAGE_HEADROOM; unchecked when the download size is unknown. @default { size: "10Gi" } */
   readonly storage?: ModelStorage;
-  /** @default 1 CPU requested; memory = model size + 1.5 GiB, rounded up to 512Mi, requested and limited alike */
+  /**
+   * @default 1 CPU requested; memory = weights + KV cache for contextLength (f16) + 1.5 GiB, rounded up to 512Mi,
+   * requested and limited alike
+   */
   readonly resources?: ContainerResources;
   /** Pull the model in an init container (egress to the internet on 443). Off: it must already be on the PVC. @default true */
   readonly pullModel?: boolean;
@@ -149,25 +192,43 @@ function renderOllama(scope: Construct, name: string, namespace: string, o: Olla
   const problems: string[] = [];
   if (!OLLAMA_MODEL.test(model)) problems.push(`model "${model}" must be an Ollama model tag such as "qwen2.5:3b-instruct"`);
   if (!Number.isInteger(contextLength) || contextLength < 512) problems.push(`contextLength must be a whole number of at least 512, got ${contextLength}`);
-  const sizeGB = o.modelSizeGB ?? OLLAMA_MODEL_SIZES_GB[model];
+  const facts = Object.hasOwn(OLLAMA_MODELS, model) ? OLLAMA_MODELS[model] : undefined;
+  const sizeGB = o.modelSizeGB ?? facts?.downloadGB;
   if (sizeGB === undefined && !o.resources) {
     problems.push(`model "${model}" is not in the size catalogue: set modelSizeGB (its download size) or resources, so the pod gets the memory the model needs`);
   }
-  const needed = sizeGB === undefined ? undefined : sizeGB * 1e9 + OLLAMA_OVERHEAD_BYTES;
+  if (facts && contextLength > facts.maxContextLength) {
+    problems.push(`contextLength ${contextLength} is longer than ${model} supports (${facts.maxContextLength}): set it to at most ${facts.maxContextLength}`);
+  }
+  if (!facts && sizeGB !== undefined && !o.resources && contextLength > UNSIZED_CONTEXT_LENGTH) {
+    problems.push(
+      `contextLength ${contextLength} cannot be sized for "${model}", which is not in the catalogue (its KV cache depends on the model's layers and attention heads): ` +
+        `set resources, with a memory limit for the weights plus 2 × layers × KV heads × head size × 2 bytes per token of context, or keep contextLength at ${UNSIZED_CONTEXT_LENGTH} or less`,
+    );
+  }
+  // A context past the model's own is refused above; it is sized at the model's, so that problem comes alone.
+  const kvCacheBytes = facts ? Math.min(contextLength, facts.maxContextLength) * ollamaKvCacheBytesPerToken(facts) : undefined;
+  const needed = sizeGB === undefined ? undefined : sizeGB * 1e9 + (kvCacheBytes ?? 0) + OLLAMA_OVERHEAD_BYTES;
   const resources = o.resources ?? defaultOllamaResources(needed ?? 0);
   if (needed !== undefined && o.resources) {
     try {
       const limit = parseQuantity(o.resources.limitsMemory);
       if (limit < needed) {
         problems.push(
-          `resources.limitsMemory ${o.resources.limitsMemory} (${gib(limit)}) cannot hold ${model}: its weights (${sizeGB} GB) plus runtime need about ${gib(needed)}; ` +
-            `raise the limit or pick a smaller model`,
+          kvCacheBytes === undefined
+            ? `resources.limitsMemory ${o.resources.limitsMemory} (${gib(limit)}) cannot hold ${model}: its weights (${sizeGB} GB) plus runtime need about ${gib(needed)}; ` +
+                `raise the limit or pick a smaller model`
+            : `resources.limitsMemory ${o.resources.limitsMemory} (${gib(limit)}) cannot hold ${model} at contextLength ${contextLength}: ` +
+                `its weights (${sizeGB} GB), KV cache (${gib(kvCacheBytes)}) and runtime need about ${gib(needed)}; raise the limit, lower contextLength or pick a smaller model`,
         );
       }
     } catch (error) {
       problems.push(`resources.limitsMemory: ${(error as Error).message}`);
     }
   }
+  const storage = o.storage ?? { size: '10Gi' };
+  const storageProblem = sizeGB === undefined ? undefined : modelStorageProblem('storage.size', storage.size, `the model ${model} (${sizeGB} GB to download)`, sizeGB * 1e9);
+  if (storageProblem) problems.push(storageProblem);
   const imageFault = o.image === undefined ? undefined : imageFieldProblem('image', o.image);
   if (imageFault) problems.push(imageFault);
   throwIfProblems(where, problems);
@@ -204,7 +265,7 @@ function renderOllama(scope: Construct, name: string, namespace: string, o: Olla
     name,
     componentName: ComponentNames.triageLlm,
     port: OLLAMA_PORT,
-    storage: o.storage ?? { size: '10Gi' },
+    storage,
     clients,
     egress: pull ? [{ peers: [{ cidr: '0.0.0.0/0', except: PRIVATE_IPV4_RANGES }], ports: [443] }] : [],
     podSpec: {

@@ -12,8 +12,8 @@ import {
   scratchDir,
   type ContainerResources,
 } from '../workloads/pod-spec.js';
-import { estimateGpuSizing, KNOWN_MODELS, misfitMessage, type GpuSizing, type GpuSizingInput, type KvCacheDtype, type ModelDtype, type ModelShape } from './gpu-sizing.js';
-import { ModelServerWorkload, type ModelStorage } from './model-server-workload.js';
+import { checkpointGiB, estimateGpuSizing, KNOWN_MODELS, misfitMessage, type GpuSizing, type GpuSizingInput, type KvCacheDtype, type ModelDtype, type ModelShape } from './gpu-sizing.js';
+import { ModelServerWorkload, modelStorageProblem, type ModelStorage } from './model-server-workload.js';
 import { throwIfProblems } from '../validation/problems.js';
 import { literalArgCredentialReasons } from '../secrets/credential-shape.js';
 
@@ -86,7 +86,10 @@ export interface VllmDeploymentProps {
   readonly gpu: GpuNodes;
   /** Size of /dev/shm (memory-backed; NCCL and the tokenizer workers use it). @default "2Gi", or a quarter of resources.limitsMemory when that is under 8Gi */
   readonly shmSize?: string;
-  /** Hugging Face cache (weights) on a PVC. */
+  /**
+   * Hugging Face cache (weights) on a PVC: it must hold the checkpoint (checkpointGiB of the model's shape) plus
+   * MODEL_STORAGE_HEADROOM; unchecked for a model without a shape, which the sizing check refuses anyway.
+   */
   readonly cache: ModelStorage;
   /** Token for gated models, by reference. @default none */
   readonly huggingFaceToken?: SecretSource;
@@ -128,7 +131,8 @@ export class VllmDeployment extends Construct {
     const shmSize = props.shmSize ?? defaultShmSize(resources.limitsMemory);
     const startupTimeout = props.startupTimeoutSeconds ?? 1800;
     const where = `VllmDeployment ${id}`;
-    validate(where, { model: props.model, shape: props.modelShape ?? KNOWN_MODELS[props.model], dtype: props.dtype, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image, gpu: props.gpu, extraArgs: props.extraArgs ?? [] });
+    const shape = props.modelShape ?? KNOWN_MODELS[props.model];
+    validate(where, { model: props.model, shape, dtype: props.dtype, tensorParallelSize, shmSize, resources, startupTimeout, image: props.image, gpu: props.gpu, extraArgs: props.extraArgs ?? [], cache: props.cache });
 
     const sizingInput: GpuSizingInput = {
       model: props.model,
@@ -269,9 +273,15 @@ function vllmFlag(arg: string): string | undefined {
 
 function validate(
   where: string,
-  p: { model: string; shape?: ModelShape; dtype?: ModelDtype; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string; gpu: GpuNodes; extraArgs: readonly string[] },
+  p: { model: string; shape?: ModelShape; dtype?: ModelDtype; tensorParallelSize: number; shmSize: string; resources: ContainerResources; startupTimeout: number; image?: string; gpu: GpuNodes; extraArgs: readonly string[]; cache: ModelStorage },
 ): void {
   const problems: string[] = [];
+  // A shape too wrong to size a checkpoint (the sizing check names its fields) leaves the cache unchecked.
+  const checkpoint = p.shape === undefined ? NaN : checkpointGiB(p.shape);
+  if (Number.isFinite(checkpoint) && checkpoint > 0) {
+    const cacheProblem = modelStorageProblem('cache.size', p.cache.size, `the model ${p.model} (${checkpoint.toFixed(1)} GiB of weights to download)`, checkpoint * 2 ** 30);
+    if (cacheProblem) problems.push(cacheProblem);
+  }
   for (const [index, arg] of p.extraArgs.entries()) {
     const flag = vllmFlag(arg);
     const spelled = flag === undefined || arg.startsWith(`${flag}`) ? '' : ` (as ${arg.split('=')[0]})`;

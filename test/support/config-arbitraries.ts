@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { EMBEDDING_MODELS } from '../../constructs/database/embedding-models.js';
 import { parseQuantity } from '../../constructs/formats.js';
 import { estimateGpuSizing, KNOWN_MODELS, type ModelShape } from '../../constructs/inference/gpu-sizing.js';
-import { OLLAMA_MODEL_SIZES_GB } from '../../constructs/inference/triage-llm.js';
+import { OLLAMA_MODEL_SIZES_GB, OLLAMA_MODELS, ollamaKvCacheBytesPerToken } from '../../constructs/inference/triage-llm.js';
 import type { PlatformConfigInput } from '../../stacks/config.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -492,13 +492,17 @@ function buildOllama(m: OllamaModel): Json {
   const model = m.model ?? 'qwen2.5:3b-instruct';
   const sizeGB = m.modelSizeGB ?? OLLAMA_MODEL_SIZES_GB[model] ?? 1.2;
   const modelSizeGB = m.modelSizeGB ?? (OLLAMA_MODEL_SIZES_GB[model] === undefined ? sizeGB : undefined);
+  const facts = OLLAMA_MODELS[model];
   let res = m.resources;
+  // A model outside the catalogue is sized up to 4096 tokens; past that it needs resources.
+  const contextLength = !facts && !res && (m.contextLength ?? 4096) > 4096 ? 4096 : m.contextLength;
   if (res) {
-    // The limit must hold the weights plus the runtime (1.5 GiB), as triage-llm.ts sizes it.
-    const needed = sizeGB * 1e9 + 1.5 * 2 ** 30;
+    // The limit must hold the weights, the KV cache of the context and the runtime (1.5 GiB), as triage-llm.ts sizes it.
+    const kvCache = facts ? (contextLength ?? 4096) * ollamaKvCacheBytesPerToken(facts) : 0;
+    const needed = sizeGB * 1e9 + kvCache + 1.5 * 2 ** 30;
     if (parseQuantity(res.limitsMemory) < needed) res = { ...res, limitsMemory: `${Math.ceil(needed / 2 ** 29) * 512}Mi` };
   }
-  return compact({ provider: 'ollama', image: m.image, model: m.model, modelSizeGB, contextLength: m.contextLength, storage: m.storage, resources: res, pullModel: m.pullModel });
+  return compact({ provider: 'ollama', image: m.image, model: m.model, modelSizeGB, contextLength, storage: m.storage, resources: res, pullModel: m.pullModel });
 }
 
 const externalTriage = fc.record({

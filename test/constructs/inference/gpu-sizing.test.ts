@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { assertModelFits, estimateGpuSizing, KNOWN_MODELS, misfitMessage, type GpuSizingInput, type ModelShape, type WeightFormat } from '../../../constructs/inference/gpu-sizing.js';
+import { assertModelFits, checkpointGiB, estimateGpuSizing, KNOWN_MODELS, misfitMessage, type GpuSizingInput, type ModelShape, type WeightFormat } from '../../../constructs/inference/gpu-sizing.js';
 
 const GIB = 1024 ** 3;
 /** One 12 GiB card (RTX 3060 / 4070 class) at vLLM's default utilization. */
@@ -45,6 +45,13 @@ describe('KNOWN_MODELS', () => {
     for (const [model, publishedGB] of Object.entries(PUBLISHED_CHECKPOINT_GB)) {
       expectNearCheckpoint(estimateGpuSizing({ model, ...CARD_12, maxModelLen: 1024, maxNumSeqs: 1 }).weightsGiB, publishedGB);
     }
+  });
+
+  it("sizes every catalogued model's download within 5% of its published checkpoint, at the checkpoint's own width", () => {
+    for (const [model, publishedGB] of Object.entries(PUBLISHED_CHECKPOINT_GB)) expectNearCheckpoint(checkpointGiB(KNOWN_MODELS[model]!), publishedGB);
+    // a float32 checkpoint is 4 bytes a parameter on disk, though vLLM's auto dtype loads it at 2
+    const float32 = { ...KNOWN_MODELS['Qwen/Qwen2.5-3B-Instruct']!, weights: 'float32' as const };
+    expect(checkpointGiB(float32)).toBeCloseTo(2 * checkpointGiB(KNOWN_MODELS['Qwen/Qwen2.5-3B-Instruct']!), 6);
   });
 
   it('has whole attention heads, each KV head shared by a whole number of them', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_OLLAMA_IMAGE, OLLAMA_MODEL_SIZES_GB, TriageLlm, type TriageBackend } from '../../../constructs/inference/triage-llm.js';
+import { MODEL_STORAGE_HEADROOM } from '../../../constructs/inference/model-server-workload.js';
+import { DEFAULT_OLLAMA_IMAGE, OLLAMA_MODEL_SIZES_GB, OLLAMA_MODELS, ollamaKvCacheBytesPerToken, TriageLlm, type TriageBackend } from '../../../constructs/inference/triage-llm.js';
 import { parseQuantity } from '../../../constructs/formats.js';
 import { componentSelector } from '../../../constructs/labels.js';
 import { apiObjectsOf, checkPolicies } from '../../../constructs/policy/policy-checker.js';
@@ -13,8 +14,10 @@ const DISCOVERY = { podLabels: componentSelector('mcp-discovery') };
 const CLIENTS = [GATEWAY, DISCOVERY];
 const TRIAGE_PODS = componentSelector('triage-llm');
 const IN_NAMESPACE = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mcp-system' } } };
-/** What Ollama needs on top of the weights (runtime, KV cache, server), as documented on the construct. */
+/** What Ollama needs on top of the weights and the KV cache (runtime, server), as documented on the construct. */
 const OVERHEAD_BYTES = 1.5 * 2 ** 30;
+/** llama3.1:8b's KV cache per token in f16: 2 (K and V) × 32 layers × 8 KV heads × 128 × 2 bytes = 128 KiB. */
+const LLAMA31_8B_KV_PER_TOKEN = 2 * 32 * 8 * 128 * 2;
 const VLLM_BACKEND: TriageBackend = { provider: 'vllm', model: 'Qwen/Qwen2.5-7B-Instruct-AWQ', maxModelLen: 8192, gpu: { memoryGiB: 12 }, cache: { size: '50Gi' } };
 
 function renderTriage(backend: TriageBackend, clients = CLIENTS) {
@@ -43,10 +46,11 @@ describe('TriageLlm with Ollama', () => {
     expect(DEFAULT_OLLAMA_IMAGE).toBe('ollama/ollama:0.21.0');
     expect(envOf(server)).toMatchObject({ OLLAMA_CONTEXT_LENGTH: '4096', OLLAMA_MODEL: 'qwen2.5:3b-instruct', OLLAMA_MODELS: '/models', OLLAMA_KEEP_ALIVE: '-1' });
     expect(only(objects, 'PersistentVolumeClaim', 'triage-llm-models').spec.resources.requests.storage).toBe('10Gi');
-    // 1.9 GB of weights + 1.5 GiB, rounded up to 512Mi, requested and limited alike
+    // 1.9 GB of weights + 4096 tokens × 36 KiB of KV cache (144 MiB) + 1.5 GiB, rounded up to 512Mi, requested and limited alike
     expect(OLLAMA_MODEL_SIZES_GB['qwen2.5:3b-instruct']).toBe(1.9);
+    expect(ollamaKvCacheBytesPerToken(OLLAMA_MODELS['qwen2.5:3b-instruct'])).toBe(2 * 36 * 2 * 128 * 2);
     expect(server.resources).toEqual({ requests: { cpu: '1', memory: '3584Mi' }, limits: { memory: '3584Mi' } });
-    expect(parseQuantity(server.resources.limits.memory)).toBeGreaterThanOrEqual(1.9e9 + OVERHEAD_BYTES);
+    expect(parseQuantity(server.resources.limits.memory)).toBeGreaterThanOrEqual(1.9e9 + 4096 * 36 * 2 ** 10 + OVERHEAD_BYTES);
     expect(triage.url).toBe('http://triage-llm.mcp-system.svc:11434/v1');
     expect(triage.port).toBe(11434);
   });
@@ -55,6 +59,85 @@ describe('TriageLlm with Ollama', () => {
     const server = podSpecOf(renderTriage({ provider: 'ollama', model: 'mistral:7b', modelSizeGB: 4.1 }).objects).containers[0];
     // 4.1 GB + 1.5 GiB = 5.32 GiB → 5.5 GiB
     expect(server.resources).toEqual({ requests: { cpu: '1', memory: '5632Mi' }, limits: { memory: '5632Mi' } });
+  });
+
+  it("adds the KV cache of contextLength to the memory, from the model's shape in f16", () => {
+    // GIVEN llama3.1:8b (4.9 GB) at the default context and at its longest, 131072 tokens
+    const serverAt = (contextLength?: number) => podSpecOf(renderTriage({ provider: 'ollama', model: 'llama3.1:8b', contextLength }).objects).containers[0];
+    const short = serverAt();
+    const long = serverAt(131072);
+    // THEN the KV cache is 128 KiB a token: 4.9 GB + 0.5 GiB + 1.5 GiB → 7168Mi, and 4.9 GB + 16 GiB + 1.5 GiB → 23040Mi
+    expect(ollamaKvCacheBytesPerToken(OLLAMA_MODELS['llama3.1:8b'])).toBe(LLAMA31_8B_KV_PER_TOKEN);
+    expect(LLAMA31_8B_KV_PER_TOKEN).toBe(128 * 2 ** 10);
+    expect(short.resources).toEqual({ requests: { cpu: '1', memory: '7168Mi' }, limits: { memory: '7168Mi' } });
+    expect(long.resources).toEqual({ requests: { cpu: '1', memory: '23040Mi' }, limits: { memory: '23040Mi' } });
+    expect(parseQuantity(long.resources.limits.memory)).toBeGreaterThanOrEqual(4.9e9 + 131072 * LLAMA31_8B_KV_PER_TOKEN + OVERHEAD_BYTES);
+    // and the server gets that context and keeps Ollama's default f16 cache, which the sizing assumes
+    expect(envOf(long).OLLAMA_CONTEXT_LENGTH).toBe('131072');
+    expect(envOf(long)).not.toHaveProperty('OLLAMA_KV_CACHE_TYPE');
+    expect(envOf(long).OLLAMA_NUM_PARALLEL).toBe('1');
+  });
+
+  it('renders every catalogued model with the default context and storage', () => {
+    for (const model of Object.keys(OLLAMA_MODELS)) expect(() => renderTriage({ provider: 'ollama', model })).not.toThrow();
+  });
+
+  it('rejects a contextLength longer than the model supports', () => {
+    expect(() => renderTriage({ provider: 'ollama', model: 'llama3.1:8b', contextLength: 262144 })).toThrow(
+      new Error('TriageLlm triage:\n  - contextLength 262144 is longer than llama3.1:8b supports (131072): set it to at most 131072'),
+    );
+    expect(() => renderTriage({ provider: 'ollama', model: 'gemma2:2b', contextLength: 8193 })).toThrow(
+      new Error('TriageLlm triage:\n  - contextLength 8193 is longer than gemma2:2b supports (8192): set it to at most 8192'),
+    );
+  });
+
+  it('rejects a memory limit that holds the weights but not the KV cache of contextLength', () => {
+    const backend: TriageBackend = { provider: 'ollama', model: 'llama3.1:8b', contextLength: 131072, resources: { requestsCpu: '1', requestsMemory: '8Gi', limitsMemory: '8Gi' } };
+    expect(() => renderTriage(backend)).toThrow(
+      new Error(
+        'TriageLlm triage:\n  - resources.limitsMemory 8Gi (8.0 GiB) cannot hold llama3.1:8b at contextLength 131072: its weights (4.9 GB), KV cache (16.0 GiB) and runtime need about 22.1 GiB; ' +
+          'raise the limit, lower contextLength or pick a smaller model',
+      ),
+    );
+    expect(() => renderTriage({ ...backend, resources: { requestsCpu: '1', requestsMemory: '8Gi', limitsMemory: '23040Mi' } })).not.toThrow();
+  });
+
+  it('sizes a model outside the catalogue up to 4096 tokens from modelSizeGB, and needs resources above that', () => {
+    expect(() => renderTriage({ provider: 'ollama', model: 'mistral:7b', modelSizeGB: 4.1, contextLength: 4096 })).not.toThrow();
+    expect(() => renderTriage({ provider: 'ollama', model: 'mistral:7b', modelSizeGB: 4.1, contextLength: 8192 })).toThrow(
+      new Error(
+        'TriageLlm triage:\n  - contextLength 8192 cannot be sized for "mistral:7b", which is not in the catalogue (its KV cache depends on the model\'s layers and attention heads): ' +
+          'set resources, with a memory limit for the weights plus 2 × layers × KV heads × head size × 2 bytes per token of context, or keep contextLength at 4096 or less',
+      ),
+    );
+    const sized = { requestsCpu: '1', requestsMemory: '8Gi', limitsMemory: '8Gi' };
+    expect(() => renderTriage({ provider: 'ollama', model: 'mistral:7b', modelSizeGB: 4.1, contextLength: 8192, resources: sized })).not.toThrow();
+  });
+
+  it('rejects storage smaller than the download plus 20 %, naming storage.size and the size that holds it', () => {
+    expect(MODEL_STORAGE_HEADROOM).toBe(0.2);
+    // 4.9 GB × 1.2 = 5.5 GiB → 6Gi
+    expect(() => renderTriage({ provider: 'ollama', model: 'llama3.1:8b', storage: { size: '1Gi' } })).toThrow(
+      new Error(
+        "TriageLlm triage:\n  - storage.size 1Gi is smaller than the model llama3.1:8b (4.9 GB to download): use at least 6Gi (20 % more, for the file system's reserve and metadata)",
+      ),
+    );
+    expect(() => renderTriage({ provider: 'ollama', model: 'llama3.1:8b', storage: { size: '5Gi' } })).toThrow(/storage\.size 5Gi is smaller than the model llama3\.1:8b/);
+    const { objects } = renderTriage({ provider: 'ollama', model: 'llama3.1:8b', storage: { size: '6Gi' } });
+    expect(only(objects, 'PersistentVolumeClaim', 'triage-llm-models').spec.resources.requests.storage).toBe('6Gi');
+    // also when the model is not pulled: it must already be on the volume
+    expect(() => renderTriage({ provider: 'ollama', model: 'llama3.1:8b', pullModel: false, storage: { size: '1Gi' } })).toThrow(/storage\.size 1Gi/);
+  });
+
+  it('checks storage against modelSizeGB for a model outside the catalogue, and leaves it unchecked when no size is known', () => {
+    expect(() => renderTriage({ provider: 'ollama', model: 'mistral:7b', modelSizeGB: 4.1, storage: { size: '2Gi' } })).toThrow(
+      new Error(
+        "TriageLlm triage:\n  - storage.size 2Gi is smaller than the model mistral:7b (4.1 GB to download): use at least 5Gi (20 % more, for the file system's reserve and metadata)",
+      ),
+    );
+    // sized by resources alone, the download is unknown: nothing to check storage against
+    const resources = { requestsCpu: '1', requestsMemory: '6Gi', limitsMemory: '6Gi' };
+    expect(() => renderTriage({ provider: 'ollama', model: 'mistral:7b', resources, storage: { size: '2Gi' } })).not.toThrow();
   });
 
   it('pulls the model in an init container that reads the model name from the environment', () => {
@@ -112,8 +195,8 @@ describe('TriageLlm with Ollama', () => {
     const backend: TriageBackend = { provider: 'ollama', resources: { requestsCpu: '1', requestsMemory: '2Gi', limitsMemory: '2Gi' } };
     expect(() => renderTriage(backend)).toThrow(
       new Error(
-        'TriageLlm triage:\n  - resources.limitsMemory 2Gi (2.0 GiB) cannot hold qwen2.5:3b-instruct: its weights (1.9 GB) plus runtime need about 3.3 GiB; ' +
-          'raise the limit or pick a smaller model',
+        'TriageLlm triage:\n  - resources.limitsMemory 2Gi (2.0 GiB) cannot hold qwen2.5:3b-instruct at contextLength 4096: its weights (1.9 GB), KV cache (0.1 GiB) and runtime need about 3.4 GiB; ' +
+          'raise the limit, lower contextLength or pick a smaller model',
       ),
     );
   });

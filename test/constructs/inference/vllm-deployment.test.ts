@@ -274,6 +274,16 @@ describe('VllmDeployment', () => {
       'gpu.resourceName "gpu" must be an extended resource name with the vendor\'s domain, such as "nvidia.com/gpu" or "amd.com/gpu"',
     ],
     [
+      'a cache too small for the weights',
+      { cache: { size: '1Gi' } },
+      "cache.size 1Gi is smaller than the model Qwen/Qwen2.5-7B-Instruct-AWQ (5.2 GiB of weights to download): use at least 7Gi (20 % more, for the file system's reserve and metadata)",
+    ],
+    [
+      'a cache that holds the weights but not the headroom',
+      { model: 'meta-llama/Llama-3.1-8B-Instruct', maxModelLen: 4096, maxNumSeqs: 1, gpu: { memoryGiB: 24 }, cache: { size: '15Gi' } },
+      "cache.size 15Gi is smaller than the model meta-llama/Llama-3.1-8B-Instruct (15.0 GiB of weights to download): use at least 18Gi (20 % more, for the file system's reserve and metadata)",
+    ],
+    [
       'a RuntimeClass name that is no object name',
       { gpu: { memoryGiB: 12, runtimeClassName: 'NVIDIA' } },
       'gpu.runtimeClassName "NVIDIA" must be the name of a RuntimeClass (a DNS-1123 subdomain), such as "nvidia"',
@@ -300,6 +310,22 @@ describe('VllmDeployment', () => {
     const validator = new SchemaValidator();
     expect(objects.flatMap((o) => validator.validate(o))).toEqual([]);
     expect(checkPolicies(apiObjectsOf(chart))).toEqual({ findings: [], suppressed: [] });
+  });
+});
+
+describe('VllmDeployment cache size', () => {
+  it('accepts a cache of the checkpoint plus 20 %, whatever the GPUs or dtype', () => {
+    // 5.19 GiB × 1.2 = 6.2 GiB: 7Gi holds it, split over two GPUs or not
+    expect(() => renderVllm({ cache: { size: '7Gi' } })).not.toThrow();
+    expect(() => renderVllm({ cache: { size: '7Gi' }, tensorParallelSize: 2 })).not.toThrow();
+    // the bfloat16 checkpoint is on disk at 2 bytes even when served in float32
+    expect(() => renderVllm({ model: 'Qwen/Qwen2.5-3B-Instruct', dtype: 'float32', maxModelLen: 2048, gpu: { memoryGiB: 24 }, cache: { size: '7Gi' } })).not.toThrow();
+  });
+
+  it('leaves the cache unchecked for a model without a shape, which the sizing check reports', () => {
+    const message = errorOf(() => renderVllm({ model: 'acme/unknown-7b', cache: { size: '1Gi' } }));
+    expect(message).toMatch(/modelShape is required/);
+    expect(message).not.toMatch(/cache\.size/);
   });
 });
 
