@@ -45,7 +45,8 @@ export interface EmbeddingModel {
  * dimension contradicts the model or when an unknown model comes without one.
  */
 export function embeddingDimensions(embedding: EmbeddingModel, where: string): number {
-  const known = EMBEDDING_MODELS[embedding.model];
+  // Own entries only: a model named "constructor" or "toString" is not in the catalogue.
+  const known = Object.hasOwn(EMBEDDING_MODELS, embedding.model) ? EMBEDDING_MODELS[embedding.model] : undefined;
   const given = embedding.dimensions;
   if (given !== undefined && (!Number.isInteger(given) || given < 1)) {
     throw new Error(`${where}.dimensions must be a positive whole number, got ${given}.`);

@@ -455,7 +455,7 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
     const own = platformEnv(layout, spec.port ?? DEFAULT_MCP_PORT);
     for (const field of ['env', 'secretEnv'] as const) {
       for (const key of Object.keys(spec[field] ?? {})) {
-        if (key in own) {
+        if (Object.hasOwn(own, key)) {
           problems.push(`${field}.${key} is set by the platform in this server's container (${key}=${own[key]}), so yours would be dropped: leave it out${key === 'PORT' ? ' (set port instead)' : ''}`);
         }
       }

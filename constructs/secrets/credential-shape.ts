@@ -131,7 +131,9 @@ const VALUE_SHAPES: readonly { readonly pattern: RegExp; readonly holds: (match:
   { pattern: /(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,}/, holds: () => 'a Hugging Face token (hf_…)' },
   { pattern: /(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36,}/, holds: () => 'an npm token (npm_…)' },
   { pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/, holds: () => 'a JSON Web Token (eyJ….eyJ….…)' },
-  { pattern: /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@/i, holds: () => 'a URL with a password (scheme://user:password@host)' },
+  // The scheme starts where no scheme character comes before it, and is at most 32 long: otherwise every position
+  // in a long run of letters would start a match attempt that scans the rest of the run (quadratic time).
+  { pattern: /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\/\/[^\s/?#@:]*:[^\s/?#@]+@/i, holds: () => 'a URL with a password (scheme://user:password@host)' },
   { pattern: /(?:^|[\s;?&])(?:password|passwd|pwd)\s*=\s*[^\s;&=]+(?=$|[\s;&])/i, holds: () => 'a connection string with a password (password=…)' },
   // The scheme in any case; the token not a lowercase word (prose such as "Bearer authentication").
   { pattern: /(?:^|[\s:="'])(?:Bearer|bearer|BEARER)\s+(?![a-z]+(?![A-Za-z0-9\-._~+/=]))[A-Za-z0-9\-._~+/]{8,}=*/, holds: () => 'a Bearer token (Bearer …)' },

@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
-import { gitRefProblem, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { ConfigError, gitRefProblem, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { renderPlatformInMemory } from '../../stacks/synth.js';
 import { problemsOf } from '../support/config-problems.js';
 
 const minimal = {
@@ -80,12 +81,6 @@ describe('32-bit counts and other bounds the API server or the extension enforce
     expect(parse({ ...minimal, gpuInference: { startupTimeoutSeconds: 86_400 } }).gpuInference.startupTimeoutSeconds).toBe(86_400);
   });
 
-  it("refuses more embedding dimensions than pgvector's vector type holds", () => {
-    expect(problemsOf({ ...minimal, database: { embedding: { model: 'x', dimensions: 16_001 } } })).toEqual([
-      "database.embedding.dimensions: must be at most 16000: pgvector's vector type holds no more dimensions, got 16001",
-    ]);
-    expect(parse({ ...minimal, database: { embedding: { model: 'x', dimensions: 16_000 } } }).database.embedding.dimensions).toBe(16_000);
-  });
 });
 
 describe('credentials and git names', () => {
@@ -135,5 +130,68 @@ describe('credentials and git names', () => {
 
   it.each(['https://github.com/me/gitops.git', 'https://git.lan:8443/me/gitops', 'ssh://git@git.lan:2222/me/gitops.git', 'ssh://git.lan/gitops', 'git@github.com:me/gitops.git'])('takes the repository URL %j', (repoUrl) => {
     expect(parse(gitops({ repoUrl })).gitops.repoUrl).toBe(repoUrl);
+  });
+});
+
+describe('what a process can be given (holdout round 4)', () => {
+  const nul = 'must not contain a NUL byte: a process cannot be given one in an argument or environment variable';
+
+  it('refuses a NUL byte in an env value or an argument', () => {
+    expect(problemsOf(withServer({ env: { A: 'a\0b' } }))).toEqual([`mcpServers[0].env.A: ${nul}`]);
+    expect(problemsOf(withServer({ args: ['--x', 'a\0b'] }))).toEqual([`mcpServers[0].args[1]: ${nul}`]);
+    expect(problemsOf({ ...minimal, gpuInference: { extraArgs: ['a\0b'] } })).toEqual([`gpuInference.extraArgs[0]: ${nul}`]);
+  });
+
+  it('takes "NAME=value" up to the 131072 bytes Linux passes (its NUL counted), and refuses one byte more', () => {
+    // "A=" + value + NUL
+    expect(parse(withServer({ env: { A: 'x'.repeat(131_069) } })).mcpServers[0]!.env!.A).toHaveLength(131_069);
+    expect(problemsOf(withServer({ env: { A: 'x'.repeat(131_070) } }))).toEqual([
+      'mcpServers[0].env.A: is 131073 bytes as the process gets it, more than the 131072 Linux passes to a process in one argument or variable: put long content in a file (secretFiles) instead',
+    ]);
+    // Bytes, not characters: "é" is two.
+    expect(problemsOf(withServer({ env: { A: 'é'.repeat(65_535) } }))).toEqual([
+      'mcpServers[0].env.A: is 131073 bytes as the process gets it, more than the 131072 Linux passes to a process in one argument or variable: put long content in a file (secretFiles) instead',
+    ]);
+  });
+
+  it('refuses one argument of 131072 bytes, and arguments over 120000 bytes together', () => {
+    expect(problemsOf(withServer({ args: ['x'.repeat(131_072)] }))).toContain(
+      'mcpServers[0].args[0]: is 131073 bytes as the process gets it, more than the 131072 Linux passes to a process in one argument or variable: put long content in a file (secretFiles) instead',
+    );
+    expect(problemsOf(withServer({ args: Array(30_001).fill('a') }))).toEqual([
+      'mcpServers[0].args: are 120004 bytes together, quoted; the stdio bridges pass the command and its arguments as one argument, which Linux caps at 131072 bytes: keep them under 120000 bytes, and put long content in a file (secretFiles)',
+    ]);
+    expect(parse(withServer({ args: Array(30_000).fill('a') })).mcpServers[0]!.args).toHaveLength(30_000);
+  });
+
+  it('refuses an object larger than the API server takes, under the server that renders it', () => {
+    const env = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`V${i}`, 'abc def '.repeat(12_000)]));
+    let problems: readonly string[] = [];
+    try {
+      renderPlatformInMemory(parse(withServer({ env })));
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/^mcpServers\[0\] \(server "k"\): renders Deployment mcp-system\/k of \d{7} bytes, more than the 1048576 the API server takes in one object: shorten the env values, args or files that make it up$/),
+    ]);
+  });
+
+  it('takes env names that are also names of Object.prototype members', () => {
+    const env = { hasOwnProperty: 'x', toString: 'y', valueOf: 'z', __lookupSetter__: 'w' };
+    const objects = renderPlatformInMemory(parse(withServer({ env }))).apps.flatMap((a) => a.objects.map((o) => o.manifest));
+    const container = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'k')!.spec.template.spec.containers[0];
+    expect(container.env).toEqual(expect.arrayContaining(Object.entries(env).map(([name, value]) => ({ name, value }))));
+  });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty'])('treats the embedding model %j as not in the catalogue', (model) => {
+    let problems: readonly string[] = [];
+    try {
+      renderPlatformInMemory(parse({ ...minimal, database: { enabled: true, embedding: { model } } }));
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^database\\.embedding\\.model: "${model}" is not in the embedding model catalogue, so its vector length is unknown: set embedding\\.dimensions`))]);
   });
 });
