@@ -5,7 +5,7 @@
  * Providers are deep-imported: the packages' index modules load every resource of the provider, which
  * costs about 0.8 s and 260 MB per process.
  */
-export { App as TerraformApp, LocalBackend, TerraformStack, Testing as TerraformTesting } from 'cdktf';
+export { App as TerraformApp, LocalBackend, TerraformBackend, TerraformRemoteState, TerraformStack, Testing as TerraformTesting } from 'cdktf';
 export type { TerraformResource } from 'cdktf';
 export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider/index.js';
 export { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1/index.js';

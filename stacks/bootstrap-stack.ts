@@ -5,8 +5,10 @@ import { mergeValues } from '../constructs/bootstrap/chart-values.js';
 import { gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
 import { OperatorRelease } from '../constructs/bootstrap/operator-release.js';
 import { PlatformNamespace } from '../constructs/bootstrap/platform-namespace.js';
-import { HelmProvider, KubernetesProvider, LocalBackend, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
+import { HelmProvider, KubernetesProvider, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
 import { ciliumSettings, type PlatformConfig } from './config.js';
+import { argocdContext } from './environments.js';
+import { addBackend } from './terraform-backend.js';
 import { ARGOCD_APP } from './workloads.js';
 
 /**
@@ -21,12 +23,17 @@ export class BootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
-    // cdktf's default state location (the project root), written relative to the stack folder that
-    // terraform runs in, so the output does not depend on where the repository is checked out.
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    // The state of this stack alone (terraform.backend; by default terraform.<stack>.tfstate in the project root).
+    addBackend(this, config.terraform.backend, id, config.kubernetes);
     const kubeconfig = { configPath: config.kubernetes.configPath, configContext: config.kubernetes.context };
     new KubernetesProvider(this, 'kubernetes', kubeconfig);
     new HelmProvider(this, 'helm', { kubernetes: kubeconfig });
+    // Argo CD in another cluster (it manages this one from there): the AppProject and root go to that cluster.
+    const argocd = argocdContext(config);
+    const argocdProvider =
+      argocd.context !== config.kubernetes.context || argocd.configPath !== config.kubernetes.configPath
+        ? new HelmProvider(this, 'helm-argocd', { alias: 'argocd', kubernetes: { configPath: argocd.configPath, configContext: argocd.context } })
+        : undefined;
 
     this.namespace = new PlatformNamespace(this, 'platform-namespace', {
       name: config.namespace,
@@ -56,6 +63,8 @@ export class BootstrapStack extends TerraformStack {
       path: `${config.gitops.path}/${ARGOCD_APP}`,
       // The discovery service's Roles live in the namespaces it watches.
       namespaces: [config.namespace, ...(config.discovery.enabled ? (config.discovery.watchNamespaces ?? []) : [])],
+      destination: config.argocd.destination,
+      provider: argocdProvider,
       clusterResources: clusterResources(config),
       autoSync: config.argocd.autoSync,
       chartVersion: config.argocd.appsChartVersion,

@@ -18,6 +18,7 @@ import { HOST_NAME, type ClusterNetwork } from '../constructs/network/cluster-ne
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
 import { externalServerProblems, mcpServerProblems, packageRegistryUrlProblems } from '../constructs/mcp/mcp-server-props.js';
+import { terraformBackendSchema } from './terraform-backend.js';
 
 /** https://host/path, ssh://[user@]host[:port]/path or scp-like git@host:path: a host and a repository path. */
 const GIT_URL = /^(?:https:\/\/(?:[^\s/@]+@)?[^\s/@]+(?::\d+)?\/[^\s]*[^\s/]|ssh:\/\/(?:[^\s/@]+@)?[^\s/@:]+(?::\d+)?\/[^\s]*[^\s/]|git@[^\s/:@]+:[^\s]*[^\s/:])$/;
@@ -123,6 +124,34 @@ const withoutCredentials = (fix: string) => (url: string, ctx: z.RefinementCtx) 
   const problem = urlCredentialsProblem(url);
   if (problem) ctx.addIssue({ code: 'custom', input: undefined, message: `${problem}; ${fix}` });
 };
+
+/**
+ * Linux refuses to start a process one of whose arguments, or "NAME=value" environment strings, is
+ * MAX_ARG_STRLEN (131072 bytes, with its NUL) or longer; and a NUL byte cannot be passed at all (execve takes
+ * C strings; runc refuses one with EINVAL).
+ */
+const MAX_ARG_STRLEN = 131_072;
+/** A server's arguments together, quoted: room left under MAX_ARG_STRLEN for the command that runs them. */
+const MAX_ARGS_TOGETHER = 120_000;
+const execStringProblem = (text: string, extra = 0): string | undefined => {
+  if (text.includes('\0')) return 'must not contain a NUL byte: a process cannot be given one in an argument or environment variable';
+  const bytes = Buffer.byteLength(text) + extra + 1;
+  if (bytes > MAX_ARG_STRLEN) return `is ${bytes} bytes as the process gets it, more than the ${MAX_ARG_STRLEN} Linux passes to a process in one argument or variable: put long content in a file (secretFiles) instead`;
+  return undefined;
+};
+/** A command-line argument the container runtime can pass. */
+const execArg = z.string().superRefine((text, ctx) => {
+  const message = execStringProblem(text);
+  if (message) ctx.addIssue({ code: 'custom', input: undefined, message });
+});
+/** Plain environment variables the container runtime can pass: each "NAME=value" under the kernel's limit. */
+const execEnv = (key: z.ZodType<string>) =>
+  z.record(key, z.string()).superRefine((env, ctx) => {
+    for (const [name, value] of Object.entries(env)) {
+      const message = execStringProblem(value, Buffer.byteLength(name) + 1);
+      if (message) ctx.addIssue({ code: 'custom', path: [name], input: undefined, message });
+    }
+  });
 
 /** A refinement reporting what `problem` says about the value, if anything. */
 const problemOf = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
@@ -329,7 +358,7 @@ const vllmFields = {
   startupTimeoutSeconds: z.number().int().min(60).max(86_400, { error: 'must be at most 86400 (a day)' }).default(1800),
   /** Download the weights (egress to the internet on 443). @default true */
   download: z.boolean().default(true),
-  extraArgs: z.array(z.string()).default([]),
+  extraArgs: z.array(execArg).default([]),
 };
 
 /** What to do when the triage config does not name a provider. */
@@ -398,12 +427,21 @@ const mcpServerSchemaShape = {
       ],
       { error: 'must be { npm: { package, version } }, { image } or, for an external server, { service: { name, namespace } }' },
     ),
-    args: z.array(z.string()).optional(),
+    args: z
+      .array(execArg)
+      .superRefine((args, ctx) => {
+        // The stdio bridges pass a server's command and arguments to it as one argument (supergateway --stdio).
+        const bytes = args.reduce((sum, arg) => sum + Buffer.byteLength(arg) + 3, 0);
+        if (bytes > MAX_ARGS_TOGETHER) {
+          ctx.addIssue({ code: 'custom', input: undefined, message: `are ${bytes} bytes together, quoted; the stdio bridges pass the command and its arguments as one argument, which Linux caps at ${MAX_ARG_STRLEN} bytes: keep them under ${MAX_ARGS_TOGETHER} bytes, and put long content in a file (secretFiles)` });
+        }
+      })
+      .optional(),
     /** Port it listens on; for an external server, the port of its Service (required there). @default 8080 */
     port: port.optional(),
     path: z.string().startsWith('/').optional(),
     /** Plain settings; credentials go in secretEnv. */
-    env: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }).refine(renderableKey, RENDERABLE_KEY), z.string()).optional(),
+    env: execEnv(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }).refine(renderableKey, RENDERABLE_KEY)).optional(),
     /** Credentials by reference, by env var name. */
     secretEnv: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }).refine(renderableKey, RENDERABLE_KEY), secretRef).optional(),
     /** Files from Secrets (kubeconfig, talosconfig), each at a path of its own. */
@@ -757,6 +795,39 @@ const platformConfigSchemaBase = z
           .default('mcp-platform'),
         /** Sync automatically, with prune and self-heal. @default true */
         autoSync: z.boolean().default(true),
+        /**
+         * The cluster the Applications deploy to, as Argo CD knows it: the one it runs in, or a cluster registered
+         * in Argo CD (`argocd cluster add`), by its name or its API server URL. @default the cluster Argo CD runs in
+         */
+        destination: z
+          .union(
+            [
+              z.object({ name: z.string().regex(DNS_SUBDOMAIN, { error: 'must be the name of a cluster registered in Argo CD (a DNS-1123 subdomain, as `argocd cluster list` shows it)' }) }).strict(),
+              z
+                .object({
+                  server: z
+                    .string()
+                    .refine((url) => URL.canParse(url) && new URL(url).protocol === 'https:', { error: 'must be the https:// URL of a cluster registered in Argo CD, as `argocd cluster list` shows it' })
+                    .superRefine(withoutCredentials("Argo CD reads a cluster's credentials from its cluster Secret")),
+                })
+                .strict(),
+            ],
+            { error: 'must be { name: "<cluster in Argo CD>" } or { server: "https://<API server>" }' },
+          )
+          .optional(),
+        /**
+         * The kubeconfig context of the cluster Argo CD runs in, where the bootstrap stack installs the AppProject
+         * and the root Application; needed when the destination is another cluster. @default this environment's kubernetes context
+         */
+        kubernetes: z
+          .object({
+            /** @default the environment's kubernetes.configPath */
+            configPath: z.string().min(1).optional(),
+            /** Kubeconfig context of the cluster Argo CD runs in. */
+            context: z.string({ error: 'is required: the kubeconfig context of the cluster Argo CD runs in' }).min(1),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -850,7 +921,7 @@ const platformConfigSchemaBase = z
             /** The embedding model the vectors come from. @default "nomic-embed-text" */
             model: z.string().min(1).default('nomic-embed-text'),
             /** Its vector length; checked against the catalogue, required for other models. */
-            dimensions: z.number().int().positive().max(16_000, { error: "must be at most 16000: pgvector's vector type holds no more dimensions" }).optional(),
+            dimensions: z.number().int().positive().optional(),
           })
           .strict()
           .prefault({}),
@@ -1046,6 +1117,14 @@ const platformConfigSchemaBase = z
     discovery: discoverySchema,
     /** MCP servers declared in the config (more come from the servers folder). */
     mcpServers: z.array(mcpServerSchema).default([]),
+    /** The bootstrap stack's Terraform settings. */
+    terraform: z
+      .object({
+        /** Where its state lives; every environment has its own. @default { type: "local" }: terraform.<stack>.tfstate in the project root */
+        backend: terraformBackendSchema.default({ type: 'local' }),
+      })
+      .strict()
+      .prefault({}),
     /** Settings shared by every MCP server. */
     mcp: z
       .object({
@@ -1054,8 +1133,21 @@ const platformConfigSchemaBase = z
           .string()
           .regex(DNS_SUBDOMAIN, { error: 'must be a DNS subdomain such as "mcp-platform.dev" (dot-separated DNS-1123 labels, at most 253 characters): it is the prefix of annotation keys' })
           .default('mcp-platform.dev'),
-        /** Folder of one-file-per-server declarations, relative to the config file. @default "servers" */
-        serversDir: z.string().min(1).default('servers'),
+        /**
+         * Folder of one-file-per-server declarations, relative to the config file; or several, layered: a file in a
+         * later folder replaces the file of the same name in an earlier one (an environment's own folder over a
+         * shared one). @default "servers"
+         */
+        serversDir: z
+          .union([z.string().min(1), z.array(z.string().min(1)).min(1, { error: 'must list at least one folder' })], {
+            error: 'must be a folder, or a list of folders layered in order, relative to the config file',
+          })
+          .default('servers'),
+        /**
+         * Servers of the servers folders to leave out, by name (an environment without a shared server);
+         * `extendPlatformConfig` puts here the servers an override removes that the base config does not list. @default none
+         */
+        excludeServers: z.array(dnsLabel('MCP server name')).optional(),
         /** A private npm registry mirror the servers install from; the public registry (internet on 443) otherwise. */
         packageRegistry: z
           .object({
@@ -1071,7 +1163,9 @@ const platformConfigSchemaBase = z
           .strict()
           // Once here, not once per npm server: the URL and the addresses npm may reach must agree.
           .superRefine((registry, ctx) => {
-            if (!URL.canParse(registry.url) || urlCredentialsProblem(registry.url)) return; // the url field's own checks
+            // Only when each field passed its own checks: otherwise this would echo their problems.
+            const fieldsValid = Number.isInteger(registry.port) && registry.port >= 1 && registry.port <= 65535 && registry.cidrs.length > 0 && registry.cidrs.every((c) => IPV4_CIDR.test(c));
+            if (!fieldsValid || !URL.canParse(registry.url) || urlCredentialsProblem(registry.url)) return;
             for (const message of packageRegistryUrlProblems(registry)) {
               const { segments, rest } = splitField(message, ['packageRegistry']);
               ctx.addIssue({ code: 'custom', path: segments?.slice(1) ?? [], input: undefined, message: rest });
@@ -1086,6 +1180,24 @@ const platformConfigSchemaBase = z
 
 export const platformConfigSchema = platformConfigSchemaBase.superRefine((config, ctx) => {
     // Fields that are only required together; each message names the field and why.
+    const destination = config.argocd.destination;
+    const remote = destination !== undefined && ('server' in destination ? destination.server !== 'https://kubernetes.default.svc' : destination.name !== 'in-cluster');
+    if (remote && !config.argocd.kubernetes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['argocd', 'kubernetes'],
+        input: undefined,
+        message: `is required when argocd.destination is another cluster (${'server' in destination! ? destination!.server : destination!.name}): the kubeconfig context of the cluster Argo CD runs in, where the bootstrap installs the AppProject and the root Application, e.g. { context: "admin@production" }`,
+      });
+    }
+    if (remote && config.argocd.install) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['argocd', 'install'],
+        input: undefined,
+        message: 'must be false when argocd.destination is another cluster: that cluster\'s Argo CD runs elsewhere (argocd.kubernetes); install Argo CD in the environment of the cluster it runs in',
+      });
+    }
     // Cilium reaches the API server as its kube-apiserver entity; every other CNI only by its addresses.
     const apiServerUnknown = !config.kubernetes.apiServer?.cidrs?.length && config.cluster.cni !== 'cilium';
     const needsApi = config.mcpServers.filter((server) => server.kubernetesAccess || server.flavour === 'toolhive').map((server) => server.name);

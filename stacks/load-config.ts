@@ -4,21 +4,59 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, parsePlatformConfig, type PlatformConfig } from './config.js';
+import { environmentNameProblem, isPlatformEnvironments, stackName, type Environment } from './environments.js';
 import { withServerFiles } from './servers.js';
 
 export const DEFAULT_CONFIG = 'stacks/platform.config.ts';
 
-/** Reads a config file: a JSON file, or a module whose default export is the config. */
-export async function loadConfigFile(file: string): Promise<PlatformConfig> {
+/** A config file's default export, as written: a config, or an environments definition. */
+async function loadDefaultExport(file: string): Promise<unknown> {
   const path = resolve(file);
   if (!existsSync(path)) throw new ConfigError(file, [`file not found; pass an existing file with --config (default ${DEFAULT_CONFIG})`]);
   let raw: unknown;
   try {
     raw = path.endsWith('.json') ? JSON.parse(await readFile(path, 'utf8')) : (await import(pathToFileURL(path).href)).default;
   } catch (error) {
+    // extendPlatformConfig refuses a malformed override while the file loads: its problems, not a load failure.
+    if (error instanceof ConfigError) throw new ConfigError(file, error.problems);
     throw new ConfigError(file, [`cannot be loaded: ${(error as Error).message}`]);
   }
   if (raw === undefined) throw new ConfigError(file, ['has no default export; end it with `export default definePlatformConfig({...})`']);
+  return raw;
+}
+
+/** Reads a config file: a JSON file, or a module whose default export is the config. */
+export async function loadConfigFile(file: string): Promise<PlatformConfig> {
+  const raw = await loadDefaultExport(file);
+  if (isPlatformEnvironments(raw)) {
+    const names = Object.keys(raw.environments);
+    throw new ConfigError(file, [`defines environments (${names.join(', ')}): name one with --env <name>`]);
+  }
   // The servers folder next to the config adds one MCP server per file.
-  return withServerFiles(parsePlatformConfig(raw, file), path);
+  return withServerFiles(parsePlatformConfig(raw, file), resolve(file));
+}
+
+/**
+ * Reads a config file as its environments: one unnamed environment for a plain config, or each environment
+ * of a `definePlatformEnvironments` file (only `only`, when given), every one validated. Servers folders are
+ * relative to the file.
+ */
+export async function loadEnvironments(file: string, only?: string): Promise<Environment[]> {
+  const raw = await loadDefaultExport(file);
+  if (!isPlatformEnvironments(raw)) {
+    if (only !== undefined) throw new ConfigError(file, [`defines one platform, not environments: leave out --env ${only}`]);
+    return [{ stack: stackName(undefined), config: await withServerFiles(parsePlatformConfig(raw, file), resolve(file)) }];
+  }
+  const names = Object.keys(raw.environments);
+  const problems = names.map(environmentNameProblem).filter((p): p is string => p !== undefined);
+  if (!names.length) problems.push('definePlatformEnvironments lists no environment: give at least one, e.g. { production: extendPlatformConfig(base, {...}) }');
+  if (only !== undefined && !names.includes(only)) problems.push(`has no environment "${only}": --env takes one of ${names.map((n) => `"${n}"`).join(', ')}`);
+  if (problems.length) throw new ConfigError(file, problems);
+  const environments: Environment[] = [];
+  for (const name of names) {
+    const source = `${file} (environment "${name}")`;
+    const config = await withServerFiles(parsePlatformConfig(raw.environments[name], source), resolve(file));
+    environments.push({ name, stack: stackName(name), config });
+  }
+  return environments;
 }

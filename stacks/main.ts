@@ -1,7 +1,7 @@
 /**
  * Entry of `npm run synth`, `npx cdktf synth` and `npx cdk8s synth`.
  *
- *   npm run synth [-- --config FILE] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]
+ *   npm run synth [-- --config FILE] [--env NAME] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]
  *
  * The cdktf and cdk8s CLIs run this file with `--only` and name their output folder in CDKTF_OUTDIR /
  * CDK8S_OUTDIR. Exit code 0 on success, 1 on an invalid config or failed validation, 2 on bad arguments.
@@ -9,17 +9,20 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config.js';
-import { DEFAULT_CONFIG, loadConfigFile } from './load-config.js';
+import { DEFAULT_CONFIG, loadEnvironments } from './load-config.js';
 import { preflightToolsFile, readPreflightTools } from './preflight/tools-file.js';
-import { formatReport, SynthError, synthesize, type Layer } from './synth.js';
+import { formatReport, SynthError, synthesizeEnvironments, type Layer } from './synth.js';
 
-const USAGE = `usage: npm run synth -- [--config FILE] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]
+const USAGE = `usage: npm run synth -- [--config FILE] [--env NAME] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]
 
 Renders the platform config: the bootstrap layer as Terraform JSON and the workloads as one folder of
 manifests per Argo CD application. Every object is checked against its schema and the policy pack first;
 the outputs are replaced only when all of it passes, so a failure leaves the previous output as it was.
+An environments file (definePlatformEnvironments) renders each environment into DIR/<env>/<app>/ and the
+stack bootstrap-<env>.
 
-  --config FILE         the platform config (default ${DEFAULT_CONFIG})
+  --config FILE         the platform config or environments file (default ${DEFAULT_CONFIG})
+  --env NAME            one environment of an environments file: only its folder and stack are replaced
   --out DIR             the manifests folder (default dist, or CDK8S_OUTDIR)
   --terraform-out DIR   the Terraform folder (default cdktf.out, or CDKTF_OUTDIR)
   --only LAYER          write one layer: bootstrap or workloads (default both)
@@ -34,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       options: {
         config: { type: 'string', default: DEFAULT_CONFIG },
+        env: { type: 'string' },
         out: { type: 'string' },
         'terraform-out': { type: 'string' },
         only: { type: 'string' },
@@ -56,19 +60,20 @@ async function main(argv: string[]): Promise<number> {
   const layers: Layer[] = args.only ? [args.only as Layer] : ['bootstrap', 'workloads'];
 
   try {
-    const config = await loadConfigFile(args.config!);
-    const report = synthesize(config, {
+    const environments = await loadEnvironments(args.config!, args.env);
+    const reports = synthesizeEnvironments(environments, {
       manifestsDir: resolve(args.out ?? process.env.CDK8S_OUTDIR ?? 'dist'),
       terraformDir: resolve(args['terraform-out'] ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out'),
       layers,
       knownTools: readPreflightTools(preflightToolsFile(args.config!)),
       source: args.config!,
+      only: args.env,
     });
-    console.log(formatReport(report));
+    console.log(reports.map((report) => formatReport(report)).join('\n\n'));
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) console.error(error.message);
-    else if (error instanceof SynthError) console.error(`${formatReport(error.report)}\n${error.message}`);
+    else if (error instanceof SynthError) console.error(`${error.reports.map((report) => formatReport(report)).join('\n\n')}\n${error.message}`);
     else {
       // Not a config problem: a fault of this program or of the machine (a full disk, a permission). The message
       // says which; the stack is for a bug report, on request.

@@ -55,11 +55,24 @@ export async function loadServerFiles(dir: string): Promise<{ file: string; serv
   return loaded;
 }
 
-/** The config with the servers of its folder added; a name declared twice is an error naming both places. */
+/**
+ * The config with the servers of its folders added. Folders are layered: a file in a later folder replaces the
+ * one of the same name in an earlier folder (an environment's own folder over a shared one). Servers named in
+ * `mcp.excludeServers` are left out, and a name there that no folder declares is an error (a typo would
+ * otherwise keep the server). A name declared both in the config and in a file is an error naming both places.
+ */
 export async function withServerFiles(config: PlatformConfig, configFile: string): Promise<PlatformConfig> {
-  const dir = resolve(dirname(configFile), config.mcp.serversDir);
-  const files = await loadServerFiles(dir);
+  const dirs = typeof config.mcp.serversDir === 'string' ? [config.mcp.serversDir] : config.mcp.serversDir;
+  const layered = new Map<string, { file: string; server: McpServerConfig }>();
+  for (const dir of dirs) {
+    for (const loaded of await loadServerFiles(resolve(dirname(configFile), dir))) layered.set(loaded.server.name, loaded);
+  }
   const problems: string[] = [];
+  const excluded = new Set(config.mcp.excludeServers ?? []);
+  for (const name of excluded) {
+    if (!layered.has(name)) problems.push(`mcp.excludeServers: "${name}" is not declared in ${dirs.map((d) => JSON.stringify(d)).join(', ')}: name a server of the servers folders, or leave it out`);
+  }
+  const files = [...layered.values()].filter((f) => !excluded.has(f.server.name)).sort((a, b) => a.server.name.localeCompare(b.server.name));
   const declared = new Map(config.mcpServers.map((s, i) => [s.name, `${configFile} mcpServers[${i}]`]));
   for (const { file, server } of files) {
     const other = declared.get(server.name);

@@ -17,6 +17,7 @@ import { ConfigError, type PlatformConfig } from './config.js';
 import { formatConfigProblem, problemLinesOf, type ConfigProblem } from './config-problems.js';
 import { configRuleProblems } from './config-rules/index.js';
 import { resourceQuotaProblems } from './config-rules/resource-quota.js';
+import { environmentProblems, type Environment } from './environments.js';
 import { ARGOCD_APP, Workloads } from './workloads.js';
 import { diffTrees } from './diff/manifest-diff.js';
 import { summaryLine } from './diff/format-diff.js';
@@ -43,6 +44,8 @@ export interface SynthOptions {
 }
 
 export interface SynthReport {
+  /** The environment, for an environments file. */
+  readonly environment?: string;
   readonly platform: string;
   /** Objects per Argo CD application folder. */
   readonly objectsPerApp: Readonly<Record<string, number>>;
@@ -62,10 +65,16 @@ export interface SynthReport {
 
 /** Synth stopped before writing: invalid objects or policy errors. The report says which. */
 export class SynthError extends Error {
-  constructor(readonly report: SynthReport) {
+  /** Every environment's report (the failed one among them); one for a plain config. */
+  readonly reports: readonly SynthReport[];
+  constructor(
+    readonly report: SynthReport,
+    reports?: readonly SynthReport[],
+  ) {
     const errors = report.policy.findings.filter((f) => f.level === 'error').length;
-    super(`synth failed: ${report.schemaErrors.length} schema error(s), ${errors} policy error(s)`);
+    super(`synth failed: ${report.environment !== undefined ? `environment "${report.environment}": ` : ''}${report.schemaErrors.length} schema error(s), ${errors} policy error(s)`);
     this.name = 'SynthError';
+    this.reports = reports ?? [report];
   }
 }
 
@@ -77,6 +86,10 @@ export interface RenderedApp {
 
 /** Everything one config renders, before validation and before anything is written. */
 export interface RenderedPlatform {
+  /** The environment's name; undefined for a plain config file. */
+  readonly environment?: string;
+  /** Its bootstrap stack: "bootstrap", or "bootstrap-<env>". */
+  readonly stack: string;
   /** One entry per Argo CD application folder, the Argo CD one last. */
   readonly apps: readonly RenderedApp[];
   /** The Argo CD objects the bootstrap layer installs through Helm (checked like the rest). */
@@ -98,33 +111,69 @@ export function renderPlatform(
   config: PlatformConfig,
   options: Pick<SynthOptions, 'extend' | 'knownTools' | 'source'> & { readonly terraformDir: string },
 ): RenderedPlatform {
+  return renderEnvironments([{ stack: BOOTSTRAP_STACK, config }], options)[0]!;
+}
+
+/**
+ * Renders several environments (`renderPlatform` for each), their bootstrap stacks in one cdktf app, so
+ * `cdktf.out/manifest.json` lists them all. Problems of every environment are reported together, each line
+ * under its environment, with what environments must not share (environmentProblems).
+ */
+export function renderEnvironments(
+  environments: readonly Environment[],
+  options: Pick<SynthOptions, 'extend' | 'knownTools' | 'source'> & { readonly terraformDir: string },
+): RenderedPlatform[] {
   const source = options.source ?? 'platform config';
+  const named = environments.some((env) => env.name !== undefined);
+  const problems: string[] = named ? environmentProblems(environments) : [];
+  const terraformApp = new TerraformApp({ outdir: options.terraformDir });
+  const rendered: { env: Environment; bootstrap: BootstrapStack; apps: RenderedApp[] }[] = [];
+  for (const env of environments) {
+    try {
+      rendered.push({ env, ...renderEnvironment(env, terraformApp, options, source) });
+    } catch (error) {
+      if (!(error instanceof ConfigError) || !named) throw error;
+      problems.push(...error.problems.map((problem) => `environment "${env.name}": ${problem}`));
+    }
+  }
+  if (problems.length) throw new ConfigError(source, problems);
+  terraformApp.synth();
+  return rendered.map(({ env, bootstrap, apps }) => ({
+    environment: env.name,
+    stack: env.stack,
+    apps,
+    bootstrapObjects: [{ manifest: bootstrap.argocdRoot.project }, { manifest: bootstrap.argocdRoot.application }],
+    terraform: JSON.parse(readFileSync(terraformStackFile(options.terraformDir, env.stack), 'utf8')),
+  }));
+}
+
+function renderEnvironment(
+  env: Environment,
+  terraformApp: InstanceType<typeof TerraformApp>,
+  options: Pick<SynthOptions, 'extend' | 'knownTools'>,
+  source: string,
+): { bootstrap: BootstrapStack; apps: RenderedApp[] } {
+  const { config } = env;
   const refuse = (problems: readonly ConfigProblem[]) => {
     if (problems.length) throw new ConfigError(source, problems.map(formatConfigProblem));
   };
   const ruleProblems = configRuleProblems(config);
   // A name two parts share makes the constructs report that clash again, in their own words: those alone first.
   if (ruleProblems.namesParts) refuse(ruleProblems);
-  const terraformApp = new TerraformApp({ outdir: options.terraformDir });
   let bootstrap: BootstrapStack | undefined;
   const problems: ConfigProblem[] = [];
   try {
-    bootstrap = new BootstrapStack(terraformApp, BOOTSTRAP_STACK, config);
+    bootstrap = new BootstrapStack(terraformApp, env.stack, config);
   } catch (error) {
     problems.push(...problemLinesOf(error).map((message) => ({ path: 'operators', message })));
   }
   const workloads = new Workloads(config, { knownTools: options.knownTools });
   const refused = new Set(ruleProblems.map((p) => partOf(p.path)));
   refuse([...ruleProblems, ...[...problems, ...workloads.problems].filter((p) => !refused.has(partOf(p.path)))]);
-  terraformApp.synth();
   options.extend?.(workloads);
   const apps = renderWorkloads(workloads, refuse);
   refuse(resourceQuotaProblems(config, apps.flatMap((app) => app.objects.map((o) => o.manifest))));
-  return {
-    apps,
-    bootstrapObjects: [{ manifest: bootstrap!.argocdRoot.project }, { manifest: bootstrap!.argocdRoot.application }],
-    terraform: JSON.parse(readFileSync(terraformStackFile(options.terraformDir), 'utf8')),
-  };
+  return { bootstrap: bootstrap!, apps };
 }
 
 /** The part of the config a problem's path is in: "mcpServers[2]", a server file, "gpuInference", ... */
@@ -144,49 +193,101 @@ export function renderPlatformInMemory(config: PlatformConfig, options: Pick<Syn
   }
 }
 
-function terraformStackFile(terraformDir: string): string {
-  return join(terraformDir, 'stacks', BOOTSTRAP_STACK, 'cdk.tf.json');
+function terraformStackFile(terraformDir: string, stack = BOOTSTRAP_STACK): string {
+  return join(terraformDir, 'stacks', stack, 'cdk.tf.json');
 }
 
 export function synthesize(config: PlatformConfig, options: SynthOptions): SynthReport {
+  return synthesizeEnvironments([{ stack: BOOTSTRAP_STACK, config }], options)[0]!;
+}
+
+/**
+ * Renders, validates and writes environments. A plain config (one environment without a name) writes
+ * `<manifestsDir>/<app>/` and the stack "bootstrap", as always. Named environments write
+ * `<manifestsDir>/<env>/<app>/` and the stacks `bootstrap-<env>`. With `only`, just that environment's folder
+ * and stack are replaced, and the other environments' output stays as it was.
+ */
+export function synthesizeEnvironments(environments: readonly Environment[], options: SynthOptions & { readonly only?: string }): SynthReport[] {
   const layers = options.layers ?? ['bootstrap', 'workloads'];
+  const chosen = options.only === undefined ? environments : environments.filter((env) => env.name === options.only);
+  // One environment of several: only its folder (and stack) are replaced.
+  const manifestsRoot = options.only !== undefined ? join(options.manifestsDir, options.only) : options.manifestsDir;
   const staging = {
     terraform: stagingDir(options.terraformDir),
-    manifests: stagingDir(options.manifestsDir),
+    manifests: stagingDir(manifestsRoot),
   };
   try {
-    const { apps, bootstrapObjects, terraform } = renderPlatform(config, { ...options, terraformDir: staging.terraform });
-
+    // What environments must not share is checked across all of them, even when one is written.
+    if (options.only !== undefined) {
+      const shared = environmentProblems(environments);
+      if (shared.length) throw new ConfigError(options.source ?? 'platform config', shared);
+    }
+    const rendered = renderEnvironments(chosen, { ...options, terraformDir: staging.terraform });
     const validator = new SchemaValidator();
-    const all = [...apps.flatMap((a) => a.objects), ...bootstrapObjects];
-    const schemaErrors = all.flatMap(({ manifest }) => validator.validate(manifest).map((p) => `${describeObject(manifest)}: ${p}`));
-    const policy = checkPolicies(all);
-    const report: SynthReport = {
-      platform: config.name,
-      objectsPerApp: Object.fromEntries(apps.map((a) => [a.name, a.objects.length])),
-      terraformResources: countTerraformResources(terraform),
-      schemaErrors,
-      policy,
-      cluster: clusterNotes(config, all.map((o) => o.manifest)),
-      outputs: [],
-    };
-    if (schemaErrors.length || policy.findings.some((f) => f.level === 'error')) throw new SynthError(report);
+    const reports: SynthReport[] = rendered.map(({ environment, apps, bootstrapObjects, terraform }, index) => {
+      const all = [...apps.flatMap((a) => a.objects), ...bootstrapObjects];
+      const schemaErrors = all.flatMap(({ manifest }) => validator.validate(manifest).map((p) => `${describeObject(manifest)}: ${p}`));
+      const config = chosen[index]!.config;
+      return {
+        ...(environment !== undefined ? { environment } : {}),
+        platform: config.name,
+        objectsPerApp: Object.fromEntries(apps.map((a) => [a.name, a.objects.length])),
+        terraformResources: countTerraformResources(terraform),
+        schemaErrors,
+        policy: checkPolicies(all),
+        cluster: clusterNotes(config, all.map((o) => o.manifest)),
+        outputs: [],
+      };
+    });
+    const failed = reports.filter((r) => r.schemaErrors.length || r.policy.findings.some((f) => f.level === 'error'));
+    if (failed.length) throw new SynthError(failed[0]!, reports);
 
-    const changes = layers.includes('workloads') ? changesSincePrevious(options.manifestsDir, apps) : undefined;
-    for (const app of apps) writeApp(join(staging.manifests, app.name), app, app.name === ARGOCD_APP ? config.argocd.namespace : config.namespace);
+    const written = rendered.map(({ environment, apps, stack }, index) => {
+      const config = chosen[index]!.config;
+      const folder = options.only !== undefined || environment === undefined ? '' : environment;
+      const finalDir = join(manifestsRoot, folder);
+      const changes = layers.includes('workloads') ? changesSincePrevious(finalDir, apps) : undefined;
+      for (const app of apps) writeApp(join(staging.manifests, folder, app.name), app, app.name === ARGOCD_APP ? config.argocd.namespace : config.namespace);
+      return { stack, finalDir, apps, changes };
+    });
     const swaps: [string, string][] = [];
-    if (layers.includes('bootstrap')) swaps.push([staging.terraform, options.terraformDir]);
-    if (layers.includes('workloads')) swaps.push([staging.manifests, options.manifestsDir]);
+    if (layers.includes('bootstrap')) {
+      if (options.only !== undefined) {
+        // The other environments' stacks stay: this stack's folder is swapped, and manifest.json gains its entry.
+        const stack = written[0]!.stack;
+        swaps.push([join(staging.terraform, 'stacks', stack), join(options.terraformDir, 'stacks', stack)]);
+        mergeTerraformManifest(join(staging.terraform, 'manifest.json'), join(options.terraformDir, 'manifest.json'));
+      } else swaps.push([staging.terraform, options.terraformDir]);
+    }
+    if (layers.includes('workloads')) swaps.push([staging.manifests, manifestsRoot]);
     swapIntoPlace(swaps);
-    const outputs = [
-      ...(layers.includes('bootstrap') ? [terraformStackFile(options.terraformDir)] : []),
-      ...(layers.includes('workloads') ? apps.map((a) => join(options.manifestsDir, a.name) + '/') : []),
-    ];
-    return { ...report, outputs, ...(changes ? { changes } : {}) };
+    return reports.map((report, index) => {
+      const { stack, finalDir, apps, changes } = written[index]!;
+      const outputs = [
+        ...(layers.includes('bootstrap') ? [terraformStackFile(options.terraformDir, stack)] : []),
+        ...(layers.includes('workloads') ? apps.map((a) => join(finalDir, a.name) + '/') : []),
+      ];
+      return { ...report, outputs, ...(changes ? { changes } : {}) };
+    });
   } finally {
     rmSync(staging.terraform, { recursive: true, force: true });
     rmSync(staging.manifests, { recursive: true, force: true });
   }
+}
+
+/**
+ * cdktf's manifest.json with the staged stacks' entries merged into the one in place (kept in staging for
+ * the swap), so `cdktf deploy` still finds every environment's stack after one environment was written.
+ */
+function mergeTerraformManifest(staged: string, current: string): void {
+  if (!existsSync(current)) {
+    mkdirSync(dirname(current), { recursive: true });
+    writeFileSync(current, readFileSync(staged));
+    return;
+  }
+  const before = JSON.parse(readFileSync(current, 'utf8'));
+  const mine = JSON.parse(readFileSync(staged, 'utf8'));
+  writeFileSync(current, `${JSON.stringify({ ...before, ...mine, stacks: { ...before.stacks, ...mine.stacks } }, null, 2)}\n`);
 }
 
 /**
@@ -220,6 +321,18 @@ function renderWorkloads(workloads: Workloads, refuse: (problems: readonly Confi
       .flatMap((c) => c.node.validate().map((message) => workloads.problemAt(c.node.path, message))),
   );
   const apps = [...workloads.charts].map(([name, chart]) => ({ name, objects: apiObjectsOf(chart) }));
+  // The API server stores an object in one etcd request (1.5 MiB by default) and refuses a ConfigMap or Secret
+  // over 1 MiB: an object that large never reaches the cluster.
+  refuse(
+    apps.flatMap((app) =>
+      app.objects.flatMap(({ manifest, source }) => {
+        const bytes = Buffer.byteLength(JSON.stringify(manifest));
+        if (bytes <= MAX_OBJECT_BYTES) return [];
+        const object = `${manifest.kind} ${manifest.metadata.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata.name}`;
+        return [{ path: source ? configPathOf(source.node.path) : app.name, message: `renders ${object} of ${bytes} bytes, more than the ${MAX_OBJECT_BYTES} the API server takes in one object: shorten the env values, args or files that make it up` }];
+      }),
+    ),
+  );
   // One object rendered twice is either two parts fighting over it (within an application, one overwrites the
   // other) or two Argo CD applications syncing it (each sync undoes the other's). Reported once per pair of
   // parts, under the MCP server when one of them is a server (its name is the one to change).
@@ -281,6 +394,9 @@ export function objectFileName(manifest: Readonly<Record<string, any>>, appNames
   return `${base.slice(0, MAX_FILE_NAME - '.yaml'.length - hash.length - 1)}-${hash}.yaml`;
 }
 
+/** The largest object rendered: the API server's limit for a ConfigMap or Secret, under etcd's 1.5 MiB request. */
+export const MAX_OBJECT_BYTES = 1_048_576;
+
 /** The longest file name written: well under every common file system's limit. */
 export const MAX_FILE_NAME = 128;
 
@@ -337,7 +453,7 @@ function countTerraformResources(json: Record<string, any>): number {
 export function formatReport(report: SynthReport, cwd = process.cwd()): string {
   const errors = report.policy.findings.filter((f) => f.level === 'error');
   const warnings = report.policy.findings.filter((f) => f.level === 'warning');
-  const lines = [`MCP platform "${report.platform}"`, '  objects per app:'];
+  const lines = [`MCP platform "${report.platform}"${report.environment !== undefined ? ` (environment "${report.environment}")` : ''}`, '  objects per app:'];
   const width = Math.max(12, ...Object.keys(report.objectsPerApp).map((app) => app.length + 1));
   for (const [app, count] of Object.entries(report.objectsPerApp)) lines.push(`    ${app.padEnd(width)} ${count}`);
   lines.push(`  terraform resources: ${report.terraformResources}`);

@@ -284,6 +284,7 @@ export class Workloads {
         revision: config.gitops.revision,
         path: `${config.gitops.path}/${name}`,
         destinationNamespace: config.namespace,
+        destination: config.argocd.destination,
         syncWave,
         autoSync: config.argocd.autoSync,
       });

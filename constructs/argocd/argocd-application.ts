@@ -7,6 +7,9 @@ import { throwIfProblems } from '../validation/problems.js';
 /** Where Argo CD applies what it syncs: the cluster Argo CD runs in. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
+/** A cluster as Argo CD knows it: by its registered name, or its API server URL. */
+export type ArgoCdCluster = { readonly name: string } | { readonly server: string };
+
 export interface ArgoCdApplicationProps {
   /** Name of the Application object (and of the app in the Argo CD UI). */
   readonly name: string;
@@ -22,6 +25,8 @@ export interface ArgoCdApplicationProps {
   readonly path: string;
   /** Namespace the manifests are applied to. */
   readonly destinationNamespace: string;
+  /** Cluster the manifests are applied to. @default the cluster Argo CD runs in ({ server: IN_CLUSTER }) */
+  readonly destination?: ArgoCdCluster;
   /** Argo CD sync wave: lower waves are synced (and healthy) before higher ones. @default 0 */
   readonly syncWave?: number;
   /** Sync automatically with prune and self-heal. @default true */
@@ -52,7 +57,7 @@ export class ArgoCdApplication extends Construct {
       spec: {
         project: props.project,
         source: { repoUrl: props.repoUrl, targetRevision: props.revision ?? 'main', path: props.path },
-        destination: { server: IN_CLUSTER, namespace: props.destinationNamespace },
+        destination: { ...(props.destination ?? { server: IN_CLUSTER }), namespace: props.destinationNamespace },
         syncPolicy: {
           automated: autoSync ? { prune: true, selfHeal: true } : undefined,
           syncOptions: ['CreateNamespace=false', 'PrunePropagationPolicy=foreground', 'ServerSideApply=true'],

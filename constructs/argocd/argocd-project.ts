@@ -3,7 +3,7 @@ import { AppProject } from '../../imports/argocd-argoproj.io.js';
 import { urlCredentialsProblem } from '../formats.js';
 import { platformLabels } from '../labels.js';
 import { throwIfProblems } from '../validation/problems.js';
-import { IN_CLUSTER } from './argocd-application.js';
+import { IN_CLUSTER, type ArgoCdCluster } from './argocd-application.js';
 import { projectNameProblem } from './project-name.js';
 
 export interface ArgoCdProjectProps {
@@ -15,14 +15,20 @@ export interface ArgoCdProjectProps {
   readonly repoUrl: string;
   /** Namespaces the project's applications may deploy to (the Argo CD namespace is added for the child Applications). */
   readonly namespaces: readonly string[];
+  /**
+   * The cluster those namespaces are in. The Argo CD namespace, where the root syncs the child Applications, is
+   * always the cluster Argo CD runs in. @default the cluster Argo CD runs in
+   */
+  readonly destination?: ArgoCdCluster;
   /** Cluster-scoped kinds the applications may create (e.g. ClusterRoles of MCP servers that read the cluster). @default none */
   readonly clusterResources?: readonly { readonly group: string; readonly kind: string }[];
 }
 
 
 /**
- * A least-privilege Argo CD project: one source repository, the named namespaces of the cluster Argo CD
- * runs in, and no cluster-scoped resources (namespaces and CRDs belong to the bootstrap layer).
+ * A least-privilege Argo CD project: one source repository, the named namespaces of one cluster (the one Argo
+ * CD runs in unless `destination` names another) and Argo CD's own namespace for the child Applications, and
+ * only the listed cluster-scoped kinds (namespaces and CRDs belong to the bootstrap layer).
  */
 export class ArgoCdProject extends Construct {
   /** The generated AppProject object, for fields this construct does not model. */
@@ -37,7 +43,13 @@ export class ArgoCdProject extends Construct {
       ...(credentials ? [`repoUrl ${credentials}: Argo CD reads the repository's credentials from its repository Secret`] : []),
     ]);
     const argocdNamespace = props.argocdNamespace ?? 'argocd';
-    const namespaces = [...new Set([...props.namespaces, argocdNamespace])].sort();
+    const cluster = props.destination ?? { server: IN_CLUSTER };
+    const inCluster = 'server' in cluster ? cluster.server === IN_CLUSTER : cluster.name === 'in-cluster';
+    const namespaces = [...new Set([...props.namespaces, ...(inCluster ? [argocdNamespace] : [])])].sort();
+    const destinations = [
+      ...namespaces.map((namespace) => ({ ...cluster, namespace })),
+      ...(inCluster ? [] : [{ server: IN_CLUSTER, namespace: argocdNamespace }]),
+    ];
     this.resource = new AppProject(this, 'Resource', {
       metadata: {
         name: props.name,
@@ -48,7 +60,7 @@ export class ArgoCdProject extends Construct {
       spec: {
         description: 'MCP platform: rendered manifests from the platform repository',
         sourceRepos: [props.repoUrl],
-        destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+        destinations,
         clusterResourceWhitelist: (props.clusterResources ?? []).map((r) => ({ group: r.group, kind: r.kind })),
       },
     });

@@ -2,7 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoCdApplication } from '../argocd/argocd-application.js';
 import { ArgoCdProject } from '../argocd/argocd-project.js';
-import { HelmRelease, type TerraformResource } from '../terraform.js';
+import type { ArgoCdCluster } from '../argocd/argocd-application.js';
+import { HelmRelease, type HelmProvider, type TerraformResource } from '../terraform.js';
 
 export interface ArgoCdRootProps {
   /** Namespace Argo CD runs in. @default "argocd" */
@@ -19,6 +20,13 @@ export interface ArgoCdRootProps {
   readonly path: string;
   /** Namespaces the project may deploy to. */
   readonly namespaces: readonly string[];
+  /** The cluster the platform's applications deploy to. @default the cluster Argo CD runs in */
+  readonly destination?: ArgoCdCluster;
+  /**
+   * The Helm provider of the cluster Argo CD runs in, when that is not the stack's default provider's (Argo CD
+   * managing this environment from another cluster). @default the stack's default Helm provider
+   */
+  readonly provider?: HelmProvider;
   /** Cluster-scoped kinds the applications may create. @default none */
   readonly clusterResources?: readonly { readonly group: string; readonly kind: string }[];
   /** Sync automatically with prune and self-heal. @default true */
@@ -55,6 +63,7 @@ export class ArgoCdRoot extends Construct {
       argocdNamespace,
       repoUrl: props.repoUrl,
       namespaces: props.namespaces,
+      destination: props.destination,
       clusterResources: props.clusterResources,
     });
     const application = new ArgoCdApplication(chart, 'root', {
@@ -81,6 +90,7 @@ export class ArgoCdRoot extends Construct {
       cleanupOnFail: true,
       values: [JSON.stringify(argocdAppsValues(this.project, this.application))],
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+      provider: props.provider,
     });
   }
 }

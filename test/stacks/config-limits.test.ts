@@ -464,7 +464,7 @@ describe('how a problem is worded', () => {
   });
 
   it('names an unknown field at the top level without a path, and suggests only a close name', () => {
-    const allowed = 'allowed: name, namespace, kubernetes, cluster, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers, mcp';
+    const allowed = 'allowed: name, namespace, kubernetes, cluster, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers, terraform, mcp';
     // Two edits from "namespace" is close for a short word, three is not.
     expect(problemsOf({ ...minimal, nmespce: 'x' })).toEqual([`nmespce: unknown field (did you mean "namespace"?); ${allowed}`]);
     expect(problemsOf({ ...minimal, nmspce: 'x' })).toEqual([`nmspce: unknown field; ${allowed}`]);
@@ -721,7 +721,7 @@ describe('paths, values and field lists in a message', () => {
     ]);
     expect(problemsOf(JSON.parse(JSON.stringify(minimal).replace('{', '{"__proto__": {},')))).toEqual([
       '(config): the key "__proto__" cannot be used: JavaScript reads it as the object\'s prototype, so the entry would be lost; rename it',
-      '__proto__: unknown field; allowed: name, namespace, kubernetes, cluster, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers, mcp',
+      '__proto__: unknown field; allowed: name, namespace, kubernetes, cluster, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers, terraform, mcp',
     ]);
   });
 

@@ -36,7 +36,7 @@ describe('platform config', () => {
 
   it('names an unknown field, suggests the close one and lists what is allowed', () => {
     expect(problemsOf({ ...minimal, namspace: 'x' })).toEqual([
-      'namspace: unknown field (did you mean "namespace"?); allowed: name, namespace, kubernetes, cluster, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers, mcp',
+      'namspace: unknown field (did you mean "namespace"?); allowed: name, namespace, kubernetes, cluster, gitops, argocd, operators, guardrails, database, gateway, triageLlm, gpuInference, monitoring, discovery, mcpServers, terraform, mcp',
     ]);
     expect(problemsOf({ ...minimal, operators: { kmpc: {} } })).toEqual([
       'operators.kmpc: unknown field (did you mean "kmcp"?); allowed: cloudnativePg, kmcp, toolhive, nvidiaGpu',

@@ -94,7 +94,7 @@ describe('npm run synth', () => {
   it('prints its usage with --help and exits 0, writing nothing', () => {
     const run = synthCli(['--help']);
     expect(run.status).toBe(0);
-    expect(run.stdout.split('\n')[0]).toBe('usage: npm run synth -- [--config FILE] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]');
+    expect(run.stdout.split('\n')[0]).toBe('usage: npm run synth -- [--config FILE] [--env NAME] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]');
     expect(run.stdout).toContain('Exit code: 0 written, 1 invalid config or failed checks, 2 bad arguments.');
   });
 
@@ -103,7 +103,7 @@ describe('npm run synth', () => {
     expect(run.status).toBe(2);
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Unknown option '--halp'/);
-    expect(lines.slice(1)).toEqual(['usage: npm run synth -- [--config FILE] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]', '(npm run synth -- --help for more)']);
+    expect(lines.slice(1)).toEqual(['usage: npm run synth -- [--config FILE] [--env NAME] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]', '(npm run synth -- --help for more)']);
   });
 
   it('under cdk8s synth, does not claim the previous output is unchanged: cdk8s has removed it', () => {

@@ -16,6 +16,19 @@ describe('ArgoCdApplication', () => {
     expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
   });
 
+  it('deploys to the cluster Argo CD runs in by default, or to a registered cluster by name or server', () => {
+    const destinationOf = (destination?: { name: string } | { server: string }) => {
+      const chart = testChart('argocd');
+      new ArgoCdApplication(chart, 'app', { ...required, ...(destination ? { destination } : {}) });
+      const app = only(render(chart), 'Application');
+      expect(new SchemaValidator().validate(app)).toEqual([]);
+      return app.spec.destination;
+    };
+    expect(destinationOf()).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'mcp-system' });
+    expect(destinationOf({ name: 'monitoring' })).toEqual({ name: 'monitoring', namespace: 'mcp-system' });
+    expect(destinationOf({ server: 'https://10.0.0.5:6443' })).toEqual({ server: 'https://10.0.0.5:6443', namespace: 'mcp-system' });
+  });
+
   it('refuses a repository URL with a credential in it', () => {
     expect(() => new ArgoCdApplication(testChart('argocd'), 'app', { ...required, repoUrl: 'https://me:ghp_abc@github.com/me/gitops.git' })).toThrow(
       "ArgoCdApplication app:\n  - repoUrl must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is: Argo CD reads the repository's credentials from its repository Secret",

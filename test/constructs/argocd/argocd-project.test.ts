@@ -16,6 +16,29 @@ describe('ArgoCdProject', () => {
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
   });
 
+  it('allows the named namespaces of another cluster, and the Argo CD namespace of its own for the child Applications', () => {
+    for (const destination of [{ name: 'monitoring' }, { server: 'https://10.0.0.5:6443' }]) {
+      const chart = testChart('argocd');
+      new ArgoCdProject(chart, 'project', { name: 'p', repoUrl: 'https://github.com/me/gitops.git', namespaces: ['mcp-system', 'apps'], destination });
+      const project = only(render(chart), 'AppProject');
+      expect(project.spec.destinations).toEqual([
+        { ...destination, namespace: 'apps' },
+        { ...destination, namespace: 'mcp-system' },
+        { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+      ]);
+      expect(new SchemaValidator().validate(project)).toEqual([]);
+    }
+  });
+
+  it('treats Argo CD\'s in-cluster by name as the cluster it runs in', () => {
+    const chart = testChart('argocd');
+    new ArgoCdProject(chart, 'project', { name: 'p', repoUrl: 'https://github.com/me/gitops.git', namespaces: ['mcp-system'], destination: { name: 'in-cluster' } });
+    expect(only(render(chart), 'AppProject').spec.destinations).toEqual([
+      { name: 'in-cluster', namespace: 'argocd' },
+      { name: 'in-cluster', namespace: 'mcp-system' },
+    ]);
+  });
+
   it('refuses Argo CD\'s own default project and a name that is no AppProject name', () => {
     const build = (name: string) => () => new ArgoCdProject(testChart('argocd'), 'project', { name, repoUrl: 'https://github.com/me/gitops.git', namespaces: ['mcp-system'] });
     expect(build('default')).toThrow(

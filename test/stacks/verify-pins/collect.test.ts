@@ -10,7 +10,7 @@ import type { Pin } from '../../../stacks/verify-pins/pins.js';
 const app = (name: string, manifests: object[]) => ({ name, objects: manifests.map((manifest) => ({ manifest: manifest as any })) });
 
 function rendered(parts: Partial<RenderedPlatform>): RenderedPlatform {
-  return { apps: [], bootstrapObjects: [], terraform: {}, ...parts };
+  return { stack: 'bootstrap', apps: [], bootstrapObjects: [], terraform: {}, ...parts };
 }
 
 describe('collectPins on hand-written objects', () => {

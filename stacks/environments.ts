@@ -1,0 +1,182 @@
+/**
+ * Several clusters from one repository: a base config, and per environment a config that overrides it
+ * (`extendPlatformConfig`). An environments file ends with `export default definePlatformEnvironments({ ... })`;
+ * `npm run synth -- --config <it>` renders each environment into `dist/<env>/<app>/` and its bootstrap stack
+ * `bootstrap-<env>`, and refuses environments that would share a Terraform state, a GitOps folder, Argo CD
+ * objects or a namespace of one cluster.
+ */
+import { DNS_LABEL } from '../constructs/formats.js';
+import { ConfigError, type PlatformConfig, type PlatformConfigInput } from './config.js';
+import { stateLocation } from './terraform-backend.js';
+
+/** An override of one part: every field optional, objects merged field by field, lists replaced whole. */
+export type DeepOverride<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: DeepOverride<T[K]> } : T;
+
+type McpServerInput = NonNullable<PlatformConfigInput['mcpServers']>[number];
+
+/** A server of an override: changes (merged into) the base's server of that name, adds one, or removes it. */
+export type McpServerOverride = ({ readonly name: string; readonly remove?: never } & DeepOverride<Omit<McpServerInput, 'name'>>) | { readonly name: string; readonly remove: true };
+
+/** What an environment changes in the base config. */
+export type PlatformConfigOverride = DeepOverride<Omit<PlatformConfigInput, 'mcpServers'>> & { readonly mcpServers?: readonly McpServerOverride[] };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Keys that say which variant of a union an object is: a different one means a different object. */
+const VARIANT_KEYS = ['type', 'from', 'provider', 'flavour'];
+
+/**
+ * Unions without such a key, by path (a server's fields under "server."): an override of another variant
+ * would mix two variants' fields into one the schema refuses, so these are replaced when the override
+ * shares no field with the base (a server's `source: { image }` over `{ npm }`).
+ */
+const UNTAGGED_UNIONS = new Set(['server.source', 'discovery.github.auth', 'argocd.destination']);
+
+/** Whether `override` replaces `base` rather than merging into it. */
+function replaces(base: Record<string, unknown>, override: Record<string, unknown>, path: string): boolean {
+  if (VARIANT_KEYS.some((key) => key in base && key in override && base[key] !== override[key])) return true;
+  return UNTAGGED_UNIONS.has(path) && !Object.keys(override).some((key) => key in base);
+}
+
+function merge(base: unknown, override: unknown, path: string): unknown {
+  if (override === undefined) return base;
+  if (!isObject(base) || !isObject(override) || replaces(base, override, path)) return override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    // An explicit undefined drops the base's field (an environment without the base's optional part).
+    if (value === undefined) delete merged[key];
+    else merged[key] = merge(base[key], value, path ? `${path}.${key}` : key);
+  }
+  return merged;
+}
+
+/**
+ * The base config with an environment's changes: objects merge field by field (an explicit `undefined` drops
+ * a field), lists are replaced whole, and `mcpServers` merge by name: an entry with the name of a base
+ * server changes it, `{ name, remove: true }` removes it (from the base's list, or from its servers folders
+ * through `mcp.excludeServers`), any other entry is added. Returns a new config; neither input changes.
+ */
+export function extendPlatformConfig(base: PlatformConfigInput, override: PlatformConfigOverride): PlatformConfigInput {
+  const problems: string[] = [];
+  const servers: Record<string, unknown>[] = [...((base.mcpServers ?? []) as Record<string, unknown>[])];
+  const excluded: string[] = [...(base.mcp?.excludeServers ?? [])];
+  (override.mcpServers ?? []).forEach((entry: unknown, index) => {
+    const where = `mcpServers[${index}]`;
+    if (!isObject(entry) || typeof entry.name !== 'string' || entry.name === '') {
+      problems.push(`${where}: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }`);
+      return;
+    }
+    const at = servers.findIndex((server) => server.name === entry.name);
+    if ('remove' in entry) {
+      if (entry.remove !== true || Object.keys(entry).length !== 2) {
+        problems.push(`${where} (server "${entry.name}"): remove must be true and stand alone: { name: "${entry.name}", remove: true }`);
+      } else if (at !== -1) servers.splice(at, 1);
+      else if (!excluded.includes(entry.name)) excluded.push(entry.name);
+      return;
+    }
+    if (at === -1) servers.push(entry);
+    else servers[at] = merge(servers[at], entry, 'server') as Record<string, unknown>;
+  });
+  if (problems.length) throw new ConfigError('extendPlatformConfig', problems);
+  const { mcpServers: _servers, ...rest } = override;
+  const merged = merge(base, rest, '') as Record<string, unknown>;
+  const mcp = { ...(merged.mcp as Record<string, unknown> | undefined) };
+  if (excluded.length) mcp.excludeServers = excluded;
+  return { ...merged, mcpServers: servers, ...(Object.keys(mcp).length ? { mcp } : {}) } as PlatformConfigInput;
+}
+
+const ENVIRONMENTS = Symbol.for('mcp-platform.environments');
+
+/** An environments file's default export: one config per environment, by name. */
+export interface PlatformEnvironments {
+  readonly [ENVIRONMENTS]: true;
+  readonly environments: Readonly<Record<string, PlatformConfigInput>>;
+}
+
+/** Types an environments file: `export default definePlatformEnvironments({ production: ..., monitoring: ... })`. */
+export function definePlatformEnvironments(environments: Readonly<Record<string, PlatformConfigInput>>): PlatformEnvironments {
+  return { [ENVIRONMENTS]: true, environments };
+}
+
+export function isPlatformEnvironments(value: unknown): value is PlatformEnvironments {
+  return isObject(value) && (value as Record<symbol, unknown>)[ENVIRONMENTS] === true;
+}
+
+/** The longest environment name: it ends stack, state and folder names (`bootstrap-<env>`). */
+export const MAX_ENVIRONMENT_NAME = 30;
+
+/** Why `name` cannot name an environment, or undefined. */
+export function environmentNameProblem(name: string): string | undefined {
+  if (!DNS_LABEL.test(name) || name.length > MAX_ENVIRONMENT_NAME) {
+    return `environment "${name}": its name must be a DNS-1123 label of at most ${MAX_ENVIRONMENT_NAME} characters (lowercase letters, digits and "-"): it names the folder dist/<env>/ and the stack bootstrap-<env>`;
+  }
+  return undefined;
+}
+
+/** One environment, loaded: its name (none for a plain config file), its bootstrap stack and its config. */
+export interface Environment {
+  /** undefined for a config file that is not an environments file: it renders as one platform, as always. */
+  readonly name?: string;
+  /** The bootstrap stack: "bootstrap", or "bootstrap-<env>". */
+  readonly stack: string;
+  readonly config: PlatformConfig;
+}
+
+export function stackName(environment: string | undefined): string {
+  return environment === undefined ? 'bootstrap' : `bootstrap-${environment}`;
+}
+
+/** The Argo CD destination's cluster, as Argo CD names it: "in-cluster" for the one it runs in. */
+export function destinationCluster(config: PlatformConfig): string {
+  const destination = config.argocd.destination;
+  if (!destination || ('server' in destination ? destination.server === IN_CLUSTER_SERVER : destination.name === 'in-cluster')) return 'in-cluster';
+  return 'server' in destination ? destination.server : destination.name;
+}
+
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+/** The kubeconfig context of the cluster Argo CD runs in, where the AppProject and root Application go. */
+export function argocdContext(config: PlatformConfig): { configPath: string; context: string } {
+  return { configPath: config.argocd.kubernetes?.configPath ?? config.kubernetes.configPath, context: config.argocd.kubernetes?.context ?? config.kubernetes.context };
+}
+
+/**
+ * What two environments must never share, each as a message naming both: a Terraform state (each apply would
+ * destroy the other's resources), a GitOps folder (each publish would overwrite the other's manifests), the Argo
+ * CD objects of one Argo CD (its AppProject, and Applications named after the platform), and one namespace of
+ * one cluster (two platforms would fight over its objects).
+ */
+export function environmentProblems(environments: readonly Environment[]): string[] {
+  const problems: string[] = [];
+  const shared = (what: (env: Environment) => string, message: (a: string, b: string, value: string) => string) => {
+    const seen = new Map<string, string>();
+    for (const env of environments) {
+      const key = what(env);
+      const other = seen.get(key);
+      if (other !== undefined) problems.push(message(other, env.name!, key));
+      else seen.set(key, env.name!);
+    }
+  };
+  shared(
+    (env) => stateLocation(env.config.terraform.backend, env.stack, env.config.kubernetes),
+    (a, b, where) => `environments "${a}" and "${b}" share one Terraform state (${where}): each apply would destroy what the other created; give each its own terraform.backend (a local path, secretSuffix, key or prefix of its own, or leave it to the default, which includes the environment's name)`,
+  );
+  shared(
+    (env) => `${env.config.gitops.repoUrl} ${env.config.gitops.revision} ${env.config.gitops.path}`,
+    (a, b) => `environments "${a}" and "${b}" publish to one GitOps folder (gitops.repoUrl, revision and path): each publish would overwrite the other's manifests; give each its own gitops.path, e.g. "clusters/${b}/mcp-platform"`,
+  );
+  const argocd = (env: Environment) => `${argocdContext(env.config).context} of ${argocdContext(env.config).configPath}, namespace ${env.config.argocd.namespace}`;
+  shared(
+    (env) => `${argocd(env)} project ${env.config.argocd.project}`,
+    (a, b) => `environments "${a}" and "${b}" install one AppProject (argocd.project) into the same Argo CD: the second Helm release would fail on an object the first owns; give each its own argocd.project, e.g. "mcp-platform-${b}"`,
+  );
+  shared(
+    (env) => `${argocd(env)} name ${env.config.name}`,
+    (a, b) => `environments "${a}" and "${b}" name their Argo CD Applications after one platform name (name) in the same Argo CD: each would overwrite the other's; give each its own name, e.g. "${b}"`,
+  );
+  shared(
+    (env) => `${env.config.kubernetes.context} of ${env.config.kubernetes.configPath} namespace ${env.config.namespace}`,
+    (a, b) => `environments "${a}" and "${b}" deploy into one namespace (namespace) of one cluster (kubernetes.context): the two platforms would fight over its objects; give each its own cluster or namespace`,
+  );
+  return problems;
+}

@@ -1,0 +1,259 @@
+import { describe, expect, it } from '@jest/globals';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import {
+  definePlatformEnvironments,
+  destinationCluster,
+  environmentNameProblem,
+  environmentProblems,
+  extendPlatformConfig,
+  isPlatformEnvironments,
+  stackName,
+  type Environment,
+} from '../../stacks/environments.js';
+import { loadConfigFile, loadEnvironments } from '../../stacks/load-config.js';
+import { errorOf } from '../support/errors.js';
+import { tempDir } from '../support/files.js';
+
+const image = { image: 'ghcr.io/acme/mcp:1.0.0' };
+const base: PlatformConfigInput = {
+  name: 'lab',
+  kubernetes: { context: 'admin@lab', apiServer: { cidrs: ['10.0.0.1/32'] } },
+  gitops: { repoUrl: 'https://github.com/me/gitops.git', path: 'clusters/lab/mcp' },
+  gateway: { replicas: 2, service: { type: 'ClusterIP' } },
+  mcpServers: [
+    { name: 'alpha', transport: 'streamable-http', source: image, env: { A: '1' }, replicas: 1 },
+    { name: 'beta', transport: 'streamable-http', source: { npm: { package: '@acme/beta', version: '1.0.0' } }, flavour: 'standalone' },
+  ],
+};
+
+const problemsOfExtend = (override: Parameters<typeof extendPlatformConfig>[1]) => {
+  try {
+    extendPlatformConfig(base, override);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected the override to be refused');
+};
+
+describe('extendPlatformConfig', () => {
+  it('merges objects field by field and leaves both inputs as they were', () => {
+    const before = JSON.stringify(base);
+    const merged = extendPlatformConfig(base, { gateway: { replicas: 3 }, kubernetes: { context: 'admin@prod' } });
+    expect(merged.gateway).toEqual({ replicas: 3, service: { type: 'ClusterIP' } });
+    expect(merged.kubernetes).toEqual({ context: 'admin@prod', apiServer: { cidrs: ['10.0.0.1/32'] } });
+    expect(merged.name).toBe('lab');
+    expect(JSON.stringify(base)).toBe(before);
+  });
+
+  it('replaces lists whole', () => {
+    const merged = extendPlatformConfig(base, { kubernetes: { apiServer: { cidrs: ['10.9.0.1/32', '10.9.0.2/32'] } } });
+    expect(merged.kubernetes!.apiServer!.cidrs).toEqual(['10.9.0.1/32', '10.9.0.2/32']);
+  });
+
+  it('drops a field the override sets to undefined', () => {
+    expect(extendPlatformConfig(base, { gateway: { service: undefined } }).gateway).toEqual({ replicas: 2 });
+  });
+
+  it('replaces an object of another variant instead of mixing the two', () => {
+    const infisical = { from: 'infisical', name: 'gh', key: 'TOKEN', projectSlug: 'lab', environment: 'prod', path: '/', credentials: { name: 'id' } } as const;
+    const withSecret = extendPlatformConfig(base, { mcpServers: [{ name: 'alpha', secretEnv: { TOKEN: { from: 'secret', name: 'gh', key: 'token' } } }] });
+    const merged = extendPlatformConfig(withSecret, { mcpServers: [{ name: 'alpha', secretEnv: { TOKEN: infisical } }] });
+    expect(merged.mcpServers![0]!.secretEnv).toEqual({ TOKEN: infisical });
+    // terraform.backend by its type
+    const s3 = extendPlatformConfig({ ...base, terraform: { backend: { type: 'local', path: 'state/lab.tfstate' } } }, { terraform: { backend: { type: 's3', bucket: 'states', region: 'us-east-1' } } });
+    expect(s3.terraform!.backend).toEqual({ type: 's3', bucket: 'states', region: 'us-east-1' });
+  });
+
+  it("replaces a server's source of another kind, and merges one of the same kind", () => {
+    const merged = extendPlatformConfig(base, {
+      mcpServers: [
+        { name: 'beta', source: image },
+        { name: 'alpha', source: { image: 'ghcr.io/acme/mcp:2.0.0' } },
+      ],
+    });
+    expect(merged.mcpServers![1]!.source).toEqual(image);
+    expect(merged.mcpServers![0]!.source).toEqual({ image: 'ghcr.io/acme/mcp:2.0.0' });
+  });
+
+  it('merges servers by name, adds new ones at the end and removes those marked remove', () => {
+    const merged = extendPlatformConfig(base, {
+      mcpServers: [
+        { name: 'gamma', transport: 'streamable-http', source: image },
+        { name: 'alpha', env: { B: '2' }, replicas: 3 },
+        { name: 'beta', remove: true },
+      ],
+    });
+    expect(merged.mcpServers!.map((s) => s.name)).toEqual(['alpha', 'gamma']);
+    expect(merged.mcpServers![0]).toEqual({ name: 'alpha', transport: 'streamable-http', source: image, env: { A: '1', B: '2' }, replicas: 3 });
+    expect(merged.mcp).toBeUndefined();
+    expect(() => parsePlatformConfig(merged, 'merged')).not.toThrow();
+  });
+
+  it("removes a server the base does not list through mcp.excludeServers (one of its servers folders')", () => {
+    const merged = extendPlatformConfig({ ...base, mcp: { excludeServers: ['delta'] } }, { mcpServers: [{ name: 'epsilon', remove: true }, { name: 'delta', remove: true }] });
+    expect(merged.mcp!.excludeServers).toEqual(['delta', 'epsilon']);
+    expect(merged.mcpServers!.map((s) => s.name)).toEqual(['alpha', 'beta']);
+  });
+
+  it('refuses a server override without a name, and a remove that is not alone or not true', () => {
+    expect(problemsOfExtend({ mcpServers: [{ replicas: 2 } as never, { name: 'alpha', remove: true, replicas: 2 } as never, { name: 'beta', remove: false } as never] })).toEqual([
+      'mcpServers[0]: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }',
+      'mcpServers[1] (server "alpha"): remove must be true and stand alone: { name: "alpha", remove: true }',
+      'mcpServers[2] (server "beta"): remove must be true and stand alone: { name: "beta", remove: true }',
+    ]);
+  });
+});
+
+describe('definePlatformEnvironments and environment names', () => {
+  it('marks its result as environments, and nothing else', () => {
+    expect(isPlatformEnvironments(definePlatformEnvironments({ prod: base }))).toBe(true);
+    expect(isPlatformEnvironments(base)).toBe(false);
+    expect(isPlatformEnvironments({ environments: { prod: base } })).toBe(false);
+  });
+
+  it('takes DNS labels of up to 30 characters', () => {
+    expect(environmentNameProblem('a'.repeat(30))).toBeUndefined();
+    const message = (name: string) =>
+      `environment "${name}": its name must be a DNS-1123 label of at most 30 characters (lowercase letters, digits and "-"): it names the folder dist/<env>/ and the stack bootstrap-<env>`;
+    for (const name of ['a'.repeat(31), 'Prod', 'prod_1', '-prod', '']) expect(environmentNameProblem(name)).toBe(message(name));
+  });
+
+  it('names the stacks bootstrap and bootstrap-<env>', () => {
+    expect([stackName(undefined), stackName('prod')]).toEqual(['bootstrap', 'bootstrap-prod']);
+  });
+});
+
+describe('what environments must not share', () => {
+  const env = (name: string, override: Parameters<typeof extendPlatformConfig>[1] = {}): Environment => ({
+    name,
+    stack: stackName(name),
+    config: parsePlatformConfig(extendPlatformConfig(base, override), name),
+  });
+  const apart = (name: string) => ({ name, gitops: { path: `clusters/${name}/mcp` }, kubernetes: { context: `admin@${name}` }, argocd: { project: `mcp-${name}` } });
+
+  it('finds nothing in environments kept apart, with the default local state of each', () => {
+    expect(environmentProblems([env('prod', apart('prod')), env('staging', apart('staging'))])).toEqual([]);
+  });
+
+  it('refuses two environments with one Terraform state, naming both and the state', () => {
+    const state = { terraform: { backend: { type: 'local' as const, path: 'terraform.shared.tfstate' } } };
+    expect(environmentProblems([env('prod', { ...apart('prod'), ...state }), env('staging', { ...apart('staging'), ...state })])).toEqual([
+      'environments "prod" and "staging" share one Terraform state (local state file terraform.shared.tfstate): each apply would destroy what the other created; give each its own terraform.backend (a local path, secretSuffix, key or prefix of its own, or leave it to the default, which includes the environment\'s name)',
+    ]);
+  });
+
+  it('refuses one GitOps folder, one AppProject or one platform name in one Argo CD, and one namespace of one cluster', () => {
+    const prod = env('prod');
+    const staging = env('staging', { kubernetes: { context: 'admin@staging' } });
+    expect(environmentProblems([prod, staging])).toEqual([
+      'environments "prod" and "staging" publish to one GitOps folder (gitops.repoUrl, revision and path): each publish would overwrite the other\'s manifests; give each its own gitops.path, e.g. "clusters/staging/mcp-platform"',
+    ]);
+    // Argo CD of prod manages staging: its AppProject and Application names must differ.
+    const managed = env('staging', { gitops: { path: 'clusters/staging/mcp' }, argocd: { destination: { name: 'staging' }, kubernetes: { context: 'admin@lab' } } });
+    expect(environmentProblems([prod, managed])).toEqual([
+      'environments "prod" and "staging" install one AppProject (argocd.project) into the same Argo CD: the second Helm release would fail on an object the first owns; give each its own argocd.project, e.g. "mcp-platform-staging"',
+      'environments "prod" and "staging" name their Argo CD Applications after one platform name (name) in the same Argo CD: each would overwrite the other\'s; give each its own name, e.g. "staging"',
+      'environments "prod" and "staging" deploy into one namespace (namespace) of one cluster (kubernetes.context): the two platforms would fight over its objects; give each its own cluster or namespace',
+    ]);
+  });
+
+  it('tells the destination cluster as Argo CD names it', () => {
+    expect(destinationCluster(env('a').config)).toBe('in-cluster');
+    expect(destinationCluster(env('a', { argocd: { destination: { name: 'in-cluster' } } }).config)).toBe('in-cluster');
+    expect(destinationCluster(env('a', { argocd: { destination: { server: 'https://kubernetes.default.svc' } } }).config)).toBe('in-cluster');
+    expect(destinationCluster(env('a', { argocd: { destination: { server: 'https://10.0.0.5:6443' }, kubernetes: { context: 'admin@lab' } } }).config)).toBe('https://10.0.0.5:6443');
+  });
+});
+
+describe('an Argo CD destination in another cluster', () => {
+  const parseWith = (argocd: Record<string, unknown>) => parsePlatformConfig({ ...base, argocd } as PlatformConfigInput, 'test');
+  it('needs the kubeconfig context of the cluster Argo CD runs in, and Argo CD not installed here', () => {
+    expect(errorOf(() => parseWith({ destination: { name: 'monitoring' }, install: true }))).toBe(
+      [
+        'Invalid platform config (test):',
+        '  - argocd.kubernetes: is required when argocd.destination is another cluster (monitoring): the kubeconfig context of the cluster Argo CD runs in, where the bootstrap installs the AppProject and the root Application, e.g. { context: "admin@production" }',
+        "  - argocd.install: must be false when argocd.destination is another cluster: that cluster's Argo CD runs elsewhere (argocd.kubernetes); install Argo CD in the environment of the cluster it runs in",
+      ].join('\n'),
+    );
+    expect(parseWith({ destination: { name: 'monitoring' }, kubernetes: { context: 'admin@prod' } }).argocd.kubernetes).toEqual({ context: 'admin@prod' });
+  });
+
+  it('refuses a destination that is neither a registered name nor an https URL', () => {
+    expect(errorOf(() => parseWith({ destination: { server: 'http://10.0.0.5:6443' }, kubernetes: { context: 'x' } }))).toContain(
+      'argocd.destination.server: must be the https:// URL of a cluster registered in Argo CD, as `argocd cluster list` shows it',
+    );
+    expect(errorOf(() => parseWith({ destination: { name: 'Monitoring' }, kubernetes: { context: 'x' } }))).toContain(
+      'argocd.destination.name: must be the name of a cluster registered in Argo CD (a DNS-1123 subdomain, as `argocd cluster list` shows it)',
+    );
+    expect(errorOf(() => parseWith({ destination: { cluster: 'x' } }))).toContain('argocd.destination: must be { name: "<cluster in Argo CD>" } or { server: "https://<API server>" }');
+  });
+});
+
+describe('loading an environments file', () => {
+  const dir = tempDir('mcp-platform-environments-');
+  const write = (file: string, text: string) => {
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  };
+  const config = JSON.stringify({ ...base, mcpServers: [] });
+  const server = (name: string, tag: string) => JSON.stringify({ name, transport: 'streamable-http', source: { image: `ghcr.io/acme/${name}:${tag}` } });
+  write('shared/one.json', server('one', '1.0.0'));
+  write('shared/two.json', server('two', '1.0.0'));
+  write('prod/servers/two.json', server('two', '2.0.0'));
+  const environmentsModule = new URL('../../stacks/environments.ts', import.meta.url).pathname;
+  write(
+    'platform.environments.mjs',
+    `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
+const base = ${config};
+export default definePlatformEnvironments({
+  prod: extendPlatformConfig(base, { gitops: { path: 'clusters/prod' }, mcp: { serversDir: ['shared', 'prod/servers'] } }),
+  lab: extendPlatformConfig(base, { kubernetes: { context: 'admin@other' }, gitops: { path: 'clusters/lab' }, mcp: { serversDir: 'shared' }, mcpServers: [{ name: 'one', remove: true }] }),
+});
+`,
+  );
+  const file = join(dir, 'platform.environments.mjs');
+
+  it('loads each environment with its servers folders layered, later over earlier, and removals applied', async () => {
+    const environments = await loadEnvironments(file);
+    expect(environments.map((e) => [e.name, e.stack])).toEqual([
+      ['prod', 'bootstrap-prod'],
+      ['lab', 'bootstrap-lab'],
+    ]);
+    const images = (e: Environment) => e.config.mcpServers.map((s) => `${s.name} ${(s.source as { image: string }).image}`);
+    expect(images(environments[0]!)).toEqual(['one ghcr.io/acme/one:1.0.0', 'two ghcr.io/acme/two:2.0.0']);
+    expect(images(environments[1]!)).toEqual(['two ghcr.io/acme/two:1.0.0']);
+  });
+
+  it('refuses an unknown --env and --env with a plain config, and a plain load of an environments file', async () => {
+    await expect(loadEnvironments(file, 'staging')).rejects.toThrow(`Invalid platform config (${file}):\n  - has no environment "staging": --env takes one of "prod", "lab"`);
+    write('plain.json', config);
+    await expect(loadEnvironments(join(dir, 'plain.json'), 'prod')).rejects.toThrow('defines one platform, not environments: leave out --env prod');
+    await expect(loadConfigFile(file)).rejects.toThrow('defines environments (prod, lab): name one with --env <name>');
+    const plain = await loadEnvironments(join(dir, 'plain.json'));
+    expect(plain.map((e) => [e.name, e.stack])).toEqual([[undefined, 'bootstrap']]);
+  });
+
+  it('refuses removing a server no folder declares, and a badly named environment', async () => {
+    write('typo.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
+export default definePlatformEnvironments({ prod: extendPlatformConfig(${config}, { mcp: { serversDir: 'shared' }, mcpServers: [{ name: 'tow', remove: true }] }) });
+`);
+    await expect(loadEnvironments(join(dir, 'typo.mjs'))).rejects.toThrow('mcp.excludeServers: "tow" is not declared in "shared": name a server of the servers folders, or leave it out');
+    write('named.mjs', `import { definePlatformEnvironments } from ${JSON.stringify(environmentsModule)};
+export default definePlatformEnvironments({ Prod: ${config} });
+`);
+    await expect(loadEnvironments(join(dir, 'named.mjs'))).rejects.toThrow('environment "Prod": its name must be a DNS-1123 label');
+  });
+
+  it("reports a malformed override as the file's config problem", async () => {
+    write('bad-override.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
+export default definePlatformEnvironments({ prod: extendPlatformConfig(${config}, { mcpServers: [{ replicas: 2 }] }) });
+`);
+    const bad = join(dir, 'bad-override.mjs');
+    await expect(loadEnvironments(bad)).rejects.toThrow(
+      `Invalid platform config (${bad}):\n  - mcpServers[0]: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }`,
+    );
+  });
+});
