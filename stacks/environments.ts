@@ -148,6 +148,15 @@ export function argocdContext(config: PlatformConfig): { configPath: string; con
  */
 export function environmentProblems(environments: readonly Environment[]): string[] {
   const problems: string[] = [];
+  for (const env of environments) {
+    const backend = env.config.terraform.backend;
+    // The kubernetes backend's default secret suffix is the stack; Terraform refuses one ending in "-<number>".
+    if (backend.type === 'kubernetes' && backend.secretSuffix === undefined && /-\d+$/.test(env.stack)) {
+      problems.push(
+        `environment "${env.name}": terraform.backend.secretSuffix: the default, the stack "${env.stack}", ends in "-<number>", which Terraform adds itself when it splits a large state: set secretSuffix, e.g. "${env.stack.replace(/-(\d+)$/, '$1')}"`,
+      );
+    }
+  }
   const shared = (what: (env: Environment) => string, message: (a: string, b: string, value: string) => string) => {
     const seen = new Map<string, string>();
     for (const env of environments) {

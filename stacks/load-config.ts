@@ -25,13 +25,18 @@ async function loadDefaultExport(file: string): Promise<unknown> {
   return raw;
 }
 
-/** Reads a config file: a JSON file, or a module whose default export is the config. */
-export async function loadConfigFile(file: string): Promise<PlatformConfig> {
+/**
+ * Reads a config file: a JSON file, or a module whose default export is the config; for an environments file,
+ * the config of environment `env`, which must then be named.
+ */
+export async function loadConfigFile(file: string, env?: string): Promise<PlatformConfig> {
   const raw = await loadDefaultExport(file);
   if (isPlatformEnvironments(raw)) {
     const names = Object.keys(raw.environments);
-    throw new ConfigError(file, [`defines environments (${names.join(', ')}): name one with --env <name>`]);
+    if (env === undefined) throw new ConfigError(file, [`defines environments (${names.join(', ')}): name one with --env <name>`]);
+    return (await loadEnvironments(file, env)).find((e) => e.name === env)!.config;
   }
+  if (env !== undefined) throw new ConfigError(file, [`defines one platform, not environments: leave out --env ${env}`]);
   // The servers folder next to the config adds one MCP server per file.
   return withServerFiles(parsePlatformConfig(raw, file), resolve(file));
 }

@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { DNS_LABEL, urlCredentialsProblem } from '../constructs/formats.js';
 import { LocalBackend, TerraformBackend, TerraformRemoteState } from '../constructs/terraform.js';
 
-const text = (what: string) => z.string({ error: `must be a string: ${what}` }).min(1, { error: `must not be empty: ${what}` });
+const text = (what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`) }).min(1, { error: `must not be empty: ${what}` });
 const url = (what: string, credentials: string) =>
   text(what)
     .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), { error: `must be an http:// or https:// URL: ${what}` })
@@ -50,7 +51,10 @@ const kubernetes = z
       .optional(),
     /** Namespace of the state Secret. @default Terraform's: "default" */
     namespace: z.string().regex(DNS_LABEL, { error: 'must be a DNS-1123 label: the namespace of the state Secret' }).max(63).optional(),
-    /** Kubeconfig Terraform reads the state with. @default the environment's kubernetes.configPath */
+    /**
+     * Kubeconfig Terraform reads the state with (a missing file is not an error to Terraform: it then asks
+     * localhost). @default the environment's kubernetes.configPath
+     */
     configPath: text('the kubeconfig file').optional(),
     /** Kubeconfig context of the cluster that holds the state. @default the environment's kubernetes.context */
     context: text('the kubeconfig context').optional(),
@@ -95,7 +99,10 @@ const azurerm = z
     containerName: text('the blob container'),
     /** The state blob's name. @default "mcp-platform/<stack>.tfstate" */
     key: text('the state blob name').optional(),
-    /** The storage account's resource group (needed unless the account is reached by Azure AD only). @default none */
+    /**
+     * The storage account's resource group: Terraform needs it unless ARM_ACCESS_KEY, ARM_SAS_TOKEN or Azure AD
+     * (use_azuread_auth) gives access to the account. @default none
+     */
     resourceGroupName: text('the resource group').optional(),
   })
   .strict();
@@ -120,9 +127,12 @@ const pg = z
      * @default PG_CONN_STR
      */
     connStr: text('the database URL')
-      .refine((value) => /^postgres(ql)?:\/\//.test(value), { error: 'must be a postgres:// URL' })
-      .refine((value) => !(URL.canParse(value) && new URL(value).password), {
-        error: 'must not hold a password: the config is committed to git and the state block is rendered as it is; give the whole URL in PG_CONN_STR, or the password in ~/.pgpass',
+      .superRefine((value, ctx) => {
+        // input undefined: the message must not repeat a password it is about.
+        if (!/^postgres(ql)?:\/\//.test(value)) ctx.addIssue({ code: 'custom', input: undefined, message: 'must be a postgres:// URL' });
+        else if (URL.canParse(value) && new URL(value).password) {
+          ctx.addIssue({ code: 'custom', input: undefined, message: 'must not hold a password: the config is committed to git and the state block is rendered as it is; give the whole URL in PG_CONN_STR, or the password in ~/.pgpass' });
+        }
       })
       .optional(),
     /** The schema holding the state table; one per environment. @default "mcp_platform_<stack>" (e.g. mcp_platform_bootstrap_production) */
@@ -215,13 +225,13 @@ export function stateLocation(backend: TerraformBackendConfig, stack: string, cl
     case 'kubernetes':
       return `Secret ${a.namespace ?? 'default'}/tfstate-default-${a.secret_suffix} in kubeconfig context "${a.config_context}" of ${a.config_path}`;
     case 's3':
-      return `S3 object s3://${a.bucket}/${a.key} at ${(a.endpoints as { s3?: string } | undefined)?.s3 ?? 'AWS'}`;
+      return `S3 object s3://${a.bucket}/${a.key} at ${(a.endpoints as { s3?: string } | undefined)?.s3?.replace(/\/+$/, '') ?? 'AWS'}`;
     case 'gcs':
       return `GCS gs://${a.bucket}/${a.prefix}`;
     case 'azurerm':
       return `Azure blob ${a.storage_account_name}/${a.container_name}/${a.key}`;
     case 'http':
-      return `HTTP state ${a.address}`;
+      return `HTTP state ${(a.address as string).replace(/\/+$/, '')}`;
     default:
       return `PostgreSQL schema ${a.schema_name} of ${a.conn_str ?? 'PG_CONN_STR'}`;
   }

@@ -26,6 +26,8 @@ export interface BaseOptions {
   readonly repoRoot: string;
   /** The config file, as given (relative to repoRoot or absolute). */
   readonly configFile: string;
+  /** The environment of an environments file: the base renders it alone, into dist/<env>/. @default none */
+  readonly env?: string;
   /** Lines of progress (the base's install and synth), for stderr. */
   readonly log?: (line: string) => void;
 }
@@ -60,8 +62,9 @@ async function renderRef(sha: string, options: BaseOptions): Promise<RenderedTre
       await run('npm', ['ci', '--no-audit', '--no-fund'], dir, 'npm ci at the base');
     }
     log(`rendering the base ${sha.slice(0, 7)} ...`);
-    await run(join(dir, 'node_modules', '.bin', 'tsx'), ['stacks/main.ts', '--config', configFile, '--out', 'dist', '--terraform-out', 'cdktf.out'], dir, `synth at the base ${sha.slice(0, 7)}`);
-    return readRenderedFolder(join(dir, 'dist'));
+    const env = options.env !== undefined ? ['--env', options.env] : [];
+    await run(join(dir, 'node_modules', '.bin', 'tsx'), ['stacks/main.ts', '--config', configFile, ...env, '--out', 'dist', '--terraform-out', 'cdktf.out'], dir, `synth at the base ${sha.slice(0, 7)}`);
+    return readRenderedFolder(options.env !== undefined ? join(dir, 'dist', options.env) : join(dir, 'dist'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,7 +13,7 @@ import { formatDiffMarkdown, formatDiffText } from './format-diff.js';
 import { diffTrees, isEmptyDiff } from './manifest-diff.js';
 import { readRenderedFolder, treeOf, type RenderedTree } from './rendered-tree.js';
 
-const USAGE = `usage: npm run diff -- [--base REF|DIR] [--head DIR] [--config FILE] [--format text|markdown] [--max-chars N]
+const USAGE = `usage: npm run diff -- [--base REF|DIR] [--head DIR] [--config FILE] [--env NAME] [--format text|markdown] [--max-chars N]
 
 Renders the config and compares the manifests with a base, per Argo CD application: objects added,
 removed and changed, and for a changed object the fields that change (unchanged fields folded).
@@ -23,6 +23,7 @@ removed and changed, and for a changed object the fields that change (unchanged 
                      output, or a checkout of the GitOps repository's path)
   --head DIR         compare this folder instead of rendering the config
   --config FILE      the platform config (default ${DEFAULT_CONFIG}); a ref base renders the same path
+  --env NAME         one environment of an environments file (a folder base is then that environment's)
   --format FORMAT    text (default) or markdown (for a pull request comment)
   --max-chars N      markdown only: cut object sections past N characters, with a note (default 60000)
   --help             this text
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
         base: { type: 'string', default: 'HEAD' },
         head: { type: 'string' },
         config: { type: 'string', default: DEFAULT_CONFIG },
+        env: { type: 'string' },
         format: { type: 'string', default: 'text' },
         'max-chars': { type: 'string', default: '60000' },
         help: { type: 'boolean', default: false },
@@ -65,8 +67,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   try {
-    const head = values.head ? readRenderedFolder(resolve(values.head)) : await renderHead(values.config!);
-    const base = await resolveBase(values.base!, { repoRoot: process.cwd(), configFile: values.config!, log: (line) => console.error(line) });
+    const head = values.head ? readRenderedFolder(resolve(values.head)) : await renderHead(values.config!, values.env);
+    const base = await resolveBase(values.base!, { repoRoot: process.cwd(), configFile: values.config!, env: values.env, log: (line) => console.error(line) });
     const diff = diffTrees(base.tree, head);
     const title = `against ${base.label}`;
     console.log(values.format === 'markdown' ? formatDiffMarkdown(diff, { title: title.replace(/^against (\S+)/, 'against `$1`'), maxChars }) : formatDiffText(diff, title));
@@ -78,8 +80,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function renderHead(configFile: string): Promise<RenderedTree> {
-  const config = await loadConfigFile(configFile);
+async function renderHead(configFile: string, env?: string): Promise<RenderedTree> {
+  const config = await loadConfigFile(configFile, env);
   return treeOf(renderPlatformInMemory(config, { knownTools: readPreflightTools(preflightToolsFile(configFile)), source: configFile }).apps);
 }
 

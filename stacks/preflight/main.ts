@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG, loadConfigFile } from '../load-config.js';
 import { formatPreflight, preflight } from './preflight.js';
 import { preflightRunToolsFile, preflightToolsFile, readPreflightTools, writePreflightTools } from './tools-file.js';
 
-const USAGE = `Usage: npm run preflight -- [--config FILE] [--only NAME,...] [--write-tools]
+const USAGE = `Usage: npm run preflight -- [--config FILE] [--env NAME] [--only NAME,...] [--write-tools]
 
 Installs and starts every MCP server of the config (and of its servers folder) that runs from an npm
 package, with the commands its standalone Deployment renders (a stdio server behind the bridge), and lists
@@ -22,6 +22,7 @@ its tools over MCP. Needs no cluster. One row per server:
 
 Options:
   --config FILE   the platform config (default ${DEFAULT_CONFIG})
+  --env NAME      one environment of an environments file (its servers)
   --only NAMES    check only these servers (comma-separated)
   --write-tools   record the tools in preflight-tools.json beside the config, which synth counts against
                   the gateway's tool budget (without it: .mcp-platform/preflight-tools.json, which nothing reads)
@@ -30,12 +31,13 @@ Options:
 Exit code: 0 when no row is FAILED, 1 when one is or the config is invalid, 2 on bad usage.`;
 
 async function main(argv: string[]): Promise<number> {
-  let values: { config: string; only?: string; 'write-tools'?: boolean; help?: boolean };
+  let values: { config: string; env?: string; only?: string; 'write-tools'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         config: { type: 'string', default: DEFAULT_CONFIG },
+        env: { type: 'string' },
         only: { type: 'string' },
         'write-tools': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -54,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let config;
   try {
-    config = await loadConfigFile(values.config);
+    config = await loadConfigFile(values.config, values.env);
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : String(error));
     return 1;

@@ -11,13 +11,14 @@ import { NPM_REGISTRY } from './npm-registry.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, formatResults, summarize, verifyPins } from './verify-pins.js';
 
 const USAGE_LINE =
-  'usage: npm run verify-pins -- [--config FILE] [--json] [--timeout-ms N] [--concurrency N] [--npm-registry URL] [--registry-endpoint HOST=URL]...';
+  'usage: npm run verify-pins -- [--config FILE] [--env NAME] [--json] [--timeout-ms N] [--concurrency N] [--npm-registry URL] [--registry-endpoint HOST=URL]...';
 
 const USAGE = `${USAGE_LINE}
 
 Checks every image, Helm chart and npm package the platform renders against its registry.
 
   --config FILE               platform config (default ${DEFAULT_CONFIG})
+  --env NAME                  one environment of an environments file
   --json                      print the results as JSON instead of the table
   --timeout-ms N              per-request timeout in milliseconds (default ${DEFAULT_TIMEOUT_MS})
   --concurrency N             artifacts checked at once (default ${DEFAULT_CONCURRENCY})
@@ -33,6 +34,8 @@ class UsageError extends Error {}
 
 interface CliOptions {
   readonly config: string;
+  /** The environment of an environments file. @default none */
+  readonly env?: string;
   readonly json: boolean;
   readonly timeoutMs: number;
   readonly concurrency: number;
@@ -47,6 +50,7 @@ function parseCli(argv: string[]): CliOptions | 'help' {
       args: argv,
       options: {
         config: { type: 'string', default: DEFAULT_CONFIG },
+        env: { type: 'string' },
         json: { type: 'boolean', default: false },
         'timeout-ms': { type: 'string' },
         concurrency: { type: 'string' },
@@ -70,6 +74,7 @@ function parseCli(argv: string[]): CliOptions | 'help' {
   if (!isHttpUrl(values['npm-registry']!)) throw new UsageError(`--npm-registry must be an http(s) URL, got "${values['npm-registry']}"`);
   return {
     config: values.config!,
+    ...(values.env !== undefined ? { env: values.env } : {}),
     json: values.json!,
     timeoutMs: positiveInteger('--timeout-ms', values['timeout-ms'], DEFAULT_TIMEOUT_MS),
     concurrency: positiveInteger('--concurrency', values.concurrency, DEFAULT_CONCURRENCY),
@@ -108,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
 
   let rendered;
   try {
-    const config = await loadConfigFile(options.config);
+    const config = await loadConfigFile(options.config, options.env);
     // Imported here, so usage errors and --help do not wait for every construct to load.
     const { renderPlatformInMemory } = await import('../synth.js');
     rendered = renderPlatformInMemory(config, { knownTools: readPreflightTools(preflightToolsFile(options.config)), source: options.config });

@@ -84,6 +84,25 @@ describe('npm run synth on the environments example', () => {
     expect(existsSync(join(root, 'dist', 'production', 'mcp-servers', 'mcpserver-proxmox-pve1.yaml'))).toBe(true);
   });
 
+  it("diffs one environment against that environment's folder, with --env", () => {
+    const diff = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'diff', 'main.ts'), '--config', EXAMPLE, '--env', 'monitoring', '--base', join(root, 'dist', 'monitoring')], {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: PROCESS_DEADLINE_MS,
+      killSignal: 'SIGKILL',
+    });
+    expect(diff.stderr).toBe('');
+    expect(diff.status).toBe(0);
+    // Against production's folder, the monitoring environment differs.
+    const other = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'diff', 'main.ts'), '--config', EXAMPLE, '--env', 'monitoring', '--base', join(root, 'dist', 'production')], {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: PROCESS_DEADLINE_MS,
+      killSignal: 'SIGKILL',
+    });
+    expect(other.status).toBe(1);
+  });
+
   it('with --env, replaces only that environment and keeps the other one and its stack', () => {
     const production = readTree(join(root, 'dist', 'production'));
     writeFileSync(join(root, 'dist', 'monitoring', 'stale.yaml'), 'stale: true\n');

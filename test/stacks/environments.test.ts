@@ -160,6 +160,13 @@ describe('what environments must not share', () => {
     ]);
   });
 
+  it("refuses the kubernetes backend's default suffix for a stack ending in -<number>, which Terraform refuses", () => {
+    const kubernetes = { terraform: { backend: { type: 'kubernetes' as const } } };
+    expect(environmentProblems([env('eu-1', { ...apart('eu-1'), ...kubernetes }), env('eu-2', { ...apart('eu-2'), ...kubernetes, terraform: { backend: { type: 'kubernetes', secretSuffix: 'eu2' } } })])).toEqual([
+      'environment "eu-1": terraform.backend.secretSuffix: the default, the stack "bootstrap-eu-1", ends in "-<number>", which Terraform adds itself when it splits a large state: set secretSuffix, e.g. "bootstrap-eu1"',
+    ]);
+  });
+
   it('tells the destination cluster as Argo CD names it', () => {
     expect(destinationCluster(env('a').config)).toBe('in-cluster');
     expect(destinationCluster(env('a', { argocd: { destination: { name: 'in-cluster' } } }).config)).toBe('in-cluster');
@@ -234,6 +241,9 @@ export default definePlatformEnvironments({
     await expect(loadConfigFile(file)).rejects.toThrow('defines environments (prod, lab): name one with --env <name>');
     const plain = await loadEnvironments(join(dir, 'plain.json'));
     expect(plain.map((e) => [e.name, e.stack])).toEqual([[undefined, 'bootstrap']]);
+    // The one-platform commands (diff, preflight, verify-pins) take one environment with --env.
+    expect((await loadConfigFile(file, 'lab')).kubernetes.context).toBe('admin@other');
+    await expect(loadConfigFile(join(dir, 'plain.json'), 'lab')).rejects.toThrow('defines one platform, not environments: leave out --env lab');
   });
 
   it('refuses removing a server no folder declares, and a badly named environment', async () => {

@@ -21,7 +21,7 @@ describe('npm run preflight, its usage', () => {
   it('prints its usage for --help and exits 0', async () => {
     const run = await preflightCli(['--help']);
     expect(run.status).toBe(0);
-    expect(run.stdout.split('\n')[0]).toBe('Usage: npm run preflight -- [--config FILE] [--only NAME,...] [--write-tools]');
+    expect(run.stdout.split('\n')[0]).toBe('Usage: npm run preflight -- [--config FILE] [--env NAME] [--only NAME,...] [--write-tools]');
     expect(run.stdout).toContain('  --write-tools   record the tools in preflight-tools.json beside the config');
     expect(run.stderr).toBe('');
   });

@@ -100,7 +100,7 @@ describe('npm run verify-pins usage', () => {
     const unknown = await verifyPinsCli(['--bogus']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--bogus'");
-    expect(unknown.stderr).toContain('usage: npm run verify-pins -- [--config FILE] [--json]');
+    expect(unknown.stderr).toContain('usage: npm run verify-pins -- [--config FILE] [--env NAME] [--json]');
     const bad = await verifyPinsCli(['--timeout-ms', '10s']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--timeout-ms must be a positive whole number, got "10s"');
