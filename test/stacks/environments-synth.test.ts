@@ -15,17 +15,19 @@ import { PROCESS_DEADLINE_MS } from '../support/processes.js';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXAMPLE = join(repo, 'examples', 'environments', 'platform.environments.ts');
 
-function synthCli(args: string[]) {
-  const result = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'main.ts'), ...args], {
+/** Runs one of the project's entries (stacks/<script>) as npm run does, and returns its exit code and output. */
+function entry(script: string, args: string[]) {
+  const result = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', script), ...args], {
     cwd: repo,
     encoding: 'utf8',
     env: { ...process.env, CDKTF_OUTDIR: '', CDK8S_OUTDIR: '' },
     timeout: PROCESS_DEADLINE_MS,
     killSignal: 'SIGKILL',
   });
-  if (result.error) throw new Error(`npm run synth ${args.join(' ')} did not finish: ${result.error.message}\n${result.stderr}`);
+  if (result.error) throw new Error(`${script} ${args.join(' ')} did not finish: ${result.error.message}\n${result.stderr}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+const synthCli = (args: string[]) => entry('main.ts', args);
 
 const root = tempDir('mcp-platform-environments-synth-');
 const out = ['--out', join(root, 'dist'), '--terraform-out', join(root, 'cdktf.out')];
@@ -85,21 +87,11 @@ describe('npm run synth on the environments example', () => {
   });
 
   it("diffs one environment against that environment's folder, with --env", () => {
-    const diff = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'diff', 'main.ts'), '--config', EXAMPLE, '--env', 'monitoring', '--base', join(root, 'dist', 'monitoring')], {
-      cwd: repo,
-      encoding: 'utf8',
-      timeout: PROCESS_DEADLINE_MS,
-      killSignal: 'SIGKILL',
-    });
+    const diff = entry('diff/main.ts', ['--config', EXAMPLE, '--env', 'monitoring', '--base', join(root, 'dist', 'monitoring')]);
     expect(diff.stderr).toBe('');
     expect(diff.status).toBe(0);
     // Against production's folder, the monitoring environment differs.
-    const other = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'stacks', 'diff', 'main.ts'), '--config', EXAMPLE, '--env', 'monitoring', '--base', join(root, 'dist', 'production')], {
-      cwd: repo,
-      encoding: 'utf8',
-      timeout: PROCESS_DEADLINE_MS,
-      killSignal: 'SIGKILL',
-    });
+    const other = entry('diff/main.ts', ['--config', EXAMPLE, '--env', 'monitoring', '--base', join(root, 'dist', 'production')]);
     expect(other.status).toBe(1);
   });
 
