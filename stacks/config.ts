@@ -13,6 +13,7 @@ import { checkChartValues, mergeValues } from '../constructs/bootstrap/chart-val
 import { gpuOperatorProblems, gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
 import { OPERATORS, operatorChart } from '../constructs/bootstrap/operator-charts.js';
 import { projectNameProblem } from '../constructs/argocd/project-name.js';
+import { isInCluster } from '../constructs/argocd/argocd-application.js';
 import { databaseNameProblem, databaseOwnerProblem } from '../constructs/database/database-names.js';
 import { HOST_NAME, type ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
@@ -1181,13 +1182,13 @@ const platformConfigSchemaBase = z
 export const platformConfigSchema = platformConfigSchemaBase.superRefine((config, ctx) => {
     // Fields that are only required together; each message names the field and why.
     const destination = config.argocd.destination;
-    const remote = destination !== undefined && ('server' in destination ? destination.server !== 'https://kubernetes.default.svc' : destination.name !== 'in-cluster');
-    if (remote && !config.argocd.kubernetes) {
+    const remote = !isInCluster(destination);
+    if (destination && remote && !config.argocd.kubernetes) {
       ctx.addIssue({
         code: 'custom',
         path: ['argocd', 'kubernetes'],
         input: undefined,
-        message: `is required when argocd.destination is another cluster (${'server' in destination! ? destination!.server : destination!.name}): the kubeconfig context of the cluster Argo CD runs in, where the bootstrap installs the AppProject and the root Application, e.g. { context: "admin@production" }`,
+        message: `is required when argocd.destination is another cluster (${'server' in destination ? destination.server : destination.name}): the kubeconfig context of the cluster Argo CD runs in, where the bootstrap installs the AppProject and the root Application, e.g. { context: "admin@production" }`,
       });
     }
     if (remote && config.argocd.install) {

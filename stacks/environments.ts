@@ -126,15 +126,6 @@ export function stackName(environment: string | undefined): string {
   return environment === undefined ? 'bootstrap' : `bootstrap-${environment}`;
 }
 
-/** The Argo CD destination's cluster, as Argo CD names it: "in-cluster" for the one it runs in. */
-export function destinationCluster(config: PlatformConfig): string {
-  const destination = config.argocd.destination;
-  if (!destination || ('server' in destination ? destination.server === IN_CLUSTER_SERVER : destination.name === 'in-cluster')) return 'in-cluster';
-  return 'server' in destination ? destination.server : destination.name;
-}
-
-const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
-
 /** The kubeconfig context of the cluster Argo CD runs in, where the AppProject and root Application go. */
 export function argocdContext(config: PlatformConfig): { configPath: string; context: string } {
   return { configPath: config.argocd.kubernetes?.configPath ?? config.kubernetes.configPath, context: config.argocd.kubernetes?.context ?? config.kubernetes.context };

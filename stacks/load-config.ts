@@ -34,7 +34,9 @@ export async function loadConfigFile(file: string, env?: string): Promise<Platfo
   if (isPlatformEnvironments(raw)) {
     const names = Object.keys(raw.environments);
     if (env === undefined) throw new ConfigError(file, [`defines environments (${names.join(', ')}): name one with --env <name>`]);
-    return (await loadEnvironments(file, env)).find((e) => e.name === env)!.config;
+    if (!Object.hasOwn(raw.environments, env)) throw new ConfigError(file, [`has no environment "${env}": --env takes one of ${names.map((n) => `"${n}"`).join(', ')}`]);
+    // One environment: what environments must not share is synth's to check, across all of them.
+    return environmentConfig(file, env, raw.environments[env]);
   }
   if (env !== undefined) throw new ConfigError(file, [`defines one platform, not environments: leave out --env ${env}`]);
   // The servers folder next to the config adds one MCP server per file.
@@ -58,10 +60,11 @@ export async function loadEnvironments(file: string, only?: string): Promise<Env
   if (only !== undefined && !names.includes(only)) problems.push(`has no environment "${only}": --env takes one of ${names.map((n) => `"${n}"`).join(', ')}`);
   if (problems.length) throw new ConfigError(file, problems);
   const environments: Environment[] = [];
-  for (const name of names) {
-    const source = `${file} (environment "${name}")`;
-    const config = await withServerFiles(parsePlatformConfig(raw.environments[name], source), resolve(file));
-    environments.push({ name, stack: stackName(name), config });
-  }
+  for (const name of names) environments.push({ name, stack: stackName(name), config: await environmentConfig(file, name, raw.environments[name]) });
   return environments;
+}
+
+/** One environment's config, validated, with its servers folders (relative to the environments file). */
+function environmentConfig(file: string, name: string, raw: unknown): Promise<PlatformConfig> {
+  return withServerFiles(parsePlatformConfig(raw, `${file} (environment "${name}")`), resolve(file));
 }

@@ -10,6 +10,11 @@ export const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** A cluster as Argo CD knows it: by its registered name, or its API server URL. */
 export type ArgoCdCluster = { readonly name: string } | { readonly server: string };
 
+/** Whether a destination is the cluster Argo CD runs in: none, its API server URL, or Argo CD's name for it. */
+export function isInCluster(cluster: ArgoCdCluster | undefined): boolean {
+  return cluster === undefined || ('server' in cluster ? cluster.server === IN_CLUSTER : cluster.name === 'in-cluster');
+}
+
 export interface ArgoCdApplicationProps {
   /** Name of the Application object (and of the app in the Argo CD UI). */
   readonly name: string;

@@ -3,7 +3,7 @@ import { AppProject } from '../../imports/argocd-argoproj.io.js';
 import { urlCredentialsProblem } from '../formats.js';
 import { platformLabels } from '../labels.js';
 import { throwIfProblems } from '../validation/problems.js';
-import { IN_CLUSTER, type ArgoCdCluster } from './argocd-application.js';
+import { IN_CLUSTER, isInCluster, type ArgoCdCluster } from './argocd-application.js';
 import { projectNameProblem } from './project-name.js';
 
 export interface ArgoCdProjectProps {
@@ -44,7 +44,7 @@ export class ArgoCdProject extends Construct {
     ]);
     const argocdNamespace = props.argocdNamespace ?? 'argocd';
     const cluster = props.destination ?? { server: IN_CLUSTER };
-    const inCluster = 'server' in cluster ? cluster.server === IN_CLUSTER : cluster.name === 'in-cluster';
+    const inCluster = isInCluster(cluster);
     const namespaces = [...new Set([...props.namespaces, ...(inCluster ? [argocdNamespace] : [])])].sort();
     const destinations = [
       ...namespaces.map((namespace) => ({ ...cluster, namespace })),

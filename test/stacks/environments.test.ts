@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isInCluster } from '../../constructs/argocd/argocd-application.js';
 import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import {
   definePlatformEnvironments,
-  destinationCluster,
   environmentNameProblem,
   environmentProblems,
   extendPlatformConfig,
@@ -167,11 +167,11 @@ describe('what environments must not share', () => {
     ]);
   });
 
-  it('tells the destination cluster as Argo CD names it', () => {
-    expect(destinationCluster(env('a').config)).toBe('in-cluster');
-    expect(destinationCluster(env('a', { argocd: { destination: { name: 'in-cluster' } } }).config)).toBe('in-cluster');
-    expect(destinationCluster(env('a', { argocd: { destination: { server: 'https://kubernetes.default.svc' } } }).config)).toBe('in-cluster');
-    expect(destinationCluster(env('a', { argocd: { destination: { server: 'https://10.0.0.5:6443' }, kubernetes: { context: 'admin@lab' } } }).config)).toBe('https://10.0.0.5:6443');
+  it('tells the cluster Argo CD runs in from another, as Argo CD names them', () => {
+    expect(isInCluster(env('a').config.argocd.destination)).toBe(true);
+    expect(isInCluster(env('a', { argocd: { destination: { name: 'in-cluster' } } }).config.argocd.destination)).toBe(true);
+    expect(isInCluster(env('a', { argocd: { destination: { server: 'https://kubernetes.default.svc' } } }).config.argocd.destination)).toBe(true);
+    expect(isInCluster(env('a', { argocd: { destination: { server: 'https://10.0.0.5:6443' }, kubernetes: { context: 'admin@lab' } } }).config.argocd.destination)).toBe(false);
   });
 });
 

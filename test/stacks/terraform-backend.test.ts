@@ -636,97 +636,20 @@ describe("terraform.backend in the platform config", () => {
     ]);
   });
 
-  it('refuses a kubernetes secretSuffix ending in "-<number>", over 40 characters, or not a DNS label', () => {
-    expect(
-      problemsOf(
-        withBackend({ type: "kubernetes", secretSuffix: "production-1" })
-      )
-    ).toEqual([
-      'terraform.backend.secretSuffix: must not end in "-<number>": Terraform adds that itself when it splits a large state into several Secrets, got "production-1"',
-    ]);
-    expect(
-      problemsOf(
-        withBackend({ type: "kubernetes", secretSuffix: "a".repeat(41) })
-      )
-    ).toEqual([
-      `terraform.backend.secretSuffix: must be at most 40 characters: the state Secret is "tfstate-default-<secretSuffix>" and its Lease "lock-tfstate-default-<secretSuffix>", got "${"a".repeat(
-        41
-      )}"`,
-    ]);
-    expect(
-      problemsOf(
-        withBackend({ type: "kubernetes", secretSuffix: "Prod_State" })
-      )
-    ).toEqual([
-      'terraform.backend.secretSuffix: must be a DNS-1123 label (lowercase letters, digits and "-"): it ends the state Secret\'s name, got "Prod_State"',
-    ]);
-  });
-
-  it("refuses an invalid s3 bucket name, a missing region, and an endpoint with credentials", () => {
-    expect(
-      problemsOf(
-        withBackend({ type: "s3", bucket: "My_Bucket", region: "us-east-1" })
-      )
-    ).toEqual([
-      'terraform.backend.bucket: must be an S3 bucket name (3-63 lowercase letters, digits, "." and "-"), got "My_Bucket"',
-    ]);
-    expect(problemsOf(withBackend({ type: "s3", bucket: "state" }))).toEqual([
-      'terraform.backend.region: is required: the bucket region, e.g. "us-east-1" (an S3-compatible store takes any)',
-    ]);
-    // The message leaves the URL out: it holds the secret.
-    expect(
-      problemsOf(
-        withBackend({
-          type: "s3",
-          bucket: "state",
-          region: "us-east-1",
-          endpoint: "https://key:secret@minio.lan:9000",
-        })
-      )
-    ).toEqual([
-      "terraform.backend.endpoint: must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is; give the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-    ]);
-  });
-
-  it("refuses a local path that leaves the project", () => {
-    expect(
-      problemsOf(
-        withBackend({ type: "local", path: "state/../../production.tfstate" })
-      )
-    ).toEqual([
-      'terraform.backend.path: must stay inside the project (no ".."), or be an absolute path, got "state/../../production.tfstate"',
-    ]);
-  });
-
-  it("refuses an http address with credentials, without repeating them", () => {
-    expect(
-      problemsOf(
-        withBackend({
-          type: "http",
-          address: "https://user:hunter2@state.lan/prod",
-        })
-      )
-    ).toEqual([
-      "terraform.backend.address: must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is; give them in TF_HTTP_USERNAME and TF_HTTP_PASSWORD",
-    ]);
-  });
-
-  it("refuses a pg connStr with a password, and a schemaName that is not a PostgreSQL identifier", () => {
-    expect(
-      problemsOf(
-        withBackend({
-          type: "pg",
-          connStr: "postgres://app:hunter2@db.lan/state",
-        })
-      )
-    ).toEqual([
-      'terraform.backend.connStr: must not hold a password: the config is committed to git and the state block is rendered as it is; give the whole URL in PG_CONN_STR, or the password in ~/.pgpass',
-    ]);
-    expect(
-      problemsOf(withBackend({ type: "pg", schemaName: "MCP-state" }))
-    ).toEqual([
-      'terraform.backend.schemaName: must be a PostgreSQL identifier (lowercase letters, digits and "_", at most 63 characters), got "MCP-state"',
-    ]);
+  // Each value breaks one rule; a message about a credential leaves the value out.
+  it.each([
+    ["a kubernetes secretSuffix ending in -<number>", { type: "kubernetes", secretSuffix: "production-1" }, 'terraform.backend.secretSuffix: must not end in "-<number>": Terraform adds that itself when it splits a large state into several Secrets, got "production-1"'],
+    ["a kubernetes secretSuffix over 40 characters", { type: "kubernetes", secretSuffix: "a".repeat(41) }, `terraform.backend.secretSuffix: must be at most 40 characters: the state Secret is "tfstate-default-<secretSuffix>" and its Lease "lock-tfstate-default-<secretSuffix>", got "${"a".repeat(41)}"`],
+    ["a kubernetes secretSuffix that is no DNS label", { type: "kubernetes", secretSuffix: "Prod_State" }, 'terraform.backend.secretSuffix: must be a DNS-1123 label (lowercase letters, digits and "-"): it ends the state Secret\'s name, got "Prod_State"'],
+    ["an invalid s3 bucket name", { type: "s3", bucket: "My_Bucket", region: "us-east-1" }, 'terraform.backend.bucket: must be an S3 bucket name (3-63 lowercase letters, digits, "." and "-"), got "My_Bucket"'],
+    ["an s3 backend without region", { type: "s3", bucket: "state" }, 'terraform.backend.region: is required: the bucket region, e.g. "us-east-1" (an S3-compatible store takes any)'],
+    ["an s3 endpoint with credentials", { type: "s3", bucket: "state", region: "us-east-1", endpoint: "https://key:secret@minio.lan:9000" }, "terraform.backend.endpoint: must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is; give the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"],
+    ["a local path that leaves the project", { type: "local", path: "state/../../production.tfstate" }, 'terraform.backend.path: must stay inside the project (no ".."), or be an absolute path, got "state/../../production.tfstate"'],
+    ["an http address with credentials", { type: "http", address: "https://user:hunter2@state.lan/prod" }, "terraform.backend.address: must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is; give them in TF_HTTP_USERNAME and TF_HTTP_PASSWORD"],
+    ["a pg connStr with a password", { type: "pg", connStr: "postgres://app:hunter2@db.lan/state" }, "terraform.backend.connStr: must not hold a password: the config is committed to git and the state block is rendered as it is; give the whole URL in PG_CONN_STR, or the password in ~/.pgpass"],
+    ["a pg schemaName that is not a PostgreSQL identifier", { type: "pg", schemaName: "MCP-state" }, 'terraform.backend.schemaName: must be a PostgreSQL identifier (lowercase letters, digits and "_", at most 63 characters), got "MCP-state"'],
+  ])("refuses %s", (_what, backend, message) => {
+    expect(problemsOf(withBackend(backend))).toEqual([message]);
   });
 
   it("refuses a field the backend does not have, listing those it has", () => {
