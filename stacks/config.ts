@@ -109,6 +109,16 @@ const secretKey = z.string().superRefine((key, ctx) => {
 const objectName = (what: string) =>
   z.string().regex(DNS_SUBDOMAIN, { error: `must be the name of ${what}: a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)` });
 
+/**
+ * A free-text name the platform hands on as written (a kubeconfig context, a model, a folder): one that is
+ * blank or padded with spaces is a typing slip that would only fail later, where it is looked up.
+ */
+const text = (what: string, required?: string) =>
+  z
+    .string(required ? { error: required } : undefined)
+    .min(1, required ? { error: required } : undefined)
+    .regex(/^(?:\S(?:[^]*\S)?)?$/, { error: `must be ${what}, without spaces before or after it` });
+
 const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 /**
  * A count of pods (replicas, instances): the API server keeps it as a 32-bit integer, and a quota or the
@@ -249,8 +259,8 @@ const secretRef = z.preprocess(
           key: secretKey,
           store: z.object({ name: objectName('a SecretStore or ClusterSecretStore'), kind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore') }).strict(),
           /** Key in the external store. */
-          remoteKey: z.string().min(1),
-          remoteProperty: z.string().min(1).optional(),
+          remoteKey: text('the key of the secret in the store'),
+          remoteProperty: text('a property of the secret in the store').optional(),
           /** @default "1h" */
           refreshInterval: z.string().regex(GO_DURATION, { error: 'must be a Go duration such as "1h", "2h30m" or "10s" ("0": sync once)' }).default('1h'),
         })
@@ -261,9 +271,9 @@ const secretRef = z.preprocess(
           /** Name of the Secret the InfisicalSecret manages. */
           name: secretName,
           key: secretKey,
-          projectSlug: z.string().min(1),
+          projectSlug: text('the Infisical project slug'),
           /** Environment slug, e.g. "prod". */
-          environment: z.string().min(1),
+          environment: text('the Infisical environment slug'),
           /** @default "/" */
           path: z.string().startsWith('/').default('/'),
           /** Name of the secret in Infisical (letters, digits and "_": it is read through the template {{ .NAME.Value }}). @default key */
@@ -314,10 +324,10 @@ const vllmFields = {
   /** vLLM image. @default "vllm/vllm-openai:v0.15.1" */
   image: pinnedImage.optional(),
   /** Hugging Face model id. @default "Qwen/Qwen2.5-7B-Instruct-AWQ" */
-  model: z.string().min(1).default('Qwen/Qwen2.5-7B-Instruct-AWQ'),
+  model: text('a Hugging Face model id').default('Qwen/Qwen2.5-7B-Instruct-AWQ'),
   /** For a model outside the sizing catalogue. */
   modelShape: modelShape.optional(),
-  servedModelName: z.string().min(1).optional(),
+  servedModelName: text('the model name clients send').optional(),
   dtype: z.enum(['auto', 'float16', 'bfloat16', 'float32']).default('auto'),
   kvCacheDtype: z.enum(['auto', 'fp8']).default('auto'),
   /** Longest context in tokens. @default 8192 */
@@ -741,9 +751,9 @@ const platformConfigSchemaBase = z
     kubernetes: z
       .object({
         /** Kubeconfig the Terraform providers read. @default "~/.kube/config" */
-        configPath: z.string().min(1).default('~/.kube/config'),
+        configPath: text('the kubeconfig file').default('~/.kube/config'),
         /** Kubeconfig context of the target cluster. */
-        context: z.string({ error: 'is required: the kubeconfig context of the target cluster, e.g. "admin@homelab"' }).min(1),
+        context: text('a kubeconfig context', 'is required: the kubeconfig context of the target cluster, e.g. "admin@homelab"'),
         /**
          * The API server, which PostgreSQL's instance managers, the discovery service, ToolHive's proxy and servers with
          * kubernetesAccess call through the default deny. Its addresses are required unless cluster.cni is "cilium".
@@ -823,9 +833,9 @@ const platformConfigSchemaBase = z
         kubernetes: z
           .object({
             /** @default the environment's kubernetes.configPath */
-            configPath: z.string().min(1).optional(),
+            configPath: text('the kubeconfig file').optional(),
             /** Kubeconfig context of the cluster Argo CD runs in. */
-            context: z.string({ error: 'is required: the kubeconfig context of the cluster Argo CD runs in' }).min(1),
+            context: text('a kubeconfig context', 'is required: the kubeconfig context of the cluster Argo CD runs in'),
           })
           .strict()
           .optional(),
@@ -920,7 +930,7 @@ const platformConfigSchemaBase = z
         embedding: z
           .object({
             /** The embedding model the vectors come from. @default "nomic-embed-text" */
-            model: z.string().min(1).default('nomic-embed-text'),
+            model: text('an embedding model name').default('nomic-embed-text'),
             /** Its vector length; checked against the catalogue, required for other models. */
             dimensions: z.number().int().positive().optional(),
           })
@@ -1024,7 +1034,7 @@ const platformConfigSchemaBase = z
                 /** @default "ollama/ollama:0.21.0" */
                 image: pinnedImage.optional(),
                 /** @default "qwen2.5:3b-instruct" */
-                model: z.string().min(1).default('qwen2.5:3b-instruct'),
+                model: text('an Ollama model name').default('qwen2.5:3b-instruct'),
                 /** Download size in GB, for a model outside the catalogue. */
                 modelSizeGB: z.number().positive().optional(),
                 /**
@@ -1055,7 +1065,7 @@ const platformConfigSchemaBase = z
                 /** Where a DNS name resolves to (required for one). */
                 egressCidrs: z.array(cidr).optional(),
                 /** Model name to ask for. */
-                model: z.string().min(1),
+                model: text('the model name the server serves'),
               })
               .strict(),
           ],
@@ -1140,7 +1150,7 @@ const platformConfigSchemaBase = z
          * shared one). @default "servers"
          */
         serversDir: z
-          .union([z.string().min(1), z.array(z.string().min(1)).min(1, { error: 'must list at least one folder' })], {
+          .union([text('a folder'), z.array(text('a folder')).min(1, { error: 'must list at least one folder' })], {
             error: 'must be a folder, or a list of folders layered in order, relative to the config file',
           })
           .default('servers'),
@@ -1357,7 +1367,17 @@ export function parsePlatformConfig(raw: unknown, source: string): PlatformConfi
   const prototypeKeys = prototypeKeyProblems(raw, []);
   const result = platformConfigSchema.safeParse(raw, { reportInput: true });
   if (result.success && !prototypeKeys.length) return result.data;
-  throw new ConfigError(source, [...prototypeKeys, ...(result.success ? [] : result.error.issues.map(describeIssue))]);
+  throw new ConfigError(source, [...prototypeKeys, ...(result.success ? [] : withoutSafeIntegerEchoes(result.error.issues).map(describeIssue))]);
+}
+
+/**
+ * zod's int() refuses a number past ±(2^53 - 1) with a bound of its own; where the field has its own, lower
+ * bound too, that one says why, and the first would be a second line about the same value.
+ */
+function withoutSafeIntegerEchoes(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const at = (issue: z.core.$ZodIssue) => JSON.stringify(issue.path);
+  const bounded = new Set(issues.filter((i) => (i.code === 'too_big' || i.code === 'too_small') && i.origin !== 'int').map((i) => `${i.code}${at(i)}`));
+  return issues.filter((i) => !((i.code === 'too_big' || i.code === 'too_small') && i.origin === 'int' && bounded.has(`${i.code}${at(i)}`)));
 }
 
 /**
@@ -1383,7 +1403,7 @@ export function parseMcpServer(raw: unknown, source: string): McpServerConfig {
   // Described as if it were mcpServers[0] of a config (for the allowed-field lists), then without that prefix.
   throw new ConfigError(
     source,
-    result.error.issues.map((issue) =>
+    withoutSafeIntegerEchoes(result.error.issues).map((issue) =>
       describeIssue({ ...issue, path: ['mcpServers', 0, ...issue.path] } as z.core.$ZodIssue)
         // Every line (unknown fields come several to a problem); the server itself is "(server)".
         .split('\n  - ')
@@ -1438,6 +1458,8 @@ function boundMessage(issue: z.core.$ZodIssue): string | undefined {
     const bound = Number(small ? issue.minimum : issue.maximum);
     if (issue.origin === 'string') return small ? (bound === 1 ? 'must not be empty' : `must be at least ${bound} characters`) : `must be at most ${bound} characters`;
     if (issue.origin === 'array') return small ? (bound === 1 ? 'must list at least one entry' : `must list at least ${bound} entries`) : `must list at most ${bound} entries`;
+    // int() past Number.MAX_SAFE_INTEGER: such a number is no longer the one written (2**53 + 1 reads as 2**53).
+    if (issue.origin === 'int') return `must be at ${small ? 'least' : 'most'} ${bound}: a whole number further from 0 is not exact in JavaScript or JSON`;
     if (issue.origin === 'number') return `must be ${small ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than'} ${bound}`;
     return undefined;
   }

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, gitRefProblem, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { ConfigError, gitRefProblem, parseMcpServer, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import { renderPlatformInMemory } from '../../stacks/synth.js';
 import { problemsOf } from '../support/config-problems.js';
 
@@ -80,7 +80,33 @@ describe('32-bit counts and other bounds the API server or the extension enforce
     expect(problemsOf({ ...minimal, gpuInference: { startupTimeoutSeconds: 86_401 } })).toEqual(['gpuInference.startupTimeoutSeconds: must be at most 86400 (a day), got 86401']);
     expect(parse({ ...minimal, gpuInference: { startupTimeoutSeconds: 86_400 } }).gpuInference.startupTimeoutSeconds).toBe(86_400);
   });
+});
 
+describe('whole numbers past 2^53 - 1', () => {
+  const unsafe = 'must be at most 9007199254740991: a whole number further from 0 is not exact in JavaScript or JSON';
+
+  it.each([
+    ['gateway.rateLimit.requestsPerMinute', { gateway: { rateLimit: { requestsPerMinute: 2 ** 53 } } }],
+    ['guardrails.resourceQuota.pods', { guardrails: { resourceQuota: { requestsCpu: '4', requestsMemory: '8Gi', limitsMemory: '8Gi', pods: 2 ** 53 } } }],
+  ])('%s says why, in the config\'s words', (field, fields) => {
+    expect(problemsOf({ ...minimal, ...fields })).toEqual([`${field}: ${unsafe}, got 9007199254740992`]);
+  });
+
+  it('takes 2^53 - 1 requests a minute', () => {
+    expect(parse({ ...minimal, gateway: { rateLimit: { requestsPerMinute: 2 ** 53 - 1 } } }).gateway.rateLimit).toEqual({ requestsPerMinute: 2 ** 53 - 1 });
+  });
+
+  it('says only the field\'s own bound where it has one, above and below', () => {
+    expect(problemsOf({ ...minimal, gateway: { replicas: 1e300, rateLimit: { requestsPerMinute: -1e300 } } })).toEqual([
+      'gateway.replicas: must be at most 2147483647: the API server stores it as a 32-bit integer, got 1e+300',
+      'gateway.rateLimit.requestsPerMinute: must be more than 0, got -1e+300',
+    ]);
+  });
+
+  it('does the same in a server file', () => {
+    const server = { name: 'k', transport: 'streamable-http', source: { image: 'ghcr.io/a/b:1.0.0' }, replicas: 1e300 };
+    expect(() => parseMcpServer(server, 'k.ts')).toThrow(new ConfigError('k.ts', ['replicas: must be at most 2147483647: the API server stores it as a 32-bit integer, got 1e+300']));
+  });
 });
 
 describe('credentials and git names', () => {
@@ -193,5 +219,38 @@ describe('what a process can be given (holdout round 4)', () => {
       problems = (error as ConfigError).problems;
     }
     expect(problems).toEqual([expect.stringMatching(new RegExp(`^database\\.embedding\\.model: "${model}" is not in the embedding model catalogue, so its vector length is unknown: set embedding\\.dimensions`))]);
+  });
+});
+
+describe('names padded with spaces (holdout round 4 doubt)', () => {
+  const ollama = (model: string) => ({ triageLlm: { provider: 'ollama', model } });
+  const external = { from: 'externalSecret', name: 'acme', key: 'token', store: { name: 'vault' }, remoteKey: ' acme/token' };
+  const infisical = { from: 'infisical', name: 'acme', key: 'TOKEN', projectSlug: 'lab ', environment: '\tprod', credentials: { name: 'mi' } };
+  it.each([
+    ['kubernetes.context', { kubernetes: { ...minimal.kubernetes, context: '   ' } }, 'must be a kubeconfig context', '   '],
+    ['kubernetes.configPath', { kubernetes: { ...minimal.kubernetes, configPath: '~/.kube/config ' } }, 'must be the kubeconfig file', '~/.kube/config '],
+    ['mcp.serversDir', { mcp: { serversDir: ' servers' } }, 'must be a folder', ' servers'],
+    ['triageLlm.model', ollama('qwen2.5:3b-instruct\n'), 'must be an Ollama model name', 'qwen2.5:3b-instruct\n'],
+    ['gpuInference.model', { gpuInference: { model: ' Qwen/Qwen2.5-7B-Instruct-AWQ' } }, 'must be a Hugging Face model id', ' Qwen/Qwen2.5-7B-Instruct-AWQ'],
+  ])('refuses %s with spaces around it, saying what it names', (field, fields, what, value) => {
+    expect(problemsOf({ ...minimal, ...fields })).toEqual([`${field}: ${what}, without spaces before or after it, got ${JSON.stringify(value)}`]);
+  });
+
+  it('refuses padded secret store keys and Infisical slugs', () => {
+    expect(problemsOf(withServer({ secretEnv: { TOKEN: external } }))).toEqual([
+      'mcpServers[0].secretEnv.TOKEN.remoteKey: must be the key of the secret in the store, without spaces before or after it, got " acme/token"',
+    ]);
+    expect(problemsOf(withServer({ secretEnv: { TOKEN: infisical } }))).toEqual([
+      'mcpServers[0].secretEnv.TOKEN.projectSlug: must be the Infisical project slug, without spaces before or after it, got "lab "',
+      'mcpServers[0].secretEnv.TOKEN.environment: must be the Infisical environment slug, without spaces before or after it, got "\\tprod"',
+    ]);
+  });
+
+  it('still says an empty one is empty, once', () => {
+    expect(problemsOf({ ...minimal, mcp: { serversDir: ['servers', ''] } })).toEqual(['mcp.serversDir[1]: must not be empty, got ""']);
+  });
+
+  it('takes spaces inside a name', () => {
+    expect(parse({ ...minimal, kubernetes: { ...minimal.kubernetes, context: 'admin @ lab' } }).kubernetes.context).toBe('admin @ lab');
   });
 });
