@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { ArgoCdRoot } from '../constructs/bootstrap/argocd-root.js';
 import { OPERATORS, type OperatorName } from '../constructs/bootstrap/operator-charts.js';
+import { argocdValues } from '../constructs/bootstrap/argocd-values.js';
 import { mergeValues } from '../constructs/bootstrap/chart-values.js';
 import { gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
 import { OperatorRelease } from '../constructs/bootstrap/operator-release.js';
@@ -49,7 +50,7 @@ export class BootstrapStack extends TerraformStack {
     }
     if (config.argocd.install) {
       const { version, namespace, values } = config.argocd;
-      this.operators.argocd = new OperatorRelease(this, 'operator-argocd', { operator: OPERATORS.argocd, version, namespace, values });
+      this.operators.argocd = new OperatorRelease(this, 'operator-argocd', { operator: OPERATORS.argocd, version, namespace, values: mergeValues(argocdValues(), values ?? {}) });
     }
 
     // The root syncs custom resources of every operator, so it waits for all of them (and Argo CD's CRDs).

@@ -4,6 +4,7 @@
  * here can switch on, so a reader of the report knows before Argo CD syncs).
  */
 import type { Manifest } from '../constructs/policy/rule.js';
+import { APPLICATION_HEALTH_KEY } from '../constructs/bootstrap/argocd-values.js';
 import { CHART_VALUES_SCHEMAS } from '../constructs/bootstrap/chart-values.js';
 import { OPERATORS, operatorChart } from '../constructs/bootstrap/operator-charts.js';
 import type { PlatformConfig } from './config.js';
@@ -61,6 +62,13 @@ export function clusterNotes(config: PlatformConfig, manifests: readonly Manifes
     requirements.push(
       'on each GPU node, the Talos system extensions nvidia-container-toolkit and nonfree-kmod-nvidia (or nvidia-open-gpu-kernel-modules), of one driver version, ' +
         'and the kernel modules nvidia, nvidia_uvm, nvidia_drm and nvidia_modeset loaded (Talos v1.13 or later; see README "Cluster profiles")',
+    );
+  }
+  if (!config.argocd.install) {
+    requirements.push(
+      `Argo CD's health check for Applications in argocd-cm (key ${APPLICATION_HEALTH_KEY}, as in Argo CD's "Resource Health" docs): ` +
+        'without it the root Application starts every sync wave at once, so the servers may sync before the network and the database they use are up; ' +
+        'the platform adds it itself only when argocd.install is true',
     );
   }
   return { profile: `${cluster.distribution}, cni ${cluster.cni}`, warnings, requirements };

@@ -32,7 +32,11 @@ export interface ArgoCdApplicationProps {
   readonly destinationNamespace: string;
   /** Cluster the manifests are applied to. @default the cluster Argo CD runs in ({ server: IN_CLUSTER }) */
   readonly destination?: ArgoCdCluster;
-  /** Argo CD sync wave: lower waves are synced (and healthy) before higher ones. @default 0 */
+  /**
+   * Argo CD sync wave of this Application in its parent: lower waves are applied first, and the next wave waits
+   * for them to be healthy only where argocd-cm has a health check for Applications (`argocdValues()` sets one
+   * when the platform installs Argo CD). @default 0
+   */
   readonly syncWave?: number;
   /** Sync automatically with prune and self-heal. @default true */
   readonly autoSync?: boolean;

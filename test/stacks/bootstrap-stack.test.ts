@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { NamespaceV1, HelmProvider, KubernetesProvider, TerraformTesting } from '../../constructs/terraform.js';
+import { APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA } from '../../constructs/bootstrap/argocd-values.js';
 import { BootstrapStack } from '../../stacks/bootstrap-stack.js';
 import { parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import defaultConfig from '../../stacks/platform.config.js';
@@ -44,6 +45,18 @@ describe('BootstrapStack', () => {
     const argocdId = Object.entries(tf.resource.helm_release as Record<string, any>).find(([, r]) => r.chart === 'argo-cd')![0];
     expect(root.depends_on).toContain(`helm_release.${argocdId}`);
     expect(stack.operators.argocd?.namespace.name).toBe('argocd');
+  });
+
+  it('gives the Argo CD it installs a health check for Applications, under the config\'s own argocd-cm keys', () => {
+    const installed = (values?: Record<string, unknown>) => {
+      const { tf } = synth({ ...defaultConfig, argocd: { ...defaultConfig.argocd, install: true, ...(values ? { values } : {}) } });
+      const release = Object.values(tf.resource.helm_release as Record<string, any>).find((r) => r.chart === 'argo-cd');
+      return JSON.parse(release.values[0]) as { configs: { cm: Record<string, string> } };
+    };
+    expect(installed().configs.cm).toEqual({ [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA });
+    expect(installed({ configs: { cm: { 'timeout.reconciliation': '60s' } } }).configs.cm).toEqual({ [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA, 'timeout.reconciliation': '60s' });
+    // The config can still replace the check with its own.
+    expect(installed({ configs: { cm: { [APPLICATION_HEALTH_KEY]: 'return { status = "Healthy" }' } } }).configs.cm).toEqual({ [APPLICATION_HEALTH_KEY]: 'return { status = "Healthy" }' });
   });
 
   it('makes the root wait for every operator, so custom resources find their CRDs', () => {

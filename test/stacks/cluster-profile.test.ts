@@ -188,13 +188,22 @@ describe('cluster profile: the synth report', () => {
       expect.stringMatching(/^Cilium's L7 proxy \(l7Proxy: true/),
       expect.stringMatching(/^Cilium installed with l2announcements\.enabled=true and kubeProxyReplacement=true/),
       expect.stringMatching(/^on each GPU node, the Talos system extensions nvidia-container-toolkit and nonfree-kmod-nvidia/),
+      expect.stringMatching(/^Argo CD's health check for Applications in argocd-cm/),
     ]);
-    expect(reportOf(onCni('calico', 'generic')).cluster.requirements).toEqual([]);
+    expect(reportOf({ ...onCni('calico', 'generic'), argocd: { ...defaultConfig.argocd, install: true } }).cluster.requirements).toEqual([]);
+  });
+
+  it('says the Argo CD it does not install must judge Applications\' health, or the sync waves do not wait', () => {
+    expect(reportOf(onCni('calico', 'generic')).cluster.requirements).toEqual([
+      'Argo CD\'s health check for Applications in argocd-cm (key resource.customizations.health.argoproj.io_Application, as in Argo CD\'s "Resource Health" docs): ' +
+        'without it the root Application starts every sync wave at once, so the servers may sync before the network and the database they use are up; ' +
+        'the platform adds it itself only when argocd.install is true',
+    ]);
   });
 
   it('says DNS must come from outside the platform when guardrails.allowDnsEgress is false', () => {
     const raw = { ...onCni('calico', 'generic'), guardrails: { ...defaultConfig.guardrails, allowDnsEgress: false } };
-    expect(reportOf(raw).cluster.requirements).toEqual([
+    expect(reportOf(raw).cluster.requirements.slice(0, 1)).toEqual([
       `DNS for the pods of namespace mcp-system from a policy outside the platform (UDP and TCP 53 to kube-dns): guardrails.allowDnsEgress is false, ` +
         "so no rendered policy allows it, and every part resolves names (the gateway its servers' Services, npm servers the registry, the migration Job the database)",
     ]);
