@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { IMPORT_MODULES } from './modules.js';
+import { IMPORT_MODULES, SCHEMA_ONLY_CRDS } from './modules.js';
 import { writeValidators } from './validators.js';
 
 if (process.argv.includes('--help') || process.argv.length > 2) {
@@ -61,6 +61,8 @@ try {
     writeSchemas(files);
     console.log(`imports/${moduleName}-<group>.ts <- ${files.join(', ')}`);
   }
+  writeSchemas(SCHEMA_ONLY_CRDS);
+  console.log(`imports/schemas/ <- ${SCHEMA_ONLY_CRDS.join(', ')} (no typed classes)`);
   // Compiled after the schemas they are compiled from, so synth never compiles them itself. Kubernetes' own
   // definitions (imports/k8s/kubernetes-openapi.json) are compiled too; imports/k8s/vendor-openapi.ts writes them.
   console.log(`imports/validators/: ${writeValidators().length} precompiled validators`);

@@ -9,3 +9,10 @@ export const IMPORT_MODULES: Readonly<Record<string, readonly string[]>> = {
   toolhive: ['toolhive-mcpserver.yaml'],
   cilium: ['cilium-ciliumnetworkpolicy.yaml', 'cilium-ciliumloadbalancerippool.yaml', 'cilium-ciliuml2announcementpolicy.yaml'],
 };
+
+/**
+ * CRDs vendored for their schema only (imports/schemas/, the precompiled validators), without typed classes:
+ * the ApplicationSet's would be 3.3 MB of TypeScript, for the one object the platform builds as plain JSON and
+ * checks against this schema.
+ */
+export const SCHEMA_ONLY_CRDS: readonly string[] = ['argocd-applicationset.yaml'];

@@ -62,6 +62,9 @@ export class BootstrapStack extends TerraformStack {
       repoUrl: config.gitops.repoUrl,
       revision: config.gitops.revision,
       path: `${config.gitops.path}/${ARGOCD_APP}`,
+      applicationSet: config.argocd.applicationSet
+        ? { path: config.gitops.path, exclude: [ARGOCD_APP], applicationPrefix: config.name, destinationNamespace: config.namespace }
+        : undefined,
       // The discovery service's Roles live in the namespaces it watches.
       namespaces: [config.namespace, ...(config.discovery.enabled ? (config.discovery.watchNamespaces ?? []) : [])],
       destination: config.argocd.destination,

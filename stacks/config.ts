@@ -807,6 +807,12 @@ const platformConfigSchemaBase = z
         /** Sync automatically, with prune and self-heal. @default true */
         autoSync: z.boolean().default(true),
         /**
+         * Make the Applications with one ApplicationSet (Argo CD's git directory generator over the folders under
+         * gitops.path) instead of the root Application and its folder of Applications (dist/argocd). The
+         * Applications then sync all at once, without the sync waves. @default false
+         */
+        applicationSet: z.boolean().default(false),
+        /**
          * The cluster the Applications deploy to, as Argo CD knows it: the one it runs in, or a cluster registered
          * in Argo CD (`argocd cluster add`), by its name or its API server URL. @default the cluster Argo CD runs in
          */

@@ -142,7 +142,7 @@ export function renderEnvironments(
     environment: env.name,
     stack: env.stack,
     apps,
-    bootstrapObjects: [{ manifest: bootstrap.argocdRoot.project }, { manifest: bootstrap.argocdRoot.application }],
+    bootstrapObjects: [bootstrap.argocdRoot.project, bootstrap.argocdRoot.application ?? bootstrap.argocdRoot.applicationSet!].map((manifest) => ({ manifest })),
     terraform: JSON.parse(readFileSync(terraformStackFile(options.terraformDir, env.stack), 'utf8')),
   }));
 }

@@ -275,7 +275,8 @@ export class Workloads {
     // does not keep, and an Argo CD Application whose path does not exist: it is left out, Application and all.
     this.apps = apps.filter(({ chart }) => chart.node.findAll().some((c) => c instanceof ApiObject));
     this.argocd = new Chart(this.app, ARGOCD_APP, { namespace: config.argocd.namespace, disableResourceNameHashes: true });
-    for (const { name, syncWave } of this.apps) {
+    // With argocd.applicationSet the bootstrap's ApplicationSet makes the Applications from the folders.
+    for (const { name, syncWave } of config.argocd.applicationSet ? [] : this.apps) {
       new ArgoCdApplication(this.argocd, name, {
         name: `${config.name}-${name}`,
         argocdNamespace: config.argocd.namespace,
@@ -317,8 +318,9 @@ export class Workloads {
     return result;
   }
 
-  /** Every chart, the Argo CD one last, keyed by its output folder. */
+  /** Every chart, the Argo CD one last (none with argocd.applicationSet), keyed by its output folder. */
   get charts(): ReadonlyMap<string, Chart> {
-    return new Map([...this.apps.map((a) => [a.name, a.chart] as const), [ARGOCD_APP, this.argocd]]);
+    const argocd = this.argocd.node.findAll().some((c) => c instanceof ApiObject) ? [[ARGOCD_APP, this.argocd] as const] : [];
+    return new Map([...this.apps.map((a) => [a.name, a.chart] as const), ...argocd]);
   }
 }

@@ -67,12 +67,21 @@ export class ArgoCdApplication extends Construct {
         project: props.project,
         source: { repoUrl: props.repoUrl, targetRevision: props.revision ?? 'main', path: props.path },
         destination: { ...(props.destination ?? { server: IN_CLUSTER }), namespace: props.destinationNamespace },
-        syncPolicy: {
-          automated: autoSync ? { prune: true, selfHeal: true } : undefined,
-          syncOptions: ['CreateNamespace=false', 'PrunePropagationPolicy=foreground', 'ServerSideApply=true'],
-          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
-        },
+        syncPolicy: applicationSyncPolicy(autoSync),
       },
     });
   }
+}
+
+/**
+ * How every platform Application syncs: with prune and self-heal when automatic; never creating namespaces
+ * (the bootstrap layer owns them); deleting in the foreground; server-side apply, since some CRDs are too
+ * large for the last-applied annotation; and retried with backoff while a CRD or a dependency is not there yet.
+ */
+export function applicationSyncPolicy(autoSync: boolean) {
+  return {
+    automated: autoSync ? { prune: true, selfHeal: true } : undefined,
+    syncOptions: ['CreateNamespace=false', 'PrunePropagationPolicy=foreground', 'ServerSideApply=true'],
+    retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+  };
 }

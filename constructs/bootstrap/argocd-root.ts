@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoCdApplication } from '../argocd/argocd-application.js';
+import { ArgoCdApplicationSet } from '../argocd/argocd-application-set.js';
 import { ArgoCdProject } from '../argocd/argocd-project.js';
 import type { ArgoCdCluster } from '../argocd/argocd-application.js';
 import { HelmRelease, type HelmProvider, type TerraformResource } from '../terraform.js';
@@ -16,8 +17,22 @@ export interface ArgoCdRootProps {
   readonly repoUrl: string;
   /** Branch, tag or commit to track. @default "main" */
   readonly revision?: string;
-  /** Folder of the rendered Argo CD Applications (`dist/argocd` in the repository). */
+  /** Folder of the rendered Argo CD Applications (`dist/argocd` in the repository), which the root syncs. */
   readonly path: string;
+  /**
+   * Instead of the root Application, an ApplicationSet that makes one Application per folder under
+   * `applicationSet.path` (the folder `path` names is then not rendered). @default none: app of apps
+   */
+  readonly applicationSet?: {
+    /** Folder whose subfolders are the applications (`gitops.path`). */
+    readonly path: string;
+    /** Subfolders that are not applications. @default none */
+    readonly exclude?: readonly string[];
+    /** Each Application is named `<applicationPrefix>-<folder>`. */
+    readonly applicationPrefix: string;
+    /** Namespace the applications deploy to. */
+    readonly destinationNamespace: string;
+  };
   /** Namespaces the project may deploy to. */
   readonly namespaces: readonly string[];
   /** The cluster the platform's applications deploy to. @default the cluster Argo CD runs in */
@@ -39,7 +54,8 @@ export interface ArgoCdRootProps {
 }
 
 /**
- * The Argo CD root: the platform's AppProject and an app-of-apps Application that syncs `dist/argocd`.
+ * The Argo CD root: the platform's AppProject and an app-of-apps Application that syncs `dist/argocd`, or
+ * an ApplicationSet that makes the Applications from the folders themselves.
  *
  * Both are installed through the argocd-apps Helm chart rather than `kubernetes_manifest`, because
  * `kubernetes_manifest` needs the Argo CD CRDs at plan time and so cannot be planned in the same apply
@@ -48,8 +64,10 @@ export interface ArgoCdRootProps {
 export class ArgoCdRoot extends Construct {
   /** The AppProject, as rendered (validated against the Argo CD CRD by the synth harness). */
   readonly project: Record<string, any>;
-  /** The root Application, as rendered. */
-  readonly application: Record<string, any>;
+  /** The root Application, as rendered (app of apps). */
+  readonly application?: Record<string, any>;
+  /** The ApplicationSet, as rendered (with `applicationSet`). */
+  readonly applicationSet?: Record<string, any>;
   /** The Helm release that installs both. */
   readonly release: HelmRelease;
 
@@ -66,18 +84,30 @@ export class ArgoCdRoot extends Construct {
       destination: props.destination,
       clusterResources: props.clusterResources,
     });
-    const application = new ArgoCdApplication(chart, 'root', {
-      name: props.name,
-      argocdNamespace,
-      project: props.project,
-      repoUrl: props.repoUrl,
-      revision: props.revision,
-      path: props.path,
-      destinationNamespace: argocdNamespace,
-      autoSync: props.autoSync,
-    });
     this.project = project.resource.toJson();
-    this.application = application.resource.toJson();
+    if (props.applicationSet) {
+      this.applicationSet = new ArgoCdApplicationSet(chart, 'applications', {
+        name: props.name,
+        argocdNamespace,
+        project: props.project,
+        repoUrl: props.repoUrl,
+        revision: props.revision,
+        destination: props.destination,
+        autoSync: props.autoSync,
+        ...props.applicationSet,
+      }).resource.toJson();
+    } else {
+      this.application = new ArgoCdApplication(chart, 'root', {
+        name: props.name,
+        argocdNamespace,
+        project: props.project,
+        repoUrl: props.repoUrl,
+        revision: props.revision,
+        path: props.path,
+        destinationNamespace: argocdNamespace,
+        autoSync: props.autoSync,
+      }).resource.toJson();
+    }
 
     this.release = new HelmRelease(this, 'Release', {
       name: `${props.name}-root`,
@@ -88,7 +118,7 @@ export class ArgoCdRoot extends Construct {
       version: props.chartVersion ?? '2.0.4',
       atomic: true,
       cleanupOnFail: true,
-      values: [JSON.stringify(argocdAppsValues(this.project, this.application))],
+      values: [JSON.stringify(argocdAppsValues(this.project, this.application, this.applicationSet))],
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
       provider: props.provider,
     });
@@ -96,7 +126,7 @@ export class ArgoCdRoot extends Construct {
 }
 
 /** The argocd-apps chart (2.x) takes maps keyed by name, with the spec fields at the top level. */
-function argocdAppsValues(project: Record<string, any>, application: Record<string, any>) {
+function argocdAppsValues(project: Record<string, any>, application?: Record<string, any>, applicationSet?: Record<string, any>) {
   const entry = (obj: Record<string, any>) => ({
     namespace: obj.metadata.namespace,
     additionalLabels: obj.metadata.labels,
@@ -106,6 +136,7 @@ function argocdAppsValues(project: Record<string, any>, application: Record<stri
   });
   return {
     projects: { [project.metadata.name]: entry(project) },
-    applications: { [application.metadata.name]: entry(application) },
+    ...(application ? { applications: { [application.metadata.name]: entry(application) } } : {}),
+    ...(applicationSet ? { applicationsets: { [applicationSet.metadata.name]: entry(applicationSet) } } : {}),
   };
 }

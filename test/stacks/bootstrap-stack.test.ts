@@ -71,7 +71,7 @@ describe('BootstrapStack', () => {
 
   it('points the root at the argocd folder of the GitOps path', () => {
     const { stack } = synth();
-    expect(stack.argocdRoot.application.spec.source).toEqual({
+    expect(stack.argocdRoot.application!.spec.source).toEqual({
       repoURL: 'https://github.com/homelab/gitops.git',
       targetRevision: 'main',
       path: 'clusters/homelab/mcp-platform/argocd',

@@ -22,7 +22,7 @@ describe('platform config', () => {
     expect(config.namespace).toBe('mcp-system');
     expect(config.kubernetes.configPath).toBe('~/.kube/config');
     expect(config.gitops.revision).toBe('main');
-    expect(config.argocd).toEqual({ namespace: 'argocd', install: false, version: '10.9.2', appsChartVersion: '2.0.4', project: 'mcp-platform', autoSync: true });
+    expect(config.argocd).toEqual({ namespace: 'argocd', install: false, version: '10.9.2', appsChartVersion: '2.0.4', project: 'mcp-platform', autoSync: true, applicationSet: false });
     expect(config.operators).toEqual({
       cloudnativePg: { enabled: true, version: '0.29.0', namespace: 'cnpg-system' },
       kmcp: { enabled: true, version: '0.3.0', namespace: 'kmcp-system' },

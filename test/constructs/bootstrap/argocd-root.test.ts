@@ -20,7 +20,7 @@ describe('ArgoCdRoot', () => {
     synthStack((stack) => (root = new ArgoCdRoot(stack, 'root', props)));
     const validator = new SchemaValidator();
     expect(validator.validate(root.project)).toEqual([]);
-    expect(validator.validate(root.application)).toEqual([]);
+    expect(validator.validate(root.application!)).toEqual([]);
   });
 
   it('allows the project no cluster-scoped resources and only the named namespaces plus Argo CD', () => {
@@ -28,5 +28,29 @@ describe('ArgoCdRoot', () => {
     synthStack((stack) => (root = new ArgoCdRoot(stack, 'root', props)));
     expect(root.project.spec.clusterResourceWhitelist).toEqual([]);
     expect(root.project.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['argocd', 'mcp-system']);
+  });
+});
+
+describe('ArgoCdRoot with an ApplicationSet', () => {
+  const withSet = { ...props, applicationSet: { path: 'apps/mcp', exclude: ['argocd'], applicationPrefix: 'lab', destinationNamespace: 'mcp-system' } };
+
+  it('installs the project and the ApplicationSet instead of the root Application', () => {
+    let root!: ArgoCdRoot;
+    const { tf } = synthStack((stack) => (root = new ArgoCdRoot(stack, 'root', withSet)));
+    const values = JSON.parse(resourcesOf(tf, 'helm_release')[0].values[0]);
+    expect(Object.keys(values).sort()).toEqual(['applicationsets', 'projects']);
+    expect(root.application).toBeUndefined();
+    expect(new SchemaValidator().validate(root.applicationSet!)).toEqual([]);
+    expect(values.applicationsets['lab-mcp-platform'].generators[0].git.directories).toEqual([{ path: 'apps/mcp/*' }, { path: 'apps/mcp/argocd', exclude: true }]);
+  });
+
+  it('gives the argocd-apps chart only keys its 2.0.4 applicationsets template renders', () => {
+    const { tf } = synthStack((stack) => new ArgoCdRoot(stack, 'root', withSet));
+    const entry = JSON.parse(resourcesOf(tf, 'helm_release')[0].values[0]).applicationsets['lab-mcp-platform'];
+    // argoproj/argo-helm argocd-apps-2.0.4, charts/argocd-apps/templates/applicationsets.yaml.
+    const rendered = ['additionalAnnotations', 'additionalLabels', 'namespace', 'finalizers', 'goTemplate', 'goTemplateOptions', 'generators', 'ignoreApplicationDifferences', 'strategy', 'syncPolicy', 'template', 'templatePatch'];
+    expect(Object.keys(entry).filter((k) => !rendered.includes(k))).toEqual([]);
+    expect(Object.keys(entry.template.metadata).filter((k) => !['annotations', 'labels', 'name', 'namespace'].includes(k))).toEqual([]);
+    expect(Object.keys(entry.template.spec).filter((k) => !['project', 'source', 'sources', 'destination', 'syncPolicy', 'ignoreDifferences', 'info'].includes(k))).toEqual([]);
   });
 });

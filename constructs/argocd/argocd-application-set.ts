@@ -1,0 +1,94 @@
+/**
+ * An ApplicationSet that makes one Application per folder of rendered manifests, with Argo CD's git directory
+ * generator: the alternative to the root Application and its folder of Applications (app of apps) where one
+ * Argo CD manages several clusters and the teams want the folders, not a list, to say what runs.
+ *
+ * The generator's parameters are those of argoproj/argo-cd v3.5.1 applicationset/generators/git.go: with
+ * goTemplate, a directory is `.path.path` (its path in the repository) and `.path.basename` (its last part).
+ * ApplicationSet Applications are generated all at once: the sync waves of app of apps do not apply, and each
+ * Application's retries (applicationSyncPolicy) carry it over what is not there yet.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { urlCredentialsProblem } from '../formats.js';
+import { platformLabels } from '../labels.js';
+import { throwIfProblems } from '../validation/problems.js';
+import { applicationSyncPolicy, IN_CLUSTER, type ArgoCdCluster } from './argocd-application.js';
+
+/** Argo CD deletes what an Application synced when the Application goes, only with this finalizer on it. */
+const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+export interface ArgoCdApplicationSetProps {
+  /** Name of the ApplicationSet. */
+  readonly name: string;
+  /** Namespace Argo CD watches for ApplicationSets. @default "argocd" */
+  readonly argocdNamespace?: string;
+  /** Argo CD project every generated Application belongs to. */
+  readonly project: string;
+  /** Git repository that holds the rendered manifests. */
+  readonly repoUrl: string;
+  /** Branch, tag or commit to track. @default "main" */
+  readonly revision?: string;
+  /** Folder whose subfolders each become an Application. */
+  readonly path: string;
+  /** Subfolders of `path` that are not applications. @default none */
+  readonly exclude?: readonly string[];
+  /** Each Application is named `<applicationPrefix>-<folder>`. */
+  readonly applicationPrefix: string;
+  /** Namespace the manifests are applied to. */
+  readonly destinationNamespace: string;
+  /** Cluster the manifests are applied to. @default the cluster Argo CD runs in ({ server: IN_CLUSTER }) */
+  readonly destination?: ArgoCdCluster;
+  /** Sync automatically with prune and self-heal. @default true */
+  readonly autoSync?: boolean;
+}
+
+export class ArgoCdApplicationSet extends Construct {
+  /** The generated ApplicationSet object. */
+  readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ArgoCdApplicationSetProps) {
+    super(scope, id);
+    const credentials = urlCredentialsProblem(props.repoUrl);
+    throwIfProblems(`ArgoCdApplicationSet ${id}`, [
+      ...(credentials ? [`repoUrl ${credentials}: Argo CD reads the repository's credentials from its repository Secret`] : []),
+      ...(props.path.includes('{{') || props.applicationPrefix.includes('{{') ? ['path and applicationPrefix must not contain "{{": the generator reads it as a template'] : []),
+    ]);
+    const revision = props.revision ?? 'main';
+    this.resource = new ApiObject(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: {
+        name: props.name,
+        namespace: props.argocdNamespace ?? 'argocd',
+        labels: platformLabels('argocd-application-set'),
+      },
+      spec: {
+        goTemplate: true,
+        // A parameter the generator does not have fails the ApplicationSet instead of rendering "<no value>".
+        goTemplateOptions: ['missingkey=error'],
+        generators: [
+          {
+            git: {
+              repoURL: props.repoUrl,
+              revision,
+              directories: [{ path: `${props.path}/*` }, ...(props.exclude ?? []).map((folder) => ({ path: `${props.path}/${folder}`, exclude: true }))],
+            },
+          },
+        ],
+        template: {
+          metadata: { name: `${props.applicationPrefix}-{{.path.basename}}`, labels: platformLabels('argocd-application') },
+          spec: {
+            project: props.project,
+            source: { repoURL: props.repoUrl, targetRevision: revision, path: '{{.path.path}}' },
+            destination: { ...(props.destination ?? { server: IN_CLUSTER }), namespace: props.destinationNamespace },
+            syncPolicy: applicationSyncPolicy(props.autoSync ?? true),
+          },
+        },
+        // The finalizer goes in by a patch: the argocd-apps chart (2.0.4, templates/applicationsets.yaml) renders
+        // only the name, namespace, labels and annotations of the template's metadata.
+        templatePatch: `metadata:\n  finalizers:\n    - ${RESOURCES_FINALIZER}\n`,
+      },
+    });
+  }
+}
