@@ -34,11 +34,27 @@ export interface BaseOptions {
 
 /** A folder when `base` names one; else a git ref of `repoRoot`; else a DiffBaseError saying which it tried. */
 export async function resolveBase(base: string, options: BaseOptions): Promise<ResolvedBase> {
+  // A folder base is the environment's own folder; a ref renders the environment into dist/<env>/.
+  const { value, label } = await resolveWith(base, options, readRenderedFolder, (dist) => readRenderedFolder(options.env !== undefined ? join(dist, options.env) : dist));
+  return { tree: value, label };
+}
+
+/**
+ * The base of every environment of an environments file, by name: a folder's `<env>/` subfolder, or the ref's
+ * synth of all its environments (once). An environment the base does not have has an empty tree (all added).
+ */
+export async function resolveEnvironmentBases(base: string, names: readonly string[], options: Omit<BaseOptions, 'env'>): Promise<{ trees: ReadonlyMap<string, RenderedTree>; label: string }> {
+  const read = (root: string) => new Map(names.map((name) => [name, existsSync(join(root, name)) ? readRenderedFolder(join(root, name)) : (new Map() as RenderedTree)]));
+  const { value, label } = await resolveWith(base, options, read, read);
+  return { trees: value, label };
+}
+
+async function resolveWith<T>(base: string, options: BaseOptions, fromFolder: (dir: string) => T, fromRef: (dist: string) => T): Promise<{ value: T; label: string }> {
   const asFolder = resolve(base);
-  if (existsSync(asFolder) && statSync(asFolder).isDirectory()) return { tree: readRenderedFolder(asFolder), label: `${relative(process.cwd(), asFolder) || '.'}/` };
+  if (existsSync(asFolder) && statSync(asFolder).isDirectory()) return { value: fromFolder(asFolder), label: `${relative(process.cwd(), asFolder) || '.'}/` };
   const sha = git(options.repoRoot, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
   if (!sha) throw new DiffBaseError(`--base ${base} is neither a folder nor a git ref of ${options.repoRoot}: pass a folder of rendered manifests or a ref such as origin/main`);
-  return { tree: await renderRef(sha, options), label: `${base} (${sha.slice(0, 7)})` };
+  return { value: await renderRef(sha, options, fromRef), label: `${base} (${sha.slice(0, 7)})` };
 }
 
 function git(cwd: string, args: readonly string[]): string | undefined {
@@ -46,7 +62,8 @@ function git(cwd: string, args: readonly string[]): string | undefined {
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
-async function renderRef(sha: string, options: BaseOptions): Promise<RenderedTree> {
+/** Renders the ref in a temporary folder and reads its dist/ with `read` before the folder goes. */
+async function renderRef<T>(sha: string, options: BaseOptions, read: (dist: string) => T): Promise<T> {
   const log = options.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), `mcp-platform-base-${sha.slice(0, 7)}-`));
   try {
@@ -64,7 +81,7 @@ async function renderRef(sha: string, options: BaseOptions): Promise<RenderedTre
     log(`rendering the base ${sha.slice(0, 7)} ...`);
     const env = options.env !== undefined ? ['--env', options.env] : [];
     await run(join(dir, 'node_modules', '.bin', 'tsx'), ['stacks/main.ts', '--config', configFile, ...env, '--out', 'dist', '--terraform-out', 'cdktf.out'], dir, `synth at the base ${sha.slice(0, 7)}`);
-    return readRenderedFolder(options.env !== undefined ? join(dir, 'dist', options.env) : join(dir, 'dist'));
+    return read(join(dir, 'dist'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

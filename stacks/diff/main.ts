@@ -4,11 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { ConfigError } from '../config.js';
-import { DEFAULT_CONFIG, loadConfigFile } from '../load-config.js';
+import { ConfigError, type PlatformConfig } from '../config.js';
+import type { Environment } from '../environments.js';
+import { DEFAULT_CONFIG, loadConfigFile, loadEnvironments } from '../load-config.js';
 import { preflightToolsFile, readPreflightTools } from '../preflight/tools-file.js';
 import { renderPlatformInMemory } from '../synth.js';
-import { DiffBaseError, resolveBase } from './diff-base.js';
+import { DiffBaseError, resolveBase, resolveEnvironmentBases } from './diff-base.js';
 import { formatDiffMarkdown, formatDiffText } from './format-diff.js';
 import { diffTrees, isEmptyDiff } from './manifest-diff.js';
 import { readRenderedFolder, treeOf, type RenderedTree } from './rendered-tree.js';
@@ -23,7 +24,9 @@ removed and changed, and for a changed object the fields that change (unchanged 
                      output, or a checkout of the GitOps repository's path)
   --head DIR         compare this folder instead of rendering the config
   --config FILE      the platform config (default ${DEFAULT_CONFIG}); a ref base renders the same path
-  --env NAME         one environment of an environments file (a folder base is then that environment's)
+  --env NAME         one environment of an environments file (a folder base is then that environment's);
+                     without it every environment is compared, each under its own heading, against the
+                     base's <env>/ folder
   --format FORMAT    text (default) or markdown (for a pull request comment)
   --max-chars N      markdown only: cut object sections past N characters, with a note (default 60000)
   --help             this text
@@ -67,7 +70,15 @@ async function main(argv: string[]): Promise<number> {
   }
 
   try {
-    const head = values.head ? readRenderedFolder(resolve(values.head)) : await renderHead(values.config!, values.env);
+    let head: RenderedTree;
+    if (values.head) head = readRenderedFolder(resolve(values.head));
+    else if (values.env !== undefined) head = renderConfig(await loadConfigFile(values.config!, values.env), values.config!);
+    else {
+      // A plain config is one environment without a name; an environments file is compared environment by environment.
+      const environments = await loadEnvironments(values.config!);
+      if (environments[0]!.name !== undefined) return await diffEnvironments(environments, { ...values, maxChars });
+      head = renderConfig(environments[0]!.config, values.config!);
+    }
     const base = await resolveBase(values.base!, { repoRoot: process.cwd(), configFile: values.config!, env: values.env, log: (line) => console.error(line) });
     const diff = diffTrees(base.tree, head);
     const title = `against ${base.label}`;
@@ -80,9 +91,30 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function renderHead(configFile: string, env?: string): Promise<RenderedTree> {
-  const config = await loadConfigFile(configFile, env);
+function renderConfig(config: PlatformConfig, configFile: string): RenderedTree {
   return treeOf(renderPlatformInMemory(config, { knownTools: readPreflightTools(preflightToolsFile(configFile)), source: configFile }).apps);
+}
+
+/**
+ * Every environment of an environments file against its own folder of the base, each under its own heading
+ * (a pull request comment says which cluster a change reaches); the markdown budget is shared among them.
+ */
+async function diffEnvironments(
+  environments: readonly Environment[],
+  options: { readonly config?: string; readonly base?: string; readonly format?: string; readonly maxChars: number },
+): Promise<number> {
+  const names = environments.map((e) => e.name!);
+  const heads = environments.map((e) => renderConfig(e.config, options.config!));
+  const base = await resolveEnvironmentBases(options.base!, names, { repoRoot: process.cwd(), configFile: options.config!, log: (line) => console.error(line) });
+  const diffs = names.map((name, i) => ({ name, diff: diffTrees(base.trees.get(name)!, heads[i]!) }));
+  const budget = Math.max(1000, Math.floor(options.maxChars / names.length));
+  const sections = diffs.map(({ name, diff }) =>
+    options.format === 'markdown'
+      ? formatDiffMarkdown(diff, { title: `of environment \`${name}\` ${base.label.replace(/^(\S+)/, 'against `$1`')}`, maxChars: budget })
+      : formatDiffText(diff, `of environment ${name} against ${base.label}`),
+  );
+  console.log(sections.join('\n\n'));
+  return diffs.every(({ diff }) => isEmptyDiff(diff)) ? 0 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -47,7 +47,7 @@ describe('rendered-diff workflow', () => {
     const run = spawnSync('bash', ['-e', '-c', step.run], {
       cwd: dir,
       encoding: 'utf8',
-      env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, BASE_SHA: 'a'.repeat(40), HEAD_SHA: 'b'.repeat(40), PR_NUMBER: '12' },
+      env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_OUTPUT: output, BASE_SHA: 'a'.repeat(40), HEAD_SHA: 'b'.repeat(40), PR_NUMBER: '12', PLATFORM_CONFIG: 'envs/platform.environments.ts' },
     });
     const file = (name: string) => readFileSync(join(dir, 'rendered-diff', name), 'utf8');
     return { run, file, args: readFileSync(join(dir, 'npm-args'), 'utf8').trim(), output: readFileSync(output, 'utf8') };
@@ -57,12 +57,19 @@ describe('rendered-diff workflow', () => {
     for (const status of [0, 1]) {
       const { run, file, args, output } = runStep(status, '### Rendered change against x', '');
       expect(run.status).toBe(0);
-      expect(args).toBe(`run --silent diff -- --base ${'a'.repeat(40)} --format markdown --max-chars 60000`);
+      expect(args).toBe(`run --silent diff -- --config envs/platform.environments.ts --base ${'a'.repeat(40)} --format markdown --max-chars 60000`);
       expect(file('comment.md')).toBe('### Rendered change against x');
       expect(file('pr-number')).toBe('12\n');
       expect(file('head-sha')).toBe(`${'b'.repeat(40)}\n`);
       expect(output).toBe(`status=${status}\n`);
     }
+  });
+
+  it('diffs the config publish-manifests publishes (the PLATFORM_CONFIG variable, else the default)', () => {
+    const publish = workflow('publish-manifests.yml');
+    const publishStep = Object.values(publish.jobs as Record<string, any>).flatMap((j) => j.steps).find((s: any) => s.env?.PLATFORM_CONFIG);
+    expect(step.env.PLATFORM_CONFIG).toBe("${{ vars.PLATFORM_CONFIG || 'stacks/platform.config.ts' }}");
+    expect(step.env.PLATFORM_CONFIG).toBe(publishStep.env.PLATFORM_CONFIG);
   });
 
   it('turns a failed diff into a comment that says why, and the job then fails', () => {

@@ -4,8 +4,8 @@
  * other, and two environments with one Terraform state are refused, naming both.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parse as parseYaml } from 'yaml';
@@ -33,6 +33,8 @@ const root = tempDir('mcp-platform-environments-synth-');
 const out = ['--out', join(root, 'dist'), '--terraform-out', join(root, 'cdktf.out')];
 const stackJson = (stack: string) => JSON.parse(readFileSync(join(root, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
 const yamlOf = (file: string) => parseYaml(readFileSync(join(root, 'dist', file), 'utf8'));
+/** Objects synth wrote for an environment: one file each. */
+const countObjects = (env: string) => readdirSync(join(root, 'dist', env), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).length;
 
 describe('npm run synth on the environments example', () => {
   let run: ReturnType<typeof synthCli>;
@@ -93,6 +95,36 @@ describe('npm run synth on the environments example', () => {
     // Against production's folder, the monitoring environment differs.
     const other = entry('diff/main.ts', ['--config', EXAMPLE, '--env', 'monitoring', '--base', join(root, 'dist', 'production')]);
     expect(other.status).toBe(1);
+  });
+
+  it('without --env, diffs every environment against its own folder of the base, each under its own heading', () => {
+    const same = entry('diff/main.ts', ['--config', EXAMPLE, '--base', join(root, 'dist')]);
+    expect(same.stderr).toBe('');
+    expect(same.status).toBe(0);
+    const base = `${relative(repo, join(root, 'dist'))}/`;
+    expect(same.stdout.split('\n').filter((l) => l.startsWith('rendered change'))).toEqual([
+      `rendered change of environment production against ${base}: no change: ${readdirSync(join(root, 'dist', 'production')).length} apps and ${countObjects('production')} objects unchanged`,
+      `rendered change of environment monitoring against ${base}: no change: ${readdirSync(join(root, 'dist', 'monitoring')).length} apps and ${countObjects('monitoring')} objects unchanged`,
+    ]);
+    // A base without monitoring's folder (a cluster being added): monitoring is all new, production unchanged.
+    const partial = tempDir();
+    cpSync(join(root, 'dist', 'production'), join(partial, 'production'), { recursive: true });
+    const markdown = entry('diff/main.ts', ['--config', EXAMPLE, '--base', partial, '--format', 'markdown']);
+    expect(markdown.status).toBe(1);
+    const headings = markdown.stdout.split('\n').filter((l) => l.startsWith('### '));
+    expect(headings).toEqual([`### Rendered change of environment \`production\` against \`${relative(repo, partial)}/\``, `### Rendered change of environment \`monitoring\` against \`${relative(repo, partial)}/\``]);
+    const monitoring = markdown.stdout.slice(markdown.stdout.indexOf(headings[1]!));
+    expect(monitoring).toContain('| `mcp-servers` (new) |');
+  });
+
+  it('without --env against a git ref, renders the ref once and compares each environment with its folder there', () => {
+    const diff = entry('diff/main.ts', ['--config', EXAMPLE, '--base', 'HEAD']);
+    expect(diff.stderr).toMatch(/rendering the base [0-9a-f]{7} \.\.\./);
+    expect([0, 1]).toContain(diff.status);
+    expect(diff.stdout.split('\n').filter((l) => l.startsWith('rendered change')).map((l) => l.replace(/ against HEAD \([0-9a-f]{7}\): .*/, ''))).toEqual([
+      'rendered change of environment production',
+      'rendered change of environment monitoring',
+    ]);
   });
 
   it('with --env, replaces only that environment and keeps the other one and its stack', () => {
