@@ -969,7 +969,10 @@ const platformConfigSchemaBase = z
         /** @default 2 */
         replicas: replicaCount.default(2),
         /** Servers to route to, by name. @default all */
-        routes: z.array(z.string()).optional(),
+        routes: z
+          .array(z.string())
+          .min(1, { error: 'lists no server, so the gateway would route nowhere: leave routes out to route to every server, or set gateway.enabled to false' })
+          .optional(),
         /** @default { type: "ClusterIP" } */
         service: z
           .discriminatedUnion('type', [

@@ -254,3 +254,11 @@ describe('names padded with spaces (holdout round 4 doubt)', () => {
     expect(parse({ ...minimal, kubernetes: { ...minimal.kubernetes, context: 'admin @ lab' } }).kubernetes.context).toBe('admin @ lab');
   });
 });
+
+describe('a gateway with nowhere to route (holdout round 4 doubt)', () => {
+  it('refuses an empty gateway.routes, saying how to route to every server', () => {
+    expect(problemsOf({ ...minimal, gateway: { enabled: true, routes: [] } })).toEqual([
+      'gateway.routes: lists no server, so the gateway would route nowhere: leave routes out to route to every server, or set gateway.enabled to false, got []',
+    ]);
+  });
+});

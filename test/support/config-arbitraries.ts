@@ -769,7 +769,9 @@ function build(m: Model): PlatformConfigInput {
       service = { type: 'LoadBalancer', loadBalancerIP: addressIn(pool, s.block, s.offset) };
     } else service = { type: 'LoadBalancer', loadBalancerIP: s.address };
   }
-  const routes = m.gateway.routes && [...new Set(m.gateway.routes.filter(() => names.length).map((i) => names[i % names.length]))];
+  // An empty list is refused (the gateway would route nowhere): none picked means the default, every server.
+  const picked = m.gateway.routes && [...new Set(m.gateway.routes.filter(() => names.length).map((i) => names[i % names.length]))];
+  const routes = picked?.length ? picked : undefined;
 
   // Operators, with namespaces that may be shared (with each other, Argo CD's or the platform's).
   const operator = (o: { enabled?: boolean; namespace?: string }) => compact({ enabled: o.enabled, namespace: o.namespace && resolveNs(o.namespace, namespace) });
