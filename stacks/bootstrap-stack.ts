@@ -6,7 +6,7 @@ import { mergeValues } from '../constructs/bootstrap/chart-values.js';
 import { gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
 import { OperatorRelease } from '../constructs/bootstrap/operator-release.js';
 import { PlatformNamespace } from '../constructs/bootstrap/platform-namespace.js';
-import { HelmProvider, KubernetesProvider, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
+import { HelmProvider, KubernetesProvider, terraformLiteral, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
 import { ciliumSettings, type PlatformConfig } from './config.js';
 import { argocdContext } from './environments.js';
 import { addBackend } from './terraform-backend.js';
@@ -26,14 +26,15 @@ export class BootstrapStack extends TerraformStack {
     super(scope, id);
     // The state of this stack alone (terraform.backend; by default terraform.<stack>.tfstate in the project root).
     addBackend(this, config.terraform.backend, id, config.kubernetes);
-    const kubeconfig = { configPath: config.kubernetes.configPath, configContext: config.kubernetes.context };
+    // Config text in the providers and the chart values is escaped: Terraform would read "${" in it as an expression.
+    const kubeconfig = { configPath: terraformLiteral(config.kubernetes.configPath), configContext: terraformLiteral(config.kubernetes.context) };
     new KubernetesProvider(this, 'kubernetes', kubeconfig);
     new HelmProvider(this, 'helm', { kubernetes: kubeconfig });
     // Argo CD in another cluster (it manages this one from there): the AppProject and root go to that cluster.
     const argocd = argocdContext(config);
     const argocdProvider =
       argocd.context !== config.kubernetes.context || argocd.configPath !== config.kubernetes.configPath
-        ? new HelmProvider(this, 'helm-argocd', { alias: 'argocd', kubernetes: { configPath: argocd.configPath, configContext: argocd.context } })
+        ? new HelmProvider(this, 'helm-argocd', { alias: 'argocd', kubernetes: { configPath: terraformLiteral(argocd.configPath), configContext: terraformLiteral(argocd.context) } })
         : undefined;
 
     this.namespace = new PlatformNamespace(this, 'platform-namespace', {

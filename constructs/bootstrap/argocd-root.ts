@@ -4,7 +4,7 @@ import { ArgoCdApplication } from '../argocd/argocd-application.js';
 import { ArgoCdApplicationSet } from '../argocd/argocd-application-set.js';
 import { ArgoCdProject } from '../argocd/argocd-project.js';
 import type { ArgoCdCluster } from '../argocd/argocd-application.js';
-import { HelmRelease, type HelmProvider, type TerraformResource } from '../terraform.js';
+import { HelmRelease, terraformLiteral, type HelmProvider, type TerraformResource } from '../terraform.js';
 
 export interface ArgoCdRootProps {
   /** Namespace Argo CD runs in. @default "argocd" */
@@ -118,7 +118,7 @@ export class ArgoCdRoot extends Construct {
       version: props.chartVersion ?? '2.0.4',
       atomic: true,
       cleanupOnFail: true,
-      values: [JSON.stringify(argocdAppsValues(this.project, this.application, this.applicationSet))],
+      values: [terraformLiteral(JSON.stringify(argocdAppsValues(this.project, this.application, this.applicationSet)))],
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
       provider: props.provider,
     });

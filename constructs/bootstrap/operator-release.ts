@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { HelmRelease, type TerraformResource } from '../terraform.js';
+import { HelmRelease, terraformLiteral, type TerraformResource } from '../terraform.js';
 import { EXACT_VERSION } from '../formats.js';
 import { checkChartValues } from './chart-values.js';
 import { operatorChart, type OperatorDefinition } from './operator-charts.js';
@@ -62,7 +62,7 @@ export class OperatorRelease extends Construct {
           cleanupOnFail: true,
           timeout: props.timeoutSeconds ?? 600,
           // JSON is YAML, and keeps the values exactly as typed (no YAML reinterpretation of "on" or "1e3").
-          ...(chart === mainChart && Object.keys(values).length ? { values: [JSON.stringify(values)] } : {}),
+          ...(chart === mainChart && Object.keys(values).length ? { values: [terraformLiteral(JSON.stringify(values))] } : {}),
           dependsOn: [this.namespace.resource, ...(previous ? [previous] : []), ...(props.dependsOn ?? [])],
         }),
       );

@@ -59,6 +59,22 @@ describe('BootstrapStack', () => {
     expect(installed({ configs: { cm: { [APPLICATION_HEALTH_KEY]: 'return { status = "Healthy" }' } } }).configs.cm).toEqual({ [APPLICATION_HEALTH_KEY]: 'return { status = "Healthy" }' });
   });
 
+  it('escapes config text Terraform would read as a template: contexts, kubeconfig paths, chart values, the repository', () => {
+    const { tf } = synth({
+      ...defaultConfig,
+      kubernetes: { ...defaultConfig.kubernetes, context: 'admin@${x}', configPath: '~/.kube/%{ if true }c%{ endif }' },
+      gitops: { ...defaultConfig.gitops, revision: 'v${1}' },
+      operators: { ...defaultConfig.operators, cloudnativePg: { values: { podAnnotations: { a: 'x-${FOO}' } } } },
+    });
+    expect(tf.provider.kubernetes[0]).toMatchObject({ config_context: 'admin@$${x}', config_path: '~/.kube/%%{ if true }c%%{ endif }' });
+    expect(tf.provider.helm[0].kubernetes).toMatchObject({ config_context: 'admin@$${x}', config_path: '~/.kube/%%{ if true }c%%{ endif }' });
+    const releases = Object.values(tf.resource.helm_release as Record<string, any>);
+    expect(releases.find((r) => r.chart === 'cloudnative-pg').values).toEqual(['{"podAnnotations":{"a":"x-$${FOO}"}}']);
+    expect(releases.find((r) => r.chart === 'argocd-apps').values[0]).toContain('"targetRevision":"v$${1}"');
+    // Nowhere is the text left for Terraform to read as a template.
+    expect(JSON.stringify(tf)).not.toMatch(/[^$]\$\{x\}/);
+  });
+
   it('makes the root wait for every operator, so custom resources find their CRDs', () => {
     const { tf } = synth();
     const releases = tf.resource.helm_release as Record<string, any>;

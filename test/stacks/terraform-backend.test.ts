@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import pg from "pg";
 import {
@@ -20,7 +20,7 @@ import { problemsOf } from "../support/config-problems.js";
 import { tempDir } from "../support/files.js";
 import { SHARED_POSTGRES } from "../support/postgres.js";
 import { runProcess } from "../support/processes.js";
-import { terraformTestApp } from "../support/terraform.js";
+import { terraformBinary, terraformTestApp } from "../support/terraform.js";
 
 const STACK = "bootstrap-production";
 /** The cluster of the minimal config below: kubernetes.configPath's default and the context it gives. */
@@ -242,13 +242,6 @@ function expectConfigurationAccepted(output: string): void {
   for (const refusal of CONFIG_REFUSALS) expect(output).not.toContain(refusal);
 }
 
-/** The terraform on PATH (CI's setup-terraform), else this machine's. */
-function terraformBinary(): string {
-  const onPath = (process.env.PATH ?? "")
-    .split(delimiter)
-    .map((dir) => join(dir, "terraform"));
-  return onPath.find((file) => existsSync(file)) ?? "/usr/local/bin/terraform";
-}
 
 interface TerraformRun {
   readonly status: number | null;

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { expect } from '@jest/globals';
 import { TerraformStack, TerraformTesting } from '../../constructs/terraform.js';
 import { tempDir } from './files.js';
@@ -42,3 +44,9 @@ export function resourcesOf(tf: Record<string, any>, type: string): Record<strin
   return Object.values(tf.resource?.[type] ?? {});
 }
 
+
+/** The terraform on PATH (CI's setup-terraform), else this machine's. */
+export function terraformBinary(): string {
+  const onPath = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'terraform'));
+  return onPath.find((file) => existsSync(file)) ?? '/usr/local/bin/terraform';
+}
