@@ -9,6 +9,12 @@ export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
  * A DNS-1123 subdomain (most object names, Secret names, annotation prefixes): dot-separated DNS-1123 labels,
  * at most 253 characters (k8s.io/apimachinery validation.IsDNS1123Subdomain).
  */
+/**
+ * A folder of a git repository as one spelling only: relative, no empty, "." or ".." part, no trailing "/".
+ * "./apps" and "apps" name one folder, so two environments could write to it unseen if both were allowed.
+ */
+export const REPO_PATH = /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
+
 export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**

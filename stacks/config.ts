@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CURRENCY } from '../constructs/monitoring/alert-rules.js';
-import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
+import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, REPO_PATH, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { gatewayLabels } from '../constructs/labels.js';
 import { splitField } from './config-problems.js';
@@ -24,7 +24,6 @@ import { terraformBackendSchema } from './terraform-backend.js';
 /** https://host/path, ssh://[user@]host[:port]/path or scp-like git@host:path: a host and a repository path. */
 const GIT_URL = /^(?:https:\/\/(?:[^\s/@]+@)?[^\s/@]+(?::\d+)?\/[^\s]*[^\s/]|ssh:\/\/(?:[^\s/@]+@)?[^\s/@:]+(?::\d+)?\/[^\s]*[^\s/]|git@[^\s/:@]+:[^\s]*[^\s/:])$/;
 /** A relative path: no leading or trailing "/", no empty part ("a//b") and no "..". */
-const REPO_PATH = /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
 
 /** An RBAC rule's API group: "" (core), a DNS subdomain, or "*". */
 const API_GROUP = /^(?:|\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
@@ -587,7 +586,7 @@ const discoverySchema = z
     /** The servers folder, as a path from the repository's root. @default "stacks/servers" */
     serversDir: z
       .string()
-      .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "//" or "..")' })
+      .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part)' })
       .default('stacks/servers'),
     /** Namespaces to watch, each through its own Role. @default all, through a ClusterRole */
     watchNamespaces: z
@@ -781,7 +780,7 @@ const platformConfigSchemaBase = z
         /** Folder in that repository that holds the contents of `dist/`. */
         path: z
           .string({ error: 'is required: the folder in the GitOps repository that holds dist/, e.g. "clusters/homelab/mcp-platform"' })
-          .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "//" or "..")' }),
+          .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part)' }),
         /** Branch, tag or commit Argo CD tracks. @default "main" */
         revision: gitRef.default('main'),
       })

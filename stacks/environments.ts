@@ -162,7 +162,7 @@ export function environmentProblems(environments: readonly Environment[]): strin
     (a, b, where) => `environments "${a}" and "${b}" share one Terraform state (${where}): each apply would destroy what the other created; give each its own terraform.backend (a local path, secretSuffix, key or prefix of its own, or leave it to the default, which includes the environment's name)`,
   );
   shared(
-    (env) => `${env.config.gitops.repoUrl} ${env.config.gitops.revision} ${env.config.gitops.path}`,
+    (env) => `${sameRepository(env.config.gitops.repoUrl)} ${env.config.gitops.revision} ${env.config.gitops.path}`,
     (a, b) => `environments "${a}" and "${b}" publish to one GitOps folder (gitops.repoUrl, revision and path): each publish would overwrite the other's manifests; give each its own gitops.path, e.g. "clusters/${b}/mcp-platform"`,
   );
   const argocd = (env: Environment) => `${argocdContext(env.config).context} of ${argocdContext(env.config).configPath}, namespace ${env.config.argocd.namespace}`;
@@ -179,4 +179,13 @@ export function environmentProblems(environments: readonly Environment[]): strin
     (a, b) => `environments "${a}" and "${b}" deploy into one namespace (namespace) of one cluster (kubernetes.context): the two platforms would fight over its objects; give each its own cluster or namespace`,
   );
   return problems;
+}
+
+/**
+ * One spelling of a repository URL: Argo CD takes "https://github.com/Me/GitOps.git" and
+ * "https://github.com/me/gitops" for one repository: NormalizeGitURL (argo-cd v3.5.1 util/git/git.go) lowercases
+ * the URL and drops ".git" before it compares two.
+ */
+function sameRepository(url: string): string {
+  return url.toLowerCase().replace(/\.git$/, '');
 }

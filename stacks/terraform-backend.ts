@@ -226,8 +226,12 @@ export function stateLocation(backend: TerraformBackendConfig, stack: string, cl
       return `Secret ${a.namespace ?? 'default'}/tfstate-default-${a.secret_suffix} in kubeconfig context "${a.config_context}" of ${a.config_path}`;
     case 's3':
       return `S3 object s3://${a.bucket}/${a.key} at ${(a.endpoints as { s3?: string } | undefined)?.s3?.replace(/\/+$/, '') ?? 'AWS'}`;
-    case 'gcs':
-      return `GCS gs://${a.bucket}/${a.prefix}`;
+    case 'gcs': {
+      // Terraform's gcs backend trims the prefix's leading "/" and ends it with one (remote-state/gcs/backend.go),
+      // so "state", "/state" and "state/" are one folder of the bucket.
+      const prefix = String(a.prefix).replace(/^\/+/, '');
+      return `GCS gs://${a.bucket}/${prefix}${prefix.endsWith('/') ? '' : '/'}`;
+    }
     case 'azurerm':
       return `Azure blob ${a.storage_account_name}/${a.container_name}/${a.key}`;
     case 'http':

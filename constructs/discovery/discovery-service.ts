@@ -3,7 +3,7 @@ import { clusterScoped } from '../cluster-scoped.js';
 import { IPV4_CIDR } from '../network/ipv4.js';
 import { k8s } from 'cdk8s-plus-33';
 import { PgvectorDatabase } from '../database/pgvector-database.js';
-import { DNS_LABEL, DNS_SUBDOMAIN, httpUrl, imageFieldProblem, urlCredentialsProblem } from '../formats.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, httpUrl, REPO_PATH, imageFieldProblem, urlCredentialsProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, NAME_LABEL, platformLabels } from '../labels.js';
 import { DEFAULT_ANNOTATION_PREFIX } from '../mcp/discovery-metadata.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
@@ -118,7 +118,6 @@ export interface DiscoveryServiceProps {
 }
 
 const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
-const REPO_PATH = /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
 
 /**
  * The largest values the discovery service takes (services/discovery/src/settings.ts refuses more at start-up,
@@ -169,7 +168,7 @@ export class DiscoveryService extends Construct {
       ...[imageFieldProblem('image', image)].filter((fault) => fault !== undefined),
       ...(REPO.test(props.repo ?? '') ? [] : [`repo ${JSON.stringify(props.repo)} must be "owner/name", e.g. "homelab/platform"`]),
       ...(BRANCH.test(baseBranch) ? [] : [`baseBranch ${JSON.stringify(baseBranch)} must be a branch name such as "main"`]),
-      ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//" or "..")`]),
+      ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//", "." or ".." part)`]),
       ...watchProblems(props.watchNamespaces),
       ...(DNS_SUBDOMAIN.test(annotationPrefix) ? [] : [`annotationPrefix ${JSON.stringify(annotationPrefix)} must be a DNS subdomain such as "mcp-platform.dev"`]),
       ...githubProblems(props.github, apiUrl, props.network),

@@ -440,7 +440,7 @@ describe('discovery settings', () => {
     const app = (appId: string) => withValue(minimal, 'discovery.github', { auth: { appId, installationId: 1, privateKey: secretRef } });
     expect(parse(app('123456')).discovery.github?.auth).toEqual({ appId: '123456', installationId: 1, privateKey: secretRef });
     expect(problemsOf(withValue(minimal, 'discovery.github', { auth: { token: secretRef }, egressCidrs: [] }))).toEqual(['discovery.github.egressCidrs: must list at least one entry, got []']);
-    expect(problemsOf(withValue(minimal, 'discovery.serversDir', '/abs'))).toEqual(['discovery.serversDir: must be a relative path inside the repository (no leading or trailing "/", no "//" or ".."), got "/abs"']);
+    expect(problemsOf(withValue(minimal, 'discovery.serversDir', '/abs'))).toEqual(['discovery.serversDir: must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part), got "/abs"']);
     expect(parse(withValue(minimal, 'discovery.serversDir', 'platform/servers')).discovery.serversDir).toBe('platform/servers');
   });
 });
@@ -759,12 +759,13 @@ describe('repository URLs, paths and interface patterns', () => {
     expect(problemsOf(withValue(minimal, 'gitops.repoUrl', repoUrl))).toEqual([`gitops.repoUrl: must be a git URL with a host and a repository path: "https://host/owner/repo.git", "ssh://git@host/owner/repo.git" or "git@host:owner/repo.git", got "${repoUrl}"`]);
   });
 
-  it.each(['apps', 'apps/mcp', 'clusters/home-lab/mcp_platform.v2', 'a..b/c', '..a/b', 'a/b..'])('takes the repository path %p', (path) => {
+  it.each(['apps', 'apps/mcp', 'clusters/home-lab/mcp_platform.v2', 'a..b/c', '..a/b', 'a/b..', '.apps/a.', 'a/.b'])('takes the repository path %p', (path) => {
     expect(parse(withValue(minimal, 'gitops.path', path)).gitops.path).toBe(path);
   });
 
-  it.each(['/apps', 'apps/', '..', '../apps', 'apps/..', 'apps/../mcp', 'apps mcp', 'apps/mcp!'])('refuses the repository path %p', (path) => {
-    expect(problemsOf(withValue(minimal, 'gitops.path', path))).toEqual([`gitops.path: must be a relative path inside the repository (no leading or trailing "/", no "//" or ".."), got "${path}"`]);
+  // "./apps" and "apps/." are "apps" spelt another way: two environments could share the folder unseen.
+  it.each(['/apps', 'apps/', '..', '../apps', 'apps/..', 'apps/../mcp', 'apps mcp', 'apps/mcp!', '.', './apps', 'apps/.', 'apps/./mcp'])('refuses the repository path %p', (path) => {
+    expect(problemsOf(withValue(minimal, 'gitops.path', path))).toEqual([`gitops.path: must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part), got "${path}"`]);
   });
 
   const l2 = (interfaces: string[]) => ({

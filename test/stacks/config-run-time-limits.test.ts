@@ -34,7 +34,7 @@ describe('the discovery service\'s own limits', () => {
   });
 
   it('refuses an empty part in a repository path (the discovery service does)', () => {
-    const message = 'must be a relative path inside the repository (no leading or trailing "/", no "//" or "..")';
+    const message = 'must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part)';
     expect(problemsOf({ ...minimal, discovery: { serversDir: 'stacks//servers' } })).toEqual([`discovery.serversDir: ${message}, got "stacks//servers"`]);
     expect(problemsOf(gitops({ path: 'apps//mcp' }))).toEqual([`gitops.path: ${message}, got "apps//mcp"`]);
   });

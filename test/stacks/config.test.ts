@@ -59,7 +59,7 @@ describe('platform config', () => {
     });
     expect(problems).toEqual([
       `namespace: must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit): the platform namespace, got "MCP_System"`,
-      'gitops.path: must be a relative path inside the repository (no leading or trailing "/", no "//" or ".."), got "../escape"',
+      'gitops.path: must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part), got "../escape"',
       'argocd.install: must be a boolean, got "yes"',
       'operators.kmcp.version: must be an exact chart version such as "0.29.0" or "v26.7.0" (no ranges, so every install is reproducible), got "^0.3"',
     ]);

@@ -160,6 +160,14 @@ describe('what environments must not share', () => {
     ]);
   });
 
+  it('takes two spellings of one repository, or one path spelt two ways, for one GitOps folder', () => {
+    const folder = (name: string, repoUrl: string) => env(name, { ...apart(name), gitops: { repoUrl, path: 'clusters/shared' } });
+    expect(environmentProblems([folder('prod', 'https://github.com/homelab/gitops.git'), folder('staging', 'https://github.com/HomeLab/gitops')])).toEqual([
+      'environments "prod" and "staging" publish to one GitOps folder (gitops.repoUrl, revision and path): each publish would overwrite the other\'s manifests; give each its own gitops.path, e.g. "clusters/staging/mcp-platform"',
+    ]);
+    expect(() => env('staging', { gitops: { path: './clusters/shared' } })).toThrow('gitops.path: must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part), got "./clusters/shared"');
+  });
+
   it("refuses the kubernetes backend's default suffix for a stack ending in -<number>, which Terraform refuses", () => {
     const kubernetes = { terraform: { backend: { type: 'kubernetes' as const } } };
     expect(environmentProblems([env('eu-1', { ...apart('eu-1'), ...kubernetes }), env('eu-2', { ...apart('eu-2'), ...kubernetes, terraform: { backend: { type: 'kubernetes', secretSuffix: 'eu2' } } })])).toEqual([

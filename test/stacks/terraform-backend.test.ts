@@ -568,7 +568,7 @@ describe("stateLocation", () => {
       "S3 object s3://state/mcp-platform/bootstrap-production.tfstate at https://minio.lan:9000"
     );
     expect(locationOf({ type: "gcs", bucket: "state" })).toBe(
-      "GCS gs://state/mcp-platform/bootstrap-production"
+      "GCS gs://state/mcp-platform/bootstrap-production/"
     );
     expect(
       locationOf({
@@ -612,6 +612,15 @@ describe("stateLocation", () => {
       locationOf({ type: "local", path: "shared.tfstate" }, "bootstrap-a")
     ).toBe(
       locationOf({ type: "local", path: "./shared.tfstate" }, "bootstrap-b")
+    );
+    // Terraform's gcs backend trims a leading "/" from the prefix and adds a trailing one.
+    for (const prefix of ["/state", "state/", "//state"]) {
+      expect(locationOf({ type: "gcs", bucket: "b", prefix }, "bootstrap-a")).toBe(
+        locationOf({ type: "gcs", bucket: "b", prefix: "state" }, "bootstrap-b")
+      );
+    }
+    expect(locationOf({ type: "gcs", bucket: "b", prefix: "state" })).not.toBe(
+      locationOf({ type: "gcs", bucket: "b", prefix: "state/a" })
     );
   });
 });

@@ -69,7 +69,7 @@ describe('DiscoveryService limits', () => {
 
   it('refuses a servers folder with an empty part, which the service refuses', () => {
     expect(errorOf(() => renderedEnv({ serversDir: 'stacks//servers' }))).toBe(
-      'DiscoveryService discovery:\n  - serversDir "stacks//servers" must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//" or "..")',
+      'DiscoveryService discovery:\n  - serversDir "stacks//servers" must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//", "." or ".." part)',
     );
   });
 });

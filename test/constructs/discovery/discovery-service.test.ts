@@ -260,7 +260,7 @@ describe('DiscoveryService', () => {
         'DiscoveryService discovery:',
         '  - image "ghcr.io/mcp-platform/mcp-discovery:latest" must not use the latest tag: pin a version so every node runs the same code',
         '  - repo "platform" must be "owner/name", e.g. "homelab/platform"',
-        '  - serversDir "../servers" must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//" or "..")',
+        '  - serversDir "../servers" must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//", "." or ".." part)',
         '  - watchNamespaces: "Tools" is not a namespace name (a DNS-1123 label)',
         '  - watchNamespaces names apps more than once',
         '  - github.apiUrl "ftp://github.lan" must be an http(s) URL such as "https://github.example.com/api/v3"',
