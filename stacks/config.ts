@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CURRENCY } from '../constructs/monitoring/alert-rules.js';
+import { cnpgScheduleProblem } from '../constructs/database/cnpg-schedule.js';
 import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, REPO_PATH, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { gatewayLabels } from '../constructs/labels.js';
@@ -944,8 +945,14 @@ const platformConfigSchemaBase = z
         /** Scheduled volume snapshot backups. @default none */
         backup: z
           .object({
-            /** Six-field cron, seconds first. @default "0 0 3 * * *" */
-            schedule: z.string().default('0 0 3 * * *'),
+            /** Six-field cron, seconds first, or a descriptor such as "@daily" (CloudNativePG's parser). @default "0 0 3 * * *" */
+            schedule: z
+              .string()
+              .superRefine((schedule, ctx) => {
+                const problem = cnpgScheduleProblem(schedule);
+                if (problem) ctx.addIssue({ code: 'custom', input: schedule, message: problem });
+              })
+              .default('0 0 3 * * *'),
             snapshotClass: objectName('a VolumeSnapshotClass').optional(),
           })
           .strict()

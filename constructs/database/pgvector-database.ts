@@ -12,6 +12,7 @@ import {
   ScheduledBackupSpecMethod,
 } from '../../imports/cnpg-postgresql.cnpg.io.js';
 import { DNS_LABEL, imageFieldProblem } from '../formats.js';
+import { cnpgScheduleProblem } from './cnpg-schedule.js';
 import { databaseNameProblem, databaseOwnerProblem } from './database-names.js';
 import { reserveOperatorSecret } from '../secrets/secret-reference.js';
 import { ComponentNames, componentSelector, platformLabels } from '../labels.js';
@@ -334,8 +335,6 @@ function operatorAccess(operator: CnpgOperatorRef, ports: number[]) {
   return { peers: [{ namespace: operator.namespace, podLabels: operator.podLabels ?? { 'app.kubernetes.io/name': 'cloudnative-pg' } }], ports };
 }
 
-const CNPG_CRON = /^\S+(\s+\S+){5}$/;
-
 function validate(
   id: string,
   p: { name: string; instances: number; imageName: string; database: string; owner: string; backup?: DatabaseBackup; apiServer?: ApiServerEndpoint; network?: ClusterNetwork },
@@ -350,9 +349,8 @@ function validate(
   for (const [field, fault] of [['database', databaseNameProblem(p.database)], ['owner', databaseOwnerProblem(p.owner)]] as const) {
     if (fault) problems.push(`${field} ${JSON.stringify(field === 'database' ? p.database : p.owner)} ${fault}`);
   }
-  if (p.backup && !CNPG_CRON.test(p.backup.schedule.trim())) {
-    problems.push(`backup.schedule "${p.backup.schedule}" must have six fields, seconds first (CloudNativePG's cron), e.g. "0 0 3 * * *"`);
-  }
+  const schedule = p.backup && cnpgScheduleProblem(p.backup.schedule);
+  if (schedule) problems.push(`backup.schedule ${JSON.stringify(p.backup!.schedule)} ${schedule}`);
   problems.push(...apiServerProblems(p.apiServer, p.network, 'the instance manager in every PostgreSQL pod watches the API server'));
   throwIfProblems(`PgvectorDatabase ${id}`, problems);
 }

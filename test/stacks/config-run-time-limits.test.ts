@@ -262,3 +262,17 @@ describe('a gateway with nowhere to route (holdout round 4 doubt)', () => {
     ]);
   });
 });
+
+describe('backup schedules CloudNativePG parses (holdout round 5)', () => {
+  const backup = (schedule: string) => ({ ...minimal, database: { enabled: true, backup: { schedule } } });
+  it('refuses a field out of its range, naming the field and the range', () => {
+    expect(problemsOf(backup('60 0 3 * * *'))).toEqual([
+      'database.backup.schedule: field 1 (second) "60" has 60, above 59: the second runs from 0 to 59, got "60 0 3 * * *"',
+    ]);
+  });
+
+  it('takes a descriptor, and keeps the default', () => {
+    expect(parse(backup('@daily')).database.backup).toEqual({ schedule: '@daily' });
+    expect(parse({ ...minimal, database: { enabled: true, backup: {} } }).database.backup).toEqual({ schedule: '0 0 3 * * *' });
+  });
+});

@@ -192,7 +192,7 @@ describe('PgvectorDatabase', () => {
 
     it('rejects a five-field cron, naming backup.schedule', () => {
       expect(create({ backup: { schedule: '0 3 * * *' } })).toThrow(
-        'PgvectorDatabase db:\n  - backup.schedule "0 3 * * *" must have six fields, seconds first (CloudNativePG\'s cron), e.g. "0 0 3 * * *"',
+        'PgvectorDatabase db:\n  - backup.schedule "0 3 * * *" must have six fields, seconds first (CloudNativePG\'s cron), e.g. "0 0 3 * * *"; it has 5',
       );
     });
 
