@@ -374,7 +374,8 @@ const vllmFields = {
 
 /** What to do when the triage config does not name a provider. */
 const withDefaultProvider = (value: unknown) =>
-  value && typeof value === 'object' && !('provider' in value) ? { ...value, provider: 'ollama' } : value;
+  // A list is left for the schema to refuse: spread, [] would read as {} and so as the defaults.
+  value && typeof value === 'object' && !Array.isArray(value) && !('provider' in value) ? { ...value, provider: 'ollama' } : value;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -1084,7 +1085,13 @@ const platformConfigSchemaBase = z
               })
               .strict(),
           ],
-          { error: 'must be "ollama", "vllm" or "external"' },
+          {
+            // Typed as a union issue, but a value that is no object at all (a list) comes as invalid_type.
+            error: (issue) =>
+              (issue as { code: string }).code === 'invalid_type'
+                ? `must be an object, { provider: "ollama" | "vllm" | "external", ... }, got ${Array.isArray(issue.input) ? 'a list' : describeValue(issue.input)}`
+                : 'must be "ollama", "vllm" or "external"',
+          },
         ),
       )
       .prefault({}),
@@ -1430,6 +1437,12 @@ export function parseMcpServer(raw: unknown, source: string): McpServerConfig {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? formatPath(issue.path) : '(config)';
+  // A union of object shapes (no discriminator) whose value has the shape of exactly one of them: what is
+  // wrong inside that one ("token.from"), not that the object fits none.
+  if (issue.code === 'invalid_union') {
+    const fitting = issue.errors.filter((branch) => branch.length && branch.every((inner) => inner.path.length > 0));
+    if (fitting.length === 1) return fitting[0]!.map((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue)).join('\n  - ');
+  }
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(issue.path, issue.input);
     return issue.keys
@@ -1479,6 +1492,10 @@ function boundMessage(issue: z.core.$ZodIssue): string | undefined {
     return undefined;
   }
   if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option:')) return `must be one of ${quoted(issue.values)}`;
+  // A z.literal: "Invalid input: expected \"jwt\"".
+  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid input: expected')) return issue.values.length === 1 ? `must be ${quoted(issue.values)}` : `must be one of ${quoted(issue.values)}`;
+  // startsWith(), endsWith(), includes(): "Invalid string: must start with \"/\"".
+  if (issue.code === 'invalid_format' && issue.message.startsWith('Invalid string: must ')) return issue.message.slice('Invalid string: '.length);
   if (issue.code === 'invalid_union' && issue.message.startsWith('Invalid discriminator value')) {
     const options = (issue as unknown as { options?: readonly unknown[] }).options ?? [];
     return options.length ? `must be one of ${quoted(options)}` : undefined;

@@ -320,7 +320,7 @@ describe('secret-reference settings', () => {
   });
 
   it('refuses an Infisical path not starting with "/", a resync interval of 0 and a credentials namespace that is no label', () => {
-    expect(problemsOf(ref({ ...inf, path: 'team' }))).toEqual(['mcpServers[0].secretEnv.TOKEN.path: Invalid string: must start with "/", got "team"']);
+    expect(problemsOf(ref({ ...inf, path: 'team' }))).toEqual(['mcpServers[0].secretEnv.TOKEN.path: must start with "/", got "team"']);
     expect(problemsOf(ref({ ...inf, resyncInterval: 0 }))).toEqual(['mcpServers[0].secretEnv.TOKEN.resyncInterval: must be more than 0, got 0']);
     expect(problemsOf(ref({ ...inf, credentials: { name: 'machine', namespace: 'Auth' } }))).toEqual(['mcpServers[0].secretEnv.TOKEN.credentials.namespace: must be a namespace name: a DNS-1123 label, got "Auth"']);
     expect(parse(ref({ ...inf, credentials: { name: 'machine', namespace: 'auth' } })).mcpServers[0]!.secretEnv?.TOKEN).toMatchObject({ credentials: { name: 'machine', namespace: 'auth' } });
@@ -383,7 +383,7 @@ describe('MCP server fields', () => {
   });
 
   it('refuses a relative URL path and an empty command, naming each', () => {
-    expect(problemsOf(server({ path: 'mcp' }))).toEqual(['mcpServers[0].path: Invalid string: must start with "/", got "mcp"']);
+    expect(problemsOf(server({ path: 'mcp' }))).toEqual(['mcpServers[0].path: must start with "/", got "mcp"']);
     expect(parse(server({ path: '/mcp' })).mcpServers[0]!.path).toBe('/mcp');
     expect(problemsOf(server({ source: { ...image, command: '' } }))).toEqual([
       'mcpServers[0].source.command: must not be empty, got ""',
@@ -528,7 +528,7 @@ describe("the construct's checks the field schemas already make are reported onc
     ]],
     ['an unknown flavour', { flavour: 'helm' }, ['mcpServers[0].flavour: must be "kmcp", "toolhive", "standalone" or "external", got "helm"']],
     ['an unknown transport', { transport: 'ws' }, ['mcpServers[0].transport: must be "stdio", "streamable-http" or "sse", got "ws"']],
-    ['a relative path', { path: 'mcp' }, ['mcpServers[0].path: Invalid string: must start with "/", got "mcp"']],
+    ['a relative path', { path: 'mcp' }, ['mcpServers[0].path: must start with "/", got "mcp"']],
     ['a version range', { source: npm('^1') }, ['mcpServers[0].source.npm.version: must be an exact version such as "1.2.3", got "^1"']],
     ['the latest tag', { source: { image: 'x:latest' } }, ['mcpServers[0].source.image: must not use the latest tag: pin a version so every node runs the same code, got "x:latest"']],
     ['no source', { source: {} }, ['mcpServers[0].source: must be { npm: { package, version } }, { image } or, for an external server, { service: { name, namespace } }, got an object']],
@@ -539,7 +539,7 @@ describe("the construct's checks the field schemas already make are reported onc
     ['a bad label value', { labels: { a: 'b c' } }, ['mcpServers[0].labels.a: must be a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit (or empty), got "b c"']],
     ['a bad env name', { env: { '1A': 'x' } }, ['mcpServers[0].env["1A"]: the key "1A" must be an environment variable name']],
     ['a bad secretEnv name', { secretEnv: { '1-A': secretRef } }, ['mcpServers[0].secretEnv["1-A"]: the key "1-A" must be an environment variable name']],
-    ['a relative secret file path', { secretFiles: [{ secret: secretRef, path: 'rel' }] }, ['mcpServers[0].secretFiles[0].path: Invalid string: must start with "/", got "rel"']],
+    ['a relative secret file path', { secretFiles: [{ secret: secretRef, path: 'rel' }] }, ['mcpServers[0].secretFiles[0].path: must start with "/", got "rel"']],
     ['a bad egress CIDR', { egress: [{ cidrs: ['x'], ports: [1] }] }, ['mcpServers[0].egress[0].cidrs[0]: must be an IPv4 CIDR such as "192.168.10.5/32", got "x"']],
     ['an empty access rule', { kubernetesAccess: { rules: [{ apiGroups: [''], resources: [] }] } }, ['mcpServers[0].kubernetesAccess.rules[0].resources: must list at least one entry, got []']],
     ['a list of capabilities that is no list', { capabilities: null }, ['mcpServers[0].capabilities: must be an array, got null']],
@@ -574,11 +574,14 @@ describe('an external server', () => {
 
 describe('other single-field and cross-field rules', () => {
   it('refuses a triage section that is no object instead of taking the default provider', () => {
-    expect(problemsOf({ ...minimal, triageLlm: null })).toEqual(['triageLlm: must be "ollama", "vllm" or "external"']);
+    expect(problemsOf({ ...minimal, triageLlm: null })).toEqual(['triageLlm: must be an object, { provider: "ollama" | "vllm" | "external", ... }, got null']);
+    // A list is no object either (spread, [] would have read as {} and so as the defaults).
+    expect(problemsOf({ ...minimal, triageLlm: [] })).toEqual(['triageLlm: must be an object, { provider: "ollama" | "vllm" | "external", ... }, got a list']);
   });
 
   it('refuses a triage section given as a provider name', () => {
-    expect(problemsOf({ ...minimal, triageLlm: 'ollama' })).toEqual(['triageLlm: must be "ollama", "vllm" or "external"']);
+    expect(problemsOf({ ...minimal, triageLlm: 'ollama' })).toEqual(['triageLlm: must be an object, { provider: "ollama" | "vllm" | "external", ... }, got "ollama"']);
+    expect(problemsOf({ ...minimal, triageLlm: { provider: 'llama.cpp' } })).toEqual(['triageLlm.provider: must be "ollama", "vllm" or "external", got "llama.cpp"']);
   });
 
   it('takes a GitHub API over http and an App id of digits only', () => {

@@ -276,3 +276,31 @@ describe('backup schedules CloudNativePG parses (holdout round 5)', () => {
     expect(parse({ ...minimal, database: { enabled: true, backup: {} } }).database.backup).toEqual({ schedule: '0 0 3 * * *' });
   });
 });
+
+describe('what is wrong, said where it is wrong (holdout round 5)', () => {
+  const server = (fields: Record<string, unknown>) => ({ ...minimal, mcpServers: [{ name: 'k', transport: 'streamable-http', source: { image: 'ghcr.io/a/b:1.0.0' }, ...fields }] });
+  const github = (auth: unknown) => ({ ...minimal, discovery: { enabled: true, github: { auth } } });
+
+  it('says which value a fixed field takes', () => {
+    expect(problemsOf({ ...minimal, gateway: { enabled: true, auth: { kind: 'oidc', issuer: 'https://id.lan', audiences: ['mcp'], jwksUrl: 'https://id.lan/jwks' } } })).toEqual([
+      'gateway.auth.kind: must be "jwt", got "oidc"',
+    ]);
+  });
+
+  it('reports the field inside the one shape of a union the value has', () => {
+    expect(problemsOf(github({ token: { from: 'vault', name: 'gh', key: 'token' } }))).toEqual([
+      'discovery.github.auth.token.from: must be a secret reference with from: "secret", "externalSecret" or "infisical", got "vault"',
+    ]);
+    expect(problemsOf(server({ source: { npm: { package: null, version: '1.0.0' } } }))).toEqual(['mcpServers[0].source.npm.package: must be a string, got null']);
+    expect(problemsOf(server({ egress: [{ hosts: [5], ports: [443] }] }))).toEqual(['mcpServers[0].egress[0].hosts[0]: must be a string, got 5']);
+    // Half of the GitHub App's fields: the rest are named.
+    expect(problemsOf(github({ appId: '12345' }))).toEqual([
+      'discovery.github.auth.installationId: is required (a number)\n  - ' +
+        'discovery.github.auth.privateKey: must be a secret reference with from: "secret", "externalSecret" or "infisical"',
+    ]);
+  });
+
+  it('still says which shapes there are when the value has none of them', () => {
+    expect(problemsOf(github({}))).toEqual(['discovery.github.auth: must be { token } or { appId, installationId, privateKey }, each secret by reference, got an object']);
+  });
+});
