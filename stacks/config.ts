@@ -56,7 +56,7 @@ const gitRef = z.string().min(1).superRefine((ref, ctx) => {
 
 const dnsLabel = (what: string) =>
   z
-    .string({ error: `must be a string: the ${what}` })
+    .string({ error: (issue) => (issue.input === undefined ? `is required: the ${what}` : `must be a string: the ${what}`) })
     .max(63, { error: `must be at most 63 characters (a DNS-1123 label): the ${what}` })
     .regex(DNS_LABEL, {
       error: `must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit): the ${what}`,

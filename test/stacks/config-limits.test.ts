@@ -141,6 +141,11 @@ describe('name lengths and other string limits', () => {
     expect(problemsOf({ ...minimal, namespace: 5 })).toEqual(['namespace: must be a string: the platform namespace']);
   });
 
+  it('says a missing DNS label field is required, naming what it is', () => {
+    const { name: _, ...nameless } = minimal as Record<string, unknown>;
+    expect(problemsOf(nameless)).toEqual(['name: is required: the platform name']);
+  });
+
   it('refuses a Secret name of 253 characters that is no DNS subdomain by its form, not its length', () => {
     const ref = (name: string) => server({ secretEnv: { TOKEN: { from: 'secret', name, key: 'token' } } });
     const name = `A${'a'.repeat(252)}`;
