@@ -119,6 +119,13 @@ const text = (what: string, required?: string) =>
     .min(1, required ? { error: required } : undefined)
     .regex(/^(?:\S(?:[^]*\S)?)?$/, { error: `must be ${what}, without spaces before or after it` });
 
+/** A string a `problem` function judges: its answer, when it has one, is the message. */
+const checkedString = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const fault = problem(value);
+    if (fault) ctx.addIssue({ code: 'custom', input: value, message: fault });
+  });
+
 const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 /**
  * A count of pods (replicas, instances): the API server keeps it as a 32-bit integer, and a quota or the
@@ -347,13 +354,7 @@ const vllmFields = {
       /** e.g. "nvidia". @default none */
       runtimeClassName: objectName('a RuntimeClass').optional(),
       /** @default "nvidia.com/gpu" */
-      resourceName: z
-        .string()
-        .superRefine((name, ctx) => {
-          const problem = extendedResourceProblem(name);
-          if (problem) ctx.addIssue({ code: 'custom', input: name, message: problem });
-        })
-        .default('nvidia.com/gpu'),
+      resourceName: checkedString(extendedResourceProblem).default('nvidia.com/gpu'),
     })
     .strict()
     .prefault({}),
@@ -947,13 +948,7 @@ const platformConfigSchemaBase = z
         backup: z
           .object({
             /** Six-field cron, seconds first, or a descriptor such as "@daily" (CloudNativePG's parser). @default "0 0 3 * * *" */
-            schedule: z
-              .string()
-              .superRefine((schedule, ctx) => {
-                const problem = cnpgScheduleProblem(schedule);
-                if (problem) ctx.addIssue({ code: 'custom', input: schedule, message: problem });
-              })
-              .default('0 0 3 * * *'),
+            schedule: checkedString(cnpgScheduleProblem).default('0 0 3 * * *'),
             snapshotClass: objectName('a VolumeSnapshotClass').optional(),
           })
           .strict()

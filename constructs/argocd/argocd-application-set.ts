@@ -13,34 +13,18 @@ import { Construct } from 'constructs';
 import { urlCredentialsProblem } from '../formats.js';
 import { platformLabels } from '../labels.js';
 import { throwIfProblems } from '../validation/problems.js';
-import { applicationSyncPolicy, IN_CLUSTER, type ArgoCdCluster } from './argocd-application.js';
+import { applicationSyncPolicy, IN_CLUSTER, type ArgoCdApplicationBaseProps } from './argocd-application.js';
 
 /** Argo CD deletes what an Application synced when the Application goes, only with this finalizer on it. */
 const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
-export interface ArgoCdApplicationSetProps {
-  /** Name of the ApplicationSet. */
-  readonly name: string;
-  /** Namespace Argo CD watches for ApplicationSets. @default "argocd" */
-  readonly argocdNamespace?: string;
-  /** Argo CD project every generated Application belongs to. */
-  readonly project: string;
-  /** Git repository that holds the rendered manifests. */
-  readonly repoUrl: string;
-  /** Branch, tag or commit to track. @default "main" */
-  readonly revision?: string;
+export interface ArgoCdApplicationSetProps extends ArgoCdApplicationBaseProps {
   /** Folder whose subfolders each become an Application. */
   readonly path: string;
   /** Subfolders of `path` that are not applications. @default none */
   readonly exclude?: readonly string[];
   /** Each Application is named `<applicationPrefix>-<folder>`. */
   readonly applicationPrefix: string;
-  /** Namespace the manifests are applied to. */
-  readonly destinationNamespace: string;
-  /** Cluster the manifests are applied to. @default the cluster Argo CD runs in ({ server: IN_CLUSTER }) */
-  readonly destination?: ArgoCdCluster;
-  /** Sync automatically with prune and self-heal. @default true */
-  readonly autoSync?: boolean;
 }
 
 export class ArgoCdApplicationSet extends Construct {

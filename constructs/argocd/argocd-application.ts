@@ -15,10 +15,11 @@ export function isInCluster(cluster: ArgoCdCluster | undefined): boolean {
   return cluster === undefined || ('server' in cluster ? cluster.server === IN_CLUSTER : cluster.name === 'in-cluster');
 }
 
-export interface ArgoCdApplicationProps {
-  /** Name of the Application object (and of the app in the Argo CD UI). */
+/** What every platform Application has, whether written out (app of apps) or made by an ApplicationSet. */
+export interface ArgoCdApplicationBaseProps {
+  /** Name of the object (for an Application, also of the app in the Argo CD UI). */
   readonly name: string;
-  /** Namespace Argo CD watches for Application objects. @default "argocd" */
+  /** Namespace Argo CD watches for Application and ApplicationSet objects. @default "argocd" */
   readonly argocdNamespace?: string;
   /** Argo CD project the application belongs to. */
   readonly project: string;
@@ -26,20 +27,23 @@ export interface ArgoCdApplicationProps {
   readonly repoUrl: string;
   /** Branch, tag or commit to track. @default "main" */
   readonly revision?: string;
-  /** Folder in the repository with this application's manifests. */
-  readonly path: string;
   /** Namespace the manifests are applied to. */
   readonly destinationNamespace: string;
   /** Cluster the manifests are applied to. @default the cluster Argo CD runs in ({ server: IN_CLUSTER }) */
   readonly destination?: ArgoCdCluster;
+  /** Sync automatically with prune and self-heal. @default true */
+  readonly autoSync?: boolean;
+}
+
+export interface ArgoCdApplicationProps extends ArgoCdApplicationBaseProps {
+  /** Folder in the repository with this application's manifests. */
+  readonly path: string;
   /**
    * Argo CD sync wave of this Application in its parent: lower waves are applied first, and the next wave waits
    * for them to be healthy only where argocd-cm has a health check for Applications (`argocdValues()` sets one
    * when the platform installs Argo CD). @default 0
    */
   readonly syncWave?: number;
-  /** Sync automatically with prune and self-heal. @default true */
-  readonly autoSync?: boolean;
 }
 
 /**
