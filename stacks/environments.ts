@@ -7,6 +7,7 @@
  */
 import { DNS_LABEL } from '../constructs/formats.js';
 import { ConfigError, type PlatformConfig, type PlatformConfigInput } from './config.js';
+import { APP_FOLDERS } from './app-folders.js';
 import { stateLocation } from './terraform-backend.js';
 
 /** An override of one part: every field optional, objects merged field by field, lists replaced whole. */
@@ -165,6 +166,7 @@ export function environmentProblems(environments: readonly Environment[]): strin
     (env) => `${sameRepository(env.config.gitops.repoUrl)} ${env.config.gitops.revision} ${env.config.gitops.path}`,
     (a, b) => `environments "${a}" and "${b}" publish to one GitOps folder (gitops.repoUrl, revision and path): each publish would overwrite the other's manifests; give each its own gitops.path, e.g. "clusters/${b}/mcp-platform"`,
   );
+  problems.push(...nestedFolderProblems(environments));
   const argocd = (env: Environment) => `${argocdContext(env.config).context} of ${argocdContext(env.config).configPath}, namespace ${env.config.argocd.namespace}`;
   shared(
     (env) => `${argocd(env)} project ${env.config.argocd.project}`,
@@ -174,6 +176,7 @@ export function environmentProblems(environments: readonly Environment[]): strin
     (env) => `${argocd(env)} name ${env.config.name}`,
     (a, b) => `environments "${a}" and "${b}" name their Argo CD Applications after one platform name (name) in the same Argo CD: each would overwrite the other's; give each its own name, e.g. "${b}"`,
   );
+  problems.push(...applicationNameProblems(environments, argocd));
   shared(
     (env) => `${env.config.kubernetes.context} of ${env.config.kubernetes.configPath} namespace ${env.config.namespace}`,
     (a, b) => `environments "${a}" and "${b}" deploy into one namespace (namespace) of one cluster (kubernetes.context): the two platforms would fight over its objects; give each its own cluster or namespace`,
@@ -188,4 +191,44 @@ export function environmentProblems(environments: readonly Environment[]): strin
  */
 function sameRepository(url: string): string {
   return url.toLowerCase().replace(/\.git$/, '');
+}
+
+/** A GitOps folder inside another environment's: publishing the outer one replaces its folder, the inner one with it. */
+function nestedFolderProblems(environments: readonly Environment[]): string[] {
+  const problems: string[] = [];
+  for (const outer of environments) {
+    for (const inner of environments) {
+      const [o, i] = [outer.config.gitops, inner.config.gitops];
+      if (outer === inner || sameRepository(o.repoUrl) !== sameRepository(i.repoUrl) || o.revision !== i.revision || !i.path.startsWith(`${o.path}/`)) continue;
+      problems.push(
+        `environments "${inner.name}" and "${outer.name}" publish to nested GitOps folders (${i.path} inside ${o.path}): publishing "${outer.name}" replaces its whole folder and deletes "${inner.name}"'s manifests; give each a folder outside the other's, e.g. "clusters/${outer.name}/mcp-platform" and "clusters/${inner.name}/mcp-platform"`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Two platform names in one Argo CD that make one Application name: "a-mcp"'s folder "platform" and "a"'s root
+ * are both "a-mcp-platform". (One platform name twice is reported on its own.)
+ */
+function applicationNameProblems(environments: readonly Environment[], argocd: (env: Environment) => string): string[] {
+  const owners = new Map<string, Environment>();
+  const clashes = new Map<string, { first: Environment; second: Environment; names: string[] }>();
+  for (const env of environments) {
+    for (const name of [`${env.config.name}-mcp-platform`, ...APP_FOLDERS.map((folder) => `${env.config.name}-${folder}`)]) {
+      const key = `${argocd(env)} ${name}`;
+      const other = owners.get(key);
+      if (!other) owners.set(key, env);
+      else if (other.config.name !== env.config.name) {
+        const pair = `${other.name} ${env.name}`;
+        const clash = clashes.get(pair) ?? { first: other, second: env, names: [] };
+        clashes.set(pair, { ...clash, names: [...clash.names, name] });
+      }
+    }
+  }
+  return [...clashes.values()].map(
+    ({ first, second, names }) =>
+      `environments "${first.name}" and "${second.name}" both make the Argo CD Application${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} in the same Argo CD (from the platform names "${first.config.name}" and "${second.config.name}"): one would overwrite the other's; give one a name that is not the other's followed by "-<folder>"`,
+  );
 }

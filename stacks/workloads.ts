@@ -11,13 +11,14 @@ import { McpServer } from '../constructs/mcp/mcp-server.js';
 import { CiliumLoadBalancer } from '../constructs/network/cilium-load-balancer.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
 import type { PodPeer } from '../constructs/workloads/pod-network-policy.js';
+import type { AppFolder } from './app-folders.js';
 import { allowedKeysAt, ciliumSettings, clusterNetwork, type PlatformConfig } from './config.js';
 import { problemLinesOf, serverLabel, serverPath, splitField, type ConfigProblem } from './config-problems.js';
 
 /** The folder (and chart) that holds the Argo CD Applications of every other folder. */
 export const ARGOCD_APP = 'argocd';
 /** The folder of cluster-scoped network objects (Cilium's LoadBalancer pools and L2 announcements). */
-export const CLUSTER_NETWORK_APP = 'cluster-network';
+export const CLUSTER_NETWORK_APP: AppFolder = 'cluster-network';
 
 /** Where a part comes from in the config. */
 interface PartPath {
@@ -85,7 +86,7 @@ export class Workloads {
   ) {
     this.app = new App();
     const apps: PlatformApp[] = [];
-    const addApp = (name: string, syncWave: number) => {
+    const addApp = (name: AppFolder, syncWave: number) => {
       const chart = new Chart(this.app, name, { namespace: config.namespace, disableResourceNameHashes: true });
       apps.push({ name, chart, syncWave });
       return chart;

@@ -168,6 +168,26 @@ describe('what environments must not share', () => {
     expect(() => env('staging', { gitops: { path: './clusters/shared' } })).toThrow('gitops.path: must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part), got "./clusters/shared"');
   });
 
+  it('refuses a GitOps folder inside another environment\'s, which the outer publish would delete', () => {
+    const at = (name: string, path: string) => env(name, { ...apart(name), gitops: { path } });
+    expect(environmentProblems([at('inner', 'clusters/x/inner'), at('outer', 'clusters/x')])).toEqual([
+      'environments "inner" and "outer" publish to nested GitOps folders (clusters/x/inner inside clusters/x): publishing "outer" replaces its whole folder and deletes "inner"\'s manifests; give each a folder outside the other\'s, e.g. "clusters/outer/mcp-platform" and "clusters/inner/mcp-platform"',
+    ]);
+    // A folder whose name merely starts with the other's is beside it, not in it; another revision is another tree.
+    expect(environmentProblems([at('a', 'clusters/x2'), at('b', 'clusters/x')])).toEqual([]);
+    expect(environmentProblems([env('a', { ...apart('a'), gitops: { path: 'clusters/x/a', revision: 'edge' } }), at('b', 'clusters/x')])).toEqual([]);
+  });
+
+  it('refuses two platform names that make one Application name in one Argo CD', () => {
+    const prod = env('prod', { ...apart('prod'), name: 'a-mcp' });
+    const edge = env('edge', { ...apart('edge'), name: 'a', argocd: { project: 'mcp-edge', destination: { name: 'edge' }, kubernetes: { context: 'admin@prod' } } });
+    expect(environmentProblems([prod, edge])).toEqual([
+      'environments "prod" and "edge" both make the Argo CD Application "a-mcp-platform" in the same Argo CD (from the platform names "a-mcp" and "a"): one would overwrite the other\'s; give one a name that is not the other\'s followed by "-<folder>"',
+    ]);
+    // In two Argo CDs the names never meet.
+    expect(environmentProblems([prod, env('edge', { ...apart('edge'), name: 'a' })])).toEqual([]);
+  });
+
   it("refuses the kubernetes backend's default suffix for a stack ending in -<number>, which Terraform refuses", () => {
     const kubernetes = { terraform: { backend: { type: 'kubernetes' as const } } };
     expect(environmentProblems([env('eu-1', { ...apart('eu-1'), ...kubernetes }), env('eu-2', { ...apart('eu-2'), ...kubernetes, terraform: { backend: { type: 'kubernetes', secretSuffix: 'eu2' } } })])).toEqual([
