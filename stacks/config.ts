@@ -801,7 +801,11 @@ const platformConfigSchemaBase = z
         values: chartValues.optional(),
         /** argocd-apps chart version that installs the project and root application. @default "2.0.4" */
         // renovate: datasource=helm depName=argocd-apps registryUrl=https://argoproj.github.io/argo-helm
-        appsChartVersion: exactVersion.default('2.0.4'),
+        appsChartVersion: exactVersion
+          .refine((version) => version.startsWith('2.'), {
+            error: 'must be a 2.x version of argocd-apps: the platform writes its values in the 2.x layout (projects and applications keyed by name, since argocd-apps-2.0.0); 1.x takes lists, and no later major is known here',
+          })
+          .default('2.0.4'),
         /** Argo CD project every platform application belongs to; not Argo CD's own "default". @default "mcp-platform" */
         project: dnsLabel('Argo CD project name')
           .refine((name) => projectNameProblem(name) === undefined, { error: (issue) => projectNameProblem(issue.input as string) })

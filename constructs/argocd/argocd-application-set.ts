@@ -36,9 +36,9 @@ export class ArgoCdApplicationSet extends Construct {
     const credentials = urlCredentialsProblem(props.repoUrl);
     throwIfProblems(`ArgoCdApplicationSet ${id}`, [
       ...(credentials ? [`repoUrl ${credentials}: Argo CD reads the repository's credentials from its repository Secret`] : []),
-      ...(props.path.includes('{{') || props.applicationPrefix.includes('{{') ? ['path and applicationPrefix must not contain "{{": the generator reads it as a template'] : []),
     ]);
     const revision = props.revision ?? 'main';
+    const destination = props.destination ?? { server: IN_CLUSTER };
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
@@ -61,11 +61,16 @@ export class ArgoCdApplicationSet extends Construct {
           },
         ],
         template: {
-          metadata: { name: `${props.applicationPrefix}-{{.path.basename}}`, labels: platformLabels('argocd-application') },
+          // Every string of the template goes through Go's text/template (deeplyReplace in argo-cd v3.5.1
+          // applicationset/utils/utils.go), so the props' own text is escaped; only the two parameters are templates.
+          metadata: { name: `${goTemplateLiteral(props.applicationPrefix)}-{{.path.basename}}`, labels: platformLabels('argocd-application') },
           spec: {
-            project: props.project,
-            source: { repoURL: props.repoUrl, targetRevision: revision, path: '{{.path.path}}' },
-            destination: { ...(props.destination ?? { server: IN_CLUSTER }), namespace: props.destinationNamespace },
+            project: goTemplateLiteral(props.project),
+            source: { repoURL: goTemplateLiteral(props.repoUrl), targetRevision: goTemplateLiteral(revision), path: '{{.path.path}}' },
+            destination: {
+              ...('server' in destination ? { server: goTemplateLiteral(destination.server) } : { name: goTemplateLiteral(destination.name) }),
+              namespace: goTemplateLiteral(props.destinationNamespace),
+            },
             syncPolicy: applicationSyncPolicy(props.autoSync ?? true),
           },
         },
@@ -75,4 +80,12 @@ export class ArgoCdApplicationSet extends Construct {
       },
     });
   }
+}
+
+/**
+ * Text a Go template prints as written: "{{" opens an action, so it becomes the action {{"{{"}}, which prints
+ * the string constant "{{" (text/template). "}}" outside an action is plain text already.
+ */
+export function goTemplateLiteral(text: string): string {
+  return text.replace(/\{\{/g, () => '{{"{{"}}');
 }

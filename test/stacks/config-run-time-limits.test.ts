@@ -304,3 +304,12 @@ describe('what is wrong, said where it is wrong (holdout round 5)', () => {
     expect(problemsOf(github({}))).toEqual(['discovery.github.auth: must be { token } or { appId, installationId, privateKey }, each secret by reference, got an object']);
   });
 });
+
+describe('the argocd-apps chart layout (holdout round 6)', () => {
+  it('refuses an argocd-apps version outside 2.x, whose values take another layout', () => {
+    const message = 'must be a 2.x version of argocd-apps: the platform writes its values in the 2.x layout (projects and applications keyed by name, since argocd-apps-2.0.0); 1.x takes lists, and no later major is known here';
+    expect(problemsOf({ ...minimal, argocd: { appsChartVersion: '1.6.2' } })).toEqual([`argocd.appsChartVersion: ${message}, got "1.6.2"`]);
+    expect(problemsOf({ ...minimal, argocd: { appsChartVersion: '3.0.0' } })).toEqual([`argocd.appsChartVersion: ${message}, got "3.0.0"`]);
+    expect(parse({ ...minimal, argocd: { appsChartVersion: '2.0.5' } }).argocd.appsChartVersion).toBe('2.0.5');
+  });
+});

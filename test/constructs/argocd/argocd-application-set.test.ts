@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse as parseYaml } from 'yaml';
 import { ArgoCdApplication } from '../../../constructs/argocd/argocd-application.js';
-import { ArgoCdApplicationSet } from '../../../constructs/argocd/argocd-application-set.js';
+import { ArgoCdApplicationSet, goTemplateLiteral } from '../../../constructs/argocd/argocd-application-set.js';
 import { SchemaValidator } from '../../../constructs/validation/schema-validator.js';
 import { only, render, testChart } from '../../support/charts.js';
 
@@ -85,10 +85,19 @@ describe('ArgoCdApplicationSet', () => {
     expect(applicationSet({ autoSync: false }).spec.template.spec.syncPolicy.automated).toBeUndefined();
   });
 
-  it('refuses credentials in the repository URL and template braces in its own strings', () => {
+  it('escapes "{{" in its own strings, which the controller would read as a template, and leaves the two parameters', () => {
+    expect(goTemplateLiteral('release-{{x}}')).toBe('release-{{"{{"}}x}}');
+    expect(goTemplateLiteral('a }} b')).toBe('a }} b');
+    const set = applicationSet({ revision: 'release-{{x}}', destination: { server: 'https://{{host}}:6443' } });
+    expect(set.spec.template.spec.source).toEqual({ repoURL: 'https://github.com/me/gitops.git', targetRevision: 'release-{{"{{"}}x}}', path: '{{.path.path}}' });
+    expect(set.spec.template.spec.destination.server).toBe('https://{{"{{"}}host}}:6443');
+    // The generator's own fields are not templates: the revision it reads goes in as written.
+    expect(set.spec.generators[0].git.revision).toBe('release-{{x}}');
+  });
+
+  it('refuses credentials in the repository URL', () => {
     expect(() => applicationSet({ repoUrl: 'https://me:hunter2@github.com/me/gitops.git' })).toThrow(
       "ArgoCdApplicationSet apps:\n  - repoUrl must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is: Argo CD reads the repository's credentials from its repository Secret",
     );
-    expect(() => applicationSet({ path: 'apps/{{.x}}' })).toThrow('path and applicationPrefix must not contain "{{": the generator reads it as a template');
   });
 });
