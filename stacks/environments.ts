@@ -185,12 +185,15 @@ export function environmentProblems(environments: readonly Environment[]): strin
 }
 
 /**
- * One spelling of a repository URL: Argo CD takes "https://github.com/Me/GitOps.git" and
- * "https://github.com/me/gitops" for one repository: NormalizeGitURL (argo-cd v3.5.1 util/git/git.go) lowercases
- * the URL and drops ".git" before it compares two.
+ * One spelling of a repository: its host and path, lowercase, without ".git". Argo CD itself lowercases the URL
+ * and drops ".git" before it compares two (NormalizeGitURL, argo-cd v3.5.1 util/git/git.go); the https, ssh and
+ * scp-like URLs of one repository are one here too, because publish-manifests writes every environment of its
+ * repository into the one checkout, whichever way the URL is spelt.
  */
 function sameRepository(url: string): string {
-  return url.toLowerCase().replace(/\.git$/, '');
+  const scpLike = /^[^/@:]+@([^:/]+):(.+)$/.exec(url);
+  const hostAndPath = scpLike ? `${scpLike[1]}/${scpLike[2]}` : url.replace(/^[a-z+]+:\/\/(?:[^@/]+@)?/i, '').replace(/^([^/:]+):\d+\//, '$1/');
+  return hostAndPath.toLowerCase().replace(/\.git$/, '');
 }
 
 /** A GitOps folder inside another environment's: publishing the outer one replaces its folder, the inner one with it. */

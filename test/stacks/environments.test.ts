@@ -165,6 +165,12 @@ describe('what environments must not share', () => {
     expect(environmentProblems([folder('prod', 'https://github.com/homelab/gitops.git'), folder('staging', 'https://github.com/HomeLab/gitops')])).toEqual([
       'environments "prod" and "staging" publish to one GitOps folder (gitops.repoUrl, revision and path): each publish would overwrite the other\'s manifests; give each its own gitops.path, e.g. "clusters/staging/mcp-platform"',
     ]);
+    // The ssh and scp-like URLs of that repository too: publish-manifests writes both into its one checkout.
+    for (const other of ['git@github.com:homelab/gitops.git', 'ssh://git@github.com/homelab/gitops', 'ssh://git@github.com:22/homelab/gitops.git']) {
+      expect(environmentProblems([folder('prod', 'https://github.com/homelab/gitops.git'), folder('staging', other)])).toHaveLength(1);
+    }
+    expect(environmentProblems([folder('prod', 'https://github.com/homelab/gitops.git'), folder('staging', 'https://github.com/homelab/gitops-staging.git')])).toEqual([]);
+    expect(environmentProblems([folder('prod', 'https://github.com/homelab/gitops.git'), folder('staging', 'https://git.lan/homelab/gitops.git')])).toEqual([]);
     expect(() => env('staging', { gitops: { path: './clusters/shared' } })).toThrow('gitops.path: must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part), got "./clusters/shared"');
   });
 
