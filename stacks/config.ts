@@ -126,6 +126,9 @@ const checkedString = (problem: (value: string) => string | undefined) =>
     if (fault) ctx.addIssue({ code: 'custom', input: value, message: fault });
   });
 
+/** Octokit appends each route's path to the base URL as text: after a query or fragment, the path is lost. */
+const API_BASE_URL_QUERY = 'must have no query ("?") or fragment ("#"): the client adds each request\'s path after the URL, e.g. "https://github.example.com/api/v3"';
+
 const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 /**
  * A count of pods (replicas, instances): the API server keeps it as a 32-bit integer, and a quota or the
@@ -608,6 +611,7 @@ const discoverySchema = z
         apiUrl: z
           .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "https://github.example.com/api/v3"' })
           .superRefine(withoutCredentials('the discovery service signs in with github.auth, by reference'))
+          .refine((url) => !/[?#]/.test(url), { error: API_BASE_URL_QUERY })
           .optional(),
         /** A token, or a GitHub App's id, installation and private key; each secret by reference. */
         auth: z.union(

@@ -60,7 +60,8 @@ function merge(base: unknown, override: unknown, path: string): unknown {
 export function extendPlatformConfig(base: PlatformConfigInput, override: PlatformConfigOverride): PlatformConfigInput {
   const problems: string[] = [];
   const servers: Record<string, unknown>[] = [...((base.mcpServers ?? []) as Record<string, unknown>[])];
-  const excluded: string[] = [...(base.mcp?.excludeServers ?? [])];
+  // Removals of servers no config lists: they join mcp.excludeServers (whose own list, base's or override's, stays).
+  const excluded: string[] = [];
   (override.mcpServers ?? []).forEach((entry: unknown, index) => {
     const where = `mcpServers[${index}]`;
     if (!isObject(entry) || typeof entry.name !== 'string' || entry.name === '') {
@@ -82,7 +83,8 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
   const { mcpServers: _servers, ...rest } = override;
   const merged = merge(base, rest, '') as Record<string, unknown>;
   const mcp = { ...(merged.mcp as Record<string, unknown> | undefined) };
-  if (excluded.length) mcp.excludeServers = excluded;
+  // The override's own list (or the base's) replaces as any list does; the removals of servers no config lists add to it.
+  if (excluded.length) mcp.excludeServers = [...new Set([...((mcp.excludeServers as string[] | undefined) ?? []), ...excluded])];
   return { ...merged, mcpServers: servers, ...(Object.keys(mcp).length ? { mcp } : {}) } as PlatformConfigInput;
 }
 

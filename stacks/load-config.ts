@@ -19,7 +19,7 @@ async function loadDefaultExport(file: string): Promise<unknown> {
   } catch (error) {
     // extendPlatformConfig refuses a malformed override while the file loads: its problems, not a load failure.
     if (error instanceof ConfigError) throw new ConfigError(file, error.problems);
-    throw new ConfigError(file, [`cannot be loaded: ${(error as Error).message}`]);
+    throw new ConfigError(file, [`cannot be loaded: ${error instanceof Error ? error.message : String(error)}`]);
   }
   if (raw === undefined) throw new ConfigError(file, ['has no default export; end it with `export default definePlatformConfig({...})`']);
   return raw;

@@ -27,9 +27,18 @@ export async function loadServerFiles(dir: string): Promise<{ file: string; serv
   const files = readdirSync(dir).filter((f) => !f.startsWith('.') && !f.endsWith('.d.ts') && /\.(ts|js|json)$/.test(f)).sort();
   const loaded: { file: string; server: McpServerConfig }[] = [];
   const problems: string[] = [];
+  // One file per server in a folder: with caddy.json and caddy.ts, one would be dropped without a word.
+  const byServer = new Map<string, string>();
   for (const name of files) {
     const file = join(dir, name);
     const shown = relative(process.cwd(), file) || file;
+    const stem = name.replace(/\.(ts|js|json)$/, '');
+    const twin = byServer.get(stem);
+    if (twin !== undefined) {
+      problems.push(`${shown}: ${twin} in the same folder declares server "${stem}" too: keep one file per server (a later folder of mcp.serversDir may replace it)`);
+      continue;
+    }
+    byServer.set(stem, shown);
     if (!SERVER_FILE.test(name)) {
       problems.push(`${shown}: file name must be the server's name (a DNS-1123 label) with .ts, .js or .json`);
       continue;
@@ -38,7 +47,7 @@ export async function loadServerFiles(dir: string): Promise<{ file: string; serv
     try {
       raw = name.endsWith('.json') ? JSON.parse(await readFile(file, 'utf8')) : (await import(pathToFileURL(resolve(file)).href)).default;
     } catch (error) {
-      problems.push(`${shown}: cannot be loaded: ${(error as Error).message}`);
+      problems.push(`${shown}: cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
     try {

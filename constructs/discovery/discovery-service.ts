@@ -366,6 +366,7 @@ function githubProblems(github: DiscoveryGitHub, apiUrl: string, network: Cluste
   const url = httpUrl(apiUrl);
   if (!url) problems.push(`github.apiUrl ${JSON.stringify(apiUrl)} must be an http(s) URL such as "https://github.example.com/api/v3"`);
   else if (urlCredentialsProblem(apiUrl)) problems.push(`github.apiUrl ${urlCredentialsProblem(apiUrl)}: the service signs in with github.auth, by reference`);
+  else if (url.search || url.hash || /[?#]/.test(apiUrl)) problems.push(`github.apiUrl ${JSON.stringify(apiUrl)} must have no query ("?") or fragment ("#"): the client adds each request's path after it`);
   const auth = github.auth as Partial<GitHubTokenAuth & GitHubAppAuth>;
   const isApp = auth.appId !== undefined || auth.installationId !== undefined || auth.privateKey !== undefined;
   if (auth.token && isApp) problems.push('github.auth must be either { token } or { appId, installationId, privateKey }, not both');

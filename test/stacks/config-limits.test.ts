@@ -592,6 +592,12 @@ describe('other single-field and cross-field rules', () => {
   it('takes a GitHub API over http and an App id of digits only', () => {
     const github = (fields: Json) => withValue(minimal, 'discovery.github', { auth: { token: secretRef }, ...fields });
     expect(parse(github({ apiUrl: 'http://github.lan/api/v3' })).discovery.github?.apiUrl).toBe('http://github.lan/api/v3');
+    // @octokit/endpoint joins base URL and route as text: "…/api/v3?x=1/repos/…".
+    for (const apiUrl of ['https://ghe.example.com/api/v3?x=1', 'https://ghe.example.com/api/v3#top']) {
+      expect(problemsOf(github({ apiUrl }))).toEqual([
+        `discovery.github.apiUrl: must have no query ("?") or fragment ("#"): the client adds each request's path after the URL, e.g. "https://github.example.com/api/v3", got "${apiUrl}"`,
+      ]);
+    }
     expect(parse(github({ apiUrl: 'https://github.lan/api/v3' })).discovery.github?.apiUrl).toBe('https://github.lan/api/v3');
     const app = (appId: string) => withValue(minimal, 'discovery.github', { auth: { appId, installationId: 7, privateKey: secretRef } });
     for (const appId of ['12a', 'a12', '']) expect(problemsOf(app(appId))[0]).toBe(`discovery.github.auth.appId: must be the App's numeric id, e.g. "123456", got "${appId}"`);

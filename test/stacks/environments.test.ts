@@ -98,6 +98,13 @@ describe('extendPlatformConfig', () => {
     expect(merged.mcpServers!.map((s) => s.name)).toEqual(['alpha', 'beta']);
   });
 
+  it('keeps the override\'s own excludeServers beside the removals of servers the configs do not list', () => {
+    const merged = extendPlatformConfig({ ...base, mcp: { excludeServers: ['caddy'] } }, { mcp: { excludeServers: ['adguard'] }, mcpServers: [{ name: 'unifi', remove: true }] });
+    expect(merged.mcp?.excludeServers).toEqual(['adguard', 'unifi']);
+    // Without a list of its own, the base's stays, and the removal joins it.
+    expect(extendPlatformConfig({ ...base, mcp: { excludeServers: ['caddy'] } }, { mcpServers: [{ name: 'unifi', remove: true }] }).mcp?.excludeServers).toEqual(['caddy', 'unifi']);
+  });
+
   it('refuses a server override without a name, and a remove that is not alone or not true', () => {
     expect(problemsOfExtend({ mcpServers: [{ replicas: 2 } as never, { name: 'alpha', remove: true, replicas: 2 } as never, { name: 'beta', remove: false } as never] })).toEqual([
       'mcpServers[0]: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }',

@@ -133,6 +133,18 @@ describe('loadServerFiles', () => {
     expect(message.startsWith(`${shown(join(dir, 'talos.json'))}: cannot be loaded: `)).toBe(true);
   });
 
+  it('names what a file threw while it loaded, even when it is no Error', async () => {
+    const dir = folderWith({ 'bad.js': "throw 'boom';\n" });
+    expect(await problemsOf(loadServerFiles(dir))).toEqual([`${shown(join(dir, 'bad.js'))}: cannot be loaded: boom`]);
+  });
+
+  it('refuses two files for one server in one folder instead of dropping one', async () => {
+    const dir = folderWith({ 'talos.json': jsonFile(TALOS), 'talos.js': tsFile(TALOS) });
+    expect(await problemsOf(loadServerFiles(dir))).toEqual([
+      `${shown(join(dir, 'talos.json'))}: ${shown(join(dir, 'talos.js'))} in the same folder declares server "talos" too: keep one file per server (a later folder of mcp.serversDir may replace it)`,
+    ]);
+  });
+
   it('reports the problems of every file at once', async () => {
     const dir = folderWith({ 'a.json': jsonFile({ ...TALOS, name: 'b' }), 'talos.json': jsonFile({ ...TALOS, transport: 'http' }) });
     expect(await problemsOf(loadServerFiles(dir))).toHaveLength(2);

@@ -218,6 +218,13 @@ describe('DiscoveryService', () => {
     expect(() => renderDiscovery({ github })).toThrow('  - github.apiUrl must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is: the service signs in with github.auth, by reference');
   });
 
+  it('refuses a GitHub API URL with a query or fragment, after which the client\'s paths would be lost', () => {
+    for (const apiUrl of ['https://github.lan/api/v3?x=1', 'https://github.lan/api/v3#x', 'https://github.lan/api/v3?']) {
+      const github = { apiUrl, auth: REQUIRED.github.auth, egressCidrs: ['192.168.10.20/32'] };
+      expect(() => renderDiscovery({ github })).toThrow(`  - github.apiUrl ${JSON.stringify(apiUrl)} must have no query ("?") or fragment ("#"): the client adds each request's path after it`);
+    }
+  });
+
   it('refuses a github.egressCidrs entry that is not an IPv4 CIDR', () => {
     const github = { apiUrl: 'https://github.lan/api/v3', auth: REQUIRED.github.auth, egressCidrs: ['192.168.10.20'] };
     expect(() => renderDiscovery({ github })).toThrow('  - github.egressCidrs: "192.168.10.20" is not an IPv4 CIDR such as "192.168.10.20/32"');
