@@ -129,6 +129,11 @@ const checkedString = (problem: (value: string) => string | undefined) =>
 /** Octokit appends each route's path to the base URL as text: after a query or fragment, the path is lost. */
 const API_BASE_URL_QUERY = 'must have no query ("?") or fragment ("#"): the client adds each request\'s path after the URL, e.g. "https://github.example.com/api/v3"';
 
+/** The argocd-apps chart's values layout changed at 2.0.0 (projects and applications keyed by name, not lists). */
+const argocdAppsVersion = exactVersion.refine((version) => version.startsWith('2.'), {
+  error: 'must be a 2.x version of argocd-apps: the platform writes its values in the 2.x layout (projects and applications keyed by name, since argocd-apps-2.0.0); 1.x takes lists, and no later major is known here',
+});
+
 const cidr = z.string().regex(IPV4_CIDR, { error: 'must be an IPv4 CIDR such as "192.168.10.5/32"' });
 /**
  * A count of pods (replicas, instances): the API server keeps it as a 32-bit integer, and a quota or the
@@ -805,11 +810,7 @@ const platformConfigSchemaBase = z
         values: chartValues.optional(),
         /** argocd-apps chart version that installs the project and root application. @default "2.0.4" */
         // renovate: datasource=helm depName=argocd-apps registryUrl=https://argoproj.github.io/argo-helm
-        appsChartVersion: exactVersion
-          .refine((version) => version.startsWith('2.'), {
-            error: 'must be a 2.x version of argocd-apps: the platform writes its values in the 2.x layout (projects and applications keyed by name, since argocd-apps-2.0.0); 1.x takes lists, and no later major is known here',
-          })
-          .default('2.0.4'),
+        appsChartVersion: argocdAppsVersion.default('2.0.4'),
         /** Argo CD project every platform application belongs to; not Argo CD's own "default". @default "mcp-platform" */
         project: dnsLabel('Argo CD project name')
           .refine((name) => projectNameProblem(name) === undefined, { error: (issue) => projectNameProblem(issue.input as string) })
