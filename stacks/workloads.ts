@@ -321,7 +321,7 @@ export class Workloads {
 
   /** Every chart, the Argo CD one last (none with argocd.applicationSet), keyed by its output folder. */
   get charts(): ReadonlyMap<string, Chart> {
-    const argocd = this.argocd.node.findAll().some((c) => c instanceof ApiObject) ? [[ARGOCD_APP, this.argocd] as const] : [];
+    const argocd = this.config.argocd.applicationSet ? [] : [[ARGOCD_APP, this.argocd] as const];
     return new Map([...this.apps.map((a) => [a.name, a.chart] as const), ...argocd]);
   }
 }

@@ -91,8 +91,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function renderConfig(config: PlatformConfig, configFile: string): RenderedTree {
-  return treeOf(renderPlatformInMemory(config, { knownTools: readPreflightTools(preflightToolsFile(configFile)), source: configFile }).apps);
+function renderConfig(config: PlatformConfig, configFile: string, knownTools = readPreflightTools(preflightToolsFile(configFile))): RenderedTree {
+  return treeOf(renderPlatformInMemory(config, { knownTools, source: configFile }).apps);
 }
 
 /**
@@ -104,7 +104,9 @@ async function diffEnvironments(
   options: { readonly config?: string; readonly base?: string; readonly format?: string; readonly maxChars: number },
 ): Promise<number> {
   const names = environments.map((e) => e.name!);
-  const heads = environments.map((e) => renderConfig(e.config, options.config!));
+  // One preflight record for the file: read once, not once per environment.
+  const knownTools = readPreflightTools(preflightToolsFile(options.config!));
+  const heads = environments.map((e) => renderConfig(e.config, options.config!, knownTools));
   const base = await resolveEnvironmentBases(options.base!, names, { repoRoot: process.cwd(), configFile: options.config!, log: (line) => console.error(line) });
   const diffs = names.map((name, i) => ({ name, diff: diffTrees(base.trees.get(name)!, heads[i]!) }));
   const budget = Math.max(1000, Math.floor(options.maxChars / names.length));
