@@ -15,6 +15,15 @@ export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
  */
 export const REPO_PATH = /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
 
+/**
+ * The module a generated server file imports `defineMcpServer` from: a relative ES module specifier ending
+ * in `.js` ("../servers.js", "../../stacks/servers.js"), leading "./" or "../" steps only, no quote that could
+ * end the string literal it is written into.
+ */
+export const SERVER_FILE_IMPORT = /^(?:\.\/|(?:\.\.\/)+)(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*\.js$/;
+/** The import a server file in `stacks/servers` needs: the platform's own layout. */
+export const DEFAULT_SERVER_FILE_IMPORT = '../servers.js';
+
 export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**

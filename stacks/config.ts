@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { CURRENCY } from '../constructs/monitoring/alert-rules.js';
 import { cnpgScheduleProblem } from '../constructs/database/cnpg-schedule.js';
-import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, REPO_PATH, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
+import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, REPO_PATH, SERVER_FILE_IMPORT, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { gatewayLabels } from '../constructs/labels.js';
 import { splitField } from './config-problems.js';
@@ -599,6 +599,15 @@ const discoverySchema = z
       .string()
       .regex(REPO_PATH, { error: 'must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part)' })
       .default('stacks/servers'),
+    /**
+     * The module the generated server files import `defineMcpServer` from, relative to `serversDir`. Loading the
+     * config file sets it from where `serversDir` and the platform's `stacks/servers.ts` lie in the repository;
+     * give it only when that module is elsewhere in the checkout. @default computed ("../servers.js" for "stacks/servers")
+     */
+    serverFileImport: z
+      .string()
+      .regex(SERVER_FILE_IMPORT, { error: 'must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only)' })
+      .optional(),
     /** Namespaces to watch, each through its own Role. @default all, through a ClusterRole */
     watchNamespaces: z
       .array(dnsLabel('namespace to watch'))

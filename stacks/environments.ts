@@ -62,6 +62,8 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
   const servers: Record<string, unknown>[] = [...((base.mcpServers ?? []) as Record<string, unknown>[])];
   // Removals of servers no config lists: they join mcp.excludeServers (whose own list, base's or override's, stays).
   const excluded: string[] = [];
+  const added = new Map<object, number>();
+  const removedBy = new Map<string, number>();
   (override.mcpServers ?? []).forEach((entry: unknown, index) => {
     const where = `mcpServers[${index}]`;
     if (!isObject(entry) || typeof entry.name !== 'string' || entry.name === '') {
@@ -73,11 +75,21 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
       if (entry.remove !== true || Object.keys(entry).length !== 2) {
         problems.push(`${where} (server "${entry.name}"): remove must be true and stand alone: { name: "${entry.name}", remove: true }`);
       } else if (at !== -1) servers.splice(at, 1);
-      else if (!excluded.includes(entry.name)) excluded.push(entry.name);
+      else if (!excluded.includes(entry.name)) {
+        excluded.push(entry.name);
+        removedBy.set(entry.name, index);
+      }
       return;
     }
-    if (at === -1) servers.push(entry);
-    else servers[at] = merge(servers[at], entry, 'server') as Record<string, unknown>;
+    if (at === -1) {
+      servers.push(entry);
+      added.set(entry, index);
+    }
+    else {
+      const addedAs = added.get(servers[at]!);
+      servers[at] = merge(servers[at], entry, 'server') as Record<string, unknown>;
+      if (addedAs !== undefined) added.set(servers[at]!, addedAs);
+    }
   });
   if (problems.length) throw new ConfigError('extendPlatformConfig', problems);
   const { mcpServers: _servers, ...rest } = override;
@@ -85,7 +97,58 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
   const mcp = { ...(merged.mcp as Record<string, unknown> | undefined) };
   // The override's own list (or the base's) replaces as any list does; the removals of servers no config lists add to it.
   if (excluded.length) mcp.excludeServers = [...new Set([...((mcp.excludeServers as string[] | undefined) ?? []), ...excluded])];
-  return { ...merged, mcpServers: servers, ...(Object.keys(mcp).length ? { mcp } : {}) } as PlatformConfigInput;
+  const result = { ...merged, mcpServers: servers, ...(Object.keys(mcp).length ? { mcp } : {}) } as PlatformConfigInput;
+  const addedAt = new Map<number, number>();
+  servers.forEach((server, at) => {
+    if (added.has(server)) addedAt.set(at, added.get(server)!);
+  });
+  ORIGINS.set(result, { added: addedAt, removedBy });
+  return result;
+}
+
+/**
+ * Where an override's server entries went in the config `extendPlatformConfig` returned, so problems found
+ * later name the entry the user wrote, not a position in the merged list they never see.
+ */
+export interface OverrideOrigins {
+  /** Merged `mcpServers` index of an entry the override added, to its index in the override's `mcpServers`. */
+  readonly added: ReadonlyMap<number, number>;
+  /** A server name the override removed through `mcp.excludeServers`, to its index in the override's `mcpServers`. */
+  readonly removedBy: ReadonlyMap<string, number>;
+}
+
+const ORIGINS = new WeakMap<object, OverrideOrigins>();
+
+/** The origins of a config `extendPlatformConfig` returned (its last override); undefined for any other value. */
+export function overrideOrigins(config: unknown): OverrideOrigins | undefined {
+  return isObject(config) ? ORIGINS.get(config) : undefined;
+}
+
+/**
+ * Parse problems in the override's words: `mcpServers[3]` of the merged list becomes the override's entry, and
+ * an added entry without a source or transport (a partial server: most likely meant to change a servers-folder file, which an
+ * override cannot reach) gets a line saying how to change such a server.
+ */
+export function inOverrideWords(problems: readonly string[], origins: OverrideOrigins, merged: PlatformConfigInput): string[] {
+  const partial = new Set<number>();
+  const worded = problems.map((problem) => {
+    const match = /^mcpServers\[(\d+)\]/.exec(problem);
+    const from = match ? origins.added.get(Number(match[1])) : undefined;
+    if (from === undefined) return problem;
+    const entry = merged.mcpServers?.[Number(match![1])] as Record<string, unknown> | undefined;
+    // Without the fields every server must give, the entry reads as a change to a server, not a new one.
+    if (entry && !('source' in entry && 'transport' in entry)) partial.add(Number(match![1]));
+    const colon = problem.indexOf(': ');
+    const path = colon === -1 ? problem : problem.slice(0, colon);
+    return `the override's mcpServers[${from}]${path.slice(match![0].length)} (server "${String(entry?.name)}")${colon === -1 ? '' : problem.slice(colon)}`;
+  });
+  for (const at of partial) {
+    const name = String((merged.mcpServers![at] as Record<string, unknown>).name);
+    worded.push(
+      `the override's mcpServers[${origins.added.get(at)}] (server "${name}"): an override changes only servers the base config lists in mcpServers; to change "${name}" of a servers folder, give this environment a folder of its own after the shared one (mcp.serversDir: ["servers", "<env>/servers"]) holding its own ${name}.ts`,
+    );
+  }
+  return worded;
 }
 
 const ENVIRONMENTS = Symbol.for('mcp-platform.environments');

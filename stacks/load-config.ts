@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, parsePlatformConfig, type PlatformConfig } from './config.js';
-import { environmentNameProblem, isPlatformEnvironments, stackName, type Environment } from './environments.js';
+import { ConfigError, parsePlatformConfig, type PlatformConfig, type PlatformConfigInput } from './config.js';
+import { environmentNameProblem, inOverrideWords, isPlatformEnvironments, overrideOrigins, stackName, type Environment } from './environments.js';
 import { withServerFiles } from './servers.js';
 
 export const DEFAULT_CONFIG = 'stacks/platform.config.ts';
@@ -40,7 +40,7 @@ export async function loadConfigFile(file: string, env?: string): Promise<Platfo
   }
   if (env !== undefined) throw new ConfigError(file, [`defines one platform, not environments: leave out --env ${env}`]);
   // The servers folder next to the config adds one MCP server per file.
-  return withServerFiles(parsePlatformConfig(raw, file), resolve(file));
+  return withServerFiles(parsePlatformConfig(raw, file), resolve(file), { serversDirGiven: serversDirGiven(raw) });
 }
 
 /**
@@ -52,7 +52,7 @@ export async function loadEnvironments(file: string, only?: string): Promise<Env
   const raw = await loadDefaultExport(file);
   if (!isPlatformEnvironments(raw)) {
     if (only !== undefined) throw new ConfigError(file, [`defines one platform, not environments: leave out --env ${only}`]);
-    return [{ stack: stackName(undefined), config: await withServerFiles(parsePlatformConfig(raw, file), resolve(file)) }];
+    return [{ stack: stackName(undefined), config: await withServerFiles(parsePlatformConfig(raw, file), resolve(file), { serversDirGiven: serversDirGiven(raw) }) }];
   }
   const names = Object.keys(raw.environments);
   const problems = names.map(environmentNameProblem).filter((p): p is string => p !== undefined);
@@ -65,6 +65,21 @@ export async function loadEnvironments(file: string, only?: string): Promise<Env
 }
 
 /** One environment's config, validated, with its servers folders (relative to the environments file). */
-function environmentConfig(file: string, name: string, raw: unknown): Promise<PlatformConfig> {
-  return withServerFiles(parsePlatformConfig(raw, `${file} (environment "${name}")`), resolve(file));
+async function environmentConfig(file: string, name: string, raw: unknown): Promise<PlatformConfig> {
+  const source = `${file} (environment "${name}")`;
+  const origins = overrideOrigins(raw);
+  let config: PlatformConfig;
+  try {
+    config = parsePlatformConfig(raw, source);
+  } catch (error) {
+    if (error instanceof ConfigError && origins) throw new ConfigError(source, inOverrideWords(error.problems, origins, raw as PlatformConfigInput));
+    throw error;
+  }
+  return withServerFiles(config, resolve(file), { source, serversDirGiven: serversDirGiven(raw), removedBy: origins?.removedBy });
+}
+
+/** Whether a config as written names its servers folders (parsing fills in the default, so only the input can tell). */
+function serversDirGiven(raw: unknown): boolean {
+  const mcp = typeof raw === 'object' && raw !== null ? (raw as { mcp?: unknown }).mcp : undefined;
+  return typeof mcp === 'object' && mcp !== null && (mcp as { serversDir?: unknown }).serversDir !== undefined;
 }

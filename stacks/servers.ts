@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { ConfigError, parseMcpServer, type McpServerConfig, type mcpServerSchema, type PlatformConfig } from './config.js';
 import { recordServerFile } from './config-problems.js';
@@ -64,22 +64,47 @@ export async function loadServerFiles(dir: string): Promise<{ file: string; serv
   return loaded;
 }
 
+/** How `withServerFiles` reads a config it did not parse itself. */
+export interface ServerFilesOptions {
+  /** Names the config in a ConfigError (an environment's file and name). @default the config file */
+  readonly source?: string;
+  /** Whether the config gave `mcp.serversDir` itself: then a folder that does not exist is an error, not "no servers". @default false */
+  readonly serversDirGiven?: boolean;
+  /** Servers an environment's override removed (through `mcp.excludeServers`), to the override's `mcpServers` index. @default none */
+  readonly removedBy?: ReadonlyMap<string, number>;
+}
+
 /**
  * The config with the servers of its folders added. Folders are layered: a file in a later folder replaces the
  * one of the same name in an earlier folder (an environment's own folder over a shared one). Servers named in
  * `mcp.excludeServers` are left out, and a name there that no folder declares is an error (a typo would
  * otherwise keep the server). A name declared both in the config and in a file is an error naming both places.
+ * With discovery enabled, its `serversDir` must be one of these folders (see `discoveryServerFiles`).
  */
-export async function withServerFiles(config: PlatformConfig, configFile: string): Promise<PlatformConfig> {
-  const dirs = typeof config.mcp.serversDir === 'string' ? [config.mcp.serversDir] : config.mcp.serversDir;
-  const layered = new Map<string, { file: string; server: McpServerConfig }>();
-  for (const dir of dirs) {
-    for (const loaded of await loadServerFiles(resolve(dirname(configFile), dir))) layered.set(loaded.server.name, loaded);
-  }
+export async function withServerFiles(config: PlatformConfig, configFile: string, options: ServerFilesOptions = {}): Promise<PlatformConfig> {
+  const given = config.mcp.serversDir;
+  const dirs = typeof given === 'string' ? [given] : given;
   const problems: string[] = [];
+  const layered = new Map<string, { file: string; server: McpServerConfig }>();
+  for (const [index, dir] of dirs.entries()) {
+    const path = resolve(dirname(configFile), dir);
+    // The default folder may be absent (a config with no server files); a folder the config names may not: a typo would drop every server in it.
+    if (options.serversDirGiven && !existsSync(path)) {
+      problems.push(`mcp.serversDir${typeof given === 'string' ? '' : `[${index}]`}: folder ${JSON.stringify(dir)} (${relative(process.cwd(), path) || path}) does not exist: create it (a .gitkeep keeps an empty one in git), or correct the path, which is relative to the config file`);
+      continue;
+    }
+    for (const loaded of await loadServerFiles(path)) layered.set(loaded.server.name, loaded);
+  }
   const excluded = new Set(config.mcp.excludeServers ?? []);
   for (const name of excluded) {
-    if (!layered.has(name)) problems.push(`mcp.excludeServers: "${name}" is not declared in ${dirs.map((d) => JSON.stringify(d)).join(', ')}: name a server of the servers folders, or leave it out`);
+    if (layered.has(name) || problems.length) continue;
+    const removal = options.removedBy?.get(name);
+    const folders = dirs.map((d) => JSON.stringify(d)).join(', ');
+    problems.push(
+      removal === undefined
+        ? `mcp.excludeServers: "${name}" is not declared in ${folders}: name a server of the servers folders, or leave it out`
+        : `the override's mcpServers[${removal}] (server "${name}"): removes a server that neither the base config's mcpServers nor the servers folders (${folders}) declare: correct the name, or leave the entry out`,
+    );
   }
   const files = [...layered.values()].filter((f) => !excluded.has(f.server.name)).sort((a, b) => a.server.name.localeCompare(b.server.name));
   const declared = new Map(config.mcpServers.map((s, i) => [s.name, `${configFile} mcpServers[${i}]`]));
@@ -88,7 +113,45 @@ export async function withServerFiles(config: PlatformConfig, configFile: string
     if (other) problems.push(`MCP server "${server.name}" is declared twice: in ${other} and in ${file}`);
     declared.set(server.name, file);
   }
-  if (problems.length) throw new ConfigError(configFile, problems);
+  const discovery = discoveryServerFiles(config, configFile);
+  if (typeof discovery === 'string') problems.push(discovery);
+  if (problems.length || typeof discovery === 'string') throw new ConfigError(options.source ?? configFile, problems);
   for (const { file, server } of files) recordServerFile(server, file);
-  return { ...config, mcpServers: [...config.mcpServers, ...files.map((f) => f.server)] };
+  const withFiles = { ...config, mcpServers: [...config.mcpServers, ...files.map((f) => f.server)] };
+  return discovery ? { ...withFiles, discovery: { ...config.discovery, serverFileImport: discovery.serverFileImport } } : withFiles;
+}
+
+/** This module: the one a server file imports `defineMcpServer` from. */
+const SERVERS_MODULE = fileURLToPath(import.meta.url);
+
+/** The git work tree `path` is in (the nearest folder above it with a `.git`), or undefined outside one. */
+function workTreeOf(path: string): string | undefined {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Where the discovery service's pull requests put their files, checked against where synth reads them: its
+ * `serversDir` (a path from the repository's root) must be one of `mcp.serversDir` (paths from the config
+ * file), or a merged pull request would add a file synth never reads. Returns the problem, or the import the
+ * generated files need to reach `defineMcpServer` from that folder (unless the config gives
+ * `discovery.serverFileImport` itself). Undefined when discovery is off, or the config is not in a git work
+ * tree (no repository to compare with).
+ */
+function discoveryServerFiles(config: PlatformConfig, configFile: string): string | { serverFileImport: string } | undefined {
+  if (!config.discovery.enabled) return undefined;
+  const root = workTreeOf(dirname(configFile));
+  if (root === undefined) return undefined;
+  const given = config.mcp.serversDir;
+  const folders = (typeof given === 'string' ? [given] : given).map((dir) => ({ dir, fromRoot: relative(root, resolve(dirname(configFile), dir)).split(sep).join('/') }));
+  const folder = folders.find((f) => f.fromRoot === config.discovery.serversDir);
+  if (!folder) {
+    const shown = folders.map((f) => `${JSON.stringify(f.dir)} is ${JSON.stringify(f.fromRoot)}`).join(', ');
+    return `discovery.serversDir: ${JSON.stringify(config.discovery.serversDir)} is not a servers folder of this config (mcp.serversDir: ${shown} from the repository's root ${root}): name one of them, or the discovery service's pull requests add files synth never reads`;
+  }
+  if (config.discovery.serverFileImport !== undefined) return { serverFileImport: config.discovery.serverFileImport };
+  const specifier = relative(resolve(dirname(configFile), folder.dir), SERVERS_MODULE).split(sep).join('/').replace(/\.ts$/, '.js');
+  return { serverFileImport: specifier.startsWith('.') ? specifier : `./${specifier}` };
 }

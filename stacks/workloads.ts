@@ -226,6 +226,7 @@ export class Workloads {
         repo: d.repo!,
         baseBranch: d.baseBranch,
         serversDir: d.serversDir,
+        serverFileImport: d.serverFileImport,
         watchNamespaces: d.watchNamespaces,
         annotationPrefix: config.mcp.annotationPrefix,
         github: d.github!,

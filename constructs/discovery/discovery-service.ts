@@ -3,7 +3,7 @@ import { clusterScoped } from '../cluster-scoped.js';
 import { IPV4_CIDR } from '../network/ipv4.js';
 import { k8s } from 'cdk8s-plus-33';
 import { PgvectorDatabase } from '../database/pgvector-database.js';
-import { DNS_LABEL, DNS_SUBDOMAIN, httpUrl, REPO_PATH, imageFieldProblem, urlCredentialsProblem } from '../formats.js';
+import { DEFAULT_SERVER_FILE_IMPORT, DNS_LABEL, DNS_SUBDOMAIN, httpUrl, REPO_PATH, SERVER_FILE_IMPORT, imageFieldProblem, urlCredentialsProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, NAME_LABEL, platformLabels } from '../labels.js';
 import { DEFAULT_ANNOTATION_PREFIX } from '../mcp/discovery-metadata.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
@@ -75,6 +75,11 @@ export interface DiscoveryServiceProps {
   readonly baseBranch?: string;
   /** The servers folder, as a path from the repository's root. @default "stacks/servers" */
   readonly serversDir?: string;
+  /**
+   * The module the generated server files import `defineMcpServer` from, relative to `serversDir`.
+   * @default DEFAULT_SERVER_FILE_IMPORT ("../servers.js", right for "stacks/servers")
+   */
+  readonly serverFileImport?: string;
   /**
    * Namespaces to watch: each gets a Role, so the service reads nothing else.
    * @default every namespace, through a ClusterRole
@@ -156,6 +161,7 @@ export class DiscoveryService extends Construct {
     const image = props.image ?? DEFAULT_DISCOVERY_IMAGE;
     const baseBranch = props.baseBranch ?? 'main';
     const serversDir = props.serversDir ?? 'stacks/servers';
+    const serverFileImport = props.serverFileImport ?? DEFAULT_SERVER_FILE_IMPORT;
     const annotationPrefix = props.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX;
     const apiUrl = props.github.apiUrl ?? DEFAULT_GITHUB_API_URL;
     const timeoutMs = props.probe?.timeoutMs ?? 10_000;
@@ -169,6 +175,7 @@ export class DiscoveryService extends Construct {
       ...(REPO.test(props.repo ?? '') ? [] : [`repo ${JSON.stringify(props.repo)} must be "owner/name", e.g. "homelab/platform"`]),
       ...(BRANCH.test(baseBranch) ? [] : [`baseBranch ${JSON.stringify(baseBranch)} must be a branch name such as "main"`]),
       ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//", "." or ".." part)`]),
+      ...(SERVER_FILE_IMPORT.test(serverFileImport) ? [] : [`serverFileImport ${JSON.stringify(serverFileImport)} must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only)`]),
       ...watchProblems(props.watchNamespaces),
       ...(DNS_SUBDOMAIN.test(annotationPrefix) ? [] : [`annotationPrefix ${JSON.stringify(annotationPrefix)} must be a DNS subdomain such as "mcp-platform.dev"`]),
       ...githubProblems(props.github, apiUrl, props.network),
@@ -218,6 +225,7 @@ export class DiscoveryService extends Construct {
       MCP_ANNOTATION_PREFIX: annotationPrefix,
       ...(props.watchNamespaces ? { DISCOVERY_NAMESPACES: [...props.watchNamespaces].sort().join(',') } : {}),
       DISCOVERY_SERVERS_DIR: serversDir,
+      DISCOVERY_SERVER_FILE_IMPORT: serverFileImport,
       PROBE_TIMEOUT_MS: String(timeoutMs),
       PROBE_CONCURRENCY: String(concurrency),
       MAX_OPEN_PULL_REQUESTS: String(maxOpenPullRequests),

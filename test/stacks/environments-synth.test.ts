@@ -147,7 +147,8 @@ describe('npm run synth on the environments example', () => {
       file,
       `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(join(repo, 'stacks', 'environments.ts'))};
 import base from ${JSON.stringify(join(repo, 'examples', 'environments', 'base.ts'))};
-const state = { terraform: { backend: { type: 'local', path: 'terraform.homelab.tfstate' } } } as const;
+// The base's servers folder is relative to the file that names it: from here, it is named by its full path.
+const state = { terraform: { backend: { type: 'local', path: 'terraform.homelab.tfstate' } }, mcp: { serversDir: ${JSON.stringify(join(repo, 'stacks', 'servers'))} } } as const;
 export default definePlatformEnvironments({
   production: extendPlatformConfig(base, { ...state, gitops: { path: 'clusters/production/mcp-platform' } }),
   staging: extendPlatformConfig(base, { ...state, name: 'staging', kubernetes: { context: 'admin@staging' }, argocd: { project: 'mcp-staging' }, gitops: { path: 'clusters/staging/mcp-platform' } }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { isInCluster } from '../../constructs/argocd/argocd-application.js';
 import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import {
@@ -287,11 +287,52 @@ export default definePlatformEnvironments({
     await expect(loadConfigFile(join(dir, 'plain.json'), 'lab')).rejects.toThrow('defines one platform, not environments: leave out --env lab');
   });
 
+  it('refuses changing a servers-folder server field by field, naming the entry of the override and how to do it', async () => {
+    write('partial.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
+export default definePlatformEnvironments({ prod: extendPlatformConfig(${config}, { mcp: { serversDir: 'shared' }, mcpServers: [{ name: 'one', remove: true }, { name: 'two', replicas: 2 }] }) });
+`);
+    const error = await loadEnvironments(join(dir, 'partial.mjs')).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).source).toBe(`${join(dir, 'partial.mjs')} (environment "prod")`);
+    expect((error as ConfigError).problems).toEqual([
+      'the override\'s mcpServers[1].transport (server "two"): must be "stdio", "streamable-http" or "sse"',
+      'the override\'s mcpServers[1].source (server "two"): must be { npm: { package, version } }, { image } or, for an external server, { service: { name, namespace } }',
+      'the override\'s mcpServers[1] (server "two"): an override changes only servers the base config lists in mcpServers; to change "two" of a servers folder, give this environment a folder of its own after the shared one (mcp.serversDir: ["servers", "<env>/servers"]) holding its own two.ts',
+    ]);
+  });
+
+  it('names a whole server an override adds by its entry, with no word about servers folders, and leaves base problems as they are', async () => {
+    const added = JSON.stringify({ name: 'three', transport: 'streamable-http', source: { image: 'ghcr.io/acme/three:1.0.0' }, port: 70000 });
+    write('added.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
+export default definePlatformEnvironments({ prod: extendPlatformConfig({ ...${config}, namespace: 'Bad' }, { mcp: { serversDir: 'shared' }, mcpServers: [${added}] }) });
+`);
+    const error = await loadEnvironments(join(dir, 'added.mjs')).then(() => undefined, (e: unknown) => e);
+    expect((error as ConfigError).problems.filter((p) => p.includes('mcpServers'))).toEqual([expect.stringMatching(/^the override's mcpServers\[0\]\.port \(server "three"\): /)]);
+    expect((error as ConfigError).problems.some((p) => p.startsWith('namespace: '))).toBe(true);
+  });
+
+  it('refuses a servers folder the config names that does not exist, each by its place in the list; the default folder may be absent', async () => {
+    write('missing.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
+export default definePlatformEnvironments({ prod: extendPlatformConfig(${config}, { mcp: { serversDir: ['shared', 'prod/sevrers'] } }) });
+`);
+    const shown = relative(process.cwd(), join(dir, 'prod', 'sevrers'));
+    await expect(loadEnvironments(join(dir, 'missing.mjs'))).rejects.toThrow(
+      `  - mcp.serversDir[1]: folder "prod/sevrers" (${shown}) does not exist: create it (a .gitkeep keeps an empty one in git), or correct the path, which is relative to the config file`,
+    );
+    write('missing.json', JSON.stringify({ ...base, mcpServers: [], mcp: { serversDir: 'sevrers' } }));
+    await expect(loadConfigFile(join(dir, 'missing.json'))).rejects.toThrow(`  - mcp.serversDir: folder "sevrers" (${relative(process.cwd(), join(dir, 'sevrers'))}) does not exist`);
+    const absent = tempDir('mcp-platform-no-servers-');
+    writeFileSync(join(absent, 'platform.json'), JSON.stringify({ ...base, mcpServers: [] }));
+    expect((await loadConfigFile(join(absent, 'platform.json'))).mcpServers).toEqual([]);
+  });
+
   it('refuses removing a server no folder declares, and a badly named environment', async () => {
     write('typo.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
 export default definePlatformEnvironments({ prod: extendPlatformConfig(${config}, { mcp: { serversDir: 'shared' }, mcpServers: [{ name: 'tow', remove: true }] }) });
 `);
-    await expect(loadEnvironments(join(dir, 'typo.mjs'))).rejects.toThrow('mcp.excludeServers: "tow" is not declared in "shared": name a server of the servers folders, or leave it out');
+    await expect(loadEnvironments(join(dir, 'typo.mjs'))).rejects.toThrow(
+      'Invalid platform config (' + join(dir, 'typo.mjs') + ' (environment "prod")):\n  - the override\'s mcpServers[0] (server "tow"): removes a server that neither the base config\'s mcpServers nor the servers folders ("shared") declare: correct the name, or leave the entry out',
+    );
     write('named.mjs', `import { definePlatformEnvironments } from ${JSON.stringify(environmentsModule)};
 export default definePlatformEnvironments({ Prod: ${config} });
 `);

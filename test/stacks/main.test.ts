@@ -57,7 +57,6 @@ describe('npm run synth', () => {
         name: 'lab',
         kubernetes: { context: 'admin@lab', apiServer: { cidrs: ['10.0.0.1/32'] } },
         gitops: { repoUrl: 'https://github.com/me/gitops.git', path: 'apps/mcp' },
-        mcp: { serversDir: 'none' },
         mcpServers: [{ name: 'kp', flavour: 'kmcp', transport: 'stdio', path: '/other', source: { npm: { package: 'acme-mcp', version: '1.0.0' } } }],
       }),
     );

@@ -75,6 +75,7 @@ export function passOptions(settings: DiscoverySettings): PassOptions {
     pullRequests: {
       baseBranch: settings.baseBranch,
       serversDir: settings.serversDir,
+      serverFileImport: settings.serverFileImport,
       maxOpenPullRequests: settings.maxOpenPullRequests,
       toolBudget: settings.toolBudget,
       platform: { namespace: settings.platformNamespace, ...(settings.gatewayApplication ? { application: settings.gatewayApplication } : {}) },

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DNS_LABEL, DNS_SUBDOMAIN } from '../../../constructs/formats.js';
+import { DEFAULT_SERVER_FILE_IMPORT, DNS_LABEL, DNS_SUBDOMAIN, SERVER_FILE_IMPORT } from '../../../constructs/formats.js';
 
 export type GitHubAuth = { readonly token: string } | { readonly appId: string; readonly installationId: number; readonly privateKey: string };
 
@@ -30,6 +30,8 @@ export interface DiscoverySettings {
   readonly namespaces: readonly string[];
   /** The servers folder in the platform repo. @default "stacks/servers" */
   readonly serversDir: string;
+  /** The module generated server files import defineMcpServer from, relative to serversDir. @default "../servers.js" */
+  readonly serverFileImport: string;
   /** @default 10000 */
   readonly probeTimeoutMs: number;
   /** @default 16 */
@@ -92,6 +94,8 @@ flags (environment variable in brackets):
   --annotation-prefix P      [MCP_ANNOTATION_PREFIX] default: mcp-platform.dev
   --namespaces A,B           [DISCOVERY_NAMESPACES] default: all
   --servers-dir DIR          [DISCOVERY_SERVERS_DIR] default: stacks/servers
+  --server-file-import PATH  [DISCOVERY_SERVER_FILE_IMPORT] default: ../servers.js (from the servers folder to
+                             the module that exports defineMcpServer)
   --probe-timeout MS         [PROBE_TIMEOUT_MS] default: 10000
   --probe-concurrency N      [PROBE_CONCURRENCY] default: 16
   --max-open-pull-requests N [MAX_OPEN_PULL_REQUESTS] default: 5
@@ -122,6 +126,7 @@ const FLAGS = {
   'annotation-prefix': { type: 'string' },
   namespaces: { type: 'string' },
   'servers-dir': { type: 'string' },
+  'server-file-import': { type: 'string' },
   'probe-timeout': { type: 'string' },
   'probe-concurrency': { type: 'string' },
   'max-open-pull-requests': { type: 'string' },
@@ -199,6 +204,10 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
   if (serversDir.startsWith('/') || serversDir.split('/').some((part) => part === '..' || part === '')) {
     problems.push(`--servers-dir / DISCOVERY_SERVERS_DIR: ${JSON.stringify(serversDir)} must be a relative folder in the repo, such as "stacks/servers"`);
   }
+  const serverFileImport = pick('server-file-import', 'DISCOVERY_SERVER_FILE_IMPORT') ?? DEFAULT_SERVER_FILE_IMPORT;
+  if (!SERVER_FILE_IMPORT.test(serverFileImport)) {
+    problems.push(`--server-file-import / DISCOVERY_SERVER_FILE_IMPORT: ${JSON.stringify(serverFileImport)} must be a relative module path ending in ".js", such as "../servers.js"`);
+  }
   const databaseUrl = pick('database-url', 'DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('--database-url / DATABASE_URL: must be a postgresql:// URL (its value is not shown: it may hold a password)');
 
@@ -227,6 +236,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
     annotationPrefix,
     namespaces,
     serversDir,
+    serverFileImport,
     probeTimeoutMs: integer('probe-timeout', 'PROBE_TIMEOUT_MS', 10_000, 100, 300_000),
     probeConcurrency: integer('probe-concurrency', 'PROBE_CONCURRENCY', 16, 1, 256),
     maxOpenPullRequests: integer('max-open-pull-requests', 'MAX_OPEN_PULL_REQUESTS', 5, 0, 1000),

@@ -67,6 +67,12 @@ describe('DiscoveryService limits', () => {
     expect((refused as SettingsError).problems).toEqual([expect.stringMatching(new RegExp(`^--[a-z-]+ / ${variable}: "${max + 1}" must be a whole number from \\d+ to ${max}$`))]);
   });
 
+  it.each(['servers.js', '../servers.ts', "../it's.js", '../a/../servers.js'])('refuses the server file import %j, which the service refuses', (serverFileImport) => {
+    expect(errorOf(() => renderedEnv({ serverFileImport }))).toBe(
+      `DiscoveryService discovery:\n  - serverFileImport ${JSON.stringify(serverFileImport)} must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only)`,
+    );
+  });
+
   it('refuses a servers folder with an empty part, which the service refuses', () => {
     expect(errorOf(() => renderedEnv({ serversDir: 'stacks//servers' }))).toBe(
       'DiscoveryService discovery:\n  - serversDir "stacks//servers" must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//", "." or ".." part)',

@@ -207,21 +207,34 @@ describe('the template', () => {
   const spec = discoveredServerSpec(candidate, { transport: candidate.transport, tools: [] });
   const templates = pathToFileURL(`${dir}/`);
 
-  it('GIVEN a template with the placeholder once THEN the text around it is kept as it is', () => {
-    writeFileSync(join(dir, 'server-file.ts.tmpl'), 'before {{spec}} after');
-    expect(renderServerFile(spec, templates)).toBe(`before ${JSON.stringify(spec, null, 2)} after`);
+  it('GIVEN a template with each placeholder once THEN the text around them is kept as it is', () => {
+    writeFileSync(join(dir, 'server-file.ts.tmpl'), 'from {{import}} before {{spec}} after');
+    expect(renderServerFile(spec, templates)).toBe(`from '../servers.js' before ${JSON.stringify(spec, null, 2)} after`);
+    expect(renderServerFile(spec, templates, '../../stacks/servers.js')).toBe(`from '../../stacks/servers.js' before ${JSON.stringify(spec, null, 2)} after`);
   });
 
   it.each([
-    ['no placeholder', 'export default defineMcpServer();'],
-    ['two placeholders', '{{spec}} {{spec}}'],
+    ['no placeholder', '{{import}} export default defineMcpServer();'],
+    ['two placeholders', '{{import}} {{spec}} {{spec}}'],
   ])('GIVEN a template with %s THEN rendering refuses it', (_, template) => {
     writeFileSync(join(dir, 'server-file.ts.tmpl'), template);
     expect(() => renderServerFile(spec, templates)).toThrow('templates/server-file.ts.tmpl must contain {{spec}} exactly once');
   });
 
+  it.each([
+    ['no import placeholder', 'import x from "../servers.js"; {{spec}}'],
+    ['two import placeholders', '{{import}} {{import}} {{spec}}'],
+  ])('GIVEN a template with %s THEN rendering refuses it', (_, template) => {
+    writeFileSync(join(dir, 'server-file.ts.tmpl'), template);
+    expect(() => renderServerFile(spec, templates)).toThrow('templates/server-file.ts.tmpl must contain {{import}} exactly once');
+  });
+
+  it.each(["../servers.ts", "servers.js", "/abs/servers.js", "../'x'.js", "../a/../servers.js", "../.hidden/servers.js", "./"])('GIVEN the import %j THEN rendering refuses it before reading the template', (importFrom) => {
+    expect(() => renderServerFile(spec, templates, importFrom)).toThrow(`the server file import ${JSON.stringify(importFrom)} must be a relative module path ending in ".js", such as "../servers.js"`);
+  });
+
   it('GIVEN line and paragraph separators in a value THEN the text holds them escaped', () => {
-    writeFileSync(join(dir, 'server-file.ts.tmpl'), '{{spec}}');
+    writeFileSync(join(dir, 'server-file.ts.tmpl'), '{{import}}{{spec}}');
     const rendered = renderServerFile({ ...spec, tools: ['a\u2028b\u2029c'] }, templates);
     expect(rendered).toContain('"a\\u2028b\\u2029c"');
   });

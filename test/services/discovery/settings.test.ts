@@ -27,6 +27,7 @@ describe('discovery settings', () => {
       annotationPrefix: 'mcp-platform.dev',
       namespaces: [],
       serversDir: 'stacks/servers',
+      serverFileImport: '../servers.js',
       probeTimeoutMs: 10_000,
       probeConcurrency: 16,
       maxOpenPullRequests: 5,
@@ -81,6 +82,14 @@ describe('discovery settings', () => {
       '--database-url / DATABASE_URL: must be a postgresql:// URL (its value is not shown: it may hold a password)',
       'GitHub credentials are required: set GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY(_FILE); or use --dry-run DIR',
       '--probe-timeout / PROBE_TIMEOUT_MS: "soon" must be a whole number from 100 to 300000',
+    ]);
+  });
+
+  it('GIVEN a server file import THEN it is read from its flag or variable, and refused unless a relative .js module path', () => {
+    expect(read(['reconcile', '--once', '--dry-run', 'out'], { DISCOVERY_SERVER_FILE_IMPORT: '../../stacks/servers.js' }).serverFileImport).toBe('../../stacks/servers.js');
+    expect(read(['reconcile', '--once', '--dry-run', 'out', '--server-file-import', './servers.js']).serverFileImport).toBe('./servers.js');
+    expect(problems(['reconcile', '--once', '--dry-run', 'out', '--server-file-import', 'servers'])).toEqual([
+      '--server-file-import / DISCOVERY_SERVER_FILE_IMPORT: "servers" must be a relative module path ending in ".js", such as "../servers.js"',
     ]);
   });
 

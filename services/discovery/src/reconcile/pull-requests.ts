@@ -16,6 +16,8 @@ export interface PullRequestOptions {
   readonly baseBranch: string;
   /** The servers folder, e.g. "stacks/servers". */
   readonly serversDir: string;
+  /** The module the server file imports defineMcpServer from, relative to serversDir. @default "../servers.js" */
+  readonly serverFileImport?: string;
   /** At most this many of the service's pull requests open at once; more wait for the next pass. */
   readonly maxOpenPullRequests: number;
   /** The gateway's tool budget per endpoint, for the body. */
@@ -131,10 +133,10 @@ async function reconcileOne(
   const branch = `${BRANCH_PREFIX}${name}`;
   const path = `${options.serversDir.replace(/\/+$/, '')}/${name}.ts`;
   const spec = discoveredServerSpec(candidate, probe);
-  const content = renderServerFile(spec, options.templatesDir);
+  const content = renderServerFile(spec, options.templatesDir, options.serverFileImport);
   // Checked only when it is about to be written: parsing it (and loading TypeScript) on every unchanged pass is waste.
   const checkedFile = () => {
-    checkServerFile(content, spec, path);
+    checkServerFile(content, spec, path, options.serverFileImport);
     return { path, content };
   };
   const fileHash = sha256(content);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import type TypeScript from 'typescript';
+import { DEFAULT_SERVER_FILE_IMPORT, SERVER_FILE_IMPORT } from '../../../../constructs/formats.js';
 import { ConfigError, parseMcpServer } from '../../../../stacks/config.js';
 import type { Candidate, NetworkTransport, ProbedTool } from '../model.js';
 
@@ -26,7 +27,7 @@ export interface DiscoveredServerSpec {
 export const TEMPLATES_DIR = new URL('../../../../templates/', import.meta.url);
 const SERVER_TEMPLATE = 'server-file.ts.tmpl';
 const PLACEHOLDER = '{{spec}}';
-const IMPORT_FROM = '../servers.js';
+const IMPORT_PLACEHOLDER = '{{import}}';
 const FACTORY = 'defineMcpServer';
 
 /**
@@ -53,10 +54,17 @@ export function discoveredServerSpec(candidate: Candidate, probe: { readonly tra
   };
 }
 
-/** The server file's text. The template must contain the placeholder exactly once. */
-export function renderServerFile(spec: DiscoveredServerSpec, templatesDir: URL = TEMPLATES_DIR): string {
+/**
+ * The server file's text, importing `defineMcpServer` from `importFrom` (relative to the servers folder). The
+ * template must contain each placeholder exactly once.
+ */
+export function renderServerFile(spec: DiscoveredServerSpec, templatesDir: URL = TEMPLATES_DIR, importFrom: string = DEFAULT_SERVER_FILE_IMPORT): string {
+  if (!SERVER_FILE_IMPORT.test(importFrom)) throw new Error(`the server file import ${JSON.stringify(importFrom)} must be a relative module path ending in ".js", such as "../servers.js"`);
   const template = readFileSync(new URL(SERVER_TEMPLATE, templatesDir), 'utf8');
-  const parts = template.split(PLACEHOLDER);
+  const imports = template.split(IMPORT_PLACEHOLDER);
+  if (imports.length !== 2) throw new Error(`templates/${SERVER_TEMPLATE} must contain ${IMPORT_PLACEHOLDER} exactly once`);
+  // The pattern admits no quote or backslash, so the specifier is a plain string literal.
+  const parts = imports.join(`'${importFrom}'`).split(PLACEHOLDER);
   if (parts.length !== 2) throw new Error(`templates/${SERVER_TEMPLATE} must contain ${PLACEHOLDER} exactly once`);
   // JSON is a literal in TypeScript; line and paragraph separators are escaped so no tool reading it line by line is misled.
   const literal = JSON.stringify(spec, null, 2).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -67,7 +75,7 @@ export function renderServerFile(spec: DiscoveredServerSpec, templatesDir: URL =
  * Throws unless `text` is the template's import plus `export default defineMcpServer(<literal>)`, the
  * literal equals `expected`, and the platform's own config schema accepts it. Returns the literal's value.
  */
-export function checkServerFile(text: string, expected: DiscoveredServerSpec, fileName = 'server.ts'): unknown {
+export function checkServerFile(text: string, expected: DiscoveredServerSpec, fileName = 'server.ts', importFrom: string = DEFAULT_SERVER_FILE_IMPORT): unknown {
   const ts = typescript();
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const diagnostics = (source as unknown as { parseDiagnostics?: readonly TypeScript.Diagnostic[] }).parseDiagnostics ?? [];
@@ -78,7 +86,7 @@ export function checkServerFile(text: string, expected: DiscoveredServerSpec, fi
   if (
     !ts.isImportDeclaration(first) ||
     !ts.isStringLiteral(first.moduleSpecifier) ||
-    first.moduleSpecifier.text !== IMPORT_FROM ||
+    first.moduleSpecifier.text !== importFrom ||
     first.importClause?.name !== undefined ||
     !first.importClause?.namedBindings ||
     !ts.isNamedImports(first.importClause.namedBindings) ||
@@ -86,7 +94,7 @@ export function checkServerFile(text: string, expected: DiscoveredServerSpec, fi
     first.importClause.namedBindings.elements[0]!.name.text !== FACTORY ||
     first.importClause.namedBindings.elements[0]!.propertyName !== undefined
   ) {
-    throw new Error(`${fileName}: the first statement must be import { ${FACTORY} } from '${IMPORT_FROM}'`);
+    throw new Error(`${fileName}: the first statement must be import { ${FACTORY} } from '${importFrom}'`);
   }
   if (
     !ts.isExportAssignment(second) ||
