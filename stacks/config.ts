@@ -21,6 +21,7 @@ import { poolOf } from '../constructs/network/load-balancer-pools.js';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
 import { externalServerProblems, mcpServerProblems, packageRegistryUrlProblems } from '../constructs/mcp/mcp-server-props.js';
 import { terraformBackendSchema } from './terraform-backend.js';
+import { overrideOrigins } from './override-origins.js';
 
 /** https://host/path, ssh://[user@]host[:port]/path or scp-like git@host:path: a host and a repository path. */
 const GIT_URL = /^(?:https:\/\/(?:[^\s/@]+@)?[^\s/@]+(?::\d+)?\/[^\s]*[^\s/]|ssh:\/\/(?:[^\s/@]+@)?[^\s/@:]+(?::\d+)?\/[^\s]*[^\s/]|git@[^\s/:@]+:[^\s]*[^\s/:])$/;
@@ -1388,17 +1389,24 @@ export function definePlatformConfig(config: PlatformConfigInput): PlatformConfi
 
 /** A config that failed validation; `problems` has one line per wrong field. */
 export class ConfigError extends Error {
+  readonly problems: readonly string[];
   constructor(
     readonly source: string,
-    readonly problems: readonly string[],
+    problems: readonly string[],
   ) {
-    super(`Invalid platform config (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    // Two checks can find one fault in the same words (a port both the schema and a server rule bound): say it once.
+    const unique = [...new Set(problems)];
+    super(`Invalid platform config (${source}):\n${unique.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = unique;
     this.name = 'ConfigError';
   }
 }
 
 /** Validates a raw config object and applies defaults; throws `ConfigError` naming every wrong field. */
 export function parsePlatformConfig(raw: unknown, source: string): PlatformConfig {
+  // An override's own faults (an entry without a name, a malformed removal) left its entries out of the merge: those alone.
+  const overrideProblems = overrideOrigins(raw)?.problems ?? [];
+  if (overrideProblems.length) throw new ConfigError(source, overrideProblems);
   const prototypeKeys = prototypeKeyProblems(raw, []);
   const result = platformConfigSchema.safeParse(raw, { reportInput: true });
   if (result.success && !prototypeKeys.length) return result.data;

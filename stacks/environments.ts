@@ -6,8 +6,9 @@
  * objects or a namespace of one cluster.
  */
 import { DNS_LABEL } from '../constructs/formats.js';
-import { ConfigError, type PlatformConfig, type PlatformConfigInput } from './config.js';
+import type { PlatformConfig, PlatformConfigInput } from './config.js';
 import { APP_FOLDERS } from './app-folders.js';
+import { withOverrideOrigins, type OverrideOrigins, type ServerOrigin } from './override-origins.js';
 import { stateLocation } from './terraform-backend.js';
 
 /** An override of one part: every field optional, objects merged field by field, lists replaced whole. */
@@ -62,10 +63,11 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
   const servers: Record<string, unknown>[] = [...((base.mcpServers ?? []) as Record<string, unknown>[])];
   // Removals of servers no config lists: they join mcp.excludeServers (whose own list, base's or override's, stays).
   const excluded: string[] = [];
-  const added = new Map<object, number>();
+  // The override's entry each merged server came from, so later problems name what the user wrote.
+  const from = new Map<object, { index: number; added: boolean }>();
   const removedBy = new Map<string, number>();
   (override.mcpServers ?? []).forEach((entry: unknown, index) => {
-    const where = `mcpServers[${index}]`;
+    const where = `the override's mcpServers[${index}]`;
     if (!isObject(entry) || typeof entry.name !== 'string' || entry.name === '') {
       problems.push(`${where}: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }`);
       return;
@@ -83,72 +85,26 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
     }
     if (at === -1) {
       servers.push(entry);
-      added.set(entry, index);
-    }
-    else {
-      const addedAs = added.get(servers[at]!);
+      from.set(entry, { index, added: true });
+    } else {
+      const prior = from.get(servers[at]!);
       servers[at] = merge(servers[at], entry, 'server') as Record<string, unknown>;
-      if (addedAs !== undefined) added.set(servers[at]!, addedAs);
+      from.set(servers[at]!, prior?.added ? prior : { index, added: false });
     }
   });
-  if (problems.length) throw new ConfigError('extendPlatformConfig', problems);
   const { mcpServers: _servers, ...rest } = override;
   const merged = merge(base, rest, '') as Record<string, unknown>;
   const mcp = { ...(merged.mcp as Record<string, unknown> | undefined) };
   // The override's own list (or the base's) replaces as any list does; the removals of servers no config lists add to it.
   if (excluded.length) mcp.excludeServers = [...new Set([...((mcp.excludeServers as string[] | undefined) ?? []), ...excluded])];
   const result = { ...merged, mcpServers: servers, ...(Object.keys(mcp).length ? { mcp } : {}) } as PlatformConfigInput;
-  const addedAt = new Map<number, number>();
+  const serverOrigins = new Map<number, ServerOrigin>();
   servers.forEach((server, at) => {
-    if (added.has(server)) addedAt.set(at, added.get(server)!);
+    const origin = from.get(server);
+    if (origin) serverOrigins.set(at, { ...origin, name: String(server.name), partial: origin.added && !('source' in server && 'transport' in server) });
   });
-  ORIGINS.set(result, { added: addedAt, removedBy });
-  return result;
-}
-
-/**
- * Where an override's server entries went in the config `extendPlatformConfig` returned, so problems found
- * later name the entry the user wrote, not a position in the merged list they never see.
- */
-export interface OverrideOrigins {
-  /** Merged `mcpServers` index of an entry the override added, to its index in the override's `mcpServers`. */
-  readonly added: ReadonlyMap<number, number>;
-  /** A server name the override removed through `mcp.excludeServers`, to its index in the override's `mcpServers`. */
-  readonly removedBy: ReadonlyMap<string, number>;
-}
-
-const ORIGINS = new WeakMap<object, OverrideOrigins>();
-
-/** The origins of a config `extendPlatformConfig` returned (its last override); undefined for any other value. */
-export function overrideOrigins(config: unknown): OverrideOrigins | undefined {
-  return isObject(config) ? ORIGINS.get(config) : undefined;
-}
-
-/**
- * Parse problems in the override's words: `mcpServers[3]` of the merged list becomes the override's entry, and
- * an added entry without a source or transport (a partial server: most likely meant to change a servers-folder file, which an
- * override cannot reach) gets a line saying how to change such a server.
- */
-export function inOverrideWords(problems: readonly string[], origins: OverrideOrigins, merged: PlatformConfigInput): string[] {
-  const partial = new Set<number>();
-  const worded = problems.map((problem) => {
-    const match = /^mcpServers\[(\d+)\]/.exec(problem);
-    const from = match ? origins.added.get(Number(match[1])) : undefined;
-    if (from === undefined) return problem;
-    const entry = merged.mcpServers?.[Number(match![1])] as Record<string, unknown> | undefined;
-    // Without the fields every server must give, the entry reads as a change to a server, not a new one.
-    if (entry && !('source' in entry && 'transport' in entry)) partial.add(Number(match![1]));
-    const colon = problem.indexOf(': ');
-    const path = colon === -1 ? problem : problem.slice(0, colon);
-    return `the override's mcpServers[${from}]${path.slice(match![0].length)} (server "${String(entry?.name)}")${colon === -1 ? '' : problem.slice(colon)}`;
-  });
-  for (const at of partial) {
-    const name = String((merged.mcpServers![at] as Record<string, unknown>).name);
-    worded.push(
-      `the override's mcpServers[${origins.added.get(at)}] (server "${name}"): an override changes only servers the base config lists in mcpServers; to change "${name}" of a servers folder, give this environment a folder of its own after the shared one (mcp.serversDir: ["servers", "<env>/servers"]) holding its own ${name}.ts`,
-    );
-  }
-  return worded;
+  // Problems of the override itself are reported when the config is parsed, under the environment's name.
+  return withOverrideOrigins(result, { servers: serverOrigins, removedBy, problems });
 }
 
 const ENVIRONMENTS = Symbol.for('mcp-platform.environments');
@@ -186,6 +142,8 @@ export interface Environment {
   /** The bootstrap stack: "bootstrap", or "bootstrap-<env>". */
   readonly stack: string;
   readonly config: PlatformConfig;
+  /** Where an override's servers came from, so problems found while rendering name its entries. @default none */
+  readonly origins?: OverrideOrigins;
 }
 
 export function stackName(environment: string | undefined): string {

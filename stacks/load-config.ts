@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, parsePlatformConfig, type PlatformConfig, type PlatformConfigInput } from './config.js';
-import { environmentNameProblem, inOverrideWords, isPlatformEnvironments, overrideOrigins, stackName, type Environment } from './environments.js';
+import { ConfigError, parsePlatformConfig, type PlatformConfig } from './config.js';
+import { environmentNameProblem, isPlatformEnvironments, stackName, type Environment } from './environments.js';
+import { inOverrideWords, overrideOrigins } from './override-origins.js';
 import { withServerFiles } from './servers.js';
 
 export const DEFAULT_CONFIG = 'stacks/platform.config.ts';
@@ -60,7 +61,19 @@ export async function loadEnvironments(file: string, only?: string): Promise<Env
   if (only !== undefined && !names.includes(only)) problems.push(`has no environment "${only}": --env takes one of ${names.map((n) => `"${n}"`).join(', ')}`);
   if (problems.length) throw new ConfigError(file, problems);
   const environments: Environment[] = [];
-  for (const name of names) environments.push({ name, stack: stackName(name), config: await environmentConfig(file, name, raw.environments[name]) });
+  // Every environment's problems in one list, each under its name: a fault in the first hides none in the others.
+  const faults: { name: string; problems: readonly string[] }[] = [];
+  for (const name of names) {
+    try {
+      const origins = overrideOrigins(raw.environments[name]);
+      environments.push({ name, stack: stackName(name), config: await environmentConfig(file, name, raw.environments[name]), ...(origins ? { origins } : {}) });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      faults.push({ name, problems: error.problems });
+    }
+  }
+  if (faults.length === 1) throw new ConfigError(`${file} (environment "${faults[0]!.name}")`, faults[0]!.problems);
+  if (faults.length) throw new ConfigError(file, faults.flatMap((fault) => fault.problems.map((problem) => `environment "${fault.name}": ${problem}`)));
   return environments;
 }
 
@@ -72,10 +85,10 @@ async function environmentConfig(file: string, name: string, raw: unknown): Prom
   try {
     config = parsePlatformConfig(raw, source);
   } catch (error) {
-    if (error instanceof ConfigError && origins) throw new ConfigError(source, inOverrideWords(error.problems, origins, raw as PlatformConfigInput));
+    if (error instanceof ConfigError && origins) throw new ConfigError(source, inOverrideWords(error.problems, origins, { hints: true }));
     throw error;
   }
-  return withServerFiles(config, resolve(file), { source, serversDirGiven: serversDirGiven(raw), removedBy: origins?.removedBy });
+  return withServerFiles(config, resolve(file), { source, serversDirGiven: serversDirGiven(raw), origins });
 }
 
 /** Whether a config as written names its servers folders (parsing fills in the default, so only the input can tell). */

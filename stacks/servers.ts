@@ -3,13 +3,14 @@
  * service opens pull requests that add such files, so adding a server never edits a shared file and two
  * pull requests never conflict. A file is `export default defineMcpServer({ ... })` (or a .json object).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { ConfigError, parseMcpServer, type McpServerConfig, type mcpServerSchema, type PlatformConfig } from './config.js';
 import { recordServerFile } from './config-problems.js';
+import { overrideEntry, type OverrideOrigins } from './override-origins.js';
 
 /** Types a server file and nothing else. */
 export function defineMcpServer(server: z.input<typeof mcpServerSchema>): z.input<typeof mcpServerSchema> {
@@ -50,6 +51,10 @@ export async function loadServerFiles(dir: string): Promise<{ file: string; serv
       problems.push(`${shown}: cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
+    if (raw === undefined) {
+      problems.push(`${shown}: has no default export; end it with export default defineMcpServer({ name: "${stem}", ... })`);
+      continue;
+    }
     try {
       const server = parseMcpServer(raw, shown);
       const expected = basename(name).replace(/\.(ts|js|json)$/, '');
@@ -70,8 +75,8 @@ export interface ServerFilesOptions {
   readonly source?: string;
   /** Whether the config gave `mcp.serversDir` itself: then a folder that does not exist is an error, not "no servers". @default false */
   readonly serversDirGiven?: boolean;
-  /** Servers an environment's override removed (through `mcp.excludeServers`), to the override's `mcpServers` index. @default none */
-  readonly removedBy?: ReadonlyMap<string, number>;
+  /** Where an environment's override put its servers and removals, to name its entries. @default none */
+  readonly origins?: OverrideOrigins;
 }
 
 /**
@@ -88,17 +93,29 @@ export async function withServerFiles(config: PlatformConfig, configFile: string
   const layered = new Map<string, { file: string; server: McpServerConfig }>();
   for (const [index, dir] of dirs.entries()) {
     const path = resolve(dirname(configFile), dir);
+    const field = `mcp.serversDir${typeof given === 'string' ? '' : `[${index}]`}`;
+    const shown = relative(process.cwd(), path) || path;
     // The default folder may be absent (a config with no server files); a folder the config names may not: a typo would drop every server in it.
-    if (options.serversDirGiven && !existsSync(path)) {
-      problems.push(`mcp.serversDir${typeof given === 'string' ? '' : `[${index}]`}: folder ${JSON.stringify(dir)} (${relative(process.cwd(), path) || path}) does not exist: create it (a .gitkeep keeps an empty one in git), or correct the path, which is relative to the config file`);
+    if (!existsSync(path)) {
+      if (options.serversDirGiven) problems.push(`${field}: folder ${JSON.stringify(dir)} (${shown}) does not exist: create it (a .gitkeep keeps an empty one in git), or correct the path, which is relative to the config file`);
       continue;
     }
-    for (const loaded of await loadServerFiles(path)) layered.set(loaded.server.name, loaded);
+    if (!statSync(path).isDirectory()) {
+      problems.push(`${field}: ${JSON.stringify(dir)} (${shown}) is a file, not a folder: name the folder of one-file-per-server declarations (default "servers", next to the config)`);
+      continue;
+    }
+    try {
+      for (const loaded of await loadServerFiles(path)) layered.set(loaded.server.name, loaded);
+    } catch (error) {
+      // Every folder's problems in the config's one list, under the config's name.
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
   }
   const excluded = new Set(config.mcp.excludeServers ?? []);
   for (const name of excluded) {
     if (layered.has(name) || problems.length) continue;
-    const removal = options.removedBy?.get(name);
+    const removal = options.origins?.removedBy.get(name);
     const folders = dirs.map((d) => JSON.stringify(d)).join(', ');
     problems.push(
       removal === undefined
@@ -107,11 +124,20 @@ export async function withServerFiles(config: PlatformConfig, configFile: string
     );
   }
   const files = [...layered.values()].filter((f) => !excluded.has(f.server.name)).sort((a, b) => a.server.name.localeCompare(b.server.name));
-  const declared = new Map(config.mcpServers.map((s, i) => [s.name, `${configFile} mcpServers[${i}]`]));
+  const declared = new Map(
+    config.mcpServers.map((s, i) => {
+      const origin = options.origins?.servers.get(i);
+      return [s.name, { where: origin ? `${configFile} ${overrideEntry(origin)}` : `${configFile} mcpServers[${i}]`, origin }] as const;
+    }),
+  );
   for (const { file, server } of files) {
     const other = declared.get(server.name);
-    if (other) problems.push(`MCP server "${server.name}" is declared twice: in ${other} and in ${file}`);
-    declared.set(server.name, file);
+    if (other) {
+      // An override that gives a whole server of a shared folder meant to change it: say how that is done.
+      const fix = other.origin?.added ? `: to change a server of a servers folder, put its whole file in this environment's own folder after the shared one (mcp.serversDir: ["servers", "<env>/servers"]), or remove it from the folders with { name: "${server.name}", remove: true } before adding it` : '';
+      problems.push(`MCP server "${server.name}" is declared twice: in ${other.where} and in ${file}${fix}`);
+    }
+    declared.set(server.name, { where: file, origin: undefined });
   }
   const discovery = discoveryServerFiles(config, configFile);
   if (typeof discovery === 'string') problems.push(discovery);
@@ -122,7 +148,7 @@ export async function withServerFiles(config: PlatformConfig, configFile: string
 }
 
 /** This module: the one a server file imports `defineMcpServer` from. */
-const SERVERS_MODULE = fileURLToPath(import.meta.url);
+const SERVERS_MODULE = realpathSync(fileURLToPath(import.meta.url));
 
 /** The git work tree `path` is in (the nearest folder above it with a `.git`), or undefined outside one. */
 function workTreeOf(path: string): string | undefined {
@@ -142,16 +168,22 @@ function workTreeOf(path: string): string | undefined {
  */
 function discoveryServerFiles(config: PlatformConfig, configFile: string): string | { serverFileImport: string } | undefined {
   if (!config.discovery.enabled) return undefined;
-  const root = workTreeOf(dirname(configFile));
+  // Real paths throughout: this module's own location is one, and node resolves imports from real paths too.
+  const configDir = realpathSync(dirname(configFile));
+  const root = workTreeOf(configDir);
   if (root === undefined) return undefined;
   const given = config.mcp.serversDir;
-  const folders = (typeof given === 'string' ? [given] : given).map((dir) => ({ dir, fromRoot: relative(root, resolve(dirname(configFile), dir)).split(sep).join('/') }));
+  const real = (dir: string) => {
+    const path = resolve(configDir, dir);
+    return existsSync(path) ? realpathSync(path) : path;
+  };
+  const folders = (typeof given === 'string' ? [given] : given).map((dir) => ({ dir, path: real(dir), fromRoot: relative(root, real(dir)).split(sep).join('/') }));
   const folder = folders.find((f) => f.fromRoot === config.discovery.serversDir);
   if (!folder) {
     const shown = folders.map((f) => `${JSON.stringify(f.dir)} is ${JSON.stringify(f.fromRoot)}`).join(', ');
     return `discovery.serversDir: ${JSON.stringify(config.discovery.serversDir)} is not a servers folder of this config (mcp.serversDir: ${shown} from the repository's root ${root}): name one of them, or the discovery service's pull requests add files synth never reads`;
   }
   if (config.discovery.serverFileImport !== undefined) return { serverFileImport: config.discovery.serverFileImport };
-  const specifier = relative(resolve(dirname(configFile), folder.dir), SERVERS_MODULE).split(sep).join('/').replace(/\.ts$/, '.js');
+  const specifier = relative(folder.path, SERVERS_MODULE).split(sep).join('/').replace(/\.ts$/, '.js');
   return { serverFileImport: specifier.startsWith('.') ? specifier : `./${specifier}` };
 }

@@ -22,6 +22,7 @@ import { ARGOCD_APP, Workloads } from './workloads.js';
 import { diffTrees } from './diff/manifest-diff.js';
 import { summaryLine } from './diff/format-diff.js';
 import { readRenderedFolder, treeOf } from './diff/rendered-tree.js';
+import { inOverrideWords } from './override-origins.js';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
 
@@ -133,7 +134,8 @@ export function renderEnvironments(
       rendered.push({ env, ...renderEnvironment(env, terraformApp, options, source) });
     } catch (error) {
       if (!(error instanceof ConfigError) || !named) throw error;
-      problems.push(...error.problems.map((problem) => `environment "${env.name}": ${problem}`));
+      const worded = env.origins ? inOverrideWords(error.problems, env.origins) : error.problems;
+      problems.push(...worded.map((problem) => `environment "${env.name}": ${problem}`));
     }
   }
   if (problems.length) throw new ConfigError(source, problems);

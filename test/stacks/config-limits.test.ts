@@ -574,6 +574,10 @@ describe('an external server', () => {
     ]);
   });
 
+  it('says a port out of range once, though the schema and the external-server rule both bound it', () => {
+    expect(problemsOf(externalServer({ source: { service: { name: 'acme', namespace: 'tools' } }, port: 70000 }))).toEqual(['mcpServers[0].port: must be a port number (1-65535), got 70000']);
+  });
+
   it('takes a privileged Service port, which no pod of the platform binds', () => {
     const service = { name: 'acme', namespace: 'tools' };
     expect(parse(externalServer({ source: { service }, port: 80 })).mcpServers[0]).toEqual({ name: 'acme', flavour: 'external', transport: 'streamable-http', source: { service }, port: 80 });

@@ -5,7 +5,7 @@
  * tree (an ignored folder of stacks/) so the check has a repository to compare with and the generated file's
  * import is resolved for real when the stacks load it.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Testing } from 'cdk8s';
@@ -90,6 +90,15 @@ describe('discovery.serversDir against mcp.serversDir', () => {
       .filter((o) => o.kind === 'Deployment')
       .flatMap((o) => o.spec.template.spec.containers[0].env as { name: string; value?: string }[]);
     expect(env.find((e) => e.name === 'DISCOVERY_SERVER_FILE_IMPORT')?.value).toBe('../../lib/servers.js');
+  });
+
+  it('GIVEN the checkout reached through a symbolic link THEN the import is the same as through its real path', async () => {
+    const file = writeConfig('linked', withDiscovery({ serversDir: `${fromRoot}/linked/mcp/servers` }, { serversDir: 'mcp/servers' }));
+    const link = join(tempDir('linked-checkout-'), 'platform');
+    symlinkSync(process.cwd(), link);
+    const throughLink = await loadConfigFile(join(link, relative(process.cwd(), file)));
+    expect(throughLink.discovery.serverFileImport).toBe('../../../../servers.js');
+    expect((await loadConfigFile(file)).discovery.serverFileImport).toBe('../../../../servers.js');
   });
 
   it('GIVEN the shipped default THEN discovery writes to stacks/servers, which it reads, with the import the hand-written files use', async () => {

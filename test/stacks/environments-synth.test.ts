@@ -140,6 +140,35 @@ describe('npm run synth on the environments example', () => {
     expect(existsSync(join(root, 'cdktf.out', 'stacks', 'bootstrap-production', 'cdk.tf.json'))).toBe(true);
   });
 
+  it("names an override's own entries in problems found while loading and while rendering, from a .ts file loaded as CommonJS", () => {
+    // In a temporary folder with no package.json, tsx loads the file as CommonJS: its copy of stacks/environments.ts is not synth's.
+    const dir = tempDir('mcp-platform-override-words-');
+    const file = join(dir, 'words.environments.ts');
+    const shared = join(repo, 'stacks', 'servers');
+    writeFileSync(
+      file,
+      `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(join(repo, 'stacks', 'environments.ts'))};
+import base from ${JSON.stringify(join(repo, 'examples', 'environments', 'base.ts'))};
+const own = { mcp: { serversDir: ${JSON.stringify(shared)} } } as const;
+export default definePlatformEnvironments({
+  partial: extendPlatformConfig(base, { ...own, gitops: { path: 'clusters/partial' }, mcpServers: [{ name: 'caddy', replicas: 2 }] }),
+  twice: extendPlatformConfig(base, { ...own, name: 'twice', kubernetes: { context: 'admin@twice' }, argocd: { project: 'mcp-twice' }, gitops: { path: 'clusters/twice' }, mcpServers: [{ name: 'caddy', flavour: 'external', transport: 'streamable-http', source: { service: { name: 'caddy', namespace: 'web' } }, port: 8080 }] }),
+});
+`,
+    );
+    const loading = synthCli(['--config', file, '--out', join(dir, 'dist'), '--terraform-out', join(dir, 'cdktf.out')]);
+    expect(loading.status).toBe(1);
+    expect(loading.stderr).toContain('  - environment "partial": the override\'s mcpServers[0].transport (server "caddy"): ');
+    expect(loading.stderr).toContain('  - environment "partial": the override\'s mcpServers[0] (server "caddy"): an override changes only servers the base config lists in mcpServers');
+    expect(loading.stderr).toContain(`  - environment "twice": MCP server "caddy" is declared twice: in ${file} the override's mcpServers[0] and in ${relative(process.cwd(), join(shared, 'caddy.ts'))}: to change a server of a servers folder, put its whole file in this environment's own folder`);
+
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/  partial: .*\n/, '').replace("mcpServers: [{ name: 'caddy', flavour", "mcpServers: [{ name: 'mcp-gateway', flavour"));
+    const rendering = synthCli(['--config', file, '--out', join(dir, 'dist'), '--terraform-out', join(dir, 'cdktf.out')]);
+    expect(rendering.status).toBe(1);
+    expect(rendering.stderr).toMatch(/ {2}- environment "twice": the override's mcpServers\[0\]\.name \(server "mcp-gateway"\): /);
+    expect(rendering.stderr).not.toMatch(/environment "twice": mcpServers\[\d+\]/);
+  });
+
   it('refuses two environments that share one Terraform state, naming both, and writes nothing', () => {
     const dir = tempDir('mcp-platform-shared-state-');
     const file = join(dir, 'shared-state.environments.ts');

@@ -30,7 +30,8 @@ const base: PlatformConfigInput = {
 
 const problemsOfExtend = (override: Parameters<typeof extendPlatformConfig>[1]) => {
   try {
-    extendPlatformConfig(base, override);
+    // The override's own faults are reported when its config is parsed (under the environment's name, when loaded).
+    parsePlatformConfig(extendPlatformConfig(base, override), 'test');
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems;
@@ -107,9 +108,9 @@ describe('extendPlatformConfig', () => {
 
   it('refuses a server override without a name, and a remove that is not alone or not true', () => {
     expect(problemsOfExtend({ mcpServers: [{ replicas: 2 } as never, { name: 'alpha', remove: true, replicas: 2 } as never, { name: 'beta', remove: false } as never] })).toEqual([
-      'mcpServers[0]: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }',
-      'mcpServers[1] (server "alpha"): remove must be true and stand alone: { name: "alpha", remove: true }',
-      'mcpServers[2] (server "beta"): remove must be true and stand alone: { name: "beta", remove: true }',
+      'the override\'s mcpServers[0]: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }',
+      'the override\'s mcpServers[1] (server "alpha"): remove must be true and stand alone: { name: "alpha", remove: true }',
+      'the override\'s mcpServers[2] (server "beta"): remove must be true and stand alone: { name: "beta", remove: true }',
     ]);
   });
 });
@@ -339,13 +340,25 @@ export default definePlatformEnvironments({ Prod: ${config} });
     await expect(loadEnvironments(join(dir, 'named.mjs'))).rejects.toThrow('environment "Prod": its name must be a DNS-1123 label');
   });
 
-  it("reports a malformed override as the file's config problem", async () => {
+  it("reports a malformed override under its environment's name, with every environment's problems in one list", async () => {
     write('bad-override.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
 export default definePlatformEnvironments({ prod: extendPlatformConfig(${config}, { mcpServers: [{ replicas: 2 }] }) });
 `);
     const bad = join(dir, 'bad-override.mjs');
     await expect(loadEnvironments(bad)).rejects.toThrow(
-      `Invalid platform config (${bad}):\n  - mcpServers[0]: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }`,
+      `Invalid platform config (${bad} (environment "prod")):\n  - the override's mcpServers[0]: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }`,
     );
+    write('two-bad.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
+export default definePlatformEnvironments({
+  prod: extendPlatformConfig(${config}, { mcpServers: [{ name: 'tool', remove: 'yes' }] }),
+  lab: extendPlatformConfig(${config}, { mcp: { serversDir: ['shared', 'nope'] } }),
+});
+`);
+    const error = await loadEnvironments(join(dir, 'two-bad.mjs')).then(() => undefined, (e: unknown) => e);
+    expect((error as ConfigError).source).toBe(join(dir, 'two-bad.mjs'));
+    expect((error as ConfigError).problems).toEqual([
+      'environment "prod": the override\'s mcpServers[0] (server "tool"): remove must be true and stand alone: { name: "tool", remove: true }',
+      `environment "lab": mcp.serversDir[1]: folder "nope" (${relative(process.cwd(), join(dir, 'nope'))}) does not exist: create it (a .gitkeep keeps an empty one in git), or correct the path, which is relative to the config file`,
+    ]);
   });
 });

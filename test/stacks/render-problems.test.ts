@@ -4,7 +4,7 @@
  * would both render are refused naming both.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import { loadConfigFile } from '../../stacks/load-config.js';
@@ -122,7 +122,7 @@ describe('problems found while rendering', () => {
     folders.push(dir);
     writeFileSync(join(dir, 'platform.json'), JSON.stringify({ ...minimal, mcp: { serversDir: 'platform.json' } }));
     await expect(loadConfigFile(join(dir, 'platform.json'))).rejects.toThrow(
-      'mcp.serversDir: is a file, not a folder: name the folder of one-file-per-server declarations (default "servers", next to the config)',
+      `Invalid platform config (${join(dir, 'platform.json')}):\n  - mcp.serversDir: "platform.json" (${relative(process.cwd(), join(dir, 'platform.json'))}) is a file, not a folder: name the folder of one-file-per-server declarations (default "servers", next to the config)`,
     );
   });
 });

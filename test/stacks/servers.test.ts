@@ -145,6 +145,11 @@ describe('loadServerFiles', () => {
     ]);
   });
 
+  it('names a module without a default export and says how to end it', async () => {
+    const dir = folderWith({ 'nodefault.js': 'export const x = 1;\n' });
+    expect(await problemsOf(loadServerFiles(dir))).toEqual([`${shown(join(dir, 'nodefault.js'))}: has no default export; end it with export default defineMcpServer({ name: "nodefault", ... })`]);
+  });
+
   it('reports the problems of every file at once', async () => {
     const dir = folderWith({ 'a.json': jsonFile({ ...TALOS, name: 'b' }), 'talos.json': jsonFile({ ...TALOS, transport: 'http' }) });
     expect(await problemsOf(loadServerFiles(dir))).toHaveLength(2);
@@ -167,6 +172,23 @@ describe('withServerFiles', () => {
     writeFileSync(join(dir, 'mcp', 'talos.json'), jsonFile(TALOS));
     const config = parsePlatformConfig({ ...minimal, mcp: { serversDir: 'mcp' } }, 'test');
     expect((await withServerFiles(config, join(dir, 'platform.config.json'))).mcpServers.map((s) => s.name)).toEqual(['talos']);
+  });
+
+  it('reports every folder\'s problems in one list under the config file, each folder by its place in mcp.serversDir', async () => {
+    const dir = projectDir();
+    mkdirSync(join(dir, 'bad'));
+    writeFileSync(join(dir, 'bad', 'oops.json'), '{ "name": ');
+    writeFileSync(join(dir, 'afile'), 'not a folder');
+    const configFile = join(dir, 'platform.config.json');
+    const config = parsePlatformConfig({ ...minimal, mcp: { serversDir: ['missing', 'bad', 'afile'] } }, 'test');
+    const error = await withServerFiles(config, configFile, { serversDirGiven: true }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).source).toBe(configFile);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toBe(`mcp.serversDir[0]: folder "missing" (${shown(join(dir, 'missing'))}) does not exist: create it (a .gitkeep keeps an empty one in git), or correct the path, which is relative to the config file`);
+    expect(problems[1]!.startsWith(`${shown(join(dir, 'bad', 'oops.json'))}: cannot be loaded: `)).toBe(true);
+    expect(problems[2]).toBe(`mcp.serversDir[2]: "afile" (${shown(join(dir, 'afile'))}) is a file, not a folder: name the folder of one-file-per-server declarations (default "servers", next to the config)`);
   });
 
   it('rejects a server declared both in the config and in the folder, naming both places', async () => {

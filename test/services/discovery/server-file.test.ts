@@ -191,8 +191,8 @@ describe('what the check reads as data', () => {
   });
 
   it('GIVEN a server with several problems THEN the refusal names each, separated by "; "', () => {
-    const bad = { ...spec, port: 0 };
-    expect(() => checkServerFile(renderServerFile(bad), bad)).toThrow('server.ts: the platform would reject it: port: must be a port number (1-65535), got 0; port: must be a port number (1-65535), got 0');
+    const bad = { ...spec, port: 0, capabilities: ['telepathy'] };
+    expect(() => checkServerFile(renderServerFile(bad), bad)).toThrow('server.ts: the platform would reject it: port: must be a port number (1-65535), got 0; capabilities[0]: must be an MCP capability: tools, resources, prompts, logging, completions, sampling, elicitation, roots, got "telepathy"');
   });
 
   it('GIVEN a file name THEN every refusal names it', () => {
