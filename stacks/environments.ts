@@ -56,7 +56,8 @@ function merge(base: unknown, override: unknown, path: string): unknown {
  * The base config with an environment's changes: objects merge field by field (an explicit `undefined` drops
  * a field), lists are replaced whole, and `mcpServers` merge by name: an entry with the name of a base
  * server changes it, `{ name, remove: true }` removes it (from the base's list, or from its servers folders
- * through `mcp.excludeServers`), any other entry is added. Returns a new config; neither input changes.
+ * through `mcp.excludeServers`), any other entry is added. Returns a new config; neither input changes. A
+ * malformed entry does not throw here: parsing the result reports it, under the environment's name when loaded.
  */
 export function extendPlatformConfig(base: PlatformConfigInput, override: PlatformConfigOverride): PlatformConfigInput {
   const problems: string[] = [];

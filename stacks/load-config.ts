@@ -18,7 +18,7 @@ async function loadDefaultExport(file: string): Promise<unknown> {
   try {
     raw = path.endsWith('.json') ? JSON.parse(await readFile(path, 'utf8')) : (await import(pathToFileURL(path).href)).default;
   } catch (error) {
-    // extendPlatformConfig refuses a malformed override while the file loads: its problems, not a load failure.
+    // A file that validates itself while it loads (parsePlatformConfig) throws a ConfigError: its problems, not a load failure.
     if (error instanceof ConfigError) throw new ConfigError(file, error.problems);
     throw new ConfigError(file, [`cannot be loaded: ${error instanceof Error ? error.message : String(error)}`]);
   }
