@@ -1408,6 +1408,8 @@ export function parsePlatformConfig(raw: unknown, source: string): PlatformConfi
   const overrideProblems = overrideOrigins(raw)?.problems ?? [];
   if (overrideProblems.length) throw new ConfigError(source, overrideProblems);
   const prototypeKeys = prototypeKeyProblems(raw, []);
+  // A cycle is refused before the schema walks the value: its copies of values would recurse without end.
+  if (prototypeKeys.some((p) => p.includes('(a cycle)'))) throw new ConfigError(source, prototypeKeys);
   const result = platformConfigSchema.safeParse(raw, { reportInput: true });
   if (result.success && !prototypeKeys.length) return result.data;
   throw new ConfigError(source, [...prototypeKeys, ...(result.success ? [] : withoutSafeIntegerEchoes(result.error.issues).map(describeIssue))]);
@@ -1427,21 +1429,27 @@ function withoutSafeIntegerEchoes(issues: readonly z.core.$ZodIssue[]): z.core.$
  * An own "__proto__" key (JSON.parse makes one; an object literal does not) is dropped by every copy the schema
  * makes, since assigning it sets the copy's prototype instead: say so rather than lose the entry silently.
  */
-function prototypeKeyProblems(value: unknown, path: (string | number)[]): string[] {
+function prototypeKeyProblems(value: unknown, path: (string | number)[], ancestors = new Map<object, (string | number)[]>()): string[] {
   if (!value || typeof value !== 'object') return [];
+  const shown = (at: (string | number)[]) => (at.length ? formatPath(at) : '(config)');
+  // A .ts or .mjs config can hold an object that contains itself: the walk (and every later copy) would never end.
+  const loop = ancestors.get(value);
+  if (loop) return [`${shown(path)}: refers back to ${loop.length ? formatPath(loop) : 'the whole config'}, which contains it (a cycle): a config is data; give a copy of the object instead`];
   const problems: string[] = [];
   if (!Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
-    problems.push(`${path.length ? formatPath(path) : '(config)'}: the key "__proto__" cannot be used: JavaScript reads it as the object's prototype, so the entry would be lost; rename it`);
+    problems.push(`${shown(path)}: the key "__proto__" cannot be used: JavaScript reads it as the object's prototype, so the entry would be lost; rename it`);
   }
-  for (const [key, child] of Object.entries(value)) problems.push(...prototypeKeyProblems(child, [...path, Array.isArray(value) ? Number(key) : key]));
+  ancestors.set(value, path);
+  for (const [key, child] of Object.entries(value)) problems.push(...prototypeKeyProblems(child, [...path, Array.isArray(value) ? Number(key) : key], ancestors));
+  ancestors.delete(value);
   return problems;
 }
 
 /** Validates one MCP server declaration (a file of the servers folder); throws `ConfigError` naming each wrong field. */
 export function parseMcpServer(raw: unknown, source: string): McpServerConfig {
-  const prototypeKeys = prototypeKeyProblems(raw, []).map((p) => p.replace(/^\(config\)/, '(server)'));
-  const result = mcpServerSchema.safeParse(raw, { reportInput: true });
+  const prototypeKeys = prototypeKeyProblems(raw, []).map((p) => p.replace(/\(config\)/g, '(server)'));
   if (prototypeKeys.length) throw new ConfigError(source, prototypeKeys);
+  const result = mcpServerSchema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   // Described as if it were mcpServers[0] of a config (for the allowed-field lists), then without that prefix.
   throw new ConfigError(

@@ -369,6 +369,24 @@ describe('config fields the cluster would refuse', () => {
     );
   });
 
+  it('refuses an object that contains itself (a .ts or .mjs config can build one) instead of recursing without end; an object used twice is fine', () => {
+    const values: Record<string, unknown> = { replicaCount: 2 };
+    values.loop = { again: values };
+    const config: Record<string, unknown> = { ...minimal, operators: { kmcp: { values } } };
+    config.self = config;
+    expect(problemsOf(config)).toEqual([
+      'operators.kmcp.values.loop.again: refers back to operators.kmcp.values, which contains it (a cycle): a config is data; give a copy of the object instead',
+      'self: refers back to the whole config, which contains it (a cycle): a config is data; give a copy of the object instead',
+    ]);
+    const shared = { replicaCount: 2 };
+    expect(parsePlatformConfig({ ...minimal, operators: { kmcp: { values: { a: shared, b: shared } } } }, 'test').operators.kmcp.values).toEqual({ a: shared, b: shared });
+    const env: Record<string, unknown> = {};
+    env.LOOP = env;
+    expect(() => parseMcpServer({ name: 'acme', transport: 'stdio', source: { npm: { package: 'x', version: '1.0.0' } }, env }, 'acme.mjs')).toThrow(
+      'Invalid platform config (acme.mjs):\n  - env.LOOP: refers back to env, which contains it (a cycle)',
+    );
+  });
+
   it('refuses a storage size of 0, a command with arguments in it, and a secret file inside another', () => {
     expect(problemsOf({ ...minimal, database: { storage: { size: '0' } } })).toEqual([
       'database.storage.size: must be above 0: the API server refuses a PersistentVolumeClaim that requests no storage, got "0"',
