@@ -343,6 +343,10 @@ function labelProblems(labels: Readonly<Record<string, string>>): string[] {
   for (const [key, value] of Object.entries(labels)) {
     if (platformKeys.includes(key)) {
       problems.push(`labels ${JSON.stringify(key)} is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"`);
+    } else if (key.startsWith('cnpg.io/')) {
+      // CloudNativePG's Services and the database's NetworkPolicy select on cnpg.io/cluster and cnpg.io/podRole (pkg/specs/pods.go, v1.30.0):
+      // a server with them would receive database clients and their credentials.
+      problems.push(`labels ${JSON.stringify(key)} is a CloudNativePG label: its Services and the database's NetworkPolicy select pods on cnpg.io/ labels, so this server would be sent database traffic; use a key of your own, e.g. "example.com/team"`);
     } else if (!LABEL_KEY.test(key)) {
       problems.push(`labels ${JSON.stringify(key)} is not a label key: an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or "."`);
     } else if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {

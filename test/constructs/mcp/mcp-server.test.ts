@@ -447,6 +447,11 @@ describe('McpServer NetworkPolicy', () => {
         problem('everything', `labels ${JSON.stringify(key)} is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"`),
       );
     }
+    for (const key of ['cnpg.io/cluster', 'cnpg.io/instanceRole', 'cnpg.io/podRole']) {
+      expect(errorOf(() => renderServer({ labels: { [key]: 'mcp-postgres' } }))).toBe(
+        problem('everything', `labels ${JSON.stringify(key)} is a CloudNativePG label: its Services and the database's NetworkPolicy select pods on cnpg.io/ labels, so this server would be sent database traffic; use a key of your own, e.g. "example.com/team"`),
+      );
+    }
     expect(errorOf(() => renderServer({ labels: { 'a b': 'x' } }))).toBe(
       problem('everything', 'labels "a b" is not a label key: an optional DNS-subdomain prefix and "/", then at most 63 letters, digits, "-", "_" or "."'),
     );
