@@ -205,6 +205,7 @@ export function environmentProblems(environments: readonly Environment[]): strin
     (env) => `${env.config.kubernetes.context} of ${env.config.kubernetes.configPath} namespace ${env.config.namespace}`,
     (a, b) => `environments "${a}" and "${b}" deploy into one namespace (namespace) of one cluster (kubernetes.context): the two platforms would fight over its objects; give each its own cluster or namespace`,
   );
+  problems.push(...sharedOperatorProblems(environments));
   return problems;
 }
 
@@ -218,6 +219,36 @@ function sameRepository(url: string): string {
   const scpLike = /^[^/@:]+@([^:/]+):(.+)$/.exec(url);
   const hostAndPath = scpLike ? `${scpLike[1]}/${scpLike[2]}` : url.replace(/^[a-z+]+:\/\/(?:[^@/]+@)?/i, '').replace(/^([^/:]+):\d+\//, '$1/');
   return hostAndPath.toLowerCase().replace(/\.git$/, '');
+}
+
+/**
+ * An operator two environments of one cluster both install: each bootstrap stack would create its namespace and
+ * Helm release, so the second apply fails on objects the first owns, and destroying either removes the other's
+ * operator. Argo CD counts where it is installed (argocd.kubernetes, or the platform's cluster).
+ */
+function sharedOperatorProblems(environments: readonly Environment[]): string[] {
+  const problems: string[] = [];
+  const installs = (env: Environment): { field: string; cluster: string }[] => {
+    const cluster = (c: { context: string; configPath: string }) => `context "${c.context}" of ${c.configPath}`;
+    const operators = Object.entries(env.config.operators)
+      .filter(([, operator]) => operator.enabled)
+      .map(([name]) => ({ field: `operators.${name}`, cluster: cluster(env.config.kubernetes) }));
+    return env.config.argocd.install ? [...operators, { field: 'argocd.install', cluster: cluster(argocdContext(env.config)) }] : operators;
+  };
+  const first = new Map<string, string>();
+  for (const env of environments) {
+    for (const { field, cluster } of installs(env)) {
+      const key = `${field} ${cluster}`;
+      const other = first.get(key);
+      if (other === undefined) first.set(key, env.name!);
+      else {
+        problems.push(
+          `environments "${other}" and "${env.name}" both install ${field} into one cluster (kubernetes ${cluster}): the second apply would fail on the namespace and Helm release the first created, and destroying either would remove the other's; install it from one environment only (${field === 'argocd.install' ? 'argocd.install: false' : `${field}.enabled: false`} in "${env.name}")`,
+        );
+      }
+    }
+  }
+  return problems;
 }
 
 /** A GitOps folder inside another environment's: publishing the outer one replaces its folder, the inner one with it. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isInCluster } from '../../constructs/argocd/argocd-application.js';
-import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { ConfigError, parsePlatformConfig, type PlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import {
   definePlatformEnvironments,
   environmentNameProblem,
@@ -165,7 +165,26 @@ describe('what environments must not share', () => {
       'environments "prod" and "staging" install one AppProject (argocd.project) into the same Argo CD: the second Helm release would fail on an object the first owns; give each its own argocd.project, e.g. "mcp-platform-staging"',
       'environments "prod" and "staging" name their Argo CD Applications after one platform name (name) in the same Argo CD: each would overwrite the other\'s; give each its own name, e.g. "staging"',
       'environments "prod" and "staging" deploy into one namespace (namespace) of one cluster (kubernetes.context): the two platforms would fight over its objects; give each its own cluster or namespace',
+      ...['cloudnativePg', 'kmcp', 'toolhive'].map((op) => sharedOperator('prod', 'staging', `operators.${op}`, `operators.${op}.enabled: false`)),
     ]);
+  });
+
+  const sharedOperator = (a: string, b: string, field: string, fix: string) =>
+    `environments "${a}" and "${b}" both install ${field} into one cluster (kubernetes context "admin@lab" of ~/.kube/config): the second apply would fail on the namespace and Helm release the first created, and destroying either would remove the other's; install it from one environment only (${fix} in "${b}")`;
+
+  it('refuses an operator, or Argo CD, that two environments of one cluster both install; one installing it is fine', () => {
+    const oneCluster = (name: string, override: Parameters<typeof extendPlatformConfig>[1] = {}) =>
+      env(name, { ...apart(name), kubernetes: { context: 'admin@lab' }, namespace: `mcp-${name}`, ...override });
+    const installed = (config: PlatformConfig) => Object.entries(config.operators).filter(([, o]) => o.enabled).map(([name]) => name);
+    const one = oneCluster('one', { argocd: { project: 'mcp-one', install: true } });
+    const two = oneCluster('two', { argocd: { project: 'mcp-two', install: true } });
+    expect(environmentProblems([one, two])).toEqual([
+      ...installed(one.config).map((op) => sharedOperator('one', 'two', `operators.${op}`, `operators.${op}.enabled: false`)),
+      sharedOperator('one', 'two', 'argocd.install', 'argocd.install: false'),
+    ]);
+    expect(installed(one.config).length).toBeGreaterThan(0);
+    const off = Object.fromEntries(installed(one.config).map((op) => [op, { enabled: false }]));
+    expect(environmentProblems([one, oneCluster('two', { operators: off })])).toEqual([]);
   });
 
   it('takes two spellings of one repository, or one path spelt two ways, for one GitOps folder', () => {
