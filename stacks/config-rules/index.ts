@@ -3,6 +3,7 @@ import type { ConfigProblem } from '../config-problems.js';
 import { existingNamespaces } from './existing-namespaces.js';
 import { gatewayRoutes } from './gateway-routes.js';
 import { gpuVendor } from './gpu-vendor.js';
+import { kmcpWholeSecrets } from './kmcp-whole-secrets.js';
 import { operatorObjectNames } from './operator-object-names.js';
 import { outsideHosts } from './outside-hosts.js';
 import { partNames } from './part-names.js';
@@ -11,7 +12,7 @@ import type { ConfigRule } from './rule.js';
 import { uniqueNamespaces } from './unique-namespaces.js';
 
 /** Every config rule, run on the loaded config before anything renders. */
-export const CONFIG_RULES: readonly ConfigRule[] = [uniqueNamespaces, existingNamespaces, reservedServerNames, operatorObjectNames, partNames, gatewayRoutes, gpuVendor, outsideHosts];
+export const CONFIG_RULES: readonly ConfigRule[] = [uniqueNamespaces, existingNamespaces, reservedServerNames, operatorObjectNames, partNames, gatewayRoutes, gpuVendor, outsideHosts, kmcpWholeSecrets];
 
 /** The problems of every rule, in rule order; `namesParts` when a rule about shared names found some. */
 export function configRuleProblems(config: PlatformConfig, rules: readonly ConfigRule[] = CONFIG_RULES): ConfigProblem[] & { namesParts?: boolean } {
