@@ -67,12 +67,20 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
   // The override's entry each merged server came from, so later problems name what the user wrote.
   const from = new Map<object, { index: number; added: boolean }>();
   const removedBy = new Map<string, number>();
+  const named = new Map<string, number>();
   (override.mcpServers ?? []).forEach((entry: unknown, index) => {
     const where = `the override's mcpServers[${index}]`;
     if (!isObject(entry) || typeof entry.name !== 'string' || entry.name === '') {
       problems.push(`${where}: an override names the server it changes, adds or removes: { name: "github", ... }, or { name: "github", remove: true }`);
       return;
     }
+    // As in mcpServers itself, a server is named once: a second entry would silently apply on top of the first.
+    const earlier = named.get(entry.name);
+    if (earlier !== undefined) {
+      problems.push(`${where} (server "${entry.name}"): mcpServers[${earlier}] of the override names it already: give each server one entry`);
+      return;
+    }
+    named.set(entry.name, index);
     const at = servers.findIndex((server) => server.name === entry.name);
     if ('remove' in entry) {
       if (entry.remove !== true || Object.keys(entry).length !== 2) {

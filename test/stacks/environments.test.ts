@@ -112,6 +112,9 @@ describe('extendPlatformConfig', () => {
       'the override\'s mcpServers[1] (server "alpha"): remove must be true and stand alone: { name: "alpha", remove: true }',
       'the override\'s mcpServers[2] (server "beta"): remove must be true and stand alone: { name: "beta", remove: true }',
     ]);
+    expect(problemsOfExtend({ mcpServers: [{ name: 'alpha', replicas: 2 }, { name: 'alpha', remove: true }] })).toEqual([
+      'the override\'s mcpServers[1] (server "alpha"): mcpServers[0] of the override names it already: give each server one entry',
+    ]);
   });
 });
 
