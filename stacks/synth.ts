@@ -138,6 +138,7 @@ export function renderEnvironments(
       problems.push(...worded.map((problem) => `environment "${env.name}": ${problem}`));
     }
   }
+  if (named) problems.push(...sharedClusterObjectProblems(rendered.map(({ env, apps }) => ({ env, apps }))));
   if (problems.length) throw new ConfigError(source, problems);
   terraformApp.synth();
   return rendered.map(({ env, bootstrap, apps }) => ({
@@ -176,6 +177,35 @@ function renderEnvironment(
   const apps = renderWorkloads(workloads, refuse);
   refuse(resourceQuotaProblems(config, apps.flatMap((app) => app.objects.map((o) => o.manifest))));
   return { bootstrap: bootstrap!, apps };
+}
+
+/** Kinds without a namespace: one name per cluster, whichever environment renders it. */
+const CLUSTER_SCOPED_KINDS = new Set([
+  'ClusterRole', 'ClusterRoleBinding', 'Namespace', 'CustomResourceDefinition', 'PriorityClass', 'StorageClass', 'IngressClass', 'RuntimeClass',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'CiliumClusterwideNetworkPolicy', 'ClusterSecretStore', 'PersistentVolume',
+]);
+
+/**
+ * A cluster-scoped object two environments of one cluster both render (a server's kubernetesAccess
+ * ClusterRoleBinding, discovery's ClusterRole): two Argo CD Applications would own it and each sync would put
+ * back its own subjects. Found on the rendered objects, so every part that renders one is covered.
+ */
+function sharedClusterObjectProblems(rendered: readonly { env: Environment; apps: readonly RenderedApp[] }[]): string[] {
+  const problems: string[] = [];
+  const first = new Map<string, string>();
+  for (const { env, apps } of rendered) {
+    const cluster = `context "${env.config.kubernetes.context}" of ${env.config.kubernetes.configPath}`;
+    for (const { manifest } of apps.flatMap((app) => app.objects)) {
+      if (!CLUSTER_SCOPED_KINDS.has(manifest.kind) || manifest.metadata?.namespace) continue;
+      const object = `${manifest.kind} ${manifest.metadata?.name}`;
+      const other = first.get(`${cluster} ${object}`);
+      if (other === undefined) first.set(`${cluster} ${object}`, env.name!);
+      else if (other !== env.name) {
+        problems.push(`environments "${other}" and "${env.name}" both render ${object} into one cluster (kubernetes ${cluster}): two Argo CD Applications would own it and each sync would undo the other's; give each environment its own cluster, or rename in one of them what renders it (a server's name, for its kubernetesAccess)`);
+      }
+    }
+  }
+  return [...new Set(problems)];
 }
 
 /** The part of the config a problem's path is in: "mcpServers[2]", a server file, "gpuInference", ... */
