@@ -343,6 +343,9 @@ function labelProblems(labels: Readonly<Record<string, string>>): string[] {
   for (const [key, value] of Object.entries(labels)) {
     if (platformKeys.includes(key)) {
       problems.push(`labels ${JSON.stringify(key)} is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"`);
+    } else if (key === 'app') {
+      // ToolHive v0.44.0 selects a server's pods by app=<name> (pkg/container/kubernetes/): any pod with that label joins its Service.
+      problems.push(`labels "app" is the label ToolHive selects a server's pods by (app=<server name>): a pod labelled app=${JSON.stringify(value)} would receive the traffic of a ToolHive server of that name; use a key of your own, e.g. "example.com/app"`);
     } else if (key.startsWith('cnpg.io/')) {
       // CloudNativePG's Services and the database's NetworkPolicy select on cnpg.io/cluster and cnpg.io/podRole (pkg/specs/pods.go, v1.30.0):
       // a server with them would receive database clients and their credentials.

@@ -447,6 +447,9 @@ describe('McpServer NetworkPolicy', () => {
         problem('everything', `labels ${JSON.stringify(key)} is set by the platform: its Services, NetworkPolicies and monitors select on it; use a key of your own, e.g. "example.com/team"`),
       );
     }
+    expect(errorOf(() => renderServer({ labels: { app: 't1' } }))).toBe(
+      problem('everything', 'labels "app" is the label ToolHive selects a server\'s pods by (app=<server name>): a pod labelled app="t1" would receive the traffic of a ToolHive server of that name; use a key of your own, e.g. "example.com/app"'),
+    );
     for (const key of ['cnpg.io/cluster', 'cnpg.io/instanceRole', 'cnpg.io/podRole']) {
       expect(errorOf(() => renderServer({ labels: { [key]: 'mcp-postgres' } }))).toBe(
         problem('everything', `labels ${JSON.stringify(key)} is a CloudNativePG label: its Services and the database's NetworkPolicy select pods on cnpg.io/ labels, so this server would be sent database traffic; use a key of your own, e.g. "example.com/team"`),
