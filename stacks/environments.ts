@@ -96,9 +96,8 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
       servers.push(entry);
       from.set(entry, { index, added: true });
     } else {
-      const prior = from.get(servers[at]!);
       servers[at] = merge(servers[at], entry, 'server') as Record<string, unknown>;
-      from.set(servers[at]!, prior?.added ? prior : { index, added: false });
+      from.set(servers[at]!, { index, added: false });
     }
   });
   const { mcpServers: _servers, ...rest } = override;
@@ -181,10 +180,12 @@ export function environmentProblems(environments: readonly Environment[]): strin
       );
     }
   }
-  const shared = (what: (env: Environment) => string, message: (a: string, b: string, value: string) => string) => {
+  // `what` undefined: the environment has no such thing to share.
+  const shared = (what: (env: Environment) => string | undefined, message: (a: string, b: string, value: string) => string) => {
     const seen = new Map<string, string>();
     for (const env of environments) {
       const key = what(env);
+      if (key === undefined) continue;
       const other = seen.get(key);
       if (other !== undefined) problems.push(message(other, env.name!, key));
       else seen.set(key, env.name!);
@@ -213,7 +214,15 @@ export function environmentProblems(environments: readonly Environment[]): strin
     (env) => `${env.config.kubernetes.context} of ${env.config.kubernetes.configPath} namespace ${env.config.namespace}`,
     (a, b) => `environments "${a}" and "${b}" deploy into one namespace (namespace) of one cluster (kubernetes.context): the two platforms would fight over its objects; give each its own cluster or namespace`,
   );
-  problems.push(...sharedOperatorProblems(environments));
+  // An operator (or Argo CD) two environments of one cluster both install: each bootstrap stack would create its
+  // namespace and Helm release, so the second apply fails on objects the first owns, and destroying either removes
+  // the other's operator. Argo CD counts where it is installed (argocd.kubernetes, or the platform's cluster).
+  const installedBy = (field: string, fix: string) => (a: string, b: string, cluster: string) =>
+    `environments "${a}" and "${b}" both install ${field} into one cluster (kubernetes ${cluster}): the second apply would fail on the namespace and Helm release the first created, and destroying either would remove the other's; install it from one environment only (${fix} in "${b}")`;
+  for (const name of Object.keys(environments[0]?.config.operators ?? {}) as (keyof PlatformConfig['operators'])[]) {
+    shared((env) => (env.config.operators[name].enabled ? clusterOf(env.config.kubernetes) : undefined), installedBy(`operators.${name}`, `operators.${name}.enabled: false`));
+  }
+  shared((env) => (env.config.argocd.install ? clusterOf(argocdContext(env.config)) : undefined), installedBy('argocd.install', 'argocd.install: false'));
   return problems;
 }
 
@@ -229,34 +238,9 @@ function sameRepository(url: string): string {
   return hostAndPath.toLowerCase().replace(/\.git$/, '');
 }
 
-/**
- * An operator two environments of one cluster both install: each bootstrap stack would create its namespace and
- * Helm release, so the second apply fails on objects the first owns, and destroying either removes the other's
- * operator. Argo CD counts where it is installed (argocd.kubernetes, or the platform's cluster).
- */
-function sharedOperatorProblems(environments: readonly Environment[]): string[] {
-  const problems: string[] = [];
-  const installs = (env: Environment): { field: string; cluster: string }[] => {
-    const cluster = (c: { context: string; configPath: string }) => `context "${c.context}" of ${c.configPath}`;
-    const operators = Object.entries(env.config.operators)
-      .filter(([, operator]) => operator.enabled)
-      .map(([name]) => ({ field: `operators.${name}`, cluster: cluster(env.config.kubernetes) }));
-    return env.config.argocd.install ? [...operators, { field: 'argocd.install', cluster: cluster(argocdContext(env.config)) }] : operators;
-  };
-  const first = new Map<string, string>();
-  for (const env of environments) {
-    for (const { field, cluster } of installs(env)) {
-      const key = `${field} ${cluster}`;
-      const other = first.get(key);
-      if (other === undefined) first.set(key, env.name!);
-      else {
-        problems.push(
-          `environments "${other}" and "${env.name}" both install ${field} into one cluster (kubernetes ${cluster}): the second apply would fail on the namespace and Helm release the first created, and destroying either would remove the other's; install it from one environment only (${field === 'argocd.install' ? 'argocd.install: false' : `${field}.enabled: false`} in "${env.name}")`,
-        );
-      }
-    }
-  }
-  return problems;
+/** One cluster, as environments name it in their problems: a kubeconfig context and its file. */
+export function clusterOf(kubernetes: { readonly context: string; readonly configPath: string }): string {
+  return `context "${kubernetes.context}" of ${kubernetes.configPath}`;
 }
 
 /** A GitOps folder inside another environment's: publishing the outer one replaces its folder, the inner one with it. */

@@ -141,10 +141,10 @@ export async function withServerFiles(config: PlatformConfig, configFile: string
   }
   const discovery = discoveryServerFiles(config, configFile);
   if (typeof discovery === 'string') problems.push(discovery);
-  if (problems.length || typeof discovery === 'string') throw new ConfigError(options.source ?? configFile, problems);
+  if (problems.length) throw new ConfigError(options.source ?? configFile, problems);
   for (const { file, server } of files) recordServerFile(server, file);
   const withFiles = { ...config, mcpServers: [...config.mcpServers, ...files.map((f) => f.server)] };
-  return discovery ? { ...withFiles, discovery: { ...config.discovery, serverFileImport: discovery.serverFileImport } } : withFiles;
+  return typeof discovery === 'object' ? { ...withFiles, discovery: { ...config.discovery, serverFileImport: discovery.serverFileImport } } : withFiles;
 }
 
 /** This module: the one a server file imports `defineMcpServer` from. */
@@ -177,7 +177,10 @@ function discoveryServerFiles(config: PlatformConfig, configFile: string): strin
     const path = resolve(configDir, dir);
     return existsSync(path) ? realpathSync(path) : path;
   };
-  const folders = (typeof given === 'string' ? [given] : given).map((dir) => ({ dir, path: real(dir), fromRoot: relative(root, real(dir)).split(sep).join('/') }));
+  const folders = (typeof given === 'string' ? [given] : given).map((dir) => {
+    const path = real(dir);
+    return { dir, path, fromRoot: relative(root, path).split(sep).join('/') };
+  });
   const folder = folders.find((f) => f.fromRoot === config.discovery.serversDir);
   if (!folder) {
     const shown = folders.map((f) => `${JSON.stringify(f.dir)} is ${JSON.stringify(f.fromRoot)}`).join(', ');

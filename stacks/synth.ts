@@ -17,7 +17,7 @@ import { ConfigError, type PlatformConfig } from './config.js';
 import { formatConfigProblem, problemLinesOf, type ConfigProblem } from './config-problems.js';
 import { configRuleProblems } from './config-rules/index.js';
 import { resourceQuotaProblems } from './config-rules/resource-quota.js';
-import { environmentProblems, type Environment } from './environments.js';
+import { clusterOf, environmentProblems, type Environment } from './environments.js';
 import { ARGOCD_APP, Workloads } from './workloads.js';
 import { diffTrees } from './diff/manifest-diff.js';
 import { summaryLine } from './diff/format-diff.js';
@@ -138,7 +138,7 @@ export function renderEnvironments(
       problems.push(...worded.map((problem) => `environment "${env.name}": ${problem}`));
     }
   }
-  if (named) problems.push(...sharedClusterObjectProblems(rendered.map(({ env, apps }) => ({ env, apps }))));
+  if (named) problems.push(...sharedClusterObjectProblems(rendered));
   if (problems.length) throw new ConfigError(source, problems);
   terraformApp.synth();
   return rendered.map(({ env, bootstrap, apps }) => ({
@@ -194,7 +194,7 @@ function sharedClusterObjectProblems(rendered: readonly { env: Environment; apps
   const problems: string[] = [];
   const first = new Map<string, string>();
   for (const { env, apps } of rendered) {
-    const cluster = `context "${env.config.kubernetes.context}" of ${env.config.kubernetes.configPath}`;
+    const cluster = clusterOf(env.config.kubernetes);
     for (const { manifest } of apps.flatMap((app) => app.objects)) {
       if (!CLUSTER_SCOPED_KINDS.has(manifest.kind) || manifest.metadata?.namespace) continue;
       const object = `${manifest.kind} ${manifest.metadata?.name}`;

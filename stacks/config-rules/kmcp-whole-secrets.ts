@@ -20,17 +20,19 @@ export const kmcpWholeSecrets: ConfigRule = {
     }
     return config.mcpServers.flatMap((server, index) => {
       if (server.flavour !== 'kmcp') return [];
-      const own = new Set(Object.values(server.secretEnv ?? {}).map((ref) => `${ref.name}\u0000${ref.key}`));
-      return Object.entries(server.secretEnv ?? {}).flatMap(([env, ref]) => {
-        const others = (readers.get(ref.name) ?? []).filter((r) => r.server !== server.name && !own.has(`${ref.name}\u0000${r.key}`));
-        // One line per Secret: on the first variable that names it.
-        const first = Object.entries(server.secretEnv ?? {}).find(([, r]) => r.name === ref.name)![0];
-        if (!others.length || first !== env) return [];
+      const refs = Object.entries(server.secretEnv ?? {});
+      const own = new Set(refs.map(([, ref]) => `${ref.name}\u0000${ref.key}`));
+      // One line per Secret: on the first variable that names it.
+      const firstEnv = new Map<string, string>();
+      for (const [env, ref] of refs) if (!firstEnv.has(ref.name)) firstEnv.set(ref.name, env);
+      return [...firstEnv].flatMap(([secret, env]) => {
+        const others = (readers.get(secret) ?? []).filter((r) => r.server !== server.name && !own.has(`${secret}\u0000${r.key}`));
+        if (!others.length) return [];
         const keys = [...new Set(others.map((o) => `"${o.key}" (server "${o.server}")`))].join(', ');
         return [
           {
             path: serverPath(config, index, `secretEnv.${env}`),
-            message: `Secret "${ref.name}" also holds ${keys}, and kmcp loads a Secret whole (envFrom): "${server.name}" would get those credentials as env vars too; give "${server.name}" a Secret of its own (another name)`,
+            message: `Secret "${secret}" also holds ${keys}, and kmcp loads a Secret whole (envFrom): "${server.name}" would get those credentials as env vars too; give "${server.name}" a Secret of its own (another name)`,
           },
         ];
       });
