@@ -336,6 +336,19 @@ describe('an open pull request', () => {
     expect(await reconcile([discovered('adguard')])).toEqual([{ server: 'adguard', action: 'unchanged', pullRequest: 1 }]);
   });
 
+  it('GIVEN its labels are all there THEN an unchanged pass calls no write method of the git host at all', async () => {
+    await reconcile([discovered('adguard')]);
+    const calls: string[] = [];
+    const writes = ['createBranchWithFile', 'commitFile', 'openPullRequest', 'updatePullRequest', 'addLabels'] as const;
+    const recording: GitHost = Object.assign(withoutDeclared(), { listFiles: host.listFiles.bind(host) });
+    for (const method of writes) {
+      const real = (recording[method] as (...args: unknown[]) => Promise<unknown>).bind(recording);
+      Object.assign(recording, { [method]: (...args: unknown[]) => (calls.push(method), real(...args)) });
+    }
+    expect(await reconcilePullRequests([discovered('adguard')], recording, OPTIONS, quiet)).toEqual([{ server: 'adguard', action: 'unchanged', pullRequest: 1 }]);
+    expect(calls).toEqual([]);
+  });
+
   it('GIVEN one label is missing THEN only that one is added', async () => {
     github.failNext({ ...faults.serverError(), method: 'POST', path: /\/labels$/, times: 4 });
     await reconcile([discovered('adguard')]);
@@ -403,6 +416,16 @@ describe('closed and merged pull requests', () => {
     github.mergePullRequest(1);
     const outcomes = await reconcilePullRequests([discovered('adguard', ['new_tool'])], withoutDeclared(), OPTIONS, quiet);
     expect(outcomes).toEqual([{ server: 'adguard', action: 'opened', pullRequest: 2 }]);
+  });
+
+  it('GIVEN two merged pull requests whose files are gone THEN the newest decides: an older merged tool list is proposed again', async () => {
+    await reconcile([discovered('adguard')]);
+    github.mergePullRequest(1);
+    await reconcilePullRequests([discovered('adguard', ['new_tool'])], withoutDeclared(), OPTIONS, quiet);
+    github.mergePullRequest(2);
+    // Back to the first tool list: #1 merged it, but #2 (newer) replaced it and was merged too.
+    const outcomes = await reconcilePullRequests([discovered('adguard')], withoutDeclared(), OPTIONS, quiet);
+    expect(outcomes).toEqual([{ server: 'adguard', action: 'opened', pullRequest: 3 }]);
   });
 
   it('GIVEN a pull request closed without merge for this tool list THEN the outcome says declined', async () => {
@@ -480,6 +503,19 @@ describe('the body and the platform check', () => {
     const body = github.pullRequests()[0]!.body;
     expect(body).toContain('serves 7 tools now: the last probed tools of 2 declared servers found in the cluster. Not counted, as they never answered a probe: builtin, dns.');
     expect(body).toContain('8 (7 now + 1)');
+  });
+
+  it('GIVEN servers that never answered a probe THEN the body names them in name order', async () => {
+    github.seed({ files: { [`${SERVERS}/dns.ts`]: 'declared\n' } });
+    const clusterTools = { byServer: new Map<string, number | undefined>([['dns', undefined]]), rendered: ['zonebuiltin'] };
+    await reconcilePullRequests([discovered('adguard')], host, OPTIONS, quiet, clusterTools);
+    expect(github.pullRequests()[0]!.body).toContain('Not counted, as they never answered a probe: dns, zonebuiltin.');
+  });
+
+  it('GIVEN a server the platform schema refuses for two reasons THEN the outcome names both, joined by "; "', async () => {
+    const item = discovered('adguard');
+    const outcomes = await reconcile([{ ...item, candidate: { ...item.candidate, capabilities: ['telepathy', 'psychic'] as unknown as Candidate['capabilities'] } }]);
+    expect(outcomes[0]!.detail).toMatch(/^stacks\/servers\/adguard\.ts: the platform would reject it: capabilities\[0\][^;]+; capabilities\[1\]/);
   });
 
   it('GIVEN a server the platform schema refuses THEN its outcome fails naming why, and nothing is written', async () => {
