@@ -3,12 +3,14 @@
  * manifests. The schema below is the single source of truth for its TypeScript type, its defaults and
  * the errors a wrong field gets at load time.
  */
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { CURRENCY } from '../constructs/monitoring/alert-rules.js';
 import { cnpgScheduleProblem } from '../constructs/database/cnpg-schedule.js';
 import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, REPO_PATH, SERVER_FILE_IMPORT, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
-import { gatewayLabels } from '../constructs/labels.js';
+import { filePathProblem } from '../constructs/mcp/container-layout.js';
+import { gatewayLabels, platformLabels } from '../constructs/labels.js';
 import { splitField } from './config-problems.js';
 import { checkChartValues, mergeValues } from '../constructs/bootstrap/chart-values.js';
 import { gpuOperatorProblems, gpuOperatorValues } from '../constructs/bootstrap/gpu-operator-values.js';
@@ -394,7 +396,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * takes the rest of `mcpServerProblems`, the checks that span fields.
  */
 const SCHEMA_CHECKED =
-  /^(?:name .* must be a DNS-1123 label of|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|capabilities[ [\]]|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path$|egress\[|kubernetesAccess\.rules\[\d+\]\.(?:resources|apiGroups) )/;
+  /^(?:name .* must be a DNS-1123 label of|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|capabilities[ [\]]|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path|egress\[|kubernetesAccess\.rules\[\d+\]\.(?:resources|apiGroups) )/;
 
 /** One MCP server, as declared in the config or in a file of the servers folder. */
 const mcpServerSchemaShape = {
@@ -467,7 +469,23 @@ const mcpServerSchemaShape = {
     /** Credentials by reference, by env var name. */
     secretEnv: z.record(z.string().regex(ENV_NAME, { error: 'must be an environment variable name' }).refine(renderableKey, RENDERABLE_KEY), secretRef).optional(),
     /** Files from Secrets (kubeconfig, talosconfig), each at a path of its own. */
-    secretFiles: z.array(z.object({ secret: secretRef, path: z.string().startsWith('/') }).strict()).optional(),
+    secretFiles: z
+      .array(
+        z
+          .object({
+            secret: secretRef,
+            path: z
+              .string()
+              .startsWith('/')
+              .superRefine((path, ctx) => {
+                // A relative path is the startsWith check's to report.
+                const problem = path.startsWith('/') ? filePathProblem(path) : undefined;
+                if (problem) ctx.addIssue({ code: 'custom', input: path, message: problem });
+              }),
+          })
+          .strict(),
+      )
+      .optional(),
     resources: resources.optional(),
     replicas: replicaCount.optional(),
     /** Read-only Kubernetes access (get/list/watch) for the server's ServiceAccount. */
@@ -673,17 +691,18 @@ const discoverySchema = z
   .prefault({});
 
 /**
- * Why Cilium (Go's regexp, RE2 syntax) could not compile `pattern`, as far as a JavaScript check can tell: an
- * empty or malformed expression, or lookaround and backreferences, which JavaScript has and RE2 does not.
+ * Why Cilium could not compile `pattern`: it compiles each with Go's regexp.Compile (pkg/l2announcer), whose
+ * RE2 syntax re2js (a port of RE2J) parses the same way, so Go's own flags and named groups pass and what Go
+ * refuses (lookaround, backreferences, `\c`) is refused here, with Go's message.
  */
 function goRegexpProblem(pattern: string): string | undefined {
   if (pattern === '') return 'must be a regular expression such as "^eth[0-9]+" (an empty one matches every interface: leave interfaces out instead)';
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    return `must be a regular expression such as "^eth[0-9]+": ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
-  }
   if (/\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) return 'uses lookaround or a backreference, which Cilium\'s regular expressions (Go, RE2 syntax) do not have: use a plain expression such as "^eth[0-9]+"';
+  try {
+    RE2JS.compile(pattern);
+  } catch (error) {
+    return `must be a regular expression Cilium (Go's regexp) compiles, such as "^eth[0-9]+": ${(error as Error).message}`;
+  }
   return undefined;
 }
 
@@ -1130,9 +1149,23 @@ const platformConfigSchemaBase = z
         /** Namespace Prometheus runs in (its scrapes are let through the NetworkPolicies). @default "monitoring" */
         namespace: dnsLabel('monitoring namespace').default('monitoring'),
         /** Labels of the Prometheus pods. @default { "app.kubernetes.io/name": "prometheus" } */
-        prometheusPodLabels: labels.default({ 'app.kubernetes.io/name': 'prometheus' }),
-        /** Labels Prometheus selects monitors and rules by, e.g. { release: "kube-prometheus-stack" }. @default none */
-        selectorLabels: labels.default({}),
+        prometheusPodLabels: labels
+          // An empty selector is every pod of the namespace: each would be let through to the platform's metrics ports.
+          .refine((l) => Object.keys(l).length > 0, { error: 'must name at least one label of the Prometheus pods: an empty selector lets every pod of the monitoring namespace through to the metrics ports' })
+          .default({ 'app.kubernetes.io/name': 'prometheus' }),
+        /** Labels Prometheus selects monitors and rules by, e.g. { release: "kube-prometheus-stack" }; not the platform's own app.kubernetes.io labels. @default none */
+        selectorLabels: labels
+          .superRefine((l, ctx) => {
+            for (const key of Object.keys(l).filter((k) => Object.hasOwn(platformLabels('monitoring'), k))) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [key],
+                input: undefined,
+                message: `is set by the platform on its monitors and rules (${key}=${platformLabels('monitoring')[key]}), so yours would replace it: use the label your Prometheus selects monitors by, e.g. { release: "kube-prometheus-stack" }`,
+              });
+            }
+          })
+          .default({}),
         /** Render the Grafana dashboard ConfigMap. @default true */
         dashboard: z.boolean().default(true),
         /** @default { grafana_dashboard: "1" } */

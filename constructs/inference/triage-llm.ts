@@ -14,6 +14,8 @@ import {
 import { ClientEgress, ModelServerWorkload, modelStorageProblem, type ModelStorage } from './model-server-workload.js';
 import { VllmDeployment, type VllmDeploymentProps } from './vllm-deployment.js';
 import { throwIfProblems } from '../validation/problems.js';
+import { isServiceHost } from '../network/cluster-network.js';
+import { cidrRange, IPV4_ADDRESS, IPV4_CIDR, rangeContains } from '../network/ipv4.js';
 
 /** Ollama's server image, pinned. */
 export const DEFAULT_OLLAMA_IMAGE = 'ollama/ollama:0.21.0';
@@ -313,6 +315,54 @@ function defaultOllamaResources(neededBytes: number): ContainerResources {
   return { requestsCpu: '1', requestsMemory: memory, limitsMemory: memory };
 }
 
+/**
+ * The address ranges Kubernetes refuses as an EndpointSlice address (ValidateEndpointIP in
+ * pkg/apis/core/validation/validation.go): the selector-less Service would never get its endpoint.
+ */
+const REFUSED_ENDPOINT_RANGES: readonly { cidr: string; what: string }[] = [
+  { cidr: '0.0.0.0/32', what: 'the unspecified address' },
+  { cidr: '127.0.0.0/8', what: 'in the loopback range (127.0.0.0/8)' },
+  { cidr: '169.254.0.0/16', what: 'in the link-local range (169.254.0.0/16)' },
+  { cidr: '224.0.0.0/24', what: 'in the link-local multicast range (224.0.0.0/24)' },
+];
+
+/**
+ * What the API server or the clients' NetworkPolicy would make of an external triage server's address, by
+ * field; empty when the address is one the clients can reach. A mistyped address is the format check's.
+ */
+export function externalTriageAddressProblems(e: Pick<ExternalTriage, 'address' | 'egressCidrs'>): { field: 'address' | 'egressCidrs'; message: string }[] {
+  const cidrs = (e.egressCidrs ?? []).filter((cidr) => IPV4_CIDR.test(cidr));
+  if (IPV4_ADDRESS.test(e.address)) {
+    const refused = REFUSED_ENDPOINT_RANGES.find((range) => rangeContains(cidrRange(range.cidr), e.address));
+    if (refused) {
+      return [{ field: 'address', message: `"${e.address}" is ${refused.what}, which the API server refuses as an EndpointSlice address: use the server's own address on the LAN` }];
+    }
+    if (cidrs.length && !cidrs.some((cidr) => rangeContains(cidrRange(cidr), e.address))) {
+      return [
+        {
+          field: 'egressCidrs',
+          message: `does not hold the address "${e.address}": the clients' NetworkPolicy would allow only these addresses, never the server; add "${e.address}/32", or leave egressCidrs out to allow the address alone`,
+        },
+      ];
+    }
+    return [];
+  }
+  const name = e.address.toLowerCase().replace(/\.$/, '');
+  if (!DNS_SUBDOMAIN.test(name) || /^[\d.]+$/.test(name)) return [];
+  if (isServiceHost(name)) {
+    return [
+      {
+        field: 'address',
+        message: `"${e.address}" is a Service inside the cluster: the clients' policy allows addresses outside it (egressCidrs), which never match the pod behind a Service; for a model server in the cluster use provider "ollama" or "vllm", else the server's address outside the cluster`,
+      },
+    ];
+  }
+  if (!name.includes('.')) {
+    return [{ field: 'address', message: `"${e.address}" has no domain: the ExternalName Service answers with it as an absolute name, which does not resolve; use the full name, e.g. "${name}.lan"` }];
+  }
+  return [];
+}
+
 function renderExternal(scope: Construct, name: string, namespace: string, e: ExternalTriage, clients: readonly PodPeer[], where: string): void {
   const problems: string[] = [];
   const isIp = IPV4.test(e.address);
@@ -322,6 +372,7 @@ function renderExternal(scope: Construct, name: string, namespace: string, e: Ex
   if (!isIp && !e.egressCidrs?.length) {
     problems.push(`egressCidrs is required for the DNS name "${e.address}": the addresses it resolves to, so the clients' NetworkPolicy can allow them`);
   }
+  problems.push(...externalTriageAddressProblems(e).map((p) => `${p.field} ${p.message}`));
   throwIfProblems(where, problems);
 
   const labels = platformLabels(ComponentNames.triageLlm);

@@ -4,6 +4,7 @@
  * env var of the same name would be dropped or set twice, and a file at one of these paths would be a
  * second mount at one mountPath (which the API server refuses) or a mount inside a read-only one.
  */
+import { posix } from 'node:path';
 import { isNpmSource, type McpServerSource } from './mcp-server-props.js';
 import { APP_DIR, NPM_ENV } from './npm-runtime.js';
 
@@ -54,6 +55,19 @@ function platformMounts(spec: LayoutSpec): PlatformMount[] {
         ]
       : []),
   ];
+}
+
+/**
+ * Why `path` is not an absolute file path written plainly, or undefined when it is. The API server compares
+ * mount paths as written and the container runtime as normalised, so "/etc//a" and "/etc/a" would pass as two
+ * mounts of one file, and "//tmp" would slip past the check that keeps files off the scratch directory.
+ */
+export function filePathProblem(path: string): string | undefined {
+  const segments = path.split('/').slice(1);
+  if (path.startsWith('/') && path !== '/' && segments.every((s) => s !== '' && s !== '.' && s !== '..')) return undefined;
+  const plain = posix.normalize(path).replace(/\/+$/, '');
+  const example = path.startsWith('/') && plain !== '' && plain !== path && !plain.startsWith('/..') ? plain : '/secrets/token';
+  return `must be an absolute file path written plainly, such as ${JSON.stringify(example)}: no empty, "." or ".." segments and no "/" at the end`;
 }
 
 /** Why a secret file cannot be mounted at `path` in this server, or undefined when it can. */

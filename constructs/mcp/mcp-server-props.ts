@@ -7,7 +7,7 @@ import { cidrRange, IPV4_CIDR, IPV4_ADDRESS, rangeContains } from '../network/ip
 import { DNS_LABEL, imageFieldProblem, LABEL_KEY, LABEL_VALUE, urlCredentialsProblem } from '../formats.js';
 import { MCP_CAPABILITIES } from './discovery-metadata.js';
 import { platformLabels } from '../labels.js';
-import { KMCP_ADAPTER_PORTS, platformEnv, secretFilePathProblem } from './container-layout.js';
+import { filePathProblem, KMCP_ADAPTER_PORTS, platformEnv, secretFilePathProblem } from './container-layout.js';
 import { HOST_NAME } from '../network/cluster-network.js';
 import { literalArgCredentialReasons, literalCredentialReason, literalValueCredentialReason } from '../secrets/credential-shape.js';
 import type { SecretSource } from '../secrets/secret-reference.js';
@@ -346,6 +346,11 @@ function labelProblems(labels: Readonly<Record<string, string>>): string[] {
     } else if (key === 'app') {
       // ToolHive v0.44.0 selects a server's pods by app=<name> (pkg/container/kubernetes/): any pod with that label joins its Service.
       problems.push(`labels "app" is the label ToolHive selects a server's pods by (app=<server name>): a pod labelled app=${JSON.stringify(value)} would receive the traffic of a ToolHive server of that name; use a key of your own, e.g. "example.com/app"`);
+    } else if (key === 'toolhive' || key === 'toolhive-name') {
+      // ToolHive v0.44.0 labels a server's proxy and server pods toolhive=true, toolhive-name=<name>
+      // (cmd/thv-operator labelsForMCPServer), and the platform's NetworkPolicy for a ToolHive server selects toolhive-name:
+      // a pod labelled so would get that server's egress (the API server included) and its traffic.
+      problems.push(`labels ${JSON.stringify(key)} is a ToolHive label: ToolHive's Services and the platform's NetworkPolicies select a ToolHive server's pods by toolhive-name=<server name>, so this server would get that server's egress and traffic; use a key of your own, e.g. "example.com/team"`);
     } else if (key.startsWith('cnpg.io/')) {
       // CloudNativePG's Services and the database's NetworkPolicy select on cnpg.io/cluster and cnpg.io/podRole (pkg/specs/pods.go, v1.30.0):
       // a server with them would receive database clients and their credentials.
@@ -446,7 +451,8 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
   for (const [i, file] of files.entries()) {
     const first = files.findIndex((other) => other.path === file.path);
     const parent = files.findIndex((other) => file.path.startsWith(`${other.path}/`));
-    if (!file.path.startsWith('/') || file.path.endsWith('/') || file.path.includes('..')) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} must be an absolute file path`);
+    const pathProblem = filePathProblem(file.path);
+    if (pathProblem) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} ${pathProblem}`);
     else if (first !== i) problems.push(`secretFiles[${i}].path ${JSON.stringify(file.path)} is also the path of secretFiles[${first}]: two files cannot be mounted at one path`);
     else if (parent !== -1) {
       problems.push(

@@ -9,10 +9,11 @@ import { outsideHosts } from './outside-hosts.js';
 import { partNames } from './part-names.js';
 import { reservedServerNames } from './reserved-server-names.js';
 import type { ConfigRule } from './rule.js';
+import { triageAddress } from './triage-address.js';
 import { uniqueNamespaces } from './unique-namespaces.js';
 
 /** Every config rule, run on the loaded config before anything renders. */
-export const CONFIG_RULES: readonly ConfigRule[] = [uniqueNamespaces, existingNamespaces, reservedServerNames, operatorObjectNames, partNames, gatewayRoutes, gpuVendor, outsideHosts, kmcpWholeSecrets];
+export const CONFIG_RULES: readonly ConfigRule[] = [uniqueNamespaces, existingNamespaces, reservedServerNames, operatorObjectNames, partNames, gatewayRoutes, gpuVendor, outsideHosts, triageAddress, kmcpWholeSecrets];
 
 /** The problems of every rule, in rule order; `namesParts` when a rule about shared names found some. */
 export function configRuleProblems(config: PlatformConfig, rules: readonly ConfigRule[] = CONFIG_RULES): ConfigProblem[] & { namesParts?: boolean } {

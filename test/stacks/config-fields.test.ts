@@ -320,7 +320,14 @@ describe('config fields the cluster would refuse', () => {
       cluster: { cni: 'cilium', cilium: { loadBalancerIPPools: [{ name: 'lan', blocks: [{ cidr: '10.30.0.0/28' }] }], l2Announcements: { interfaces } } },
     }) as PlatformConfigInput;
     expect(problemsOf(l2(['eth[0-9'])).map((p) => p.replace(/: .*?: /, ': ')).length).toBe(1);
-    expect(problemsOf(l2(['eth[0-9']))[0]).toMatch(/^cluster\.cilium\.l2Announcements\.interfaces\[0\]: must be a regular expression such as "\^eth\[0-9\]\+": /);
+    expect(problemsOf(l2(['eth[0-9']))).toEqual([
+      'cluster.cilium.l2Announcements.interfaces[0]: must be a regular expression Cilium (Go\'s regexp) compiles, such as "^eth[0-9]+": error parsing regexp: missing closing ]: `[0-9`, got "eth[0-9"',
+    ]);
+    // What Go refuses and JavaScript takes, and Go's own syntax JavaScript refuses.
+    expect(problemsOf(l2(['\\cA']))).toEqual([
+      'cluster.cilium.l2Announcements.interfaces[0]: must be a regular expression Cilium (Go\'s regexp) compiles, such as "^eth[0-9]+": error parsing regexp: invalid escape sequence: `\\c`, got "\\\\cA"',
+    ]);
+    expect(parsePlatformConfig(l2(['(?i)^ETH[0-9]+', '^(?P<kind>eth|en)[0-9]+', '[[:alpha:]]+0']), 'test').cluster.cilium?.l2Announcements?.interfaces).toHaveLength(3);
     expect(problemsOf(l2(['']))[0]).toMatch(/^cluster\.cilium\.l2Announcements\.interfaces\[0\]: must be a regular expression such as "\^eth\[0-9\]\+" \(an empty one matches every interface/);
     for (const pattern of ['^(?!lo)', '(?<=e)th0', '(a)\\1']) {
       expect(problemsOf(l2([pattern]))).toEqual([
@@ -337,6 +344,15 @@ describe('config fields the cluster would refuse', () => {
       "mcpServers[0].env.HOME: is set by the platform in this server's container (HOME=/tmp), so yours would be dropped: leave it out",
     ]);
     expect(parsePlatformConfig(server({ secretFiles: [{ secret: ref, path: '/tmp/kubeconfig' }] }), 'test').mcpServers[0].secretFiles).toHaveLength(1);
+  });
+
+  it('refuses a secret file path not written plainly when the config loads, once per path', () => {
+    const ref = { from: 'secret', name: 'kubeconfig', key: 'config' };
+    expect(problemsOf(server({ secretFiles: [{ secret: ref, path: '//tmp/f' }, { secret: ref, path: '/etc/a/./b' }, { secret: ref, path: 'rel' }] }))).toEqual([
+      'mcpServers[0].secretFiles[0].path: must be an absolute file path written plainly, such as "/tmp/f": no empty, "." or ".." segments and no "/" at the end, got "//tmp/f"',
+      'mcpServers[0].secretFiles[1].path: must be an absolute file path written plainly, such as "/etc/a/b": no empty, "." or ".." segments and no "/" at the end, got "/etc/a/./b"',
+      'mcpServers[0].secretFiles[2].path: must start with "/", got "rel"',
+    ]);
   });
 
   it('refuses a literal credential in args or source.command, with how to pass it from secretEnv', () => {
@@ -478,5 +494,27 @@ describe('config fields the cluster would refuse', () => {
       'test',
     );
     expect(() => renderPlatformInMemory(plain)).not.toThrow();
+  });
+});
+
+describe('monitoring labels', () => {
+  const monitoring = (fields: object) => ({ ...minimal, monitoring: { prometheusOperator: true, ...fields } }) as PlatformConfigInput;
+
+  it('refuses empty Prometheus pod labels, which would admit every pod of the monitoring namespace', () => {
+    expect(problemsOf(monitoring({ prometheusPodLabels: {} }))).toEqual([
+      'monitoring.prometheusPodLabels: must name at least one label of the Prometheus pods: an empty selector lets every pod of the monitoring namespace through to the metrics ports, got an object',
+    ]);
+    expect(parsePlatformConfig(monitoring({}), 'test').monitoring.prometheusPodLabels).toEqual({ 'app.kubernetes.io/name': 'prometheus' });
+  });
+
+  it("refuses selector labels that would replace the platform's own labels on its monitors, and takes others", () => {
+    const platformSet = (key: string, value: string) =>
+      `monitoring.selectorLabels["${key}"]: is set by the platform on its monitors and rules (${key}=${value}), so yours would replace it: use the label your Prometheus selects monitors by, e.g. { release: "kube-prometheus-stack" }`;
+    expect(problemsOf(monitoring({ selectorLabels: { 'app.kubernetes.io/part-of': 'kps', 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/component': 'x', release: 'kps' } }))).toEqual([
+      platformSet('app.kubernetes.io/part-of', 'mcp-platform'),
+      platformSet('app.kubernetes.io/managed-by', 'mcp-platform'),
+      platformSet('app.kubernetes.io/component', 'monitoring'),
+    ]);
+    expect(parsePlatformConfig(monitoring({ selectorLabels: { release: 'kps', 'app.kubernetes.io/name': 'x' } }), 'test').monitoring.selectorLabels).toEqual({ release: 'kps', 'app.kubernetes.io/name': 'x' });
   });
 });

@@ -803,7 +803,7 @@ describe('repository URLs, paths and interface patterns', () => {
   it('takes interface patterns RE2 has, and says what is wrong with a malformed or empty one', () => {
     const patterns = ['(?:eth|enp)[0-9]+', '^eth\\d$', 'a\\0', 'ETH'];
     expect(parse(l2(patterns)).cluster.cilium?.l2Announcements?.interfaces).toEqual(patterns);
-    expect(problemsOf(l2(['eth[0-9']))).toEqual(['cluster.cilium.l2Announcements.interfaces[0]: must be a regular expression such as "^eth[0-9]+": /eth[0-9/: Unterminated character class, got "eth[0-9"']);
+    expect(problemsOf(l2(['eth[0-9']))).toEqual(['cluster.cilium.l2Announcements.interfaces[0]: must be a regular expression Cilium (Go\'s regexp) compiles, such as "^eth[0-9]+": error parsing regexp: missing closing ]: `[0-9`, got "eth[0-9"']);
     expect(problemsOf(l2(['']))).toEqual([
       'cluster.cilium.l2Announcements.interfaces[0]: must be a regular expression such as "^eth[0-9]+" (an empty one matches every interface: leave interfaces out instead), got ""',
     ]);

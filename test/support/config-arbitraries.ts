@@ -141,6 +141,8 @@ const cidr32 = fc.tuple(fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 
 const cidr24 = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `172.${16 + (a % 16)}.${b}.0/24`);
 const cidr = fc.oneof(cidr32, cidr24, fc.constantFrom('192.168.0.0/16', '10.0.0.0/8', '0.0.0.0/0'));
 const ipv4 = fc.tuple(fc.integer({ min: 1, max: 223 }), fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 })).map((o) => o.join('.'));
+/** An address the API server takes in an EndpointSlice: not loopback (127/8) or link-local (169.254/16). */
+const endpointIpv4 = ipv4.filter((a) => !a.startsWith('127.') && !a.startsWith('169.254.'));
 const anyPort = fc.oneof(fc.constantFrom(443, 80, 22, 53, 6443, 8006, 8443), fc.integer({ min: 1, max: 65535 }));
 const workloadPort = fc.oneof(fc.constant(8080), fc.constantFrom(1024, 3000, 8000, 9090, 65535), fc.integer({ min: 1024, max: 65535 }));
 const hostName = fc.oneof(
@@ -507,7 +509,7 @@ function buildOllama(m: OllamaModel): Json {
 
 const externalTriage = fc.record({
   byName: fc.boolean(),
-  address: ipv4,
+  address: endpointIpv4,
   host: hostName,
   port: anyPort,
   egressCidrs: opt(fc.uniqueArray(cidr32, { minLength: 1, maxLength: 2 })),
@@ -666,7 +668,7 @@ const model = fc.record({
   monitoring: fc.record({
     prometheusOperator: fc.boolean(),
     namespace: opt(fc.constantFrom('monitoring', 'observability', PLATFORM_NS)),
-    prometheusPodLabels: opt(fc.oneof(fc.constant({ 'app.kubernetes.io/name': 'prometheus' }), labels)),
+    prometheusPodLabels: opt(fc.oneof(fc.constant({ 'app.kubernetes.io/name': 'prometheus' }), labels.filter((l) => Object.keys(l).length > 0))),
     selectorLabels: opt(fc.oneof(fc.constant({ release: 'kube-prometheus-stack' }), labels)),
     dashboard: opt(fc.boolean()),
     dashboardLabels: opt(fc.oneof(fc.constant({ grafana_dashboard: '1' }), labels)),
@@ -805,7 +807,8 @@ function build(m: Model): PlatformConfigInput {
       provider: 'external',
       address: e.byName ? e.host : e.address,
       port: e.port,
-      egressCidrs: e.byName ? (e.egressCidrs ?? ['192.168.1.50/32']) : e.egressCidrs,
+      // An address's own CIDRs hold it: the clients' policy allows only them.
+      egressCidrs: e.byName ? (e.egressCidrs ?? ['192.168.1.50/32']) : e.egressCidrs && [...new Set([`${e.address}/32`, ...e.egressCidrs])],
       model: e.model,
     });
   } else {
@@ -1022,6 +1025,13 @@ export const MISTAKES: readonly Mistake[] = [
   { name: 'Argo CD default project', apply: (r) => ((r.argocd = { ...r.argocd, project: 'default' }), { field: 'argocd.project' }) },
   { name: 'server label the platform sets', apply: (r) => ({ field: server(addServer(r, { labels: { 'app.kubernetes.io/component': 'x' } }), '.labels') }) },
   { name: 'label value of 64 characters', apply: (r) => ({ field: server(addServer(r, { labels: { team: 'x'.repeat(64) } }), '.labels') }) },
+  { name: 'Prometheus pod labels empty', apply: (r) => ((r.monitoring = { ...r.monitoring, prometheusOperator: true, prometheusPodLabels: {} }), { field: 'monitoring.prometheusPodLabels' }) },
+  { name: 'monitoring selector label the platform sets', apply: (r) => ((r.monitoring = { ...r.monitoring, prometheusOperator: true, selectorLabels: { 'app.kubernetes.io/managed-by': 'Helm' } }), { field: 'monitoring.selectorLabels' }) },
+  { name: 'server label ToolHive selects on', apply: (r) => ({ field: server(addServer(r, { labels: { 'toolhive-name': 'th1' } }), '.labels') }) },
+  { name: 'secretFiles path with "//"', apply: (r) => ({ field: server(addServer(r, { secretFiles: [{ secret: { from: 'secret', name: 'kc', key: 'config' }, path: '//tmp/config' }] }), '.secretFiles[0].path') }) },
+  { name: 'triage external address outside its egressCidrs', apply: (r) => ((r.triageLlm = { enabled: true, provider: 'external', address: '10.0.0.5', port: 8000, model: 'm', egressCidrs: ['192.168.0.0/16'] }), { field: 'triageLlm.egressCidrs' }) },
+  { name: 'triage external loopback address', apply: (r) => ((r.triageLlm = { enabled: true, provider: 'external', address: '127.0.0.1', port: 8000, model: 'm' }), { field: 'triageLlm.address' }) },
+  { name: 'triage external cluster Service name', apply: (r) => ((r.triageLlm = { enabled: true, provider: 'external', address: 'ollama.ai.svc', port: 8000, model: 'm', egressCidrs: ['10.1.0.0/16'] }), { field: 'triageLlm.address' }) },
   { name: 'monitoring selector label key invalid', apply: (r) => ((r.monitoring = { ...r.monitoring, prometheusOperator: true, selectorLabels: { 'bad key!': 'x' } }), { field: 'monitoring.selectorLabels' }) },
   { name: 'GPU node selector label key invalid', apply: (r) => ((r.gpuInference = { ...vllmBase, gpu: { memoryGiB: 12, nodeSelector: { 'nvidia.com/gpu present': 'true' } } }), { field: 'gpuInference.gpu.nodeSelector' }) },
   { name: 'server memory request above limit', apply: (r) => ({ field: server(addServer(r, { resources: { requestsCpu: '100m', requestsMemory: '1Gi', limitsMemory: '512Mi' } }), '.resources') }) },

@@ -274,6 +274,17 @@ describe('TriageLlm with an external server', () => {
     );
   });
 
+  it('refuses, as the config does, an address the API server or the clients\' policy would refuse, naming the field', () => {
+    expect(() => renderTriage({ provider: 'external', address: '127.0.0.1', port: 8000, model: 'm' })).toThrow(
+      new Error('TriageLlm triage:\n  - address "127.0.0.1" is in the loopback range (127.0.0.0/8), which the API server refuses as an EndpointSlice address: use the server\'s own address on the LAN'),
+    );
+    expect(() => renderTriage({ provider: 'external', address: '10.0.0.5', port: 8000, egressCidrs: ['192.168.0.0/16'], model: 'm' })).toThrow(
+      new Error(
+        'TriageLlm triage:\n  - egressCidrs does not hold the address "10.0.0.5": the clients\' NetworkPolicy would allow only these addresses, never the server; add "10.0.0.5/32", or leave egressCidrs out to allow the address alone',
+      ),
+    );
+  });
+
   it.each<[string, TriageBackend]>([
     ['an IP address', { provider: 'external', address: '192.168.10.20', port: 8080, model: 'qwen2.5:7b' }],
     ['a DNS name', { provider: 'external', address: 'gpu-workstation.lan', port: 8080, egressCidrs: ['192.168.10.30/32'], model: 'qwen2.5:7b' }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { platformEnv, secretFilePathProblem } from '../../../constructs/mcp/container-layout.js';
+import { filePathProblem, platformEnv, secretFilePathProblem } from '../../../constructs/mcp/container-layout.js';
 import { McpServer, type McpServerProps } from '../../../constructs/mcp/mcp-server.js';
 import { NPM_ENV } from '../../../constructs/mcp/npm-runtime.js';
 import type { Manifest } from '../../../constructs/policy/rule.js';
@@ -87,6 +87,21 @@ describe('where a secret file may be mounted', () => {
       'McpServer acme:\n  - secretFiles[1].path "/secrets/a/b" is inside "/secrets/a", the file of secretFiles[0]: a file cannot be mounted inside another file; give it a path of its own',
     );
     expect(() => renderedEnv({ source: NPM, transport: 'stdio', secretFiles: files('/secrets/a', '/secrets/ab') })).not.toThrow();
+  });
+
+  it('refuses a secret file path not written plainly, naming the plain form: the runtime would normalise it past every other check', () => {
+    const plainly = (example: string) => `must be an absolute file path written plainly, such as ${JSON.stringify(example)}: no empty, "." or ".." segments and no "/" at the end`;
+    expect(filePathProblem('//tmp/f')).toBe(plainly('/tmp/f'));
+    expect(filePathProblem('/var/run/secrets/./kubernetes.io/serviceaccount/t')).toBe(plainly('/var/run/secrets/kubernetes.io/serviceaccount/t'));
+    expect(filePathProblem('/etc/a/b/')).toBe(plainly('/etc/a/b'));
+    expect(filePathProblem('/etc/a/../b')).toBe(plainly('/etc/b'));
+    expect(filePathProblem('/')).toBe(plainly('/secrets/token'));
+    expect(filePathProblem('/..')).toBe(plainly('/secrets/token'));
+    expect(filePathProblem('rel/x')).toBe(plainly('/secrets/token'));
+    expect(filePathProblem('/etc/a.b/..c/.d')).toBeUndefined();
+    expect(() => renderedEnv({ source: NPM, transport: 'stdio', secretFiles: [{ secret: ref, path: '/etc/a/b' }, { secret: ref, path: '/etc//a/b' }] })).toThrow(
+      `McpServer acme:\n  - secretFiles[1].path "/etc//a/b" ${plainly('/etc/a/b')}`,
+    );
   });
 
   it('is checked by the construct, naming the secret file', () => {

@@ -450,6 +450,14 @@ describe('McpServer NetworkPolicy', () => {
     expect(errorOf(() => renderServer({ labels: { app: 't1' } }))).toBe(
       problem('everything', 'labels "app" is the label ToolHive selects a server\'s pods by (app=<server name>): a pod labelled app="t1" would receive the traffic of a ToolHive server of that name; use a key of your own, e.g. "example.com/app"'),
     );
+    for (const key of ['toolhive-name', 'toolhive']) {
+      expect(errorOf(() => renderServer({ labels: { [key]: 'th1' } }))).toBe(
+        problem(
+          'everything',
+          `labels ${JSON.stringify(key)} is a ToolHive label: ToolHive's Services and the platform's NetworkPolicies select a ToolHive server's pods by toolhive-name=<server name>, so this server would get that server's egress and traffic; use a key of your own, e.g. "example.com/team"`,
+        ),
+      );
+    }
     for (const key of ['cnpg.io/cluster', 'cnpg.io/instanceRole', 'cnpg.io/podRole']) {
       expect(errorOf(() => renderServer({ labels: { [key]: 'mcp-postgres' } }))).toBe(
         problem('everything', `labels ${JSON.stringify(key)} is a CloudNativePG label: its Services and the database's NetworkPolicy select pods on cnpg.io/ labels, so this server would be sent database traffic; use a key of your own, e.g. "example.com/team"`),
