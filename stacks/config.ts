@@ -21,7 +21,7 @@ import { databaseNameProblem, databaseOwnerProblem } from '../constructs/databas
 import { HOST_NAME, type ClusterNetwork } from '../constructs/network/cluster-network.js';
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
-import { externalServerProblems, mcpServerProblems, packageRegistryUrlProblems } from '../constructs/mcp/mcp-server-props.js';
+import { externalServerProblems, mcpServerProblems, packageRegistryUrlProblems, toolListProblems } from '../constructs/mcp/mcp-server-props.js';
 import { terraformBackendSchema } from './terraform-backend.js';
 import { overrideOrigins } from './override-origins.js';
 
@@ -396,7 +396,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * takes the rest of `mcpServerProblems`, the checks that span fields.
  */
 const SCHEMA_CHECKED =
-  /^(?:name .* must be a DNS-1123 label of|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|capabilities[ [\]]|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path|egress\[|kubernetesAccess\.rules\[\d+\]\.(?:resources|apiGroups) )/;
+  /^(?:name .* must be a DNS-1123 label of|flavour |transport |path |source must|source\.npm\.|source\.image |source\.service|replicas must be|capabilities[ [\]]|labels "[^"]*" (?:is not|has the value)|env\.\w+ is not|secretEnv\.\S+ is not|secretFiles\[\d+\]\.path .* must be an absolute file path|tools\[|egress\[|kubernetesAccess\.rules\[\d+\]\.(?:resources|apiGroups) )/;
 
 /** One MCP server, as declared in the config or in a file of the servers folder. */
 const mcpServerSchemaShape = {
@@ -539,7 +539,12 @@ const mcpServerSchemaShape = {
       )
       .optional(),
     /** Tools the server is expected to offer. */
-    tools: z.array(z.string()).optional(),
+    tools: z
+      .array(z.string())
+      .superRefine((tools, ctx) => {
+        for (const { index, message } of toolListProblems(tools)) ctx.addIssue({ code: 'custom', path: [index], input: tools[index], message });
+      })
+      .optional(),
     /** MCP capabilities it offers, for discovery. @default ["tools"] */
     capabilities: z
       .array(z.string().refine((c) => MCP_CAPABILITIES.has(c), { error: `must be an MCP capability: ${[...MCP_CAPABILITIES].join(', ')}` }))

@@ -65,7 +65,7 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
   // Removals of servers no config lists: they join mcp.excludeServers (whose own list, base's or override's, stays).
   const excluded: string[] = [];
   // The override's entry each merged server came from, so later problems name what the user wrote.
-  const from = new Map<object, { index: number; added: boolean }>();
+  const from = new Map<object, { index: number; added: boolean; fields: string[] }>();
   const removedBy = new Map<string, number>();
   const named = new Map<string, number>();
   (override.mcpServers ?? []).forEach((entry: unknown, index) => {
@@ -94,10 +94,10 @@ export function extendPlatformConfig(base: PlatformConfigInput, override: Platfo
     }
     if (at === -1) {
       servers.push(entry);
-      from.set(entry, { index, added: true });
+      from.set(entry, { index, added: true, fields: Object.keys(entry) });
     } else {
       servers[at] = merge(servers[at], entry, 'server') as Record<string, unknown>;
-      from.set(servers[at]!, { index, added: false });
+      from.set(servers[at]!, { index, added: false, fields: Object.keys(entry) });
     }
   });
   const { mcpServers: _servers, ...rest } = override;

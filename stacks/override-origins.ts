@@ -15,6 +15,8 @@ export interface ServerOrigin {
   readonly added: boolean;
   /** Added without the fields every server gives (source, transport): most likely meant to change a server of a servers folder. */
   readonly partial: boolean;
+  /** The fields the entry itself gives; a changed server keeps the base's others. */
+  readonly fields: readonly string[];
 }
 
 export interface OverrideOrigins {
@@ -63,6 +65,12 @@ export function inOverrideWords(problems: readonly string[], origins: OverrideOr
     const path = colon === -1 ? problem : problem.slice(0, colon);
     // A construct's message may name the server itself right after the index: keep one name.
     const rest = path.slice(match![0].length).replace(new RegExp(`^ \\(server "${origin.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\)`), '');
+    const field = /^\.([A-Za-z]+)/.exec(rest)?.[1];
+    if (!origin.added && field && !origin.fields.includes(field)) {
+      // The entry changed other fields (the flavour, say) and this one came along from the base: removing it from the entry is no fix.
+      const said = colon === -1 ? '' : problem.slice(colon).replace(/; remove it$/, '');
+      return `${overrideEntry(origin)}${rest} (server "${origin.name}", kept from the base config)${said}; the entry does not set ${field}: give ${field}: undefined in it to drop the base's in this environment`;
+    }
     return `${overrideEntry(origin)}${rest} (server "${origin.name}")${colon === -1 ? '' : problem.slice(colon)}`;
   });
   if (options.hints) for (const origin of partial) worded.push(partialEntryHint(origin));

@@ -4,7 +4,7 @@
  * `external` server is one something else deploys, which the platform only routes to.
  */
 import { cidrRange, IPV4_CIDR, IPV4_ADDRESS, rangeContains } from '../network/ipv4.js';
-import { DNS_LABEL, imageFieldProblem, LABEL_KEY, LABEL_VALUE, urlCredentialsProblem } from '../formats.js';
+import { DNS_1035_LABEL, DNS_LABEL, imageFieldProblem, LABEL_KEY, LABEL_VALUE, urlCredentialsProblem } from '../formats.js';
 import { MCP_CAPABILITIES } from './discovery-metadata.js';
 import { platformLabels } from '../labels.js';
 import { filePathProblem, KMCP_ADAPTER_PORTS, platformEnv, secretFilePathProblem } from './container-layout.js';
@@ -298,6 +298,9 @@ export function externalServerProblems(spec: McpServerSpec): FieldProblem[] {
       const value = service[key];
       if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > 63) {
         problems.push({ field: `source.service.${key}`, message: `must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit), got ${JSON.stringify(value)}` });
+      } else if (key === 'name' && !DNS_1035_LABEL.test(value)) {
+        // The API server names Services by DNS-1035 (ValidateServiceName): no Service "1svc" can exist to route to.
+        problems.push({ field: 'source.service.name', message: `must start with a letter: a Service name is a DNS-1035 label, so no Service ${JSON.stringify(value)} can exist` });
       }
     }
     const target = service.targetPort;
@@ -364,6 +367,19 @@ function labelProblems(labels: Readonly<Record<string, string>>): string[] {
   return problems;
 }
 
+/** What is wrong with a server's expected tools, by index: each counts against the gateway's tool budget, so a blank or repeated one would inflate it. */
+export function toolListProblems(tools: readonly unknown[]): { index: number; message: string }[] {
+  const problems: { index: number; message: string }[] = [];
+  tools.forEach((tool, index) => {
+    if (typeof tool !== 'string' || tool.trim() === '' || tool !== tool.trim()) {
+      problems.push({ index, message: 'is not a tool name: give the name the server lists (tools/list), without surrounding spaces' });
+    } else if (tools.indexOf(tool) !== index) {
+      problems.push({ index, message: `is also tools[${tools.indexOf(tool)}]: list each tool once, as each counts against the gateway's tool budget` });
+    }
+  });
+  return problems;
+}
+
 export function mcpServerProblems(spec: McpServerSpec): string[] {
   const problems: string[] = [];
   const name = spec.name;
@@ -383,6 +399,7 @@ export function mcpServerProblems(spec: McpServerSpec): string[] {
       if (!MCP_CAPABILITIES.has(c)) problems.push(`capabilities[${i}] ${JSON.stringify(c)} is not an MCP capability: ${[...MCP_CAPABILITIES].join(', ')}`);
     });
   }
+  for (const { index, message } of toolListProblems(spec.tools ?? [])) problems.push(`tools[${index}] ${JSON.stringify(spec.tools![index])} ${message}`);
   const fieldProblems = externalServerProblems(spec).map((p) => `${p.field} ${p.message}`);
   // An external server has nothing else to check: every workload field is already reported as not applying.
   if (spec.flavour === 'external' || fieldProblems.length) return [...problems, ...fieldProblems];

@@ -572,6 +572,20 @@ describe('an external server', () => {
     expect(problemsOf(externalServer({ source: { service: { name: 'A', namespace: 'b' } }, port: 8080 }))).toEqual([
       "mcpServers[0].source.service.name: must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit), got \"A\"",
     ]);
+    expect(problemsOf(externalServer({ source: { service: { name: '1svc', namespace: 'b' } }, port: 8080 }))).toEqual([
+      'mcpServers[0].source.service.name: must start with a letter: a Service name is a DNS-1035 label, so no Service "1svc" can exist',
+    ]);
+  });
+
+  it('refuses a blank, space-padded or repeated expected tool, once each, on every flavour', () => {
+    const tools = ['a', 'a', '', ' b', 'c'];
+    const expected = [
+      "mcpServers[0].tools[1]: is also tools[0]: list each tool once, as each counts against the gateway's tool budget, got \"a\"",
+      'mcpServers[0].tools[2]: is not a tool name: give the name the server lists (tools/list), without surrounding spaces, got ""',
+      'mcpServers[0].tools[3]: is not a tool name: give the name the server lists (tools/list), without surrounding spaces, got " b"',
+    ];
+    expect(problemsOf(externalServer({ source: { service: { name: 'acme', namespace: 'b' } }, port: 8080, tools }))).toEqual(expected);
+    expect(problemsOf({ ...minimal, mcpServers: [{ name: 'acme', transport: 'streamable-http', source: { image: 'ghcr.io/acme/mcp:1.0.0' }, tools }] })).toEqual(expected);
   });
 
   it('says a port out of range once, though the schema and the external-server rule both bound it', () => {

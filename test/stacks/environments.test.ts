@@ -324,6 +324,28 @@ export default definePlatformEnvironments({ prod: extendPlatformConfig(${config}
     ]);
   });
 
+  it('says a field the override\'s entry does not set came from the base, and how to drop it there', async () => {
+    const standalone = { name: 's1', transport: 'streamable-http', source: { image: 'ghcr.io/acme/s1:1.0.0' }, replicas: 2, env: { A: 'b' } };
+    const external = { name: 's1', flavour: 'external', source: { service: { name: 'svc', namespace: 'tools' } }, port: 80, env: { A: 'b' } };
+    write('flavour.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
+export default definePlatformEnvironments({ prod: extendPlatformConfig({ ...${config}, mcpServers: [${JSON.stringify(standalone)}] }, { mcp: { serversDir: 'shared' }, mcpServers: [${JSON.stringify(external)}] }) });
+`);
+    const error = await loadEnvironments(join(dir, 'flavour.mjs')).then(() => undefined, (e: unknown) => e);
+    const notApplying = 'does not apply: an external server is deployed by something else, and the platform renders no workload for it';
+    expect((error as ConfigError).problems).toEqual([
+      // env is in the entry: removing it there is the fix; replicas is not.
+      `the override's mcpServers[0].env (server "s1"): ${notApplying}; remove it`,
+      `the override's mcpServers[0].replicas (server "s1", kept from the base config): ${notApplying}; the entry does not set replicas: give replicas: undefined in it to drop the base's in this environment`,
+    ]);
+    // AND the fix it names works
+    write('flavour-fixed.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};
+export default definePlatformEnvironments({ prod: extendPlatformConfig({ ...${config}, mcpServers: [${JSON.stringify(standalone)}] }, { mcp: { serversDir: 'shared' }, mcpServers: [{ ...${JSON.stringify(external)}, env: undefined, replicas: undefined }] }) });
+`);
+    const [fixed] = await loadEnvironments(join(dir, 'flavour-fixed.mjs'));
+    expect(fixed!.config.mcpServers.find((s) => s.name === 's1')).toMatchObject({ flavour: 'external', port: 80 });
+    expect(fixed!.config.mcpServers.find((s) => s.name === 's1')).not.toHaveProperty('replicas');
+  });
+
   it('names a whole server an override adds by its entry, with no word about servers folders, and leaves base problems as they are', async () => {
     const added = JSON.stringify({ name: 'three', transport: 'streamable-http', source: { image: 'ghcr.io/acme/three:1.0.0' }, port: 70000 });
     write('added.mjs', `import { definePlatformEnvironments, extendPlatformConfig } from ${JSON.stringify(environmentsModule)};

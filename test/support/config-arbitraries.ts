@@ -247,7 +247,7 @@ const imageSource = fc
   .map(compact);
 const serviceSource = fc
   .record({
-    name: dnsLabel(40),
+    name: dns1035Label(40),
     namespace: fc.oneof(fc.constantFrom('tools', 'default', 'adguard'), dnsLabel(30)),
     targetPort: opt(fc.oneof(anyPort, fc.constantFrom('http', 'mcp', 'web-8080'))),
   })
@@ -1027,6 +1027,8 @@ export const MISTAKES: readonly Mistake[] = [
   { name: 'label value of 64 characters', apply: (r) => ({ field: server(addServer(r, { labels: { team: 'x'.repeat(64) } }), '.labels') }) },
   { name: 'Prometheus pod labels empty', apply: (r) => ((r.monitoring = { ...r.monitoring, prometheusOperator: true, prometheusPodLabels: {} }), { field: 'monitoring.prometheusPodLabels' }) },
   { name: 'monitoring selector label the platform sets', apply: (r) => ((r.monitoring = { ...r.monitoring, prometheusOperator: true, selectorLabels: { 'app.kubernetes.io/managed-by': 'Helm' } }), { field: 'monitoring.selectorLabels' }) },
+  { name: 'expected tool listed twice', apply: (r) => ({ field: server(addServer(r, { tools: ['get', 'get'] }), '.tools[1]') }) },
+  { name: 'external Service name starting with a digit', apply: (r) => ({ field: server(addServer(r, { flavour: 'external', port: 3000, source: { service: { name: '1svc', namespace: 'tools' } } }), '.source.service.name') }) },
   { name: 'server label ToolHive selects on', apply: (r) => ({ field: server(addServer(r, { labels: { 'toolhive-name': 'th1' } }), '.labels') }) },
   { name: 'secretFiles path with "//"', apply: (r) => ({ field: server(addServer(r, { secretFiles: [{ secret: { from: 'secret', name: 'kc', key: 'config' }, path: '//tmp/config' }] }), '.secretFiles[0].path') }) },
   { name: 'triage external address outside its egressCidrs', apply: (r) => ((r.triageLlm = { enabled: true, provider: 'external', address: '10.0.0.5', port: 8000, model: 'm', egressCidrs: ['192.168.0.0/16'] }), { field: 'triageLlm.egressCidrs' }) },

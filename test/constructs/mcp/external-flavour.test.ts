@@ -100,6 +100,11 @@ describe('McpServer, external', () => {
       `source.service.name must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit), got "AdGuard"`,
     ],
     [
+      'a Service name that starts with a digit (Service names are DNS-1035 labels)',
+      { source: { service: { name: '1svc', namespace: 'tools' } } },
+      'source.service.name must start with a letter: a Service name is a DNS-1035 label, so no Service "1svc" can exist',
+    ],
+    [
       'a target port that is neither a number nor a port name',
       { source: { service: { name: 'adguard-mcp', namespace: 'tools', targetPort: 'Http_Port' } } },
       'source.service.targetPort must be a port number (1-65535) or a container port name such as "http", got "Http_Port"',

@@ -471,6 +471,13 @@ describe('McpServer NetworkPolicy', () => {
     );
   });
 
+  it('refuses a blank or repeated expected tool, which would inflate the gateway\'s tool budget', () => {
+    expect(errorOf(() => renderServer({ tools: ['get', 'get', ' '] }))).toBe(
+      `${problem('everything', 'tools[1] "get" is also tools[0]: list each tool once, as each counts against the gateway\'s tool budget')}\n  - tools[2] " " is not a tool name: give the name the server lists (tools/list), without surrounding spaces`,
+    );
+    expect(() => renderServer({ tools: ['get', 'set'] })).not.toThrow();
+  });
+
   it('advertises its capabilities sorted for discovery, tools by default, and refuses an empty list or an unknown one', () => {
     const annotation = (objects: Manifest[]) => only(objects, 'Service').metadata.annotations['mcp-platform.dev/capabilities'];
     expect(annotation(renderServer().objects)).toBe('tools');
