@@ -182,6 +182,11 @@ describe('renderToolhive', () => {
   const toolhive = (spec: SpecProps = {}, overrides: Partial<FlavourContext> = {}) => renderWith(renderToolhive, context('toolhive', spec, overrides));
   const securityContext = (uid: number) => ({ runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } });
 
+  it('runs an npm server without args as npx and the package\'s bin alone, and an image without args with none', () => {
+    expect(only(toolhive({ args: undefined }).objects, 'MCPServer').spec.args).toEqual(['npx', '--yes', '--package=@modelcontextprotocol/server-everything@2026.8.31', 'mcp-server-everything']);
+    expect(only(toolhive({ transport: 'streamable-http', source: { image: IMAGE }, args: undefined }).objects, 'MCPServer').spec.args ?? []).toEqual([]);
+  });
+
   it('renders a stdio npm server as a whole MCPServer: npx in the node image behind the proxy, credentials, files, hardening', () => {
     const { result, objects } = toolhive(
       { args: ['stdio'] },
