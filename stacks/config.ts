@@ -1044,7 +1044,8 @@ const platformConfigSchemaBase = z
               .string()
               .min(1)
               .superRefine(withoutCredentials('the issuer is only compared with the tokens\' "iss" claim: leave the credentials out')),
-            audiences: z.array(z.string()).min(1),
+            /** Accepted `aud` values of the tokens. */
+            audiences: z.array(z.string().refine((a) => a.trim() !== '', { error: 'must be an audience, the "aud" value tokens carry: not blank' })).min(1),
             jwksUrl: z
               .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JSON Web Key Set' })
               .superRefine(withoutCredentials('a key set is public: leave the credentials out')),

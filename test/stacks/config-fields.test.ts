@@ -70,6 +70,11 @@ describe('config fields the cluster would refuse', () => {
     expect(parsePlatformConfig(gateway({ jwksPods: pods }), 'test').gateway.auth?.jwksPods).toEqual(pods);
   });
 
+  it('refuses a blank audience when the config loads, naming its index', () => {
+    const gateway = { enabled: true, auth: { issuer: 'https://idp.example.com', audiences: ['mcp', ' '], jwksUrl: 'https://idp.example.com/certs' } };
+    expect(problemsOf({ ...minimal, gateway } as PlatformConfigInput)).toEqual(['gateway.auth.audiences[1]: must be an audience, the "aud" value tokens carry: not blank, got " "']);
+  });
+
   it('refuses a database every instance has and an owner PostgreSQL or CloudNativePG keeps', () => {
     const database = (fields: Record<string, unknown>) => ({ ...minimal, database: { enabled: true, ...fields } }) as PlatformConfigInput;
     expect(problemsOf(database({ database: 'template1', owner: 'pg_mcp' }))).toEqual([
