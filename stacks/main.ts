@@ -12,8 +12,10 @@ import { ConfigError } from './config.js';
 import { DEFAULT_CONFIG, loadEnvironments } from './load-config.js';
 import { preflightToolsFile, readPreflightTools } from './preflight/tools-file.js';
 import { formatReport, SynthError, synthesizeEnvironments, type Layer } from './synth.js';
+import { isEntry, runCommand } from './command-line.js';
 
-const USAGE = `usage: npm run synth -- [--config FILE] [--env NAME] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]
+const RUN = runCommand('synth');
+const USAGE = `usage: ${RUN} [--config FILE] [--env NAME] [--out DIR] [--terraform-out DIR] [--only bootstrap|workloads]
 
 Renders the platform config: the bootstrap layer as Terraform JSON and the workloads as one folder of
 manifests per Argo CD application. Every object is checked against its schema and the policy pack first;
@@ -30,7 +32,7 @@ stack bootstrap-<env>.
 
 Exit code: 0 written, 1 invalid config or failed checks, 2 bad arguments.`;
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -46,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
     }).values;
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE.split('\n')[0]}\n(npm run synth -- --help for more)`);
+    console.error(`${(error as Error).message}\n${USAGE.split('\n')[0]}\n(${RUN} --help for more)`);
     return 2;
   }
   if (args.help) {
@@ -98,4 +100,4 @@ function nothingWritten(layers: readonly Layer[]): string {
   return 'Nothing was written: the previous output is unchanged.';
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -13,8 +13,9 @@ import { DiffBaseError, resolveBase, resolveEnvironmentBases } from './diff-base
 import { formatDiffMarkdown, formatDiffText } from './format-diff.js';
 import { diffTrees, isEmptyDiff } from './manifest-diff.js';
 import { readRenderedFolder, treeOf, type RenderedTree } from './rendered-tree.js';
+import { isEntry, runCommand } from '../command-line.js';
 
-const USAGE = `usage: npm run diff -- [--base REF|DIR] [--head DIR] [--config FILE] [--env NAME] [--format text|markdown] [--max-chars N]
+const USAGE = `usage: ${runCommand('diff')} [--base REF|DIR] [--head DIR] [--config FILE] [--env NAME] [--format text|markdown] [--max-chars N]
 
 Renders the config and compares the manifests with a base, per Argo CD application: objects added,
 removed and changed, and for a changed object the fields that change (unchanged fields folded).
@@ -34,7 +35,7 @@ removed and changed, and for a changed object the fields that change (unchanged 
 Secret values never appear: a Secret's data reads "(secret value hidden)".
 Exit code: 0 no change, 1 changes, 2 error.`;
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let values;
   try {
     values = parseArgs({
@@ -119,4 +120,4 @@ async function diffEnvironments(
   return diffs.every(({ diff }) => isEmptyDiff(diff)) ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

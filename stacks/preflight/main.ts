@@ -9,8 +9,9 @@ import { ConfigError } from '../config.js';
 import { DEFAULT_CONFIG, loadConfigFile } from '../load-config.js';
 import { formatPreflight, preflight } from './preflight.js';
 import { preflightRunToolsFile, preflightToolsFile, readPreflightTools, writePreflightTools } from './tools-file.js';
+import { isEntry, runCommand } from '../command-line.js';
 
-const USAGE = `Usage: npm run preflight -- [--config FILE] [--env NAME] [--only NAME,...] [--write-tools]
+const USAGE = `Usage: ${runCommand('preflight')} [--config FILE] [--env NAME] [--only NAME,...] [--write-tools]
 
 Installs and starts every MCP server of the config (and of its servers folder) that runs from an npm
 package, with the commands its standalone Deployment renders (a stdio server behind the bridge), and lists
@@ -30,7 +31,7 @@ Options:
 
 Exit code: 0 when no row is FAILED, 1 when one is or the config is invalid, 2 on bad usage.`;
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let values: { config: string; env?: string; only?: string; 'write-tools'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     }) as { values: typeof values });
   } catch (error) {
     // parseArgs explains in its first sentence ("Unknown option '--x'"); the rest is about positionals.
-    console.error(`preflight: ${(error as Error).message.split('. ')[0].replace(/\.$/, '')} (see npm run preflight -- --help)`);
+    console.error(`preflight: ${(error as Error).message.split('. ')[0].replace(/\.$/, '')} (see ${runCommand('preflight')} --help)`);
     return 2;
   }
   if (values.help) {
@@ -84,4 +85,4 @@ async function main(argv: string[]): Promise<number> {
   return results.some((r) => r.outcome === 'FAILED') ? 1 : 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -13,8 +13,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import type { Environment } from '../environments.js';
 import { DEFAULT_CONFIG, loadEnvironments } from '../load-config.js';
+import { isEntry, runCommand } from '../command-line.js';
 
-const USAGE = 'usage: npm run publish-manifests -- --checkout DIR --repository OWNER/NAME --branch BRANCH [--config FILE] [--out DIR]';
+const USAGE = `usage: ${runCommand('publish-manifests')} --checkout DIR --repository OWNER/NAME --branch BRANCH [--config FILE] [--out DIR]`;
 
 /** Where one environment's rendered folder goes in the GitOps repository. */
 export interface PublishTarget {
@@ -62,7 +63,7 @@ export function publish(targets: readonly PublishTarget[], checkout: string, rep
   });
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -91,4 +92,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) process.exitCode = await main(process.argv.slice(2));
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

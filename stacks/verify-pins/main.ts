@@ -9,9 +9,10 @@ import { preflightToolsFile, readPreflightTools } from '../preflight/tools-file.
 import { collectPins } from './collect.js';
 import { NPM_REGISTRY } from './npm-registry.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, formatResults, summarize, verifyPins } from './verify-pins.js';
+import { isEntry, runCommand } from '../command-line.js';
 
 const USAGE_LINE =
-  'usage: npm run verify-pins -- [--config FILE] [--env NAME] [--json] [--timeout-ms N] [--concurrency N] [--npm-registry URL] [--registry-endpoint HOST=URL]...';
+  `usage: ${runCommand('verify-pins')} [--config FILE] [--env NAME] [--json] [--timeout-ms N] [--concurrency N] [--npm-registry URL] [--registry-endpoint HOST=URL]...`;
 
 const USAGE = `${USAGE_LINE}
 
@@ -97,7 +98,7 @@ function isHttpUrl(value: string | undefined): boolean {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let options;
   try {
     options = parseCli(argv);
@@ -135,4 +136,4 @@ async function main(argv: string[]): Promise<number> {
   return summary.exitCode;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+if (isEntry(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -6,8 +6,9 @@ import { startServer } from './http/server.js';
 import { createLogger } from './logger.js';
 import { reconcileOnce } from './reconcile-once.js';
 import { describeSettings, readSettings, SettingsError, USAGE } from './settings.js';
+import { isEntry } from '../../../stacks/command-line.js';
 
-async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[]): Promise<number> {
   let settings;
   try {
     settings = readSettings(argv);
@@ -31,12 +32,14 @@ async function main(argv: readonly string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exitCode = code;
-  },
-  (error: Error) => {
-    process.stderr.write(`mcp-discovery: ${error.message}\n`);
-    process.exitCode = 1;
-  },
-);
+if (isEntry(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (error: Error) => {
+      process.stderr.write(`mcp-discovery: ${error.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SERVER_FILE_IMPORT, DNS_LABEL, DNS_SUBDOMAIN, SERVER_FILE_IMPORT } from '../../../constructs/formats.js';
+import { runCommand } from '../../../stacks/command-line.js';
 
 export type GitHubAuth = { readonly token: string } | { readonly appId: string; readonly installationId: number; readonly privateKey: string };
 
@@ -77,7 +78,7 @@ export class SettingsError extends Error {
   }
 }
 
-export const USAGE = `usage: npm run discovery -- <serve | reconcile --once> [flags]
+export const USAGE = `usage: ${runCommand('discovery')} <serve | reconcile --once> [flags]
 
   serve                      HTTP API and continuous watch
   reconcile --once           one pass; exit code 0 when it succeeded
