@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConfigError, parsePlatformConfig, type PlatformConfig } from './config.js';
 import { environmentNameProblem, isPlatformEnvironments, stackName, type Environment } from './environments.js';
 import { inOverrideWords, overrideOrigins } from './override-origins.js';
+import { importModule } from './module-loader.js';
 import { withServerFiles } from './servers.js';
 
 export const DEFAULT_CONFIG = 'stacks/platform.config.ts';
@@ -16,7 +16,7 @@ async function loadDefaultExport(file: string): Promise<unknown> {
   if (!existsSync(path)) throw new ConfigError(file, [`file not found; pass an existing file with --config (default ${DEFAULT_CONFIG})`]);
   let raw: unknown;
   try {
-    raw = path.endsWith('.json') ? JSON.parse(await readFile(path, 'utf8')) : (await import(pathToFileURL(path).href)).default;
+    raw = path.endsWith('.json') ? JSON.parse(await readFile(path, 'utf8')) : (await importModule(path)).default;
   } catch (error) {
     // A file that validates itself while it loads (parsePlatformConfig) throws a ConfigError: its problems, not a load failure.
     if (error instanceof ConfigError) throw new ConfigError(file, error.problems);

@@ -6,11 +6,12 @@
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { ConfigError, parseMcpServer, type McpServerConfig, type mcpServerSchema, type PlatformConfig } from './config.js';
 import { recordServerFile } from './config-problems.js';
 import { overrideEntry, type OverrideOrigins } from './override-origins.js';
+import { importModule } from './module-loader.js';
 
 /** Types a server file and nothing else. */
 export function defineMcpServer(server: z.input<typeof mcpServerSchema>): z.input<typeof mcpServerSchema> {
@@ -46,7 +47,7 @@ export async function loadServerFiles(dir: string): Promise<{ file: string; serv
     }
     let raw: unknown;
     try {
-      raw = name.endsWith('.json') ? JSON.parse(await readFile(file, 'utf8')) : (await import(pathToFileURL(resolve(file)).href)).default;
+      raw = name.endsWith('.json') ? JSON.parse(await readFile(file, 'utf8')) : (await importModule(resolve(file))).default;
     } catch (error) {
       problems.push(`${shown}: cannot be loaded: ${error instanceof Error ? error.message : String(error)}`);
       continue;

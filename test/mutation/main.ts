@@ -90,7 +90,7 @@ for (const name of chosen) {
     // One folder per module, so runs of two modules side by side do not clean each other's sandboxes.
     tempDirName: join('.stryker-tmp', name),
     cleanTempDir: 'always',
-    ignorePatterns: ['dist', 'dist.*', 'cdktf.out', 'cdktf.out.*', 'reports', '.stryker-tmp', '.scratch', '.mcp-discovery', '.mcp-platform', 'coverage'],
+    ignorePatterns: ['lib', 'dist', 'dist.*', 'cdktf.out', 'cdktf.out.*', 'reports', '.stryker-tmp', '.scratch', '.mcp-discovery', '.mcp-platform', 'coverage'],
     logLevel: 'warn' as PartialStrykerOptions['logLevel'],
   };
   console.log(`\n== ${name}: ${module.description}`);

@@ -1,0 +1,16 @@
+/** MCP servers: one construct, four flavours (standalone, kmcp, ToolHive, external). */
+export { McpServer, type McpEndpoint, type McpServerProps } from './mcp-server.js';
+export type {
+  ImageSource,
+  KubernetesReadAccess,
+  McpFlavour,
+  McpServerSource,
+  McpServerSpec,
+  McpTransport,
+  NpmSource,
+  PackageRegistry,
+  PreflightPolicy,
+  SecretFile,
+  ServiceSource,
+  UpstreamEgress,
+} from './mcp-server-props.js';

@@ -1,0 +1,2 @@
+/** Prometheus-operator monitors, alert rules and the Grafana dashboard. */
+export { PlatformMonitoring, type PlatformMonitoringProps, type PrometheusRef, type ScrapeTarget } from './platform-monitoring.js';
