@@ -1162,12 +1162,13 @@ const platformConfigSchemaBase = z
         /** Labels Prometheus selects monitors and rules by, e.g. { release: "kube-prometheus-stack" }; not the platform's own app.kubernetes.io labels. @default none */
         selectorLabels: labels
           .superRefine((l, ctx) => {
-            for (const key of Object.keys(l).filter((k) => Object.hasOwn(platformLabels('monitoring'), k))) {
+            const own = platformLabels('monitoring');
+            for (const key of Object.keys(l).filter((k) => Object.hasOwn(own, k))) {
               ctx.addIssue({
                 code: 'custom',
                 path: [key],
                 input: undefined,
-                message: `is set by the platform on its monitors and rules (${key}=${platformLabels('monitoring')[key]}), so yours would replace it: use the label your Prometheus selects monitors by, e.g. { release: "kube-prometheus-stack" }`,
+                message: `is set by the platform on its monitors and rules (${key}=${own[key]}), so yours would replace it: use the label your Prometheus selects monitors by, e.g. { release: "kube-prometheus-stack" }`,
               });
             }
           })

@@ -3,7 +3,7 @@
  * environments file and servers folder without tsx: a `.ts` or `.mts` file is transpiled with TypeScript's
  * transpileModule (types dropped, nothing checked: `tsc` is the place for that), and a relative `./base.js`
  * that exists only as `./base.ts` resolves to it, as TypeScript's NodeNext imports are written. JSON imports
- * get `type: "json"`, which Node's ESM loader wants and TypeScript configs seldom write.
+ * get `type: "json"` when they load, which Node's ESM loader wants and TypeScript configs seldom write.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +36,8 @@ function alternatives(specifier: string): string[] {
 
 export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve) {
   const relative = /^\.{1,2}\//.test(specifier) || specifier.startsWith('/') || specifier.startsWith('file:');
-  const json = relative && /\.json$/.test(specifier) && isTypeScript(context.parentURL) && context.importAttributes?.type === undefined;
-  const withAttributes = json ? { ...context, importAttributes: { ...context.importAttributes, type: 'json' } } : context;
   try {
-    return await nextResolve(specifier, withAttributes);
+    return await nextResolve(specifier, context);
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !relative || !isTypeScript(context.parentURL)) throw error;
     for (const candidate of alternatives(specifier)) {
