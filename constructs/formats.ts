@@ -15,13 +15,22 @@ export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
  */
 export const REPO_PATH = /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._/-]+(?<!\/)$/;
 
+/** The package name this library is published under; its `./servers` export is `stacks/servers`. */
+export const PACKAGE_NAME = '@mcp-platform/constructs';
+/** The import a server file needs when the platform is an installed package rather than this checkout. */
+export const PACKAGE_SERVER_FILE_IMPORT = `${PACKAGE_NAME}/servers`;
+
 /**
  * The module a generated server file imports `defineMcpServer` from: a relative ES module specifier ending
  * in `.js` ("../servers.js", "../../stacks/servers.js"), leading "./" or "../" steps only, no quote that could
- * end the string literal it is written into.
+ * end the string literal it is written into; or the installed package's own export, PACKAGE_SERVER_FILE_IMPORT.
+ * No other bare specifier: it would name a package that is not this one.
  */
-export const SERVER_FILE_IMPORT = /^(?:\.\/|(?:\.\.\/)+)(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9._-]*\.js$/;
-/** The import a server file in `stacks/servers` needs: the platform's own layout. */
+export const SERVER_FILE_IMPORT = new RegExp(
+  `^(?:(?:\\./|(?:\\.\\./)+)(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*\\.js|${PACKAGE_SERVER_FILE_IMPORT.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')})$`,
+);
+/** What SERVER_FILE_IMPORT asks for, in the words of every place that checks it. */
+export const SERVER_FILE_IMPORT_RULE = `must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only), or "${PACKAGE_SERVER_FILE_IMPORT}" when the platform is an installed package`;
 export const DEFAULT_SERVER_FILE_IMPORT = '../servers.js';
 
 export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

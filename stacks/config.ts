@@ -7,7 +7,7 @@ import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { CURRENCY } from '../constructs/monitoring/alert-rules.js';
 import { cnpgScheduleProblem } from '../constructs/database/cnpg-schedule.js';
-import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, REPO_PATH, SERVER_FILE_IMPORT, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
+import { DNS_1035_LABEL, DNS_LABEL, DNS_SUBDOMAIN, EXACT_VERSION, GO_DURATION, LABEL_KEY, LABEL_VALUE, REPO_PATH, SERVER_FILE_IMPORT, SERVER_FILE_IMPORT_RULE, extendedResourceProblem, imageProblem, parseQuantity, QUANTITY, secretKeyProblem, urlCredentialsProblem } from '../constructs/formats.js';
 import { MCP_CAPABILITIES } from '../constructs/mcp/discovery-metadata.js';
 import { filePathProblem } from '../constructs/mcp/container-layout.js';
 import { gatewayLabels, platformLabels } from '../constructs/labels.js';
@@ -630,7 +630,7 @@ const discoverySchema = z
      */
     serverFileImport: z
       .string()
-      .regex(SERVER_FILE_IMPORT, { error: 'must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only)' })
+      .regex(SERVER_FILE_IMPORT, { error: SERVER_FILE_IMPORT_RULE })
       .optional(),
     /** Namespaces to watch, each through its own Role. @default all, through a ClusterRole */
     watchNamespaces: z

@@ -12,6 +12,7 @@ import { ConfigError, parseMcpServer, type McpServerConfig, type mcpServerSchema
 import { recordServerFile } from './config-problems.js';
 import { overrideEntry, type OverrideOrigins } from './override-origins.js';
 import { importModule } from './module-loader.js';
+import { PACKAGE_SERVER_FILE_IMPORT } from '../constructs/formats.js';
 
 /** Types a server file and nothing else. */
 export function defineMcpServer(server: z.input<typeof mcpServerSchema>): z.input<typeof mcpServerSchema> {
@@ -188,6 +189,8 @@ function discoveryServerFiles(config: PlatformConfig, configFile: string): strin
     return `discovery.serversDir: ${JSON.stringify(config.discovery.serversDir)} is not a servers folder of this config (mcp.serversDir: ${shown} from the repository's root ${root}): name one of them, or the discovery service's pull requests add files synth never reads`;
   }
   if (config.discovery.serverFileImport !== undefined) return { serverFileImport: config.discovery.serverFileImport };
+  // An installed package: a path into node_modules would break on the next install layout; the export does not.
+  if (SERVERS_MODULE.split(sep).includes('node_modules')) return { serverFileImport: PACKAGE_SERVER_FILE_IMPORT };
   const specifier = relative(folder.path, SERVERS_MODULE).split(sep).join('/').replace(/\.ts$/, '.js');
   return { serverFileImport: specifier.startsWith('.') ? specifier : `./${specifier}` };
 }

@@ -3,7 +3,7 @@ import { clusterScoped } from '../cluster-scoped.js';
 import { IPV4_CIDR } from '../network/ipv4.js';
 import { k8s } from 'cdk8s-plus-33';
 import { PgvectorDatabase } from '../database/pgvector-database.js';
-import { DEFAULT_SERVER_FILE_IMPORT, DNS_LABEL, DNS_SUBDOMAIN, httpUrl, REPO_PATH, SERVER_FILE_IMPORT, imageFieldProblem, urlCredentialsProblem } from '../formats.js';
+import { DEFAULT_SERVER_FILE_IMPORT, SERVER_FILE_IMPORT_RULE, DNS_LABEL, DNS_SUBDOMAIN, httpUrl, REPO_PATH, SERVER_FILE_IMPORT, imageFieldProblem, urlCredentialsProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, NAME_LABEL, platformLabels } from '../labels.js';
 import { DEFAULT_ANNOTATION_PREFIX } from '../mcp/discovery-metadata.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
@@ -175,7 +175,7 @@ export class DiscoveryService extends Construct {
       ...(REPO.test(props.repo ?? '') ? [] : [`repo ${JSON.stringify(props.repo)} must be "owner/name", e.g. "homelab/platform"`]),
       ...(BRANCH.test(baseBranch) ? [] : [`baseBranch ${JSON.stringify(baseBranch)} must be a branch name such as "main"`]),
       ...(REPO_PATH.test(serversDir) ? [] : [`serversDir ${JSON.stringify(serversDir)} must be a path inside the repository, e.g. "stacks/servers" (no leading or trailing "/", no "//", "." or ".." part)`]),
-      ...(SERVER_FILE_IMPORT.test(serverFileImport) ? [] : [`serverFileImport ${JSON.stringify(serverFileImport)} must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only)`]),
+      ...(SERVER_FILE_IMPORT.test(serverFileImport) ? [] : [`serverFileImport ${JSON.stringify(serverFileImport)} ${SERVER_FILE_IMPORT_RULE}`]),
       ...watchProblems(props.watchNamespaces),
       ...(DNS_SUBDOMAIN.test(annotationPrefix) ? [] : [`annotationPrefix ${JSON.stringify(annotationPrefix)} must be a DNS subdomain such as "mcp-platform.dev"`]),
       ...githubProblems(props.github, apiUrl, props.network),

@@ -447,7 +447,9 @@ describe('discovery settings', () => {
     expect(problemsOf(withValue(minimal, 'discovery.github', { auth: { token: secretRef }, egressCidrs: [] }))).toEqual(['discovery.github.egressCidrs: must list at least one entry, got []']);
     expect(problemsOf(withValue(minimal, 'discovery.serversDir', '/abs'))).toEqual(['discovery.serversDir: must be a relative path inside the repository (no leading or trailing "/", no "//", "." or ".." part), got "/abs"']);
     expect(parse(withValue(minimal, 'discovery.serversDir', 'platform/servers')).discovery.serversDir).toBe('platform/servers');
-    expect(problemsOf(withValue(minimal, 'discovery.serverFileImport', 'servers.ts'))).toEqual(['discovery.serverFileImport: must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only), got "servers.ts"']);
+    expect(problemsOf(withValue(minimal, 'discovery.serverFileImport', 'servers.ts'))).toEqual(['discovery.serverFileImport: must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only), or "@mcp-platform/constructs/servers" when the platform is an installed package, got "servers.ts"']);
+    expect(problemsOf(withValue(minimal, 'discovery.serverFileImport', '@mcp-platform/other/servers'))).toEqual(['discovery.serverFileImport: must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only), or "@mcp-platform/constructs/servers" when the platform is an installed package, got "@mcp-platform/other/servers"']);
+    expect(parse(withValue(minimal, 'discovery.serverFileImport', '@mcp-platform/constructs/servers')).discovery.serverFileImport).toBe('@mcp-platform/constructs/servers');
     expect(parse(withValue(minimal, 'discovery.serverFileImport', '../../stacks/servers.js')).discovery.serverFileImport).toBe('../../stacks/servers.js');
     expect(parse(minimal).discovery.serverFileImport).toBeUndefined();
   });

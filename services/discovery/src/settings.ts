@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SERVER_FILE_IMPORT, DNS_LABEL, DNS_SUBDOMAIN, SERVER_FILE_IMPORT } from '../../../constructs/formats.js';
+import { DEFAULT_SERVER_FILE_IMPORT, DNS_LABEL, DNS_SUBDOMAIN, SERVER_FILE_IMPORT, SERVER_FILE_IMPORT_RULE } from '../../../constructs/formats.js';
 import { runCommand } from '../../../stacks/command-line.js';
 
 export type GitHubAuth = { readonly token: string } | { readonly appId: string; readonly installationId: number; readonly privateKey: string };
@@ -207,7 +207,7 @@ export function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
   const serverFileImport = pick('server-file-import', 'DISCOVERY_SERVER_FILE_IMPORT') ?? DEFAULT_SERVER_FILE_IMPORT;
   if (!SERVER_FILE_IMPORT.test(serverFileImport)) {
-    problems.push(`--server-file-import / DISCOVERY_SERVER_FILE_IMPORT: ${JSON.stringify(serverFileImport)} must be a relative module path ending in ".js", such as "../servers.js"`);
+    problems.push(`--server-file-import / DISCOVERY_SERVER_FILE_IMPORT: ${JSON.stringify(serverFileImport)} ${SERVER_FILE_IMPORT_RULE}`);
   }
   const databaseUrl = pick('database-url', 'DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('--database-url / DATABASE_URL: must be a postgresql:// URL (its value is not shown: it may hold a password)');

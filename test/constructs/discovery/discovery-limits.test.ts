@@ -67,9 +67,9 @@ describe('DiscoveryService limits', () => {
     expect((refused as SettingsError).problems).toEqual([expect.stringMatching(new RegExp(`^--[a-z-]+ / ${variable}: "${max + 1}" must be a whole number from \\d+ to ${max}$`))]);
   });
 
-  it.each(['servers.js', '../servers.ts', "../it's.js", '../a/../servers.js'])('refuses the server file import %j, which the service refuses', (serverFileImport) => {
+  it.each(['servers.js', '../servers.ts', "../it's.js", '../a/../servers.js', 'mcp-platform/servers'])('refuses the server file import %j, which the service refuses', (serverFileImport) => {
     expect(errorOf(() => renderedEnv({ serverFileImport }))).toBe(
-      `DiscoveryService discovery:\n  - serverFileImport ${JSON.stringify(serverFileImport)} must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only)`,
+      `DiscoveryService discovery:\n  - serverFileImport ${JSON.stringify(serverFileImport)} must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only), or "@mcp-platform/constructs/servers" when the platform is an installed package`,
     );
   });
 

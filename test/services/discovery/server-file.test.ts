@@ -211,6 +211,7 @@ describe('the template', () => {
     writeFileSync(join(dir, 'server-file.ts.tmpl'), 'from {{import}} before {{spec}} after');
     expect(renderServerFile(spec, templates)).toBe(`from '../servers.js' before ${JSON.stringify(spec, null, 2)} after`);
     expect(renderServerFile(spec, templates, '../../stacks/servers.js')).toBe(`from '../../stacks/servers.js' before ${JSON.stringify(spec, null, 2)} after`);
+    expect(renderServerFile(spec, templates, '@mcp-platform/constructs/servers')).toBe(`from '@mcp-platform/constructs/servers' before ${JSON.stringify(spec, null, 2)} after`);
   });
 
   it.each([
@@ -223,8 +224,8 @@ describe('the template', () => {
     expect(() => renderServerFile(spec, templates)).toThrow(`templates/server-file.ts.tmpl must contain ${placeholder} exactly once`);
   });
 
-  it.each(["../servers.ts", "servers.js", "/abs/servers.js", "../'x'.js", "../a/../servers.js", "../.hidden/servers.js", "./"])('GIVEN the import %j THEN rendering refuses it before reading the template', (importFrom) => {
-    expect(() => renderServerFile(spec, templates, importFrom)).toThrow(`the server file import ${JSON.stringify(importFrom)} must be a relative module path ending in ".js", such as "../servers.js"`);
+  it.each(["../servers.ts", "servers.js", "/abs/servers.js", "../'x'.js", "../a/../servers.js", "../.hidden/servers.js", "./", "@mcp-platform/constructs/servers.js", "@other/constructs/servers"])('GIVEN the import %j THEN rendering refuses it before reading the template', (importFrom) => {
+    expect(() => renderServerFile(spec, templates, importFrom)).toThrow(`the server file import ${JSON.stringify(importFrom)} must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only), or "@mcp-platform/constructs/servers" when the platform is an installed package`);
   });
 
   it('GIVEN line and paragraph separators in a value THEN the text holds them escaped', () => {

@@ -85,12 +85,13 @@ describe('discovery settings', () => {
     ]);
   });
 
-  it('GIVEN a server file import THEN it is read from its flag or variable, and refused unless a relative .js module path', () => {
+  it('GIVEN a server file import THEN it is read from its flag or variable, and refused unless a relative .js module path or the package export', () => {
     expect(read(['reconcile', '--once', '--dry-run', 'out'], { DISCOVERY_SERVER_FILE_IMPORT: '../../stacks/servers.js' }).serverFileImport).toBe('../../stacks/servers.js');
     expect(read(['reconcile', '--once', '--dry-run', 'out', '--server-file-import', './servers.js']).serverFileImport).toBe('./servers.js');
     expect(problems(['reconcile', '--once', '--dry-run', 'out', '--server-file-import', 'servers'])).toEqual([
-      '--server-file-import / DISCOVERY_SERVER_FILE_IMPORT: "servers" must be a relative module path ending in ".js", such as "../servers.js"',
+      '--server-file-import / DISCOVERY_SERVER_FILE_IMPORT: "servers" must be a relative module path ending in ".js", such as "../servers.js" (leading "./" or "../" only), or "@mcp-platform/constructs/servers" when the platform is an installed package',
     ]);
+    expect(read(['reconcile', '--once', '--dry-run', 'out', '--server-file-import', '@mcp-platform/constructs/servers']).serverFileImport).toBe('@mcp-platform/constructs/servers');
   });
 
   it('GIVEN no command, reconcile without --once, or an unknown flag THEN usage errors', () => {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import type TypeScript from 'typescript';
-import { DEFAULT_SERVER_FILE_IMPORT, SERVER_FILE_IMPORT } from '../../../../constructs/formats.js';
+import { DEFAULT_SERVER_FILE_IMPORT, SERVER_FILE_IMPORT, SERVER_FILE_IMPORT_RULE } from '../../../../constructs/formats.js';
 import { ConfigError, parseMcpServer } from '../../../../stacks/config.js';
 import type { Candidate, NetworkTransport, ProbedTool } from '../model.js';
 
@@ -59,7 +59,7 @@ export function discoveredServerSpec(candidate: Candidate, probe: { readonly tra
  * template must contain each placeholder exactly once.
  */
 export function renderServerFile(spec: DiscoveredServerSpec, templatesDir: URL = TEMPLATES_DIR, importFrom: string = DEFAULT_SERVER_FILE_IMPORT): string {
-  if (!SERVER_FILE_IMPORT.test(importFrom)) throw new Error(`the server file import ${JSON.stringify(importFrom)} must be a relative module path ending in ".js", such as "../servers.js"`);
+  if (!SERVER_FILE_IMPORT.test(importFrom)) throw new Error(`the server file import ${JSON.stringify(importFrom)} ${SERVER_FILE_IMPORT_RULE}`);
   const template = readFileSync(new URL(SERVER_TEMPLATE, templatesDir), 'utf8');
   const imports = template.split(IMPORT_PLACEHOLDER);
   if (imports.length !== 2) throw new Error(`templates/${SERVER_TEMPLATE} must contain ${IMPORT_PLACEHOLDER} exactly once`);
