@@ -577,6 +577,7 @@ const mcpServerSchemaShape = {
     toolhivePermissionProfile: z.enum(['none', 'network']).optional(),
 };
 
+/** The schema of one MCP server in the config (an entry of `mcpServers`, or a server file), with the construct's own checks. */
 export const mcpServerSchema = z
   .object(mcpServerSchemaShape)
   .strict()
@@ -603,6 +604,7 @@ export const mcpServerSchema = z
     }
   });
 
+/** One MCP server as loaded: every default applied. */
 export type McpServerConfig = z.output<typeof mcpServerSchema>;
 
 const REPO_SLUG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
@@ -1265,6 +1267,7 @@ const platformConfigSchemaBase = z
   })
   .strict();
 
+/** The schema of the platform config, with the checks that span fields (a field only required with another, names unique, ...). */
 export const platformConfigSchema = platformConfigSchemaBase.superRefine((config, ctx) => {
     // Fields that are only required together; each message names the field and why.
     const destination = config.argocd.destination;

@@ -119,7 +119,9 @@ const ENVIRONMENTS = Symbol.for('mcp-platform.environments');
 
 /** An environments file's default export: one config per environment, by name. */
 export interface PlatformEnvironments {
+  /** Marks the value as made by definePlatformEnvironments, so the loader tells it from a plain config. */
   readonly [ENVIRONMENTS]: true;
+  /** Each environment's config, by environment name. */
   readonly environments: Readonly<Record<string, PlatformConfigInput>>;
 }
 
@@ -128,6 +130,7 @@ export function definePlatformEnvironments(environments: Readonly<Record<string,
   return { [ENVIRONMENTS]: true, environments };
 }
 
+/** Whether a config file's default export is an environments file's (made by definePlatformEnvironments). */
 export function isPlatformEnvironments(value: unknown): value is PlatformEnvironments {
   return isObject(value) && (value as Record<symbol, unknown>)[ENVIRONMENTS] === true;
 }
@@ -145,15 +148,17 @@ export function environmentNameProblem(name: string): string | undefined {
 
 /** One environment, loaded: its name (none for a plain config file), its bootstrap stack and its config. */
 export interface Environment {
-  /** undefined for a config file that is not an environments file: it renders as one platform, as always. */
+  /** undefined for a config file that is not an environments file: it renders as one platform, as always. @default none */
   readonly name?: string;
   /** The bootstrap stack: "bootstrap", or "bootstrap-<env>". */
   readonly stack: string;
+  /** The environment's config, loaded: every default applied. */
   readonly config: PlatformConfig;
   /** Where an override's servers came from, so problems found while rendering name its entries. @default none */
   readonly origins?: OverrideOrigins;
 }
 
+/** The bootstrap stack of an environment: "bootstrap" for a plain config, "bootstrap-<env>" for an environment. */
 export function stackName(environment: string | undefined): string {
   return environment === undefined ? 'bootstrap' : `bootstrap-${environment}`;
 }

@@ -18,6 +18,7 @@ import { applicationSyncPolicy, IN_CLUSTER, type ArgoCdApplicationBaseProps } fr
 /** Argo CD deletes what an Application synced when the Application goes, only with this finalizer on it. */
 const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
+/** Props of an ArgoCdApplicationSet: the folder whose subfolders become Applications, and how they are named. */
 export interface ArgoCdApplicationSetProps extends ArgoCdApplicationBaseProps {
   /** Folder whose subfolders each become an Application. */
   readonly path: string;
@@ -27,6 +28,10 @@ export interface ArgoCdApplicationSetProps extends ArgoCdApplicationBaseProps {
   readonly applicationPrefix: string;
 }
 
+/**
+ * An Argo CD ApplicationSet that makes one Application per subfolder of `path` (git directory generator), each
+ * synced like an ArgoCdApplication, with the resources finalizer.
+ */
 export class ArgoCdApplicationSet extends Construct {
   /** The generated ApplicationSet object. */
   readonly resource: ApiObject;

@@ -35,6 +35,7 @@ export interface ArgoCdApplicationBaseProps {
   readonly autoSync?: boolean;
 }
 
+/** Props of an ArgoCdApplication: the folder it syncs and its sync wave in the parent. */
 export interface ArgoCdApplicationProps extends ArgoCdApplicationBaseProps {
   /** Folder in the repository with this application's manifests. */
   readonly path: string;

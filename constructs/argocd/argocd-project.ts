@@ -6,6 +6,7 @@ import { throwIfProblems } from '../validation/problems.js';
 import { IN_CLUSTER, isInCluster, type ArgoCdCluster } from './argocd-application.js';
 import { projectNameProblem } from './project-name.js';
 
+/** Props of an ArgoCdProject: the one repository, and the namespaces and cluster-scoped kinds its applications may use. */
 export interface ArgoCdProjectProps {
   /** Name of the AppProject: a DNS-1123 subdomain, not Argo CD's own "default". */
   readonly name: string;

@@ -6,6 +6,7 @@ import { ArgoCdProject } from '../argocd/argocd-project.js';
 import type { ArgoCdCluster } from '../argocd/argocd-application.js';
 import { HelmRelease, terraformLiteral, type HelmProvider, type TerraformResource } from '../terraform.js';
 
+/** Props of the ArgoCdRoot: the project, and the root Application (or ApplicationSet) that syncs the rendered folders. */
 export interface ArgoCdRootProps {
   /** Namespace Argo CD runs in. @default "argocd" */
   readonly argocdNamespace?: string;

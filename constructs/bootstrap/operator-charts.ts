@@ -60,6 +60,7 @@ export const OPERATORS = {
   },
 } as const satisfies Record<string, OperatorDefinition>;
 
+/** The key of an operator in OPERATORS, as the platform config names it. */
 export type OperatorName = keyof typeof OPERATORS;
 
 /** The chart that runs the operator itself (the last one): the one that takes values. */

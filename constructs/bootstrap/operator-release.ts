@@ -5,6 +5,7 @@ import { checkChartValues } from './chart-values.js';
 import { operatorChart, type OperatorDefinition } from './operator-charts.js';
 import { PlatformNamespace } from './platform-namespace.js';
 
+/** Props of an OperatorRelease: which operator, at which chart version, into which namespace. */
 export interface OperatorReleaseProps {
   /** The operator's charts and Pod Security needs. */
   readonly operator: OperatorDefinition;

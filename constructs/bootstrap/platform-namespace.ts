@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { platformLabels, podSecurityLabels, type PodSecurityLevel } from '../labels.js';
 import { NamespaceV1 } from '../terraform.js';
 
+/** Props of a PlatformNamespace: its name, its Pod Security level and its labels. */
 export interface PlatformNamespaceProps {
   /** Namespace name. */
   readonly name: string;

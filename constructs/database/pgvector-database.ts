@@ -45,6 +45,7 @@ const INSTANCE_STATUS_PORT = 8000;
 /** CloudNativePG's built-in Prometheus exporter. */
 export const POSTGRES_METRICS_PORT = 9187;
 
+/** The persistent volume of each PostgreSQL instance. */
 export interface DatabaseStorage {
   /** PVC size per instance, e.g. "10Gi". */
   readonly size: string;
@@ -72,12 +73,15 @@ export interface DatabasePooler {
 
 /** Where the CloudNativePG operator runs (it calls every instance's status port). */
 export interface CnpgOperatorRef {
+  /** Namespace of the operator's pods. */
   readonly namespace: string;
   /** @default { "app.kubernetes.io/name": "cloudnative-pg" } (the operator chart's pod labels) */
   readonly podLabels?: Readonly<Record<string, string>>;
 }
 
+/** Props of a PgvectorDatabase: the CloudNativePG cluster, its schema's embedding model, and who may connect. */
 export interface PgvectorDatabaseProps {
+  /** Namespace of the database cluster and its Secrets. */
   readonly namespace: string;
   /** Name of the CloudNativePG Cluster (and prefix of its Services and Secrets). @default "mcp-postgres" */
   readonly name?: string;
@@ -85,6 +89,7 @@ export interface PgvectorDatabaseProps {
   readonly instances?: number;
   /** Operand image; must carry pgvector and a version tag. @default DEFAULT_POSTGRES_IMAGE */
   readonly imageName?: string;
+  /** Volume of each instance. */
   readonly storage: DatabaseStorage;
   /** Per instance. @default 250m CPU, 512Mi requested, 1Gi limit */
   readonly resources?: ContainerResources;
@@ -100,8 +105,12 @@ export interface PgvectorDatabaseProps {
   readonly pooler?: DatabasePooler;
   /** Pods that may connect (the gateway, the discovery service). @default none */
   readonly clients?: readonly PodPeer[];
+  /** The CloudNativePG operator, which the instances' NetworkPolicy admits. */
   readonly operator: CnpgOperatorRef;
-  /** The API server, which each instance manager watches. Its addresses are required unless the network is Cilium. */
+  /**
+   * The API server, which each instance manager watches. Its addresses are required unless the network is Cilium.
+   * @default none: refused off Cilium; on Cilium the kube-apiserver entity on 6443
+   */
   readonly apiServer?: ApiServerEndpoint;
   /** The cluster's network. @default { cni: "other" } */
   readonly network?: ClusterNetwork;

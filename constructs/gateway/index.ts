@@ -1,2 +1,3 @@
 /** The MCP gateway (agentgateway): one endpoint in front of the servers. */
-export { McpGateway, type McpGatewayProps } from './mcp-gateway.js';
+export { GATEWAY_PODS, McpGateway, type McpGatewayProps } from './mcp-gateway.js';
+export type { PodPeer } from '../workloads/pod-network-policy.js';

@@ -6,7 +6,7 @@ import { ComponentMetricsPorts, ComponentNames, componentSelector, gatewayLabels
 import { McpServer } from '../mcp/mcp-server.js';
 import type { ClusterNetwork } from '../network/cluster-network.js';
 import { jwksEgress, jwksHostProblem, jwksOptionProblems, type JwksPods } from './jwks-egress.js';
-import { PodNetworkPolicy, PRIVATE_IPV4_RANGES } from '../workloads/pod-network-policy.js';
+import { PodNetworkPolicy, PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
 import {
   resourceRequirements,
   restrictedContainerSecurityContext,
@@ -35,7 +35,15 @@ export const ENDPOINT_TOOLS_ANNOTATION = 'mcp-platform.dev/endpoint-tools';
 /** Per endpoint, the servers whose tools nobody knows (declared none, no preflight record); set only when some are. */
 export const ENDPOINT_UNKNOWN_TOOLS_ANNOTATION = 'mcp-platform.dev/endpoint-unknown-tools';
 
+/**
+ * The gateway's pods as a caller: give it in an McpServer's `clients`, so the server's NetworkPolicy lets the
+ * gateway in. The servers are created before the gateway (it routes to those it finds), hence a constant.
+ */
+export const GATEWAY_PODS: PodPeer = { podLabels: componentSelector(ComponentNames.gateway) };
+
+/** Props of the McpGateway: where it runs, which servers it routes to, and who may call it. */
 export interface McpGatewayProps {
+  /** Namespace the gateway's objects are rendered in. */
   readonly namespace: string;
   /** @default "mcp-gateway" */
   readonly name?: string;
@@ -45,10 +53,11 @@ export interface McpGatewayProps {
   readonly replicas?: number;
   /** Servers to route to, by name. @default every McpServer under the gateway's chart */
   readonly routes?: readonly string[];
-  /** ClusterIP by default; LoadBalancer (with a fixed address when given) for clients outside the cluster. */
+  /** ClusterIP by default; LoadBalancer (with a fixed address when given) for clients outside the cluster. @default { type: "ClusterIP" } */
   readonly service?: { readonly type: 'ClusterIP' } | { readonly type: 'LoadBalancer'; readonly loadBalancerIP?: string };
   /** Who may call the gateway. @default the private IPv4 ranges (the LAN and the cluster), not the internet */
   readonly allowFrom?: readonly string[];
+  /** JWT validation of every request: the token's issuer and audiences, and where the signing keys are. @default none: requests need no token */
   readonly auth?: GatewayAuth;
   /**
    * The addresses of `auth.jwksUrl`'s host, for an identity provider on the LAN when the cluster cannot allow
@@ -62,6 +71,7 @@ export interface McpGatewayProps {
    * @default none: a Service JWKS URL is refused without it
    */
   readonly jwksPods?: JwksPods;
+  /** Requests a client may make per minute on each route of each replica (agentgateway's local limit). @default none: no rate limit */
   readonly rateLimit?: { readonly requestsPerMinute: number };
   /** Most tools one endpoint should expose before the synth report warns. @default 40 */
   readonly toolBudget?: number;
@@ -123,7 +133,7 @@ export class McpGateway extends Construct {
     });
 
     const labels = gatewayLabels();
-    const podLabels = componentSelector(ComponentNames.gateway);
+    const podLabels = GATEWAY_PODS.podLabels;
     const metadata = { name, namespace: props.namespace, labels };
 
     this.config = agentgatewayConfig({

@@ -65,6 +65,7 @@ export const KNOWN_MODELS: Readonly<Record<string, ModelShape>> = {
   'mistralai/Mistral-7B-Instruct-v0.3': { parametersBillions: 7.25, layers: 32, kvHeads: 8, headDim: 128, hiddenSize: 4096, vocabSize: 32768, tiedEmbeddings: false, weights: 'bfloat16', maxPositionEmbeddings: 32768 },
 };
 
+/** What estimateGpuSizing sizes: the model, vLLM's memory flags and the GPUs. */
 export interface GpuSizingInput {
   /** Hugging Face id of the model. */
   readonly model: string;
@@ -93,6 +94,7 @@ export interface GpuSizingInput {
   readonly overheadGiB?: number;
 }
 
+/** Whether a model fits the GPUs at the given context and concurrency, with the figures behind the answer. */
 export interface GpuSizing {
   /** True when there are no problems. */
   readonly fits: boolean;

@@ -85,13 +85,18 @@ export function ollamaKvCacheBytesPerToken(facts: OllamaModelFacts): number {
  */
 const OLLAMA_MODEL = /^(?=.{1,128}$)(?!.*\.\.)(?:[A-Za-z0-9_.-]+\/[A-Za-z0-9_-]+\/|[A-Za-z0-9_-]+\/)?[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)?$/;
 
+/** Ollama on the CPU, pulling a small model onto a PVC. */
 export interface OllamaTriage {
+  /** Selects this backend. */
   readonly provider: 'ollama';
   /** @default DEFAULT_OLLAMA_IMAGE */
   readonly image?: string;
   /** Ollama model tag. @default "qwen2.5:3b-instruct" */
   readonly model?: string;
-  /** Download size in GB, for a model outside OLLAMA_MODELS (sizes its memory and checks storage.size). */
+  /**
+   * Download size in GB, for a model outside OLLAMA_MODELS (sizes its memory and checks storage.size).
+   * @default the model's size in OLLAMA_MODELS; for a model outside it, none (resources must then be set)
+   */
   readonly modelSizeGB?: number;
   /**
    * Context window (OLLAMA_CONTEXT_LENGTH), at most the model's own (OLLAMA_MODELS maxContextLength). Its KV cache
@@ -109,15 +114,19 @@ export interface OllamaTriage {
   readonly pullModel?: boolean;
 }
 
+/** vLLM on the GPU nodes: a VllmDeployment under the triage Service's name. */
 export interface VllmTriage extends Omit<VllmDeploymentProps, 'namespace' | 'clients' | 'name' | 'componentName'> {
+  /** Selects this backend. */
   readonly provider: 'vllm';
 }
 
 /** An OpenAI-compatible server outside the cluster, e.g. a GPU workstation on the LAN. */
 export interface ExternalTriage {
+  /** Selects this backend. */
   readonly provider: 'external';
   /** IPv4 address (a selector-less Service with an EndpointSlice) or DNS name (an ExternalName Service). */
   readonly address: string;
+  /** Port its OpenAI-compatible API listens on; the Service exposes the same port. */
   readonly port: number;
   /** Where `address` resolves to, for the clients' egress policy; required for a DNS name. @default address/32 */
   readonly egressCidrs?: readonly string[];
@@ -125,12 +134,16 @@ export interface ExternalTriage {
   readonly model: string;
 }
 
+/** Where the triage model runs: Ollama on the CPU, vLLM on the GPU nodes, or a server outside the cluster. */
 export type TriageBackend = OllamaTriage | VllmTriage | ExternalTriage;
 
+/** Props of the TriageLlm: its Service, its backend and who may call it. */
 export interface TriageLlmProps {
+  /** Namespace of the Service and the backend's objects. */
   readonly namespace: string;
   /** Name of the Service clients use. @default "triage-llm" */
   readonly name?: string;
+  /** Where the model runs. */
   readonly backend: TriageBackend;
   /** Pods that call the model (the gateway and the discovery service). */
   readonly clients: readonly PodPeer[];

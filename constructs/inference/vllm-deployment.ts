@@ -46,6 +46,7 @@ export function defaultShmSize(limitsMemory: string): string {
 }
 const VLLM_UID = 1000;
 
+/** The GPU nodes vLLM is scheduled on, and the GPUs they offer. */
 export interface GpuNodes {
   /** Memory of one GPU in GiB (a 12 GB card: 12). */
   readonly memoryGiB: number;
@@ -57,7 +58,9 @@ export interface GpuNodes {
   readonly resourceName?: string;
 }
 
+/** Props of a VllmDeployment: the model, its sizing, the GPU nodes and who may call it. */
 export interface VllmDeploymentProps {
+  /** Namespace of the Deployment and Service. */
   readonly namespace: string;
   /** Name of the Deployment and Service. @default "vllm" */
   readonly name?: string;
@@ -67,7 +70,7 @@ export interface VllmDeploymentProps {
   readonly image?: string;
   /** Hugging Face model id, e.g. "Qwen/Qwen2.5-7B-Instruct-AWQ". */
   readonly model: string;
-  /** Shape for the sizing check, for a model outside the catalogue in gpu-sizing.ts. */
+  /** Shape for the sizing check, for a model outside the catalogue in gpu-sizing.ts. @default KNOWN_MODELS[model] (a model outside it fails the sizing check) */
   readonly modelShape?: ModelShape;
   /** Name clients ask for. @default the model id */
   readonly servedModelName?: string;
@@ -83,6 +86,7 @@ export interface VllmDeploymentProps {
   readonly gpuMemoryUtilization?: number;
   /** GPUs per pod (tensor parallel size). @default 1 */
   readonly tensorParallelSize?: number;
+  /** The GPU nodes, and the memory of one GPU for the sizing check. */
   readonly gpu: GpuNodes;
   /** Size of /dev/shm (memory-backed; NCCL and the tokenizer workers use it). @default "2Gi", or a quarter of resources.limitsMemory when that is under 8Gi */
   readonly shmSize?: string;

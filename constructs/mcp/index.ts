@@ -14,3 +14,5 @@ export type {
   ServiceSource,
   UpstreamEgress,
 } from './mcp-server-props.js';
+export type { PodPeer } from '../workloads/pod-network-policy.js';
+export type { ApiServerEndpoint, ClusterNetwork } from '../network/cluster-network.js';

@@ -14,12 +14,14 @@ import type { SecretSource } from '../secrets/secret-reference.js';
 import type { ContainerResources } from '../workloads/pod-spec.js';
 import { NPM_REGISTRY_ENV } from './npm-runtime.js';
 
+/** What the server speaks: stdio (bridged to Streamable HTTP for clients), Streamable HTTP or SSE. */
 export type McpTransport = 'stdio' | 'streamable-http' | 'sse';
 /** How the server is deployed: by kmcp, by ToolHive, as plain objects, or by something else (`external`). */
 export type McpFlavour = 'kmcp' | 'toolhive' | 'standalone' | 'external';
 
 /** An npm package run with node: the package and its exact version, and the executable it ships. */
 export interface NpmSource {
+  /** The package to run. */
   readonly npm: {
     readonly package: string;
     /** Exact version, e.g. "2026.8.31": preflight checks it exists, and every pod runs the same code. */
@@ -42,6 +44,7 @@ export interface ImageSource {
  * source of an `external` server. The platform renders nothing for it; the gateway routes to the Service.
  */
 export interface ServiceSource {
+  /** The Service that serves the server. */
   readonly service: {
     /** Name of the Service (a DNS-1123 label). */
     readonly name: string;
@@ -58,6 +61,7 @@ export interface ServiceSource {
 
 /** What runs the server: code the platform deploys (npm, image), or a Service something else deployed. */
 export type WorkloadSource = NpmSource | ImageSource;
+/** What runs the server: an npm package or an image the platform deploys, or (for `external`) a Service that already serves it. */
 export type McpServerSource = WorkloadSource | ServiceSource;
 
 /** Read-only access to Kubernetes objects, for servers that inspect a cluster. */
@@ -66,25 +70,28 @@ export interface KubernetesReadAccess {
   readonly rules: readonly { readonly apiGroups: readonly string[]; readonly resources: readonly string[] }[];
   /** Also read Secrets. @default false */
   readonly secrets?: boolean;
-  /** Required when a rule uses "*" (all groups or all resources): why the server needs that much. */
+  /** Required when a rule uses "*" (all groups or all resources): why the server needs that much. @default none (refused when a rule uses "*") */
   readonly wildcardReason?: string;
 }
 
 /** Where the server may connect to besides DNS: its upstream API. */
 /** An upstream the server calls: by addresses, or by DNS name (exactly one of the two). */
 export interface UpstreamEgress {
-  /** Addresses, e.g. ["192.168.1.10/32"]. */
+  /** Addresses, e.g. ["192.168.1.10/32"]. @default none (give `hosts` instead) */
   readonly cidrs?: readonly string[];
   /**
    * DNS names, e.g. ["api.github.com"]: on Cilium exactly those names (toFQDNs); on a CNI that cannot match
    * names, every internet address (private ranges excluded) on `ports`.
+   * @default none (give `cidrs` instead)
    */
   readonly hosts?: readonly string[];
+  /** Ports the server connects to on them (at least one). */
   readonly ports: readonly number[];
 }
 
 /** A file the server reads (a kubeconfig, a talosconfig), mounted from a Secret key. */
 export interface SecretFile {
+  /** The Secret key whose value is the file's content. */
   readonly secret: SecretSource;
   /** Absolute path in the container. */
   readonly path: string;
@@ -103,17 +110,21 @@ export interface PreflightPolicy {
    * server a kubeconfig for it, so its tools can be listed without a cluster. @default none
    */
   readonly upstream?: 'kubernetes-stub';
-  /** Why a server is not checked in full; required with "startup". */
+  /** Why a server is not checked in full; required with "startup". @default none */
   readonly reason?: string;
-  /** Env for the preflight run only (placeholders such as a dummy host), never secrets. */
+  /** Env for the preflight run only (placeholders such as a dummy host), never secrets. @default none */
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** An MCP server as the platform config declares it: what runs it, what it speaks, and what it may reach. */
 export interface McpServerSpec {
   /** DNS-1123 label, unique in the platform: the Service, the gateway route and the registry key. */
   readonly name: string;
+  /** How the server is deployed. */
   readonly flavour: McpFlavour;
+  /** What the server speaks. */
   readonly transport: McpTransport;
+  /** What runs the server, or the Service that serves it for an `external` one. */
   readonly source: McpServerSource;
   /** Arguments to the server. @default none */
   readonly args?: readonly string[];

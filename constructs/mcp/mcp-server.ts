@@ -25,11 +25,16 @@ import { renderStandalone } from './standalone-flavour.js';
 import { renderToolhive } from './toolhive-flavour.js';
 import { throwIfProblems } from '../validation/problems.js';
 
+/** Props of an McpServer: its spec, and where on the cluster it runs and who may call it. */
 export interface McpServerProps extends McpServerSpec {
+  /** Namespace the server's objects are rendered in. */
   readonly namespace: string;
   /** Pods that call the server: the gateway and the discovery service's probe. */
   readonly clients: readonly PodPeer[];
-  /** The API server, for servers with kubernetesAccess and for ToolHive's proxy (addresses required unless the network is Cilium). */
+  /**
+   * The API server, for servers with kubernetesAccess and for ToolHive's proxy (addresses required unless the network is Cilium).
+   * @default none: a server that needs the API server off Cilium is refused without its `cidrs`; on Cilium it is reached as the kube-apiserver entity on 6443
+   */
   readonly apiServer?: ApiServerEndpoint;
   /** The cluster's network: on Cilium the API server is reached as its entity and the npm registry by name. @default { cni: "other" } */
   readonly network?: ClusterNetwork;
@@ -45,9 +50,13 @@ export interface McpServerProps extends McpServerSpec {
 
 /** Where clients reach a server. */
 export interface McpEndpoint {
+  /** Name of the Service clients call. */
   readonly serviceName: string;
+  /** Namespace of that Service. */
   readonly namespace: string;
+  /** The Service port clients call. */
   readonly port: number;
+  /** HTTP path of the MCP endpoint. */
   readonly path: string;
   /** What clients speak to it (stdio servers are bridged to Streamable HTTP). */
   readonly transport: 'streamable-http' | 'sse';

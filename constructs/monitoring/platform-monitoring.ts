@@ -26,6 +26,7 @@ export interface ScrapeTarget {
 
 /** Where Prometheus runs, so its scrapes get through the namespace's default deny. */
 export interface PrometheusRef {
+  /** Namespace of the Prometheus pods. */
   readonly namespace: string;
   /** @default { "app.kubernetes.io/name": "prometheus" } */
   readonly podLabels?: Readonly<Record<string, string>>;
@@ -33,10 +34,15 @@ export interface PrometheusRef {
   readonly selectorLabels?: Readonly<Record<string, string>>;
 }
 
+/** Props of PlatformMonitoring: what Prometheus scrapes, and the thresholds the alerts fire at. */
 export interface PlatformMonitoringProps {
+  /** Namespace of the platform's workloads: the monitors, rules and dashboard go there too. */
   readonly namespace: string;
+  /** The Prometheus that scrapes the targets and loads the rules. */
   readonly prometheus: PrometheusRef;
+  /** What to scrape: one monitor and one NetworkPolicy each. */
   readonly targets: readonly ScrapeTarget[];
+  /** Where the platform's alerts fire. */
   readonly thresholds: AlertThresholds;
   /** The CloudNativePG cluster, for the disk alert. @default no disk alert */
   readonly databaseCluster?: string;

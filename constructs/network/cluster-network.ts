@@ -25,6 +25,7 @@ export interface DnsSelector {
 /** CoreDNS as kubeadm, k3s and Talos deploy it (Talos: k8stemplates/coredns.go labels its pods k8s-app=kube-dns). */
 export const CLUSTER_DNS: Required<DnsSelector> = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
 
+/** The cluster's network, as far as NetworkPolicies depend on it: the CNI, and on Cilium how hosts are reached. */
 export interface ClusterNetwork {
   /** @default "other" (a CNI that enforces Kubernetes NetworkPolicies, nothing more assumed) */
   readonly cni?: Cni;

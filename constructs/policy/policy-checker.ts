@@ -6,26 +6,37 @@ import { suppressionFor } from './suppressions.js';
 
 /** A rendered object and, when it came from a construct, that construct (suppressions live there). */
 export interface CheckedObject {
+  /** The object as rendered. */
   readonly manifest: Manifest;
+  /** The construct that rendered it. @default none: no suppression applies, and its findings have no path */
   readonly source?: IConstruct;
 }
 
+/** One rule an object does not comply with. */
 export interface Finding {
+  /** The rule's id. */
   readonly ruleId: string;
+  /** The rule's level: errors fail synth, warnings are reported. */
   readonly level: RuleLevel;
   /** `Kind namespace/name`. */
   readonly object: string;
+  /** Why the object does not comply. */
   readonly reasons: readonly string[];
-  /** Construct path, when known. */
+  /** Construct path, when known. @default none (the object came without its construct) */
   readonly path?: string;
 }
 
+/** A finding a suppression on the construct (or a scope above it) set aside. */
 export interface SuppressedFinding extends Finding {
+  /** The reason the suppression gives. */
   readonly suppressionReason: string;
 }
 
+/** What checking the objects found: the findings that count, and the suppressed ones for the report. */
 export interface PolicyResult {
+  /** Findings no suppression covers. */
   readonly findings: readonly Finding[];
+  /** Findings a suppression covers. */
   readonly suppressed: readonly SuppressedFinding[];
 }
 

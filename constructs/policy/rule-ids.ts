@@ -14,4 +14,5 @@ export const RuleIds = {
   toolBudget: 'MCP-GatewayToolBudget',
 } as const;
 
+/** The id of one of the pack's rules. */
 export type RuleId = (typeof RuleIds)[keyof typeof RuleIds];

@@ -25,11 +25,14 @@ export interface RuleContext {
 
 /** One policy rule: a pure function of the rendered object (and its neighbours). */
 export interface PolicyRule {
+  /** Stable id, e.g. "MCP-PinnedImage": suppressions and reports name the rule by it. */
   readonly id: string;
+  /** Whether a finding fails synth (error) or is reported (warning). */
   readonly level: RuleLevel;
   /** One line: what the rule requires. */
   readonly description: string;
   /** Why it matters and how to comply. */
   readonly explanation: string;
+  /** Checks one object; `context` holds every rendered object, for rules that look across them. */
   readonly check: (manifest: Manifest, context: RuleContext) => Compliance;
 }

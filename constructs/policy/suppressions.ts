@@ -5,8 +5,11 @@ const METADATA_TYPE = 'mcp-platform/policy-suppression';
 /** A reason shorter than this is not a reason a reviewer can check. */
 export const MIN_REASON_LENGTH = 20;
 
+/** A rule set aside for a construct and everything under it, with the reason. */
 export interface PolicySuppression {
+  /** The rule suppressed. */
   readonly ruleId: string;
+  /** Why the rule does not apply here (at least MIN_REASON_LENGTH characters). */
   readonly reason: string;
 }
 

@@ -8,6 +8,7 @@ import { throwIfProblems } from '../validation/problems.js';
 
 /** A Secret that already exists in the namespace (created by hand, by Sealed Secrets, by an operator...). */
 export interface ExistingSecretSource {
+  /** Selects this source. */
   readonly from: 'secret';
   /** Name of the Secret. */
   readonly name: string;
@@ -17,6 +18,7 @@ export interface ExistingSecretSource {
 
 /** A key synced from an external store by the External Secrets Operator. */
 export interface ExternalSecretSource {
+  /** Selects this source. */
   readonly from: 'externalSecret';
   /** Name of the Kubernetes Secret the ExternalSecret creates (and of the ExternalSecret itself). */
   readonly name: string;
@@ -26,7 +28,7 @@ export interface ExternalSecretSource {
   readonly store: { readonly name: string; readonly kind?: 'SecretStore' | 'ClusterSecretStore' };
   /** Key of the secret in the external store. */
   readonly remoteKey: string;
-  /** Property inside that secret, for stores that keep JSON objects. */
+  /** Property inside that secret, for stores that keep JSON objects. @default none: the whole secret */
   readonly remoteProperty?: string;
   /** How often to re-read the store. @default "1h" */
   readonly refreshInterval?: string;
@@ -34,11 +36,13 @@ export interface ExternalSecretSource {
 
 /** A secret synced from Infisical by the Infisical operator (universal auth). */
 export interface InfisicalSecretSource {
+  /** Selects this source. */
   readonly from: 'infisical';
   /** Name of the Kubernetes Secret the InfisicalSecret manages (and of the InfisicalSecret itself). */
   readonly name: string;
   /** Key in that Secret. */
   readonly key: string;
+  /** Slug of the Infisical project the secret is in. */
   readonly projectSlug: string;
   /** Environment slug, e.g. "prod". */
   readonly environment: string;
@@ -57,8 +61,11 @@ export interface InfisicalSecretSource {
 /** Where a credential comes from. Never the credential itself: rendered output is committed to git. */
 export type SecretSource = ExistingSecretSource | ExternalSecretSource | InfisicalSecretSource;
 
+/** Props of a SecretReference: the credential's source, and the namespace its Secret is in. */
 export interface SecretReferenceProps {
+  /** Namespace of the Secret (and of the sync object rendered for it). */
   readonly namespace: string;
+  /** Where the credential comes from. */
   readonly source: SecretSource;
   /** `app.kubernetes.io/component` of the object rendered for the reference. */
   readonly component: string;

@@ -14,6 +14,7 @@ import {
 
 /** Pods, by labels, in this namespace or (with `namespace`) in another one. */
 export interface PodPeer {
+  /** Labels the pods carry, all of which must match. */
   readonly podLabels: Readonly<Record<string, string>>;
   /** Namespace of the pods. @default the policy's own namespace */
   readonly namespace?: string;
