@@ -25,6 +25,9 @@ export const ASSETS = [
   'constructs/validation/validator-runtime.cjs',
   'constructs/database/migrations',
   'templates',
+  // The discovery service's dependencies, which `mcp-platform discovery` names when one is missing; its
+  // "type": "module" also keeps the compiled service ESM.
+  'services/discovery/package.json',
 ];
 
 rmSync(lib, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { PlatformNamespace } from '../constructs/bootstrap/platform-namespace.js
 import { HelmProvider, KubernetesProvider, terraformLiteral, TerraformStack, type TerraformResource } from '../constructs/terraform.js';
 import { ciliumSettings, type PlatformConfig } from './config.js';
 import { argocdContext } from './environments.js';
-import { addBackend } from './terraform-backend.js';
+import { addBackend } from './terraform-backend-stack.js';
 import { ARGOCD_APP } from './workloads.js';
 
 /**

@@ -5,10 +5,16 @@ import { resolve } from 'node:path';
 import { ConfigError, parsePlatformConfig, type PlatformConfig } from './config.js';
 import { environmentNameProblem, isPlatformEnvironments, stackName, type Environment } from './environments.js';
 import { inOverrideWords, overrideOrigins } from './override-origins.js';
+import { CLI_ENV } from './command-line.js';
 import { importModule } from './module-loader.js';
 import { withServerFiles } from './servers.js';
 
-export const DEFAULT_CONFIG = 'stacks/platform.config.ts';
+/**
+ * The config the commands read without --config: this repository's shipped default, or under the installed
+ * `mcp-platform` CLI (which marks itself before it loads a command) the user's `platform.config.ts` where
+ * they run it.
+ */
+export const DEFAULT_CONFIG = process.env[CLI_ENV] === '1' ? 'platform.config.ts' : 'stacks/platform.config.ts';
 
 /** A config file's default export, as written: a config, or an environments definition. */
 async function loadDefaultExport(file: string): Promise<unknown> {

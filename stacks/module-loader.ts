@@ -11,6 +11,12 @@ let registered = false;
 export async function importModule(path: string): Promise<Record<string, unknown>> {
   // This file compiled to .js means no tsx loaded it: TypeScript needs the hooks.
   if (!registered && /\.m?ts$/.test(path) && import.meta.url.endsWith('.js')) {
+    // An optional peer of the package: say so here, not as a failure inside the hooks' thread.
+    try {
+      import.meta.resolve('typescript');
+    } catch {
+      throw new Error(`${path}: loading a TypeScript file needs the typescript package (an optional dependency): npm install --save-dev typescript, or write the file as .js or .json`);
+    }
     register(new URL('./typescript-hooks.js', import.meta.url));
     registered = true;
   }

@@ -6,12 +6,13 @@
  * the tests run `terraform init` on the rendered block, so an attribute Terraform does not know fails them.
  * Credentials never go in the config (it is committed): each backend reads them from its usual environment
  * variables (AWS_*, GOOGLE_*, ARM_*, TF_HTTP_*, PG_CONN_STR, a kubeconfig).
+ *
+ * The schema and the block only: the config module reads them without loading cdktf (an optional peer of the
+ * package); stacks/terraform-backend-stack.ts adds the block to a stack.
  */
 import { isAbsolute, normalize, posix } from 'node:path';
-import type { Construct } from 'constructs';
 import { z } from 'zod';
 import { DNS_LABEL, urlCredentialsProblem } from '../constructs/formats.js';
-import { LocalBackend, TerraformBackend, TerraformRemoteState } from '../constructs/terraform.js';
 
 const text = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`) }).min(1, { error: `must not be empty: ${what}` });
@@ -240,35 +241,3 @@ export function stateLocation(backend: TerraformBackendConfig, stack: string, cl
       return `PostgreSQL schema ${a.schema_name} of ${a.conn_str ?? 'PG_CONN_STR'}`;
   }
 }
-
-/** A backend block of any type Terraform knows, with Terraform's own attribute names. */
-class ConfiguredBackend extends TerraformBackend {
-  constructor(
-    scope: Construct,
-    type: string,
-    private readonly attributes: Record<string, unknown>,
-  ) {
-    super(scope, 'backend', type);
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return this.attributes;
-  }
-
-  protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return this.attributes;
-  }
-
-  getRemoteStateDataSource(scope: Construct, name: string): TerraformRemoteState {
-    // Nothing reads one stack's outputs from another; the platform's stacks share no state.
-    throw new Error(`the ${this.name} backend of ${scope.node.path} offers no remote state (${name}): the platform's stacks do not read each other's state`);
-  }
-}
-
-/** Adds the configured backend to a stack. */
-export function addBackend(stack: Construct, backend: TerraformBackendConfig, stackName: string, cluster: BackendCluster): void {
-  const { type, attributes } = backendBlock(backend, stackName, cluster);
-  if (type === 'local') new LocalBackend(stack, { path: attributes.path as string });
-  else new ConfiguredBackend(stack, type, attributes);
-}
-

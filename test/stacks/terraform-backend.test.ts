@@ -9,8 +9,8 @@ import {
   TerraformTesting,
 } from "../../constructs/terraform.js";
 import { parsePlatformConfig } from "../../stacks/config.js";
+import { addBackend } from "../../stacks/terraform-backend-stack.js";
 import {
-  addBackend,
   backendBlock,
   type BackendCluster,
   stateLocation,

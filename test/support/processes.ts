@@ -5,7 +5,8 @@
  * may be running other suites beside this one; a test's own timeout should exceed the deadline of the
  * processes it runs, so the failure says which command hung.
  */
-export { freePort } from '../../stacks/preflight/local-run.js';import { spawn, type SpawnOptions } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
+export { freePort } from '../../stacks/preflight/local-run.js';
 
 export interface ProcessRun {
   readonly status: number | null;
