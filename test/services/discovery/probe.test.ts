@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
@@ -644,5 +644,181 @@ describe('sanitizeText at its edges', () => {
     expect(sanitizeText('ab', 1)).toBe('…');
     expect(sanitizeText('ab', 0)).toBe('…');
     expect(sanitizeText('', 0)).toBe('');
+  });
+});
+
+/**
+ * An MCP server over the HTTP+SSE transport (protocol 2024-11-05) written out by hand: GET `/sse` opens the
+ * stream and names the endpoint, each POST to it is answered 202 and its response sent on the stream. Anything
+ * else gets 405. `flood` bytes of SSE comment are written on the stream right after the endpoint event.
+ */
+async function startSseServer(options: { readonly flood?: number; readonly tools?: readonly unknown[] } = {}) {
+  const seen: string[] = [];
+  let streamClosed!: () => void;
+  const closed = new Promise<'closed'>((resolve) => (streamClosed = () => resolve('closed')));
+  let stream: import('node:http').ServerResponse | undefined;
+  const server = createServer((request, response) => {
+    seen.push(`${request.method} ${request.url}`);
+    if (request.method === 'GET' && request.url === '/sse') {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      response.write('event: endpoint\ndata: /messages?session=1\n\n');
+      if (options.flood) response.write(`: ${'x'.repeat(options.flood)}\n\n`);
+      stream = response;
+      request.on('close', () => streamClosed());
+      return;
+    }
+    if (request.method === 'POST' && request.url?.startsWith('/messages')) {
+      let raw = '';
+      request.on('data', (d: Buffer) => (raw += d));
+      request.on('end', () => {
+        response.writeHead(202).end();
+        const message = JSON.parse(raw) as { method: string; id?: unknown };
+        if (message.id === undefined) return;
+        const result = message.method === 'initialize' ? { ...INITIALIZE_RESULT, protocolVersion: '2024-11-05' } : { tools: options.tools ?? ONE_TOOL.tools };
+        stream?.write(sseEvent(rpc(message.id, result)));
+      });
+      return;
+    }
+    response.writeHead(405).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    target: { host: '127.0.0.1', port, path: '/sse', transport: 'sse' as const },
+    seen,
+    /** Resolves when the client has closed the event stream. */
+    closed,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** `promise`, or "still open" when it has not settled after `ms`: for what must happen, not how fast. */
+const within = <T,>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), ms).unref())]);
+
+describe('probe over the SSE transport, against a server written out by hand', () => {
+  test('an SSE server declared as SSE is spoken to over SSE only: the stream, then POSTs to the endpoint it names', async () => {
+    const server = await startSseServer();
+    try {
+      const result = await probe(server.target);
+      expect(result).toMatchObject({ ok: true, transport: 'sse', protocolVersion: '2024-11-05', tools: [{ name: 'only', description: 'The only tool' }] });
+      expect(server.seen).toEqual(['GET /sse', 'POST /messages?session=1', 'POST /messages?session=1', 'POST /messages?session=1']);
+      // The client closes its stream when the probe is done: no connection is left open per probe.
+      expect(await within(server.closed, 60_000)).toBe('closed');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('bytes on the event stream count against maxResponseBytes, as the HTTP bodies do', async () => {
+    const server = await startSseServer({ flood: 20_000 });
+    try {
+      const result = await probe(server.target, { ...DEFAULT_PROBE_LIMITS, maxResponseBytes: 10_000, timeoutMs: 20_000 });
+      expect(result).toMatchObject({ ok: false, result: 'too-large', error: `http://127.0.0.1:${server.target.port}/sse sent more than 10000 bytes (limits.maxResponseBytes)` });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('declared Streamable HTTP, a 404 to the POST then 401 to the SSE stream gives "unauthorized", not "speaks neither"', async () => {
+    const server = createServer((request, response) => void response.writeHead(request.method === 'POST' ? 404 : 401).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      expect(await probe({ host: '127.0.0.1', port, path: '/mcp', transport: 'streamable-http' })).toMatchObject({
+        ok: false,
+        result: 'unauthorized',
+        error: `http://127.0.0.1:${port}/mcp answered HTTP 401: it needs credentials and the probe sends none`,
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('declared SSE, a stream of another content type is the wrong transport, and Streamable HTTP is tried', async () => {
+    await withServer(
+      startFakeServer(),
+      async (fake) => {
+        // The fake answers GET with 405; wrap it so GET gets a 200 text/html page instead.
+        const front = createServer((request, response) => {
+          if (request.method === 'GET') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
+          request.pipe(
+            httpRequest({ host: fake.host, port: fake.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
+              response.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(response);
+            }),
+          );
+        });
+        await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+        const port = (front.address() as AddressInfo).port;
+        try {
+          expect(await probe({ host: '127.0.0.1', port, path: '/mcp', transport: 'sse' })).toMatchObject({ ok: true, transport: 'streamable-http', tools: [{ name: 'only' }] });
+        } finally {
+          front.closeAllConnections();
+          await new Promise((resolve) => front.close(resolve));
+        }
+      },
+    );
+  });
+});
+
+describe('probe requests, as the server sees them', () => {
+  test('initialize names the client as mcp-platform-discovery 1.0.0', async () => {
+    let clientInfo: unknown;
+    await withServer(
+      startFakeServer((method, _id, params) => {
+        if (method === 'initialize') clientInfo = (params as { clientInfo?: unknown } | undefined)?.clientInfo;
+        return undefined;
+      }),
+      async (server) => {
+        expect(await probe(target(server))).toMatchObject({ ok: true });
+        expect(clientInfo).toEqual({ name: 'mcp-platform-discovery', version: '1.0.0' });
+      },
+    );
+  });
+
+  test('tools are recorded sorted by name whatever order the server lists them in', async () => {
+    const tools = ['delta', 'alpha', 'echo', 'charlie', 'bravo'].map((name) => ({ name, inputSchema: { type: 'object' } }));
+    await withServer(
+      startFakeServer((method, id) => (method === 'tools/list' ? { body: rpc(id, { tools }) } : undefined)),
+      async (server) => {
+        const result = await probe(target(server));
+        expect(result.ok && result.tools.map((t) => t.name)).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
+      },
+    );
+  });
+
+  test('a request still open at the deadline is aborted: the server sees its connection closed', async () => {
+    let requestClosed!: () => void;
+    const closed = new Promise<'closed'>((resolve) => (requestClosed = () => resolve('closed')));
+    // Answers nothing, ever; notes when the client drops the request.
+    const server = createServer((request) => request.on('close', () => requestClosed()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      expect(await probe({ host: '127.0.0.1', port, path: '/mcp', transport: 'streamable-http' }, { ...DEFAULT_PROBE_LIMITS, timeoutMs: 300 })).toMatchObject({ ok: false, result: 'timeout' });
+      expect(await within(closed, 60_000)).toBe('closed');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('probe errors the server sends as JSON-RPC', () => {
+  test('a JSON-RPC error whose code looks like an HTTP status is not taken for one: 401 is an error, not "unauthorized"', async () => {
+    await withServer(
+      startFakeServer((method, id) => (method === 'initialize' ? { body: JSON.stringify({ jsonrpc: '2.0', id, error: { code: 401, message: 'no such thing' } }) } : undefined)),
+      async (server) => {
+        const result = await probe(target(server));
+        expect(result).toMatchObject({ ok: false, result: 'error', error: `${urlOf(server)}: MCP error 401: no such thing` });
+        // Not the fallback's wrong-transport signal either: SSE is never tried.
+        expect(server.seen).toEqual(['initialize']);
+      },
+    );
   });
 });

@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, ListToolsResultSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsResultSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { NetworkTransport, ProbedTool, ProbeResult } from '../model.js';
 
 /** Where a probe connects: built from the Service object, never from a URL someone wrote. */
@@ -216,7 +216,6 @@ function isWrongTransport(error: unknown): boolean {
 
 function asFailure(error: unknown, url: URL): ProbeFailure {
   if (error instanceof ProbeFailure) return error;
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return new ProbeFailure('timeout', `${url}: ${error.message}`);
   const status = httpStatus(error);
   if (status === 401 || status === 403) return new ProbeFailure('unauthorized', `${url} answered HTTP ${status}: it needs credentials and the probe sends none`);
   const message = messageOf(error);
@@ -241,6 +240,8 @@ async function listTools(run: ProbeRun, transport: NetworkTransport): Promise<Li
   client.onerror = (error) => {
     if (isUnparsable(error)) run.halt(asFailure(error, run.url));
   };
+  // The SDK's per-request timeout, as long as the whole-probe deadline, whose timer started earlier: the deadline
+  // always fires first, so the SDK's RequestTimeout error never decides a result.
   const options = { timeout: run.limits.timeoutMs };
   try {
     await run.bounded(client.connect(connection, options));
