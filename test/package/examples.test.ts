@@ -135,6 +135,18 @@ describe('the published package and its examples', () => {
       const version = await ok(app, 'npx', 'mcp-platform', '--version');
       expect(version.trim()).toBe('0.1.0');
     });
+    it("GIVEN the README's example THEN it builds and synthesizes in the same app", async () => {
+      const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+      const section = readme.slice(readme.indexOf('## Use the constructs in your own app'));
+      const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+      expect(snippet).toContain("from '@mcp-platform/constructs/mcp'");
+      writeFileSync(join(app, 'src', 'readme.ts'), snippet!);
+      await ok(app, 'npx', 'tsc');
+      await ok(app, 'node', 'dist/readme.js');
+      const objects = manifests(join(app, 'dist', 'mcp.k8s.yaml'));
+      expect(named(objects, 'Deployment', 'everything')).toBeDefined();
+      expect(named(objects, 'Deployment', 'mcp-gateway')).toBeDefined();
+    });
   });
 
   describe('examples/cdktf-app: the bootstrap constructs', () => {
