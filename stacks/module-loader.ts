@@ -5,6 +5,7 @@
  */
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { PACKAGE_NAME } from '../constructs/formats.js';
 
 let registered = false;
 
@@ -15,7 +16,7 @@ export async function importModule(path: string): Promise<Record<string, unknown
     try {
       import.meta.resolve('typescript');
     } catch {
-      throw new Error(`${path}: loading a TypeScript file needs the typescript package (an optional dependency): npm install --save-dev typescript, or write the file as .js or .json`);
+      throw new Error(`a TypeScript file needs the typescript package to load (an optional dependency of ${PACKAGE_NAME}): npm install --save-dev typescript, or write the file as .js or .json`);
     }
     register(new URL('./typescript-hooks.js', import.meta.url));
     registered = true;

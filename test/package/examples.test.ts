@@ -4,7 +4,7 @@
  * repository's sources: what runs is the compiled package from node_modules, with the dependencies npm
  * resolved for it from the registry.
  */
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
@@ -76,6 +76,25 @@ describe('the published package and its examples', () => {
       expect(paths).toEqual(expect.arrayContaining([`lib/constructs/${area}/index.js`, `lib/constructs/${area}/index.d.ts`, `lib/constructs/${area}/index.js.map`]));
     }
     expect(paths).toEqual(expect.arrayContaining(['lib/stacks/cli/main.js', 'lib/services/discovery/package.json', 'lib/constructs/database/migrations/0001_mcp_registry.sql']));
+  });
+
+  describe('an empty folder', () => {
+    it('GIVEN npm install <tarball> THEN it installs the constructs and their peers only, and a TypeScript config without typescript is refused saying what to install', async () => {
+      const folder = join(work, 'empty');
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'package.json'), '{ "name": "empty", "private": true }\n');
+      await ok(folder, 'npm', 'install', tarball, '--no-audit', '--no-fund', '--loglevel=error');
+      expect(readdirSync(join(folder, 'node_modules')).filter((name) => !name.startsWith('.')).sort()).toEqual(
+        expect.arrayContaining(['@mcp-platform', 'cdk8s', 'cdk8s-plus-33', 'constructs', 'zod']),
+      );
+      for (const pkg of ['cdktf', '@cdktf', 'typescript', 'tsx', 'fastify', '@modelcontextprotocol']) expect([pkg, existsSync(join(folder, 'node_modules', pkg))]).toEqual([pkg, false]);
+      writeFileSync(join(folder, 'platform.config.ts'), "export default { name: 'lab' };\n");
+      const result = await run(folder, 'npx', 'mcp-platform', 'verify-pins');
+      expect([result.status, result.stderr.trim()]).toEqual([
+        1,
+        'Invalid platform config (platform.config.ts):\n  - cannot be loaded: a TypeScript file needs the typescript package to load (an optional dependency of @mcp-platform/constructs): npm install --save-dev typescript, or write the file as .js or .json',
+      ]);
+    }, DEADLINE_MS);
   });
 
   describe('examples/cdk8s-app: McpServer (standalone and ToolHive) and McpGateway with enforcePolicies', () => {
