@@ -88,13 +88,17 @@ describe('probe against servers that misbehave', () => {
   });
 
   test.each([
-    ['application/json', '<html>this is not JSON-RPC</html>'],
-    ['application/json', '{"hello":"world"}'],
-    ['text/event-stream', 'data: not json\n\n'],
-    ['text/html', '<html>a web app that answers every path</html>'],
-  ])('a server answering 200 %s %j gives "protocol"', async (contentType, body) => {
-    const result = await withServer(startGarbageServer({ contentType, body }), (server) => probe(target(server)));
+    // Unparsable on the declared transport: not a sign to try the other one.
+    ['application/json', '<html>this is not JSON-RPC</html>', 'did not answer with MCP JSON-RPC: Unexpected token \'<\', "<html>this"... is not valid JSON'],
+    ['application/json', '{"hello":"world"}', 'did not answer with MCP JSON-RPC: [ { "code": "invalid_union"'],
+    ['text/event-stream', 'data: not json\n\n', 'did not answer with MCP JSON-RPC: Unexpected token \'o\', "not json" is not valid JSON'],
+    // Another content type is: both are tried, and both answers named.
+    ['text/html', '<html>a web app that answers every path</html>', 'speaks neither MCP transport (Streamable HTTP: Streamable HTTP error: Unexpected content type: text/html; SSE: SSE error: Invalid content type, expected "text/event-stream")'],
+  ])('a server answering 200 %s %j gives "protocol", saying why', async (contentType, body, why) => {
+    const { result, url } = await withServer(startGarbageServer({ contentType, body }), async (server) => ({ result: await probe(target(server)), url: urlOf(server) }));
     expect(result).toMatchObject({ ok: false, result: 'protocol' });
+    const expected = `${url} ${why}`;
+    expect(result.ok ? undefined : result.error.slice(0, expected.length)).toBe(expected);
   });
 
   test('a port nothing listens on gives "refused"', async () => {
