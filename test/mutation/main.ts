@@ -8,6 +8,7 @@
  * off: the ESM jest setup gives Stryker no per-test coverage, so every mutant runs the module's whole tests.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MutantResult, PartialStrykerOptions } from '@stryker-mutator/api/core';
@@ -87,10 +88,11 @@ for (const name of chosen) {
     // Generous: the suites start real PostgreSQL, MCP servers and HTTP fakes, and the machine is shared.
     timeoutMS: 60_000,
     timeoutFactor: 3,
-    // One folder per module, so runs of two modules side by side do not clean each other's sandboxes.
-    tempDirName: join('.stryker-tmp', name),
+    // One folder per module, so runs of two modules side by side do not clean each other's sandboxes; outside
+    // the checkout, or the config's git checks (discovery.serversDir) would see the sandbox as a folder of it.
+    tempDirName: join(tmpdir(), 'mcp-platform-stryker', name),
     cleanTempDir: 'always',
-    ignorePatterns: ['lib', 'dist', 'dist.*', 'cdktf.out', 'cdktf.out.*', 'reports', '.stryker-tmp', '.scratch', '.mcp-discovery', '.mcp-platform', 'coverage'],
+    ignorePatterns: ['lib', 'dist', 'dist.*', 'cdktf.out', 'cdktf.out.*', 'reports', '.stryker-tmp', '.scratch', '.mcp-discovery', '.mcp-platform', 'coverage', 'docs/api'],
     logLevel: 'warn' as PartialStrykerOptions['logLevel'],
   };
   console.log(`\n== ${name}: ${module.description}`);
