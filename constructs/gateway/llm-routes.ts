@@ -38,7 +38,9 @@ const CATALOG_PROVIDER: Readonly<Record<ModelProvider, string>> = {
 
 /** USD per million tokens, as providers publish their prices. */
 export interface ModelPrice {
+  /** USD per million input (prompt) tokens. */
   readonly inputPerMillion: number;
+  /** USD per million output (completion) tokens. */
   readonly outputPerMillion: number;
 }
 

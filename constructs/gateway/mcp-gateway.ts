@@ -6,6 +6,7 @@ import { ComponentMetricsPorts, ComponentNames, componentSelector, gatewayLabels
 import { McpServer } from '../mcp/mcp-server.js';
 import type { ClusterNetwork } from '../network/cluster-network.js';
 import { jwksEgress, jwksHostProblem, jwksOptionProblems, type JwksPods } from './jwks-egress.js';
+import { DEFAULT_MODELS_PORT, gatewayModelsProblems, MODELS_GATEWAY_NAME, renderModels, type GatewayModels } from './gateway-models.js';
 import { PodNetworkPolicy, PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
 import {
   resourceRequirements,
@@ -15,6 +16,7 @@ import {
   type ContainerResources,
 } from '../workloads/pod-spec.js';
 import {
+  AGENTGATEWAY_GATEWAY_NAME,
   agentgatewayConfig,
   DEFAULT_PER_SERVER_PREFIX,
   validateAgentgatewayConfig,
@@ -81,6 +83,11 @@ export interface McpGatewayProps {
   readonly resources?: ContainerResources;
   /** The cluster's network: on Cilium the JWKS host is reached by name. @default { cni: "other" } */
   readonly network?: ClusterNetwork;
+  /**
+   * Models the gateway serves on a listener of their own (`/v1/chat/completions`), local and hosted, with the
+   * provider keys mounted from Secrets and `auth` applying to it as to MCP. @default none: no model routes
+   */
+  readonly models?: GatewayModels;
 }
 
 /**
@@ -115,6 +122,11 @@ export class McpGateway extends Construct {
     if (!Number.isInteger(replicas) || replicas < 1) problems.push(`replicas must be a positive whole number, got ${replicas}`);
     if (props.toolBudget !== undefined && (!Number.isInteger(props.toolBudget) || props.toolBudget < 1)) problems.push(`toolBudget must be a positive whole number, got ${props.toolBudget}`);
     problems.push(...jwksEgressProblems(props));
+    if (props.models) {
+      problems.push(...gatewayModelsProblems(props.models));
+      const taken = [GATEWAY_PORT, ComponentMetricsPorts.gateway.port, READINESS_PORT];
+      if (taken.includes(props.models.port ?? DEFAULT_MODELS_PORT)) problems.push(`models.port ${props.models.port} is taken by the gateway's MCP, metrics or readiness port (${taken.join(', ')}): choose another`);
+    }
     throwIfProblems(`McpGateway ${id}`, problems);
 
     // The servers of the chart, as the construct tree holds them now; a server added later is caught at synth.
@@ -150,6 +162,14 @@ export class McpGateway extends Construct {
       rateLimit: props.rateLimit,
     });
     (this.config.config as Record<string, unknown>).readinessAddr = `0.0.0.0:${READINESS_PORT}`;
+    const models = props.models ? renderModels(props.models) : undefined;
+    if (models) {
+      const gateways = this.config.gateways as Record<string, Record<string, unknown>>;
+      // Clients authenticate to the model listener as to the MCP one; only the gateway holds provider keys.
+      gateways[MODELS_GATEWAY_NAME] = { port: models.port, ...(gateways[AGENTGATEWAY_GATEWAY_NAME]!.jwtAuth ? { jwtAuth: gateways[AGENTGATEWAY_GATEWAY_NAME]!.jwtAuth } : {}) };
+      this.config.llm = models.config.llm;
+      if (models.config.modelCatalog) (this.config.config as Record<string, unknown>).modelCatalog = models.config.modelCatalog;
+    }
     const configProblems = validateAgentgatewayConfig(this.config);
     if (configProblems.length) throw new Error(`McpGateway ${id}: the generated agentgateway config does not match its schema:\n  - ${configProblems.join('\n  - ')}`);
     const configJson = `${JSON.stringify(this.config, null, 2)}\n`;
@@ -202,15 +222,16 @@ export class McpGateway extends Construct {
                   { name: 'mcp', containerPort: GATEWAY_PORT, protocol: 'TCP' },
                   { name: ComponentMetricsPorts.gateway.portName, containerPort: ComponentMetricsPorts.gateway.port, protocol: 'TCP' },
                   { name: 'readiness', containerPort: READINESS_PORT, protocol: 'TCP' },
+                  ...(models ? [{ name: 'llm', containerPort: models.port, protocol: 'TCP' }] : []),
                 ],
                 resources: resourceRequirements(props.resources ?? { requestsCpu: '100m', requestsMemory: '128Mi', limitsMemory: '256Mi' }),
                 securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: [{ name: 'config', mountPath: '/config', readOnly: true }, tmp.mount],
+                volumeMounts: [{ name: 'config', mountPath: '/config', readOnly: true }, tmp.mount, ...(models?.mount ? [models.mount] : [])],
                 readinessProbe: probe('/healthz/ready', READINESS_PORT, 5),
                 livenessProbe: probe('/healthz/ready', READINESS_PORT, 15),
               },
             ],
-            volumes: [{ name: 'config', configMap: { name: this.configMap.name } }, tmp.volume],
+            volumes: [{ name: 'config', configMap: { name: this.configMap.name } }, tmp.volume, ...(models?.volume ? [models.volume] : [])],
           },
         },
       },
@@ -225,6 +246,7 @@ export class McpGateway extends Construct {
         selector: podLabels,
         ports: [
           { name: 'mcp', port: GATEWAY_PORT, targetPort: k8s.IntOrString.fromString('mcp'), protocol: 'TCP', appProtocol: 'agentgateway.dev/mcp' },
+          ...(models ? [{ name: 'llm', port: models.port, targetPort: k8s.IntOrString.fromString('llm'), protocol: 'TCP', appProtocol: 'http' }] : []),
           {
             name: ComponentMetricsPorts.gateway.portName,
             port: ComponentMetricsPorts.gateway.port,
@@ -249,10 +271,11 @@ export class McpGateway extends Construct {
       namespace: props.namespace,
       component: ComponentNames.gateway,
       pods: podLabels,
-      ingress: [{ peers: allowFrom.map((cidr) => ({ cidr })), ports: [GATEWAY_PORT] }],
-      // Each routed server's pods on their serving port, and the JWKS host when tokens are checked.
-      egress: [...routed.map((server) => server.clientEgress), ...jwks.rules],
-      hosts: jwks.hosts,
+      ingress: [{ peers: allowFrom.map((cidr) => ({ cidr })), ports: [GATEWAY_PORT, ...(models ? [models.port] : [])] }],
+      // Each routed server's pods on their serving port, the JWKS host when tokens are checked, and each model's
+      // server: a local one's pods or addresses, a hosted provider's API host on 443.
+      egress: [...routed.map((server) => server.clientEgress), ...jwks.rules, ...(models?.egress ?? [])],
+      hosts: [...jwks.hosts, ...(models?.hosts ?? [])],
       network: props.network,
     });
   }
