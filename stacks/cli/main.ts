@@ -71,7 +71,8 @@ export function missingDependency(name: string, command: Command, error: unknown
   if (code !== 'ERR_MODULE_NOT_FOUND' || !command.needs?.length) return undefined;
   const missing = /Cannot find package '([^']+)'/.exec((error as Error).message)?.[1];
   if (missing === undefined || !command.needs.includes(missing)) return undefined;
-  const ranges = { ...manifest('package.json')?.peerDependencies, ...discoveryDependencies() };
+  // The discovery service's own pins for it (what its image runs), the package's peer ranges for the rest.
+  const ranges = { ...manifest('package.json')?.peerDependencies, ...(name === 'discovery' ? discoveryDependencies() : {}) };
   // Quoted for the shell: a range such as ">=5.0.0" or "^0.21.0" holds characters it would read.
   const install = command.needs.map((pkg) => (ranges[pkg] ? `'${pkg}@${ranges[pkg]}'` : pkg));
   return `mcp-platform ${name}: needs the package ${missing}, an optional dependency of ${PACKAGE_NAME}; install what the command uses with\n  npm install ${install.join(' ')}`;
@@ -115,6 +116,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const message = missingDependency(name, command, error);
     if (message === undefined) throw error;
+    // Asked for help: what the command does and what it needs, which is the answer, not a failure.
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(`mcp-platform ${name}: ${command.summary}\n\n${message}`);
+      return 0;
+    }
     console.error(message);
     return 1;
   }

@@ -151,6 +151,11 @@ describe('the published package and its examples', () => {
         1,
         "mcp-platform synth: needs the package cdktf, an optional dependency of @mcp-platform/constructs; install what the command uses with\n  npm install 'cdktf@^0.21.0' '@cdktf/provider-helm@^12.1.2' '@cdktf/provider-kubernetes@^12.1.1'",
       ]);
+      // --help of a command whose optional packages are missing: what it does and what to install, exit 0.
+      const preflightHelp = await ok(app, 'npx', 'mcp-platform', 'preflight', '--help');
+      expect(preflightHelp.trim()).toBe(
+        "mcp-platform preflight: start each MCP server here and list its tools, before it reaches the cluster\n\nmcp-platform preflight: needs the package @modelcontextprotocol/sdk, an optional dependency of @mcp-platform/constructs; install what the command uses with\n  npm install '@modelcontextprotocol/sdk@^1.32.2'",
+      );
       const version = await ok(app, 'npx', 'mcp-platform', '--version');
       expect(version.trim()).toBe('0.1.0');
     });
