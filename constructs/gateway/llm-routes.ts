@@ -116,6 +116,11 @@ function dollarProblem(field: string, value: string): string | undefined {
   return value.includes('$') ? `${field} ${JSON.stringify(value)} contains "$", which agentgateway reads as an environment variable in its config: remove it` : undefined;
 }
 
+/** A model's or virtual model's name: what clients send as `model`. */
+function nameProblem(at: string, name: string): string | undefined {
+  return NAME.test(name) ? undefined : `${at}.name ${JSON.stringify(name)} must be 1 to 128 letters, digits and ". _ : / -", starting with a letter or digit`;
+}
+
 /** The problems of the options, each naming its field; empty when they render. */
 export function llmConfigProblems(options: LlmConfigOptions): string[] {
   const problems: string[] = [];
@@ -129,7 +134,8 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
   };
   options.models.forEach((model, i) => {
     const at = `models[${i}]`;
-    if (!NAME.test(model.name)) problems.push(`${at}.name ${JSON.stringify(model.name)} must be 1 to 128 letters, digits and ". _ : / -", starting with a letter or digit`);
+    const badName = nameProblem(at, model.name);
+    if (badName) problems.push(badName);
     claim(model.name, at);
     if (!model.model.trim()) problems.push(`${at}.model must name the model at the provider, e.g. "claude-sonnet-4-5"`);
     for (const [field, value] of [['name', model.name], ['model', model.model], ['baseUrl', model.baseUrl], ['apiKeyFile', model.apiKeyFile]] as const) {
@@ -158,7 +164,8 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
   const virtualNames = new Set(virtualModels.map((v) => v.name));
   virtualModels.forEach((virtual, i) => {
     const at = `virtualModels[${i}]`;
-    if (!NAME.test(virtual.name)) problems.push(`${at}.name ${JSON.stringify(virtual.name)} must be 1 to 128 letters, digits and ". _ : / -", starting with a letter or digit`);
+    const badName = nameProblem(at, virtual.name);
+    if (badName) problems.push(badName);
     const dollar = dollarProblem(`${at}.name`, virtual.name);
     if (dollar) problems.push(dollar);
     claim(virtual.name, at);

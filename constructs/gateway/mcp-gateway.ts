@@ -125,7 +125,8 @@ export class McpGateway extends Construct {
     if (props.models) {
       problems.push(...gatewayModelsProblems(props.models));
       const taken = [GATEWAY_PORT, ComponentMetricsPorts.gateway.port, READINESS_PORT];
-      if (taken.includes(props.models.port ?? DEFAULT_MODELS_PORT)) problems.push(`models.port ${props.models.port} is taken by the gateway's MCP, metrics or readiness port (${taken.join(', ')}): choose another`);
+      const modelsPort = props.models.port ?? DEFAULT_MODELS_PORT;
+      if (taken.includes(modelsPort)) problems.push(`models.port ${modelsPort} is taken by the gateway's MCP, metrics or readiness port (${taken.join(', ')}): choose another`);
     }
     throwIfProblems(`McpGateway ${id}`, problems);
 
@@ -166,7 +167,8 @@ export class McpGateway extends Construct {
     if (models) {
       const gateways = this.config.gateways as Record<string, Record<string, unknown>>;
       // Clients authenticate to the model listener as to the MCP one; only the gateway holds provider keys.
-      gateways[MODELS_GATEWAY_NAME] = { port: models.port, ...(gateways[AGENTGATEWAY_GATEWAY_NAME]!.jwtAuth ? { jwtAuth: gateways[AGENTGATEWAY_GATEWAY_NAME]!.jwtAuth } : {}) };
+      const { jwtAuth } = gateways[AGENTGATEWAY_GATEWAY_NAME]!;
+      gateways[MODELS_GATEWAY_NAME] = { port: models.port, ...(jwtAuth ? { jwtAuth } : {}) };
       this.config.llm = models.config.llm;
       if (models.config.modelCatalog) (this.config.config as Record<string, unknown>).modelCatalog = models.config.modelCatalog;
     }

@@ -32,7 +32,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   discovery: {
     summary: 'the discovery service: serve, or reconcile --once (needs its optional dependencies)',
     load: async () => (await import('../../services/discovery/src/main.js')).main as (argv: string[]) => Promise<number>,
-    needs: Object.keys(discoveryDependencies()),
+    // Read when asked (a missing package), not at the start of every command.
+    get needs() {
+      return Object.keys(discoveryDependencies());
+    },
   },
 };
 

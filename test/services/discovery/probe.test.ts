@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
@@ -28,6 +28,18 @@ async function withServer<T, S extends LocalMcpServer = LocalMcpServer>(start: P
     return await body(server);
   } finally {
     await server.stop();
+  }
+}
+
+/** Runs `body` against a plain HTTP server on a free loopback port, then closes it and its connections. */
+async function withHttpServer<T>(handler: RequestListener, body: (port: number) => Promise<T>): Promise<T> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await body((server.address() as AddressInfo).port);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 }
 
@@ -443,19 +455,16 @@ describe('probe answers that are not the transport', () => {
   });
 
   test('HTTP 401 to the SSE stream gives "unauthorized" too', async () => {
-    const server = createServer((_, response) => void response.writeHead(401).end());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    try {
-      expect(await probe({ host: '127.0.0.1', port, path: '/sse', transport: 'sse' })).toMatchObject({
-        ok: false,
-        result: 'unauthorized',
-        error: `http://127.0.0.1:${port}/sse answered HTTP 401: it needs credentials and the probe sends none`,
-      });
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await withHttpServer(
+      (_, response) => void response.writeHead(401).end(),
+      async (port) => {
+        expect(await probe({ host: '127.0.0.1', port, path: '/sse', transport: 'sse' })).toMatchObject({
+          ok: false,
+          result: 'unauthorized',
+          error: `http://127.0.0.1:${port}/sse answered HTTP 401: it needs credentials and the probe sends none`,
+        });
+      },
+    );
   });
 
   test.each([400, 404, 499])('HTTP %i to both transports gives "protocol", naming both answers', async (status) => {
@@ -728,19 +737,16 @@ describe('probe over the SSE transport, against a server written out by hand', (
   });
 
   test('declared Streamable HTTP, a 404 to the POST then 401 to the SSE stream gives "unauthorized", not "speaks neither"', async () => {
-    const server = createServer((request, response) => void response.writeHead(request.method === 'POST' ? 404 : 401).end());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    try {
-      expect(await probe({ host: '127.0.0.1', port, path: '/mcp', transport: 'streamable-http' })).toMatchObject({
-        ok: false,
-        result: 'unauthorized',
-        error: `http://127.0.0.1:${port}/mcp answered HTTP 401: it needs credentials and the probe sends none`,
-      });
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await withHttpServer(
+      (request, response) => void response.writeHead(request.method === 'POST' ? 404 : 401).end(),
+      async (port) => {
+        expect(await probe({ host: '127.0.0.1', port, path: '/mcp', transport: 'streamable-http' })).toMatchObject({
+          ok: false,
+          result: 'unauthorized',
+          error: `http://127.0.0.1:${port}/mcp answered HTTP 401: it needs credentials and the probe sends none`,
+        });
+      },
+    );
   });
 
   test('declared SSE, a stream of another content type is the wrong transport, and Streamable HTTP is tried', async () => {
@@ -800,16 +806,13 @@ describe('probe requests, as the server sees them', () => {
     let requestClosed!: () => void;
     const closed = new Promise<'closed'>((resolve) => (requestClosed = () => resolve('closed')));
     // Answers nothing, ever; notes when the client drops the request.
-    const server = createServer((request) => request.on('close', () => requestClosed()));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    try {
-      expect(await probe({ host: '127.0.0.1', port, path: '/mcp', transport: 'streamable-http' }, { ...DEFAULT_PROBE_LIMITS, timeoutMs: 300 })).toMatchObject({ ok: false, result: 'timeout' });
-      expect(await within(closed, 60_000)).toBe('closed');
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await withHttpServer(
+      (request) => request.on('close', () => requestClosed()),
+      async (port) => {
+        expect(await probe({ host: '127.0.0.1', port, path: '/mcp', transport: 'streamable-http' }, { ...DEFAULT_PROBE_LIMITS, timeoutMs: 300 })).toMatchObject({ ok: false, result: 'timeout' });
+        expect(await within(closed, 60_000)).toBe('closed');
+      },
+    );
   });
 });
 
