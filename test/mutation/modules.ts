@@ -19,7 +19,16 @@ export const MUTATION_MODULES: Readonly<Record<string, MutationModule>> = {
   config: {
     description: 'config validation (stacks/config.ts)',
     mutate: ['stacks/config.ts'],
-    tests: ['test/stacks/config.test.ts', 'test/stacks/config-fields.test.ts', 'test/stacks/config-limits.test.ts', 'test/stacks/cluster-profile.test.ts', 'test/stacks/gpu-placement.test.ts', 'test/stacks/servers.test.ts'],
+    tests: [
+      'test/stacks/config.test.ts',
+      'test/stacks/config-fields.test.ts',
+      'test/stacks/config-limits.test.ts',
+      'test/stacks/config-run-time-limits.test.ts',
+      'test/stacks/config-rules/*.test.ts',
+      'test/stacks/cluster-profile.test.ts',
+      'test/stacks/gpu-placement.test.ts',
+      'test/stacks/servers.test.ts',
+    ],
   },
   'schema-validator': {
     description: 'the schema validator',
