@@ -22,6 +22,8 @@ import { HOST_NAME, type ClusterNetwork } from '../constructs/network/cluster-ne
 import { poolOf } from '../constructs/network/load-balancer-pools.js';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
 import { externalServerProblems, mcpServerProblems, packageRegistryUrlProblems, toolListProblems } from '../constructs/mcp/mcp-server-props.js';
+import { DEFAULT_MODELS_PORT } from '../constructs/gateway/gateway-models.js';
+import { MAX_MODEL_PRICE, MODEL_NAME } from '../constructs/gateway/llm-routes.js';
 import { terraformBackendSchema } from './terraform-backend.js';
 import { overrideOrigins } from './override-origins.js';
 
@@ -251,7 +253,8 @@ const NO_SECRET_VALUES =
 /** A credential by reference: an existing Secret, an ExternalSecret or an InfisicalSecret. Never a value. */
 const secretRef = z.preprocess(
   (value, ctx) => {
-    if (value && typeof value === 'object' && ['value', 'stringValue', 'data'].some((k) => k in value)) {
+    // A string is the credential itself (a key pasted in): refused as a value, not as a malformed reference.
+    if (typeof value === 'string' || (value && typeof value === 'object' && ['value', 'stringValue', 'data'].some((k) => k in value))) {
       ctx.addIssue({ code: 'custom', message: NO_SECRET_VALUES, input: undefined });
       return z.NEVER;
     }
@@ -786,6 +789,123 @@ const clusterSchema = z
   .strict()
   .prefault({});
 
+/** A price per million tokens, in monitoring.alerts.currency (agentgateway multiplies the tokens by it and nothing else). */
+const perMillion = z.number().nonnegative().max(MAX_MODEL_PRICE, { error: `must be at most ${MAX_MODEL_PRICE} per million tokens` });
+const modelPrice = z
+  .object({
+    /** Per million input (prompt) tokens. */
+    inputPerMillion: perMillion,
+    /** Per million output (completion) tokens. */
+    outputPerMillion: perMillion,
+  })
+  .strict();
+const PLATFORM_MODEL_PRICE =
+  'is only for hosted and external models: the platform\'s own models are priced by monitoring.alerts.promptTokenPricePerMillion and completionTokenPricePerMillion (from vLLM\'s token counts), so a price here would count them twice';
+const modelFields = {
+  /** What clients send as `model`; unique among models and virtual models. */
+  name: z.string().regex(MODEL_NAME, { error: 'must be what clients send as "model": 1 to 128 letters, digits and ". _ : / -", starting with a letter or digit' }),
+  /** Only reachable through a virtual model. @default false */
+  internal: z.boolean().default(false),
+};
+/** One of the platform's own models: its URL, model name and pods come from that part of the config. */
+const platformModel = (provider: 'triageLlm' | 'gpuInference') =>
+  z.object({ ...modelFields, provider: z.literal(provider), price: z.never({ error: PLATFORM_MODEL_PRICE }).optional() }).strict();
+/** A model at a hosted provider: a key by reference, and a price so that its cost is counted. */
+const hostedModel = (provider: 'anthropic' | 'gemini' | 'openai') =>
+  z
+    .object({
+      ...modelFields,
+      provider: z.literal(provider),
+      /** The provider's model id, e.g. "claude-sonnet-4-5". */
+      model: text('the model id at the provider', 'is required: the model id at the provider, e.g. "claude-sonnet-4-5"'),
+      /** Required: the provider's API key, by reference; only the gateway reads it. */
+      apiKey: secretRef.optional(),
+      /** Required: what its tokens cost, for the cost metric and AiDailyCostHigh. */
+      price: modelPrice.optional(),
+    })
+    .strict()
+    .superRefine((model, ctx) => {
+      if (!model.apiKey) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apiKey'],
+          input: undefined,
+          message: `is required for the hosted model "${model.name}": the provider's API key by reference, which only the gateway reads, e.g. { from: "infisical", name: "llm-provider-keys", key: "${provider.toUpperCase()}_API_KEY", ... }`,
+        });
+      }
+      if (!model.price) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['price'],
+          input: undefined,
+          message: `is required for the hosted model "${model.name}": its price per million input and output tokens, e.g. { inputPerMillion: 3, outputPerMillion: 15 }, so that its cost is counted and AiDailyCostHigh sees it`,
+        });
+      }
+    });
+const llmModelSchema = z.discriminatedUnion(
+  'provider',
+  [
+    platformModel('triageLlm'),
+    platformModel('gpuInference'),
+    z
+      .object({
+        ...modelFields,
+        provider: z.literal('openai-compatible'),
+        /** The server's OpenAI-compatible API, e.g. "http://192.168.1.50:8000/v1". */
+        baseUrl: z
+          .url({ protocol: /^https?$/, error: 'must be the http(s) URL of the server\'s OpenAI-compatible API, e.g. "http://192.168.1.50:8000/v1"' })
+          .superRefine(withoutCredentials('give the key in apiKey, by reference'))
+          .refine((url) => !URL.canParse(url) || (!new URL(url).search && !new URL(url).hash), { error: 'must have no query ("?") or fragment ("#"): agentgateway refuses one' }),
+        /** The model name the server serves. */
+        model: text('the model name the server serves', 'is required: the model name the server serves'),
+        /** The addresses of the server, which the gateway's egress allows; required when baseUrl names a host rather than an IPv4 address. @default the baseUrl's address */
+        cidrs: z.array(cidr).min(1).optional(),
+        /** A key the server wants, by reference. @default none */
+        apiKey: secretRef.optional(),
+        /** What its tokens cost, if anything. @default none: not counted */
+        price: modelPrice.optional(),
+      })
+      .strict()
+      .superRefine((model, ctx) => {
+        const host = URL.canParse(model.baseUrl) ? new URL(model.baseUrl).hostname : undefined;
+        if (host !== undefined && !IPV4_ADDRESS.test(host) && !model.cidrs) {
+          ctx.addIssue({ code: 'custom', path: ['cidrs'], input: undefined, message: `is required: "${host}" is a name, and the gateway's egress allows the server by its addresses, e.g. ["192.168.1.50/32"]` });
+        }
+      }),
+    hostedModel('anthropic'),
+    hostedModel('gemini'),
+    hostedModel('openai'),
+  ],
+  { error: 'must be "triageLlm" or "gpuInference" (the platform\'s own), "openai-compatible" (a server of yours), or "anthropic", "gemini", "openai"' },
+);
+const virtualModelSchema = z
+  .object({
+    /** What clients send as `model`. */
+    name: modelFields.name,
+    /** Exactly one of: failover (in order), weighted, or conditional (the first whose CEL `when` holds). */
+    routing: z
+      .object({
+        failover: z.array(z.string()).optional(),
+        weighted: z.array(z.object({ model: z.string(), weight: z.number() }).strict()).optional(),
+        conditional: z.array(z.object({ model: z.string(), when: z.string().optional() }).strict()).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+const cidrList = z.array(cidr).min(1, { error: 'must list at least one CIDR, or be left out' });
+/** The gateway's model routes: local models first, hosted ones behind keys only the gateway holds. */
+const gatewayLlmSchema = z
+  .object({
+    /** Port of the models' listener (/v1/chat/completions). @default 4000 */
+    port: port.default(DEFAULT_MODELS_PORT),
+    models: z.array(llmModelSchema).min(1, { error: 'must list at least one model, or leave gateway.llm out' }),
+    /** @default none */
+    virtualModels: z.array(virtualModelSchema).default([]),
+    /** The hosted providers' API addresses, required off Cilium (a NetworkPolicy cannot allow a host by name). @default none: by name on Cilium */
+    providerCidrs: z.object({ anthropic: cidrList, gemini: cidrList, openai: cidrList }).partial().strict().optional(),
+  })
+  .strict();
+
 const platformConfigSchemaBase = z
   .object({
     /**
@@ -1074,6 +1194,8 @@ const platformConfigSchemaBase = z
         rateLimit: z.object({ requestsPerMinute: z.number().int().positive() }).strict().optional(),
         /** Most tools one endpoint should expose before the synth report warns. @default 40 */
         toolBudget: z.number().int().positive().max(10_000, { error: 'must be at most 10000: the discovery service, which warns on it too, refuses more' }).default(40),
+        /** Models the gateway serves at /v1/chat/completions on a port of their own: local and hosted, and virtual models between them. @default none */
+        llm: gatewayLlmSchema.optional(),
       })
       .strict()
       .prefault({}),

@@ -114,6 +114,37 @@ export default definePlatformConfig({
     enabled: true,
     service: { type: 'LoadBalancer', loadBalancerIP: '10.30.0.90' },
     toolBudget: 40,
+    // Models on the same address, port 4000 (/v1/chat/completions): local first, Claude and Gemini when a
+    // request needs more. Only the gateway holds the provider keys (from Infisical); it reaches the providers' API
+    // hosts by name through Cilium, and nothing else on the internet.
+    llm: {
+      models: [
+        { name: 'triage', provider: 'triageLlm' },
+        { name: 'qwen', provider: 'gpuInference' },
+        {
+          name: 'claude',
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-5',
+          apiKey: { from: 'infisical', name: 'llm-provider-keys', key: 'ANTHROPIC_API_KEY', projectSlug: 'homelab', environment: 'prod', path: '/mcp-platform', credentials: { name: 'infisical-machine-identity' } },
+          // USD per million tokens, Anthropic's list price for Claude Sonnet 4.5 (prompts up to 200k tokens).
+          price: { inputPerMillion: 3, outputPerMillion: 15 },
+        },
+        {
+          name: 'gemini',
+          provider: 'gemini',
+          model: 'gemini-2.5-flash',
+          apiKey: { from: 'infisical', name: 'llm-provider-keys', key: 'GEMINI_API_KEY', projectSlug: 'homelab', environment: 'prod', path: '/mcp-platform', credentials: { name: 'infisical-machine-identity' } },
+          // USD per million tokens, Google's paid-tier price for Gemini 2.5 Flash (text input).
+          price: { inputPerMillion: 0.3, outputPerMillion: 2.5 },
+        },
+      ],
+      virtualModels: [
+        // Claude, and Gemini while Claude is failing.
+        { name: 'reasoning', routing: { failover: ['claude', 'gemini'] } },
+        // The GPU model, and Gemini while it is down (a restart, a driver update).
+        { name: 'default', routing: { failover: ['qwen', 'gemini'] } },
+      ],
+    },
   },
   // Servers that need a shared setting live here; the rest are one file each in stacks/servers/.
   mcpServers: [

@@ -7,6 +7,7 @@ import { VllmDeployment } from '../constructs/inference/vllm-deployment.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector } from '../constructs/labels.js';
 import { PlatformMonitoring, type ScrapeTarget } from '../constructs/monitoring/platform-monitoring.js';
 import { McpGateway } from '../constructs/gateway/mcp-gateway.js';
+import { gatewayModelsOf } from './gateway-llm.js';
 import { McpServer } from '../constructs/mcp/mcp-server.js';
 import { CiliumLoadBalancer } from '../constructs/network/cilium-load-balancer.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
@@ -212,7 +213,11 @@ export class Workloads {
       // construct id is not a DNS label, so no server name can take it.
       if (config.gateway.enabled && serversBuilt) {
         const { enabled: _enabled, ...gateway } = config.gateway;
-        part(at('gateway'), chart, 'Gateway', (scope, id) => new McpGateway(scope, id, { ...gateway, jwksCidrs: gateway.auth?.jwksCidrs, jwksPods: gateway.auth?.jwksPods, namespace: config.namespace, knownTools: options.knownTools, network }));
+        const { llm: _llm, ...mcp } = gateway;
+        // The construct's `models` is the config's gateway.llm.
+        part(at('gateway', { models: 'llm' }), chart, 'Gateway', (scope, id) =>
+          new McpGateway(scope, id, { ...mcp, jwksCidrs: gateway.auth?.jwksCidrs, jwksPods: gateway.auth?.jwksPods, namespace: config.namespace, knownTools: options.knownTools, network, models: gatewayModelsOf(config) }),
+        );
       }
     }
 

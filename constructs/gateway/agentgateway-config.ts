@@ -212,6 +212,14 @@ function checkedTargets(targets: readonly GatewayTarget[]): GatewayTarget[] {
   return [...targets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * agentgateway expands `$NAME` and `${NAME}` in the whole config text before it parses it (shellexpand; an unset
+ * variable fails the load), so a "$" in a rendered string would change it or break the gateway's start.
+ */
+export function dollarProblem(field: string, value: string): string | undefined {
+  return value.includes('$') ? `${field} ${JSON.stringify(value)} contains "$", which agentgateway reads as an environment variable in its config: remove it` : undefined;
+}
+
 function checkAuth(auth: GatewayAuth): void {
   if (auth.kind !== 'jwt') throw new Error(`auth.kind must be "jwt", got ${JSON.stringify(auth.kind)}`);
   if (typeof auth.issuer !== 'string' || auth.issuer.trim() === '') {
@@ -225,6 +233,8 @@ function checkAuth(auth: GatewayAuth): void {
   }
   const credentials = urlCredentialsProblem(auth.jwksUrl);
   if (credentials) throw new Error(`auth.jwksUrl ${credentials}: a key set is public, leave the credentials out`);
+  const dollar = [dollarProblem('auth.issuer', auth.issuer), ...auth.audiences.map((a, i) => dollarProblem(`auth.audiences[${i}]`, a)), dollarProblem('auth.jwksUrl', auth.jwksUrl)].find(Boolean);
+  if (dollar) throw new Error(dollar);
 }
 
 function checkRateLimit(rateLimit: AgentgatewayRateLimit): void {

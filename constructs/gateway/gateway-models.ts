@@ -1,16 +1,19 @@
 /**
  * What the gateway needs to serve models (constructs/gateway/llm-routes.ts): a listener of its own, the provider
  * keys mounted as files from their Secrets, and egress to each model's server: a hosted provider's API host on
- * 443 (by name on Cilium), a local model's pods or addresses on its port.
+ * 443 (by name on Cilium, by its addresses elsewhere), a local model's pods or addresses on its port.
  */
 import type { k8s } from 'cdk8s-plus-33';
-import { llmConfig, llmConfigProblems, PROVIDER_HOSTS, type LlmConfig, type LlmModel, type VirtualModel } from './llm-routes.js';
+import { IPV4_CIDR } from '../network/ipv4.js';
+import { usesFqdnEgress, type ClusterNetwork } from '../network/cluster-network.js';
+import type { SecretSource } from '../secrets/secret-reference.js';
+import { HOSTED_PROVIDERS, llmConfig, llmConfigProblems, PROVIDER_HOSTS, type HostedProvider, type LlmConfig, type LlmModel, type VirtualModel } from './llm-routes.js';
 import type { HostPorts, PeerPorts } from '../workloads/pod-network-policy.js';
 
 /** One model the gateway serves. */
 export interface GatewayModel extends Omit<LlmModel, 'apiKeyFile'> {
-  /** The Secret key that holds the provider's API key; the gateway mounts it as a file. Required for a hosted model. @default none: no key is sent */
-  readonly apiKey?: { readonly secretName: string; readonly key: string };
+  /** Where the provider's API key comes from; the gateway mounts it as a file. Required for a hosted model. @default none: no key is sent */
+  readonly apiKey?: SecretSource;
   /** Where the gateway reaches a local model's server: its pods (or addresses) and port. Required for an openai-compatible model. @default none */
   readonly reach?: PeerPorts;
 }
@@ -23,6 +26,12 @@ export interface GatewayModels {
   readonly virtualModels?: readonly VirtualModel[];
   /** Port of the models' listener (`/v1/chat/completions`, `/v1/models`, ...). @default DEFAULT_MODELS_PORT (4000, agentgateway's own default for LLM routes) */
   readonly port?: number;
+  /**
+   * The addresses of each hosted provider's API, for a cluster whose NetworkPolicies cannot allow a host by name
+   * (any CNI but Cilium): the gateway's egress allows these on 443 and nothing else. Given, they are used on
+   * Cilium too. @default none: by name, which only Cilium can do
+   */
+  readonly providerCidrs?: Readonly<Partial<Record<HostedProvider, readonly string[]>>>;
 }
 
 /** agentgateway's default port for LLM routes (crates/agentgateway/src/types/local.rs at v1.4.1). */
@@ -43,34 +52,70 @@ export interface RenderedModels {
   readonly hosts: readonly HostPorts[];
 }
 
+/** The Secret key a model's API key is read from, once its reference is made. */
+export interface ModelKeySecret {
+  readonly secretName: string;
+  readonly key: string;
+}
+
 /** The file a model's key is mounted as: its position keeps two names that clean to the same text apart. */
 function keyFile(index: number, name: string): string {
   return `${index}-${name.replace(/[^A-Za-z0-9._-]/g, '-')}`;
 }
 
 /** The problems of the models' props, each naming its field (those of llmConfigProblems included). */
-export function gatewayModelsProblems(models: GatewayModels): string[] {
+export function gatewayModelsProblems(models: GatewayModels, network?: ClusterNetwork): string[] {
   const problems: string[] = [];
   const port = models.port ?? DEFAULT_MODELS_PORT;
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`models.port must be a whole number from 1 to 65535, got ${port}`);
   models.models.forEach((model, i) => {
     if (model.provider === 'openai-compatible' && !model.reach) problems.push(`models.models[${i}].reach is required for an openai-compatible model: the server's pods or addresses and port, which the gateway's egress allows`);
     if (model.provider !== 'openai-compatible' && model.reach) problems.push(`models.models[${i}].reach is for openai-compatible models; ${model.provider} is reached at ${PROVIDER_HOSTS[model.provider]} on 443`);
-    if (model.apiKey && (!model.apiKey.secretName.trim() || !model.apiKey.key.trim())) problems.push(`models.models[${i}].apiKey needs a secretName and a key`);
   });
+  for (const [provider, cidrs] of Object.entries(models.providerCidrs ?? {})) {
+    if (!(HOSTED_PROVIDERS as readonly string[]).includes(provider)) problems.push(`models.providerCidrs.${provider} is not a hosted provider: use ${HOSTED_PROVIDERS.join(', ')}`);
+    else if (!cidrs?.length) problems.push(`models.providerCidrs.${provider} must list at least one CIDR, or be left out`);
+    cidrs?.forEach((cidr, c) => {
+      if (!IPV4_CIDR.test(cidr)) problems.push(`models.providerCidrs.${provider}[${c}] ${JSON.stringify(cidr)} must be an IPv4 CIDR such as "160.79.104.0/23"`);
+    });
+  }
+  if (!usesFqdnEgress(network)) {
+    for (const provider of hostedProviders(models)) {
+      if (models.providerCidrs?.[provider] === undefined) {
+        problems.push(
+          `models.providerCidrs.${provider} is required on this cluster: its NetworkPolicies cannot allow ${PROVIDER_HOSTS[provider]} by name (only Cilium can), ` +
+            'so give the addresses of the provider\'s API (or run on Cilium); the gateway would otherwise reach the whole internet on 443',
+        );
+      }
+    }
+  }
   const asLlm = llmModels(models.models);
-  problems.push(...llmConfigProblems({ gateway: MODELS_GATEWAY_NAME, models: asLlm, virtualModels: models.virtualModels }).map((p) => `models.${p}`));
+  problems.push(
+    ...llmConfigProblems({ gateway: MODELS_GATEWAY_NAME, models: asLlm, virtualModels: models.virtualModels })
+      // The key is given as a Secret here; llm-routes knows only the file it becomes.
+      .map((p) => `models.${p.replace(/^(models\[\d+\])\.apiKeyFile is required/, '$1.apiKey is required')}`),
+  );
   return problems;
+}
+
+/** The hosted providers the models call, each once, in a stable order. */
+function hostedProviders(models: GatewayModels): HostedProvider[] {
+  return HOSTED_PROVIDERS.filter((provider) => models.models.some((m) => m.provider === provider));
 }
 
 function llmModels(models: readonly GatewayModel[]): LlmModel[] {
   return models.map(({ apiKey, reach: _reach, ...model }, i) => ({ ...model, ...(apiKey ? { apiKeyFile: `${MODEL_KEYS_DIR}/${keyFile(i, model.name)}` } : {}) }));
 }
 
-/** The models rendered for the gateway; call gatewayModelsProblems first. */
-export function renderModels(models: GatewayModels): RenderedModels {
-  const withKeys = models.models.map((model, index) => ({ model, index })).filter(({ model }) => model.apiKey);
-  const hosted = [...new Set(models.models.filter((m) => m.provider !== 'openai-compatible').map((m) => PROVIDER_HOSTS[m.provider as keyof typeof PROVIDER_HOSTS]))].sort();
+/**
+ * The models rendered for the gateway; call gatewayModelsProblems first. `keySecret` gives the Secret key each
+ * model's `apiKey` reference resolves to (the McpGateway makes the references, which render any sync object).
+ */
+export function renderModels(models: GatewayModels, network: ClusterNetwork | undefined, keySecret: (index: number) => ModelKeySecret): RenderedModels {
+  const withKeys = models.models.flatMap((model, index) => (model.apiKey ? [{ model, index, secret: keySecret(index) }] : []));
+  const providers = hostedProviders(models);
+  const byCidr = providers.filter((p) => models.providerCidrs?.[p] !== undefined);
+  const byName = usesFqdnEgress(network) ? providers.filter((p) => !byCidr.includes(p)).map((p) => PROVIDER_HOSTS[p]) : [];
   return {
     port: models.port ?? DEFAULT_MODELS_PORT,
     config: llmConfig({ gateway: MODELS_GATEWAY_NAME, models: llmModels(models.models), virtualModels: models.virtualModels }),
@@ -81,13 +126,16 @@ export function renderModels(models: GatewayModels): RenderedModels {
             projected: {
               // Read by the gateway's group (the pod's fsGroup), by nobody else.
               defaultMode: 0o440,
-              sources: withKeys.map(({ model, index }) => ({ secret: { name: model.apiKey!.secretName, items: [{ key: model.apiKey!.key, path: keyFile(index, model.name) }] } })),
+              sources: withKeys.map(({ model, index, secret }) => ({ secret: { name: secret.secretName, items: [{ key: secret.key, path: keyFile(index, model.name) }] } })),
             },
           },
           mount: { name: 'llm-keys', mountPath: MODEL_KEYS_DIR, readOnly: true },
         }
       : {}),
-    egress: models.models.flatMap((m) => (m.reach ? [m.reach] : [])),
-    hosts: hosted.length ? [{ names: hosted, ports: [443] }] : [],
+    egress: [
+      ...models.models.flatMap((m) => (m.reach ? [m.reach] : [])),
+      ...byCidr.map((p) => ({ peers: models.providerCidrs![p]!.map((cidr) => ({ cidr })), ports: [443] })),
+    ],
+    hosts: byName.length ? [{ names: byName, ports: [443] }] : [],
   };
 }

@@ -11,18 +11,20 @@
  * mistake fails synth instead of the gateway's start.
  */
 import { httpUrl, urlCredentialsProblem } from '../formats.js';
+import { dollarProblem } from './agentgateway-config.js';
 
 /** Where a model runs: an OpenAI-compatible server of your own, or a hosted provider's API. */
 export type ModelProvider = 'openai-compatible' | 'anthropic' | 'gemini' | 'openai';
 
 /** The hosted providers: their API is on the internet, behind a key. */
 export const HOSTED_PROVIDERS = ['anthropic', 'gemini', 'openai'] as const satisfies readonly ModelProvider[];
+export type HostedProvider = (typeof HOSTED_PROVIDERS)[number];
 
 /**
  * The API host each hosted provider calls, agentgateway's default at v1.4.1 (crates/llm/src/{anthropic,gemini,
  * openai}.rs), all on port 443: what the gateway's egress must reach and nothing more.
  */
-export const PROVIDER_HOSTS: Readonly<Record<(typeof HOSTED_PROVIDERS)[number], string>> = {
+export const PROVIDER_HOSTS: Readonly<Record<HostedProvider, string>> = {
   anthropic: 'api.anthropic.com',
   gemini: 'generativelanguage.googleapis.com',
   openai: 'api.openai.com',
@@ -96,7 +98,7 @@ export interface LlmConfig {
 }
 
 /** USD per million tokens: far above any published price, and below where numbers print with an exponent. */
-const MAX_PRICE = 1_000_000;
+export const MAX_MODEL_PRICE = 1_000_000;
 
 /**
  * A price as agentgateway's catalog takes it: `Money` is a decimal in a string ("3", "0.3"; its golden catalog,
@@ -106,19 +108,12 @@ function money(usd: number): string {
   return usd.toFixed(6).replace(/\.?0+$/, '');
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
-
-/**
- * agentgateway expands `$NAME` and `${NAME}` in the whole config text before it parses it (shellexpand; an unset
- * variable fails the load), so a "$" in a rendered string would change it or break the gateway's start.
- */
-function dollarProblem(field: string, value: string): string | undefined {
-  return value.includes('$') ? `${field} ${JSON.stringify(value)} contains "$", which agentgateway reads as an environment variable in its config: remove it` : undefined;
-}
+/** What clients send as `model`: a model's or virtual model's name. */
+export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 
 /** A model's or virtual model's name: what clients send as `model`. */
 function nameProblem(at: string, name: string): string | undefined {
-  return NAME.test(name) ? undefined : `${at}.name ${JSON.stringify(name)} must be 1 to 128 letters, digits and ". _ : / -", starting with a letter or digit`;
+  return MODEL_NAME.test(name) ? undefined : `${at}.name ${JSON.stringify(name)} must be 1 to 128 letters, digits and ". _ : / -", starting with a letter or digit`;
 }
 
 /** The problems of the options, each naming its field; empty when they render. */
@@ -156,7 +151,7 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
     if (model.price) {
       for (const key of ['inputPerMillion', 'outputPerMillion'] as const) {
         const value = model.price[key];
-        if (!Number.isFinite(value) || value < 0 || value > MAX_PRICE) problems.push(`${at}.price.${key} must be a number of USD from 0 to ${MAX_PRICE}, got ${value}`);
+        if (!Number.isFinite(value) || value < 0 || value > MAX_MODEL_PRICE) problems.push(`${at}.price.${key} must be a number of USD from 0 to ${MAX_MODEL_PRICE}, got ${value}`);
       }
     }
   });

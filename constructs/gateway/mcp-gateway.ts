@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { imageFieldProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, gatewayLabels } from '../labels.js';
 import { McpServer } from '../mcp/mcp-server.js';
+import { SecretReference } from '../secrets/secret-reference.js';
 import type { ClusterNetwork } from '../network/cluster-network.js';
 import { jwksEgress, jwksHostProblem, jwksOptionProblems, type JwksPods } from './jwks-egress.js';
 import { DEFAULT_MODELS_PORT, gatewayModelsProblems, MODELS_GATEWAY_NAME, renderModels, type GatewayModels } from './gateway-models.js';
@@ -123,7 +124,7 @@ export class McpGateway extends Construct {
     if (props.toolBudget !== undefined && (!Number.isInteger(props.toolBudget) || props.toolBudget < 1)) problems.push(`toolBudget must be a positive whole number, got ${props.toolBudget}`);
     problems.push(...jwksEgressProblems(props));
     if (props.models) {
-      problems.push(...gatewayModelsProblems(props.models));
+      problems.push(...gatewayModelsProblems(props.models, props.network));
       const taken = [GATEWAY_PORT, ComponentMetricsPorts.gateway.port, READINESS_PORT];
       const modelsPort = props.models.port ?? DEFAULT_MODELS_PORT;
       if (taken.includes(modelsPort)) problems.push(`models.port ${modelsPort} is taken by the gateway's MCP, metrics or readiness port (${taken.join(', ')}): choose another`);
@@ -163,7 +164,10 @@ export class McpGateway extends Construct {
       rateLimit: props.rateLimit,
     });
     (this.config.config as Record<string, unknown>).readinessAddr = `0.0.0.0:${READINESS_PORT}`;
-    const models = props.models ? renderModels(props.models) : undefined;
+    // Each key by reference: for an Infisical or External Secrets source this renders its sync object, in the gateway's app.
+    const keySecret = (index: number) =>
+      new SecretReference(this, `ModelKey${index}`, { namespace: props.namespace, source: props.models!.models[index]!.apiKey!, component: ComponentNames.gateway });
+    const models = props.models ? renderModels(props.models, props.network, keySecret) : undefined;
     if (models) {
       const gateways = this.config.gateways as Record<string, Record<string, unknown>>;
       // Clients authenticate to the model listener as to the MCP one; only the gateway holds provider keys.

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { DNS_LABEL, DNS_SUBDOMAIN, gib, imageFieldProblem, parseQuantity } from '../formats.js';
-import { ComponentNames, platformLabels } from '../labels.js';
-import { PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
+import { ComponentNames, componentSelector, platformLabels } from '../labels.js';
+import { PRIVATE_IPV4_RANGES, type PeerPorts, type PodPeer } from '../workloads/pod-network-policy.js';
 import {
   envVars,
   resourceRequirements,
@@ -12,7 +12,7 @@ import {
   type ContainerResources,
 } from '../workloads/pod-spec.js';
 import { ClientEgress, ModelServerWorkload, modelStorageProblem, type ModelStorage } from './model-server-workload.js';
-import { VllmDeployment, type VllmDeploymentProps } from './vllm-deployment.js';
+import { VLLM_PORT, VllmDeployment, type VllmDeploymentProps } from './vllm-deployment.js';
 import { throwIfProblems } from '../validation/problems.js';
 import { isServiceHost } from '../network/cluster-network.js';
 import { cidrRange, IPV4_ADDRESS, IPV4_CIDR, rangeContains } from '../network/ipv4.js';
@@ -149,6 +149,33 @@ export interface TriageLlmProps {
   readonly clients: readonly PodPeer[];
 }
 
+/** Where a caller reaches a model server and what it asks for: what the gateway's model routes need. */
+export interface ModelEndpoint {
+  /** Base URL of the OpenAI-compatible API, ending in /v1. */
+  readonly url: string;
+  /** The model name to send. */
+  readonly model: string;
+  /** What the caller's egress must allow: the server's pods, or its addresses outside the cluster, on its port. */
+  readonly reach: PeerPorts;
+}
+
+/** The default Ollama model of the triage LLM. */
+export const DEFAULT_TRIAGE_MODEL = 'qwen2.5:3b-instruct';
+
+/**
+ * The endpoint a TriageLlm with these props serves, without rendering it: the gateway is rendered in another
+ * app, before the triage LLM. The TriageLlm itself takes its url, port and model from here.
+ */
+export function triageLlmEndpoint(namespace: string, backend: TriageBackend, name = 'triage-llm'): ModelEndpoint & { readonly port: number } {
+  if (backend.provider === 'external') {
+    const cidrs = backend.egressCidrs?.length ? backend.egressCidrs : [`${backend.address}/32`];
+    return { url: `http://${name}.${namespace}.svc:${backend.port}/v1`, port: backend.port, model: backend.model, reach: { peers: cidrs.map((cidr) => ({ cidr })), ports: [backend.port] } };
+  }
+  const port = backend.provider === 'ollama' ? OLLAMA_PORT : VLLM_PORT;
+  const model = backend.provider === 'ollama' ? (backend.model ?? DEFAULT_TRIAGE_MODEL) : (backend.servedModelName ?? backend.model);
+  return { url: `http://${name}.${namespace}.svc:${port}/v1`, port, model, reach: { peers: [{ podLabels: componentSelector(ComponentNames.triageLlm) }], ports: [port] } };
+}
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /**
@@ -197,12 +224,12 @@ export class TriageLlm extends Construct {
     } else {
       throw new Error(`TriageLlm ${id}: backend.provider must be "ollama", "vllm" or "external", got ${JSON.stringify((backend as { provider: unknown }).provider)}.`);
     }
-    this.url = `http://${name}.${props.namespace}.svc:${this.port}/v1`;
+    this.url = triageLlmEndpoint(props.namespace, backend, name).url;
   }
 }
 
 function renderOllama(scope: Construct, name: string, namespace: string, o: OllamaTriage, clients: readonly PodPeer[], where: string) {
-  const model = o.model ?? 'qwen2.5:3b-instruct';
+  const model = o.model ?? DEFAULT_TRIAGE_MODEL;
   const contextLength = o.contextLength ?? 4096;
   const problems: string[] = [];
   if (!OLLAMA_MODEL.test(model)) problems.push(`model "${model}" must be an Ollama model tag such as "qwen2.5:3b-instruct"`);

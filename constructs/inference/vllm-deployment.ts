@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { DNS_SUBDOMAIN, extendedResourceProblem, gib, imageFieldProblem, parseQuantity } from '../formats.js';
-import { ComponentNames } from '../labels.js';
+import { ComponentNames, componentSelector } from '../labels.js';
+import type { ModelEndpoint } from './triage-llm.js';
 import { SecretReference, type SecretSource } from '../secrets/secret-reference.js';
 import { PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
 import {
@@ -113,6 +114,19 @@ const DEFAULT_RESOURCES: ContainerResources = { requestsCpu: '2', requestsMemory
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 
 /**
+ * The endpoint a VllmDeployment with these props serves, without rendering it (the gateway, in another app, is
+ * rendered first); the deployment takes its url from here.
+ */
+export function vllmEndpoint(props: Pick<VllmDeploymentProps, 'namespace' | 'name' | 'model' | 'servedModelName' | 'componentName'>): ModelEndpoint {
+  const name = props.name ?? 'vllm';
+  return {
+    url: `http://${name}.${props.namespace}.svc:${VLLM_PORT}/v1`,
+    model: props.servedModelName ?? props.model,
+    reach: { peers: [{ podLabels: componentSelector(props.componentName ?? ComponentNames.vllm) }], ports: [VLLM_PORT] },
+  };
+}
+
+/**
  * vLLM serving one model on GPU nodes. The pod tolerates the GPU taint and requests GPUs, so it is the
  * only kind of pod that lands there; it runs non-root with every cache path on a volume, and synth
  * fails when the model (weights plus KV cache for maxNumSeqs × maxModelLen) cannot fit the GPU memory.
@@ -163,7 +177,7 @@ export class VllmDeployment extends Construct {
             ),
     });
     this.servedModelName = props.servedModelName ?? props.model;
-    this.url = `http://${name}.${props.namespace}.svc:${VLLM_PORT}/v1`;
+    this.url = vllmEndpoint(props).url;
 
     const token = props.huggingFaceToken
       ? new SecretReference(this, 'HuggingFaceToken', { namespace: props.namespace, source: props.huggingFaceToken, component: 'gpu-inference' })

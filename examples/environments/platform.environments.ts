@@ -33,7 +33,8 @@ export default definePlatformEnvironments({
     triageLlm: { enabled: false },
     discovery: { enabled: false },
     guardrails: { resourceQuota: { requestsCpu: '4', requestsMemory: '8Gi', limitsMemory: '16Gi', pods: 30 } },
-    gateway: { service: { type: 'LoadBalancer', loadBalancerIP: '10.30.1.90' } },
+    // No models here: the local ones run on production's GPU node, and so does the gateway that serves them.
+    gateway: { service: { type: 'LoadBalancer', loadBalancerIP: '10.30.1.90' }, llm: undefined },
     mcpServers: [
       // Production's own cluster is not this one's business; this cluster reads itself.
       { name: 'kubernetes-prod', remove: true },

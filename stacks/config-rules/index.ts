@@ -1,6 +1,7 @@
 import type { PlatformConfig } from '../config.js';
 import type { ConfigProblem } from '../config-problems.js';
 import { existingNamespaces } from './existing-namespaces.js';
+import { gatewayModels } from './gateway-models.js';
 import { gatewayRoutes } from './gateway-routes.js';
 import { gpuVendor } from './gpu-vendor.js';
 import { kmcpWholeSecrets } from './kmcp-whole-secrets.js';
@@ -13,7 +14,7 @@ import { triageAddress } from './triage-address.js';
 import { uniqueNamespaces } from './unique-namespaces.js';
 
 /** Every config rule, run on the loaded config before anything renders. */
-export const CONFIG_RULES: readonly ConfigRule[] = [uniqueNamespaces, existingNamespaces, reservedServerNames, operatorObjectNames, partNames, gatewayRoutes, gpuVendor, outsideHosts, triageAddress, kmcpWholeSecrets];
+export const CONFIG_RULES: readonly ConfigRule[] = [uniqueNamespaces, existingNamespaces, reservedServerNames, operatorObjectNames, partNames, gatewayRoutes, gatewayModels, gpuVendor, outsideHosts, triageAddress, kmcpWholeSecrets];
 
 /** The problems of every rule, in rule order; `namesParts` when a rule about shared names found some. */
 export function configRuleProblems(config: PlatformConfig, rules: readonly ConfigRule[] = CONFIG_RULES): ConfigProblem[] & { namesParts?: boolean } {

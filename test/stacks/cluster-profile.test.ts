@@ -26,7 +26,13 @@ function problemsOf(raw: unknown): readonly string[] {
 }
 
 /** The default platform on another CNI: Cilium's settings go with Cilium. */
-const onCni = (cni: 'calico' | 'flannel' | 'other', distribution: 'talos' | 'k3s' | 'generic' = 'talos'): PlatformConfigInput => ({ ...defaultConfig, cluster: { distribution, cni } });
+/** Off Cilium the gateway reaches the hosted models' APIs by address: Anthropic's published range, a documentation range for Gemini. */
+const PROVIDER_CIDRS = { anthropic: ['160.79.104.0/23'], gemini: ['192.0.2.0/24'] };
+const onCni = (cni: 'calico' | 'flannel' | 'other', distribution: 'talos' | 'k3s' | 'generic' = 'talos'): PlatformConfigInput => ({
+  ...defaultConfig,
+  cluster: { distribution, cni },
+  gateway: { ...defaultConfig.gateway, llm: { ...defaultConfig.gateway!.llm!, providerCidrs: PROVIDER_CIDRS } },
+});
 
 describe('cluster profile: the config', () => {
   it('defaults to a generic cluster on a CNI that enforces NetworkPolicies, with no Cilium settings', () => {
@@ -161,6 +167,11 @@ describe('cluster profile: what synth renders', () => {
     const egress = named(calico, 'NetworkPolicy', 'mcp-discovery').spec.egress;
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.168.10.5/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] });
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    // AND the gateway reaches the model providers by their addresses on 443, not the internet
+    const gateway = named(calico, 'NetworkPolicy', 'mcp-gateway').spec.egress;
+    expect(gateway).toContainEqual({ to: [{ ipBlock: { cidr: '160.79.104.0/23' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(gateway).toContainEqual({ to: [{ ipBlock: { cidr: '192.0.2.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(JSON.stringify(gateway)).not.toContain('0.0.0.0/0');
     // AND the gateway's address needs no pool there
     expect(named(calico, 'Service', 'mcp-gateway').spec.loadBalancerIP).toBe('10.30.0.90');
   });

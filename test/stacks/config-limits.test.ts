@@ -320,8 +320,11 @@ describe('secret-reference settings', () => {
     );
   });
 
-  it('says a reference that is no object must be one of the three kinds', () => {
-    expect(problemsOf(ref('hunter2'))).toEqual(['mcpServers[0].secretEnv.TOKEN: must be a secret reference with from: "secret", "externalSecret" or "infisical"']);
+  it('says a reference given as a string is the secret itself, which is never accepted, and one that is no object must be one of the three kinds', () => {
+    expect(problemsOf(ref('hunter2'))).toEqual([
+      'mcpServers[0].secretEnv.TOKEN: secret values are never accepted (the config and the rendered output are committed to git): reference an existing Secret ({ from: "secret", name, key }), an ExternalSecret ({ from: "externalSecret", ... }) or an InfisicalSecret ({ from: "infisical", ... })',
+    ]);
+    expect(problemsOf(ref(42))).toEqual(['mcpServers[0].secretEnv.TOKEN: must be a secret reference with from: "secret", "externalSecret" or "infisical"']);
   });
 
   it('refuses an Infisical path not starting with "/", a resync interval of 0 and a credentials namespace that is no label', () => {
@@ -481,7 +484,7 @@ describe('how a problem is worded', () => {
     // Case does not count; a longer word may be a third of its length away.
     expect(problemsOf({ ...minimal, NAMESPACE: 'x' })).toEqual([`NAMESPACE: unknown field (did you mean "namespace"?); ${allowed}`]);
     expect(problemsOf(withValue(minimal, 'gateway.toolBudgetabcd', 1))).toEqual([
-      'gateway.toolBudgetabcd: unknown field (did you mean "toolBudget"?); allowed: enabled, image, replicas, routes, service, allowFrom, auth, rateLimit, toolBudget',
+      'gateway.toolBudgetabcd: unknown field (did you mean "toolBudget"?); allowed: enabled, image, replicas, routes, service, allowFrom, auth, rateLimit, toolBudget, llm',
     ]);
     // Unknown fields of one object are one problem, a line each.
     expect(problemsOf({ ...minimal, zzzz: 1, yyyy: 2 })).toEqual([`zzzz: unknown field; ${allowed}\n  - yyyy: unknown field; ${allowed}`]);

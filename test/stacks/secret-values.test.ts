@@ -79,6 +79,7 @@ describe('secrets in the rendered output', () => {
       'github-token',
       'huggingface-token',
       'kubernetes-monitoring-kubeconfig',
+      'llm-provider-keys',
       'mcp-discovery-api-token',
       'mcp-discovery-github-token',
       'opnsense-api-key',

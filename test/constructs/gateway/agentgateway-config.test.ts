@@ -280,6 +280,12 @@ describe('agentgatewayConfig, every field', () => {
     ['a JWKS URL that is no URL', { auth: { ...AUTH, jwksUrl: 'auth.example.com/certs' } }, 'auth.jwksUrl must be an http(s) URL, got "auth.example.com/certs"'],
     ['a JWKS URL with a user', { auth: { ...AUTH, jwksUrl: 'https://keys@auth.example.com/certs' } },
       'auth.jwksUrl must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is: a key set is public, leave the credentials out'],
+    ['an issuer with "$"', { auth: { ...AUTH, issuer: 'https://auth.example.com/$realm' } },
+      'auth.issuer "https://auth.example.com/$realm" contains "$", which agentgateway reads as an environment variable in its config: remove it'],
+    ['an audience with "$"', { auth: { ...AUTH, audiences: ['mcp', '${AUD}'] } },
+      'auth.audiences[1] "${AUD}" contains "$", which agentgateway reads as an environment variable in its config: remove it'],
+    ['a JWKS URL with "$"', { auth: { ...AUTH, jwksUrl: 'https://auth.example.com/certs?v=$V' } },
+      'auth.jwksUrl "https://auth.example.com/certs?v=$V" contains "$", which agentgateway reads as an environment variable in its config: remove it'],
     ['a fractional rate limit', { rateLimit: { requestsPerMinute: 1.5 } }, 'rateLimit.requestsPerMinute must be a positive integer, got 1.5'],
     ['a rate limit that is not a number', { rateLimit: { requestsPerMinute: '60' as never } }, 'rateLimit.requestsPerMinute must be a positive integer, got "60"'],
   ])('rejects %s with its own message', (_, overrides, message) => {

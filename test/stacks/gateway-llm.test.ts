@@ -1,0 +1,228 @@
+/**
+ * gateway.llm: the config's models as the gateway serves them. The refusals are config problems naming the
+ * field; what renders is checked in the gateway's own config (the llm section and the cost catalog) and policy.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { componentSelector } from '../../constructs/labels.js';
+import { triageLlmEndpoint, TriageLlm } from '../../constructs/inference/triage-llm.js';
+import { vllmEndpoint, VllmDeployment } from '../../constructs/inference/vllm-deployment.js';
+import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
+import { configRuleProblems } from '../../stacks/config-rules/index.js';
+import { gatewayModelsOf } from '../../stacks/gateway-llm.js';
+import { renderPlatformInMemory } from '../../stacks/synth.js';
+import { testChart } from '../support/charts.js';
+import { problemsOf } from '../support/config-problems.js';
+
+const minimal: PlatformConfigInput = {
+  name: 'lab',
+  kubernetes: { context: 'admin@lab', apiServer: { cidrs: ['10.0.0.1/32'] } },
+  gitops: { repoUrl: 'https://github.com/me/gitops.git', path: 'apps/mcp' },
+  cluster: { cni: 'cilium' },
+};
+const key = (name: string) => ({ from: 'secret', name: 'llm-keys', key: name }) as const;
+const claude = { name: 'claude', provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: key('anthropic'), price: { inputPerMillion: 3, outputPerMillion: 15 } } as const;
+const gemini = { name: 'gemini', provider: 'gemini', model: 'gemini-2.5-flash', apiKey: key('gemini'), price: { inputPerMillion: 0.3, outputPerMillion: 2.5 } } as const;
+const workstation = { name: 'workstation', provider: 'openai-compatible', baseUrl: 'http://192.168.1.50:8000/v1', model: 'qwen2.5-coder-14b' } as const;
+
+const withLlm = (llm: object, raw: Partial<PlatformConfigInput> = {}): PlatformConfigInput => ({ ...minimal, ...raw, gateway: { enabled: true, ...(raw.gateway ?? {}), llm } as never });
+
+/** One object of the mcp-servers app, as rendered for the config. */
+function gatewayObject(raw: PlatformConfigInput, kind: string, name: string): Record<string, any> {
+  const { apps } = renderPlatformInMemory(parsePlatformConfig(raw, 'test.config.ts'), { source: 'test.config.ts' });
+  return apps.find((a) => a.name === 'mcp-servers')!.objects.find((o) => o.manifest.kind === kind && o.manifest.metadata.name === name)!.manifest;
+}
+
+/** The gateway's agentgateway config as rendered for the config. */
+function gatewayConfig(raw: PlatformConfigInput): Record<string, any> {
+  return JSON.parse(Object.values(gatewayObject(raw, 'ConfigMap', 'mcp-gateway-config').data as Record<string, string>)[0]!);
+}
+
+function renderProblems(raw: PlatformConfigInput): readonly string[] {
+  try {
+    renderPlatformInMemory(parsePlatformConfig(raw, 'test.config.ts'), { source: 'test.config.ts' });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('gateway.llm in the config', () => {
+  it('takes models and virtual models, with port 4000, public models and no virtual models by default', () => {
+    const llm = parsePlatformConfig(withLlm({ models: [claude] }), 'test').gateway.llm!;
+    expect(llm.port).toBe(4000);
+    expect(llm.models[0]!.internal).toBe(false);
+    expect(llm.virtualModels).toEqual([]);
+    expect(llm.providerCidrs).toBeUndefined();
+    expect(parsePlatformConfig(minimal, 'test').gateway.llm).toBeUndefined();
+  });
+
+  it('refuses a hosted model without a price, naming the model', () => {
+    expect(problemsOf(withLlm({ models: [claude, { ...gemini, price: undefined }] }))).toEqual([
+      'gateway.llm.models[1].price: is required for the hosted model "gemini": its price per million input and output tokens, e.g. { inputPerMillion: 3, outputPerMillion: 15 }, so that its cost is counted and AiDailyCostHigh sees it',
+    ]);
+  });
+
+  it.each(['anthropic', 'gemini', 'openai'])('requires a price of every hosted provider (%s)', (provider) => {
+    expect(problemsOf(withLlm({ models: [{ ...claude, provider, price: undefined }] }))).toEqual([
+      expect.stringMatching(/^gateway\.llm\.models\[0\]\.price: is required for the hosted model "claude": /),
+    ]);
+  });
+
+  it('takes an external model without a price, and refuses a price on the platform\'s own models', () => {
+    expect(parsePlatformConfig(withLlm({ models: [workstation] }), 'test').gateway.llm!.models[0]).not.toHaveProperty('price');
+    const local = "is only for hosted and external models: the platform's own models are priced by monitoring.alerts.promptTokenPricePerMillion and completionTokenPricePerMillion (from vLLM's token counts), so a price here would count them twice";
+    expect(problemsOf(withLlm({ models: [{ name: 'qwen', provider: 'gpuInference', price: claude.price }] }, { gpuInference: { enabled: true } }))).toEqual([`gateway.llm.models[0].price: ${local}`]);
+    expect(problemsOf(withLlm({ models: [{ name: 'triage', provider: 'triageLlm', price: claude.price }] }, { triageLlm: { enabled: true } }))).toEqual([`gateway.llm.models[0].price: ${local}`]);
+  });
+
+  it('refuses a literal key, a key given as a value, and a hosted model without a key', () => {
+    const refused =
+      'secret values are never accepted (the config and the rendered output are committed to git): reference an existing Secret ({ from: "secret", name, key }), an ExternalSecret ({ from: "externalSecret", ... }) or an InfisicalSecret ({ from: "infisical", ... })';
+    expect(problemsOf(withLlm({ models: [{ ...claude, apiKey: 'sk-ant-api03-abcdef' }] }))).toEqual([`gateway.llm.models[0].apiKey: ${refused}`]);
+    expect(problemsOf(withLlm({ models: [{ ...claude, apiKey: { value: 'sk-ant-api03-abcdef' } }] }))).toEqual([`gateway.llm.models[0].apiKey: ${refused}`]);
+    expect(problemsOf(withLlm({ models: [{ ...workstation, apiKey: 'local-key' }] }))).toEqual([`gateway.llm.models[0].apiKey: ${refused}`]);
+    expect(problemsOf(withLlm({ models: [{ ...claude, apiKey: undefined }] }))).toEqual([
+      'gateway.llm.models[0].apiKey: is required for the hosted model "claude": the provider\'s API key by reference, which only the gateway reads, e.g. { from: "infisical", name: "llm-provider-keys", key: "ANTHROPIC_API_KEY", ... }',
+    ]);
+  });
+
+  it('refuses an unknown provider, no models, a bad name, a price out of range, and a name for an external server without its addresses', () => {
+    expect(problemsOf(withLlm({ models: [{ ...claude, provider: 'vertex' }] }))).toEqual([
+      'gateway.llm.models[0].provider: must be "triageLlm" or "gpuInference" (the platform\'s own), "openai-compatible" (a server of yours), or "anthropic", "gemini", "openai", got "vertex"',
+    ]);
+    expect(problemsOf(withLlm({ models: [] }))).toEqual(['gateway.llm.models: must list at least one model, or leave gateway.llm out, got []']);
+    expect(problemsOf(withLlm({ models: [{ ...claude, name: '-claude' }] }))).toEqual([
+      'gateway.llm.models[0].name: must be what clients send as "model": 1 to 128 letters, digits and ". _ : / -", starting with a letter or digit, got "-claude"',
+    ]);
+    expect(problemsOf(withLlm({ models: [{ ...claude, price: { inputPerMillion: -1, outputPerMillion: 1_000_001 } }] }))).toEqual([
+      'gateway.llm.models[0].price.inputPerMillion: must be at least 0, got -1',
+      'gateway.llm.models[0].price.outputPerMillion: must be at most 1000000 per million tokens, got 1000001',
+    ]);
+    expect(problemsOf(withLlm({ models: [{ ...workstation, baseUrl: 'http://gpu.lan:8000/v1' }] }))).toEqual([
+      'gateway.llm.models[0].cidrs: is required: "gpu.lan" is a name, and the gateway\'s egress allows the server by its addresses, e.g. ["192.168.1.50/32"]',
+    ]);
+    expect(problemsOf(withLlm({ models: [{ ...workstation, baseUrl: 'http://192.168.1.50:8000/v1?x=1' }] }))).toEqual([
+      'gateway.llm.models[0].baseUrl: must have no query ("?") or fragment ("#"): agentgateway refuses one, got "http://192.168.1.50:8000/v1?x=1"',
+    ]);
+  });
+
+  it('config rule gateway-models: the gateway enabled, and the triage LLM or vLLM a model names', () => {
+    const config = parsePlatformConfig(withLlm({ models: [{ name: 'triage', provider: 'triageLlm' }, { name: 'qwen', provider: 'gpuInference' }] }, { gateway: { enabled: false } }), 'test');
+    expect(configRuleProblems(config)).toEqual([
+      { path: 'gateway.llm', message: 'is set but gateway.enabled is false: the models are served by the gateway, so enable it or leave gateway.llm out' },
+      { path: 'gateway.llm.models[0].provider', message: 'is "triageLlm", but triageLlm.enabled is false: enable the triage LLM, or route "triage" to another provider' },
+      { path: 'gateway.llm.models[1].provider', message: 'is "gpuInference", but gpuInference.enabled is false: enable the vLLM deployment, or route "qwen" to another provider' },
+    ]);
+  });
+});
+
+describe('gateway.llm rendered', () => {
+  const homelab = withLlm(
+    {
+      models: [{ name: 'triage', provider: 'triageLlm' }, { name: 'qwen', provider: 'gpuInference', internal: true }, workstation, claude, gemini],
+      virtualModels: [
+        { name: 'reasoning', routing: { failover: ['claude', 'gemini'] } },
+        { name: 'spread', routing: { weighted: [{ model: 'claude', weight: 3 }, { model: 'gemini', weight: 1 }] } },
+        { name: 'default', routing: { conditional: [{ model: 'gemini', when: 'size(request.body) > 24000' }, { model: 'qwen' }] } },
+      ],
+    },
+    { triageLlm: { enabled: true }, gpuInference: { enabled: true, servedModelName: 'qwen-7b' } },
+  );
+
+  it("resolves the platform's own models to their Services and model names, and an external one to its URL", () => {
+    const models = gatewayConfig(homelab).llm.models;
+    const custom = { custom: { formats: [{ type: 'completions' }] } };
+    expect(models.slice(0, 3)).toEqual([
+      { name: 'triage', provider: custom, params: { model: 'qwen2.5:3b-instruct', baseUrl: 'http://triage-llm.mcp-system.svc:11434/v1' } },
+      { name: 'qwen', provider: custom, params: { model: 'qwen-7b', baseUrl: 'http://vllm.mcp-system.svc:8000/v1' }, visibility: 'internal' },
+      { name: 'workstation', provider: custom, params: { model: 'qwen2.5-coder-14b', baseUrl: 'http://192.168.1.50:8000/v1' } },
+    ]);
+    expect(models.slice(3).map((m: any) => [m.name, m.provider, m.params.apiKey])).toEqual([
+      ['claude', 'anthropic', { file: '/var/run/secrets/mcp-platform/llm/3-claude' }],
+      ['gemini', 'gemini', { file: '/var/run/secrets/mcp-platform/llm/4-gemini' }],
+    ]);
+  });
+
+  it('renders each routing kind, and the prices as the cost catalog', () => {
+    const config = gatewayConfig(homelab);
+    expect(config.llm.virtualModels).toEqual([
+      { name: 'reasoning', routing: { failover: { targets: [{ model: 'claude', priority: 0 }, { model: 'gemini', priority: 1 }] } } },
+      { name: 'spread', routing: { weighted: { targets: [{ model: 'claude', weight: 3 }, { model: 'gemini', weight: 1 }] } } },
+      { name: 'default', routing: { conditional: { targets: [{ when: 'size(request.body) > 24000', model: 'gemini' }, { model: 'qwen' }] } } },
+    ]);
+    expect(config.config.modelCatalog).toEqual([
+      { inline: { providers: { anthropic: { models: { 'claude-sonnet-4-5': { rates: { input: '3', output: '15' } } } }, 'gcp.gemini': { models: { 'gemini-2.5-flash': { rates: { input: '0.3', output: '2.5' } } } } } } },
+    ]);
+    expect(config.gateways.llm).toEqual({ port: 4000 });
+  });
+
+  it('lets the gateway reach the local models\' pods, the external server\'s address and port, and the providers by name', () => {
+    const models = gatewayModelsOf(parsePlatformConfig(homelab, 'test'))!;
+    expect(models.models.map((m) => m.reach)).toEqual([
+      { peers: [{ podLabels: componentSelector('triage-llm') }], ports: [11434] },
+      { peers: [{ podLabels: componentSelector('vllm') }], ports: [8000] },
+      { peers: [{ cidr: '192.168.1.50/32' }], ports: [8000] },
+      undefined,
+      undefined,
+    ]);
+    const named = gatewayModelsOf(parsePlatformConfig(withLlm({ models: [{ ...workstation, baseUrl: 'https://gpu.lan/v1', cidrs: ['192.168.1.0/28'] }] }), 'test'))!;
+    expect(named.models[0]!.reach).toEqual({ peers: [{ cidr: '192.168.1.0/28' }], ports: [443] });
+    const plain = gatewayModelsOf(parsePlatformConfig(withLlm({ models: [{ ...workstation, baseUrl: 'http://192.168.1.50/v1' }] }), 'test'))!;
+    expect(plain.models[0]!.reach).toEqual({ peers: [{ cidr: '192.168.1.50/32' }], ports: [80] });
+  });
+
+  it("reports the gateway's refusals under gateway.llm", () => {
+    expect(
+      renderProblems(
+        withLlm({
+          models: [claude, gemini],
+          virtualModels: [
+            { name: 'both', routing: { failover: ['claude', 'gemini'], weighted: [{ model: 'claude', weight: 1 }, { model: 'gemini', weight: 1 }] } },
+            { name: 'nested', routing: { failover: ['claude', 'both'] } },
+            { name: 'claude', routing: { failover: ['claude', 'gemini'] } },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'gateway.llm.virtualModels[0].routing: must give exactly one of failover, weighted or conditional, got failover and weighted',
+      'gateway.llm.virtualModels[1].routing.failover[1]: "both" is a virtual model; agentgateway routes only to models: name the models themselves',
+      'gateway.llm.virtualModels[2]: the name "claude" is also models[0]: give each model and virtual model its own name',
+    ]);
+    expect(renderProblems(withLlm({ models: [{ ...claude, model: 'claude-$VERSION' }] }))).toEqual([
+      'gateway.llm.models[0].model: "claude-$VERSION" contains "$", which agentgateway reads as an environment variable in its config: remove it',
+    ]);
+    expect(renderProblems(withLlm({ port: 8080, models: [claude] }))).toEqual(["gateway.llm.port: 8080 is taken by the gateway's MCP, metrics or readiness port (8080, 15020, 15021): choose another"]);
+  });
+
+  it('off Cilium, needs each hosted provider\'s addresses and allows only those', () => {
+    const other = { ...minimal, cluster: { cni: 'other' } } as PlatformConfigInput;
+    expect(renderProblems({ ...withLlm({ models: [claude] }), cluster: other.cluster })).toEqual([
+      "gateway.llm.providerCidrs.anthropic: is required on this cluster: its NetworkPolicies cannot allow api.anthropic.com by name (only Cilium can), so give the addresses of the provider's API (or run on Cilium); the gateway would otherwise reach the whole internet on 443",
+    ]);
+    expect(problemsOf({ ...withLlm({ models: [claude], providerCidrs: { anthropic: [] } }), cluster: other.cluster })).toEqual(['gateway.llm.providerCidrs.anthropic: must list at least one CIDR, or be left out, got []']);
+    const policy = gatewayObject({ ...withLlm({ models: [claude], providerCidrs: { anthropic: ['160.79.104.0/23'] } }), cluster: other.cluster }, 'NetworkPolicy', 'mcp-gateway');
+    expect(policy.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '160.79.104.0/23' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+    expect(JSON.stringify(policy.spec.egress)).not.toContain('0.0.0.0/0');
+  });
+});
+
+describe('model endpoints without rendering', () => {
+  it.each([
+    ['ollama', { provider: 'ollama' }],
+    ['ollama with a model', { provider: 'ollama', model: 'llama3.2:3b' }],
+    ['vllm', { provider: 'vllm', model: 'Qwen/Qwen2.5-7B-Instruct-AWQ', maxModelLen: 8192, gpu: { memoryGiB: 12 }, cache: { size: '50Gi' }, servedModelName: 'triage' }],
+    ['external', { provider: 'external', address: '192.168.1.50', port: 8000, model: 'm' }],
+  ])("triageLlmEndpoint is the TriageLlm's own url, port and model (%s)", (_, backend) => {
+    const chart = testChart('mcp-system');
+    const triage = new TriageLlm(chart, 'triage', { namespace: 'mcp-system', backend: backend as never, clients: [] });
+    const endpoint = triageLlmEndpoint('mcp-system', backend as never);
+    expect([endpoint.url, endpoint.port, endpoint.model]).toEqual([triage.url, triage.port, triage.model]);
+  });
+
+  it("vllmEndpoint is the VllmDeployment's own url and served model name", () => {
+    const props = { namespace: 'ai', name: 'gpu', model: 'Qwen/Qwen2.5-7B-Instruct-AWQ', maxModelLen: 8192, gpu: { memoryGiB: 12 }, cache: { size: '50Gi' }, clients: [] };
+    const deployment = new VllmDeployment(testChart('ai'), 'vllm', props);
+    expect(vllmEndpoint(props)).toEqual({ url: deployment.url, model: deployment.servedModelName, reach: { peers: [{ podLabels: componentSelector('vllm') }], ports: [8000] } });
+  });
+});
