@@ -901,8 +901,48 @@ const gatewayLlmSchema = z
     models: z.array(llmModelSchema).min(1, { error: 'must list at least one model, or leave gateway.llm out' }),
     /** @default none */
     virtualModels: z.array(virtualModelSchema).default([]),
-    /** The hosted providers' API addresses, required off Cilium (a NetworkPolicy cannot allow a host by name). @default none: by name on Cilium */
+    /** The hosted providers' API addresses, required off Cilium (a NetworkPolicy cannot allow a host by name) unless egressProxy is set. @default none: by name on Cilium */
     providerCidrs: z.object({ anthropic: cidrList, gemini: cidrList, openai: cidrList }).partial().strict().optional(),
+    /**
+     * An HTTP CONNECT proxy (e.g. Squid allowing only the providers' hosts) the gateway reaches the hosted providers
+     * through: its egress then allows the proxy alone. For a cluster that cannot allow hosts by name. @default none: direct
+     */
+    egressProxy: z
+      .object({
+        /** The proxy's DNS name or IPv4 address, e.g. "squid.egress.svc.cluster.local". */
+        host: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, { error: 'must be the proxy\'s DNS name or IPv4 address, e.g. "squid.egress.svc.cluster.local"' }),
+        port,
+        /** Its addresses, for a proxy outside the cluster. @default the host's address, when it is one */
+        cidrs: cidrList.optional(),
+        /** Its pods, for a proxy in the cluster: their namespace and labels. */
+        pods: z.object({ namespace: dnsLabel('egress proxy namespace'), podLabels: labels.refine((l) => Object.keys(l).length > 0, { error: 'must name at least one label of the proxy\'s pods' }) }).strict().optional(),
+      })
+      .strict()
+      .superRefine((proxy, ctx) => {
+        const given = [proxy.cidrs && 'cidrs', proxy.pods && 'pods'].filter(Boolean);
+        if (given.length === 2) ctx.addIssue({ code: 'custom', path: ['pods'], input: undefined, message: 'and cidrs are both set: a proxy in the cluster is reached by its pods, one outside it by its addresses; keep one' });
+        if (!given.length && !IPV4_ADDRESS.test(proxy.host)) {
+          ctx.addIssue({ code: 'custom', path: ['pods'], input: undefined, message: `is required: "${proxy.host}" is a name, so give the proxy's pods (a proxy in the cluster) or its cidrs (outside it), which the gateway's egress allows` });
+        }
+      })
+      .optional(),
+    /**
+     * Clients that call the models with keys of their own, each by the SHA-256 of its key (the key itself is never
+     * in the config): every model request then needs one. Required with hosted models unless gateway.auth is set. @default none
+     */
+    clientKeys: z
+      .array(
+        z
+          .object({
+            /** Who holds the key. */
+            name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { error: 'must be 1 to 63 letters, digits and ". _ -", starting with a letter or digit' }),
+            /** `printf %s "$KEY" | sha256sum`: 64 lowercase hex digits. */
+            sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be the key\'s SHA-256 as 64 lowercase hex digits (printf %s "$KEY" | sha256sum), never the key itself' }),
+          })
+          .strict(),
+      )
+      .min(1, { error: 'must list at least one client, or be left out' })
+      .optional(),
   })
   .strict();
 

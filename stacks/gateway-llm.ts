@@ -3,7 +3,7 @@
  * LLM, vLLM) resolved to their Service URL, model name and pods, a server of yours to its addresses, a hosted
  * model to its key reference and price.
  */
-import type { GatewayModel, GatewayModels } from '../constructs/gateway/gateway-models.js';
+import type { EgressProxy, GatewayModel, GatewayModels } from '../constructs/gateway/gateway-models.js';
 import type { ModelRouting } from '../constructs/gateway/llm-routes.js';
 import { triageLlmEndpoint, type ModelEndpoint, type TriageBackend } from '../constructs/inference/triage-llm.js';
 import { vllmEndpoint } from '../constructs/inference/vllm-deployment.js';
@@ -24,7 +24,15 @@ export function gatewayModelsOf(config: PlatformConfig): GatewayModels | undefin
       routing: Object.fromEntries(Object.entries(routing).filter(([, targets]) => targets !== undefined)) as unknown as ModelRouting,
     })),
     ...(llm.providerCidrs ? { providerCidrs: llm.providerCidrs } : {}),
+    ...(llm.egressProxy ? { egressProxy: egressProxyOf(llm.egressProxy) } : {}),
+    ...(llm.clientKeys ? { clientKeys: llm.clientKeys } : {}),
   };
+}
+
+/** The proxy as the gateway dials it and as its egress allows it: its pods, its addresses, or its own address. */
+function egressProxyOf(proxy: NonNullable<LlmConfig['egressProxy']>): EgressProxy {
+  const peers = proxy.pods ? [{ namespace: proxy.pods.namespace, podLabels: proxy.pods.podLabels }] : (proxy.cidrs ?? [`${proxy.host}/32`]).map((cidr) => ({ cidr }));
+  return { host: proxy.host, port: proxy.port, peers };
 }
 
 function gatewayModel(config: PlatformConfig, model: LlmConfig['models'][number]): GatewayModel {

@@ -138,6 +138,9 @@ export default definePlatformConfig({
           price: { inputPerMillion: 0.3, outputPerMillion: 2.5 },
         },
       ],
+      // Each client's key by its SHA-256 only (printf %s "$KEY" | sha256sum); a request without one of them is
+      // refused. This hash is of a key nobody holds: the models stay locked until you put your own here.
+      clientKeys: [{ name: 'workstation', sha256: '58f7bdee2df0417375813f33e44a83b0765b71a65a41be09f68cf8ea762f1781' }],
       virtualModels: [
         // Claude, and Gemini while Claude is failing.
         { name: 'reasoning', routing: { failover: ['claude', 'gemini'] } },

@@ -7,8 +7,8 @@ import type { k8s } from 'cdk8s-plus-33';
 import { IPV4_CIDR } from '../network/ipv4.js';
 import { usesFqdnEgress, type ClusterNetwork } from '../network/cluster-network.js';
 import type { SecretSource } from '../secrets/secret-reference.js';
-import { HOSTED_PROVIDERS, llmConfig, llmConfigProblems, PROVIDER_HOSTS, type HostedProvider, type LlmConfig, type LlmModel, type VirtualModel } from './llm-routes.js';
-import type { HostPorts, PeerPorts } from '../workloads/pod-network-policy.js';
+import { HOSTED_PROVIDERS, llmConfig, llmConfigProblems, PROVIDER_HOSTS, type ClientKey, type HostedProvider, type LlmConfig, type LlmModel, type VirtualModel } from './llm-routes.js';
+import type { HostPorts, Peer, PeerPorts } from '../workloads/pod-network-policy.js';
 
 /** One model the gateway serves. */
 export interface GatewayModel extends Omit<LlmModel, 'apiKeyFile'> {
@@ -32,6 +32,26 @@ export interface GatewayModels {
    * Cilium too. @default none: by name, which only Cilium can do
    */
   readonly providerCidrs?: Readonly<Partial<Record<HostedProvider, readonly string[]>>>;
+  /**
+   * An HTTP proxy the gateway reaches every hosted provider through (HTTP CONNECT; TLS to the provider inside the
+   * tunnel), for a cluster that cannot allow hosts by name: the gateway's egress allows the proxy alone, and the
+   * proxy allows the providers' hosts. @default none: direct
+   */
+  readonly egressProxy?: EgressProxy;
+  /**
+   * Clients with keys of their own, each by its key's SHA-256: every model request needs one, and the listener's
+   * JWT check is left to the MCP listener (both read the Authorization header). @default none
+   */
+  readonly clientKeys?: readonly ClientKey[];
+}
+
+/** An HTTP CONNECT proxy outside the gateway's pod, e.g. Squid with an allow-list of the providers' hosts. */
+export interface EgressProxy {
+  /** The proxy's DNS name or IPv4 address, as the gateway dials it. */
+  readonly host: string;
+  readonly port: number;
+  /** Where the proxy runs, for the gateway's egress: its pods, or its addresses. */
+  readonly peers: readonly Peer[];
 }
 
 /** agentgateway's default port for LLM routes (crates/agentgateway/src/types/local.rs at v1.4.1). */
@@ -64,7 +84,7 @@ function keyFile(index: number, name: string): string {
 }
 
 /** The problems of the models' props, each naming its field (those of llmConfigProblems included). */
-export function gatewayModelsProblems(models: GatewayModels, network?: ClusterNetwork): string[] {
+export function gatewayModelsProblems(models: GatewayModels, network?: ClusterNetwork, jwtAuth = false): string[] {
   const problems: string[] = [];
   const port = models.port ?? DEFAULT_MODELS_PORT;
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`models.port must be a whole number from 1 to 65535, got ${port}`);
@@ -79,19 +99,31 @@ export function gatewayModelsProblems(models: GatewayModels, network?: ClusterNe
       if (!IPV4_CIDR.test(cidr)) problems.push(`models.providerCidrs.${provider}[${c}] ${JSON.stringify(cidr)} must be an IPv4 CIDR such as "160.79.104.0/23"`);
     });
   }
-  if (!usesFqdnEgress(network)) {
+  const proxy = models.egressProxy;
+  if (proxy) {
+    if (models.providerCidrs) problems.push('models.egressProxy: and providerCidrs are both set: the hosted providers are reached through the proxy or by their addresses; keep one');
+    if (!Number.isInteger(proxy.port) || proxy.port < 1 || proxy.port > 65535) problems.push(`models.egressProxy.port must be a whole number from 1 to 65535, got ${proxy.port}`);
+    if (!proxy.peers.length) problems.push('models.egressProxy.peers must name the proxy\'s pods or addresses, which the gateway\'s egress allows');
+  } else if (!usesFqdnEgress(network)) {
     for (const provider of hostedProviders(models)) {
       if (models.providerCidrs?.[provider] === undefined) {
         problems.push(
           `models.providerCidrs.${provider} is required on this cluster: its NetworkPolicies cannot allow ${PROVIDER_HOSTS[provider]} by name (only Cilium can), ` +
-            'so give the addresses of the provider\'s API (or run on Cilium); the gateway would otherwise reach the whole internet on 443',
+            `so give the addresses of the provider's API${provider === 'anthropic' ? ' (Anthropic publishes 160.79.104.0/23)' : ` (${provider === 'gemini' ? 'Google' : 'OpenAI'} publishes none for it)`}, ` +
+            'or reach the providers through an egress proxy, or run on Cilium; the gateway would otherwise reach the whole internet on 443',
         );
       }
     }
   }
-  const asLlm = llmModels(models.models);
+  const hosted = models.models.filter((m) => m.provider !== 'openai-compatible').map((m) => m.name);
+  if (hosted.length && !jwtAuth && !models.clientKeys?.length) {
+    problems.push(
+      `models serve hosted models (${hosted.join(', ')}), billed to your provider keys: require clients to authenticate, with auth (a JWT check) or client keys (one per client, each given by its SHA-256)`,
+    );
+  }
+  const asLlm = llmModels(models);
   problems.push(
-    ...llmConfigProblems({ gateway: MODELS_GATEWAY_NAME, models: asLlm, virtualModels: models.virtualModels })
+    ...llmConfigProblems({ gateway: MODELS_GATEWAY_NAME, models: asLlm, virtualModels: models.virtualModels, clientKeys: models.clientKeys })
       // The key is given as a Secret here; llm-routes knows only the file it becomes.
       .map((p) => `models.${p.replace(/^(models\[\d+\])\.apiKeyFile is required/, '$1.apiKey is required')}`),
   );
@@ -103,8 +135,14 @@ function hostedProviders(models: GatewayModels): HostedProvider[] {
   return HOSTED_PROVIDERS.filter((provider) => models.models.some((m) => m.provider === provider));
 }
 
-function llmModels(models: readonly GatewayModel[]): LlmModel[] {
-  return models.map(({ apiKey, reach: _reach, ...model }, i) => ({ ...model, ...(apiKey ? { apiKeyFile: `${MODEL_KEYS_DIR}/${keyFile(i, model.name)}` } : {}) }));
+function llmModels(models: GatewayModels): LlmModel[] {
+  const proxy = models.egressProxy;
+  return models.models.map(({ apiKey, reach: _reach, ...model }, i) => ({
+    ...model,
+    ...(apiKey ? { apiKeyFile: `${MODEL_KEYS_DIR}/${keyFile(i, model.name)}` } : {}),
+    // Only the hosted providers go through the proxy: local models are reached directly, in the cluster or on the LAN.
+    ...(proxy && model.provider !== 'openai-compatible' ? { tunnel: `${proxy.host}:${proxy.port}` } : {}),
+  }));
 }
 
 /**
@@ -114,11 +152,12 @@ function llmModels(models: readonly GatewayModel[]): LlmModel[] {
 export function renderModels(models: GatewayModels, network: ClusterNetwork | undefined, keySecret: (index: number) => ModelKeySecret): RenderedModels {
   const withKeys = models.models.flatMap((model, index) => (model.apiKey ? [{ model, index, secret: keySecret(index) }] : []));
   const providers = hostedProviders(models);
+  const proxy = models.egressProxy;
   const byCidr = providers.filter((p) => models.providerCidrs?.[p] !== undefined);
-  const byName = usesFqdnEgress(network) ? providers.filter((p) => !byCidr.includes(p)).map((p) => PROVIDER_HOSTS[p]) : [];
+  const byName = !proxy && usesFqdnEgress(network) ? providers.filter((p) => !byCidr.includes(p)).map((p) => PROVIDER_HOSTS[p]) : [];
   return {
     port: models.port ?? DEFAULT_MODELS_PORT,
-    config: llmConfig({ gateway: MODELS_GATEWAY_NAME, models: llmModels(models.models), virtualModels: models.virtualModels }),
+    config: llmConfig({ gateway: MODELS_GATEWAY_NAME, models: llmModels(models), virtualModels: models.virtualModels, clientKeys: models.clientKeys }),
     ...(withKeys.length
       ? {
           volume: {
@@ -135,6 +174,7 @@ export function renderModels(models: GatewayModels, network: ClusterNetwork | un
     egress: [
       ...models.models.flatMap((m) => (m.reach ? [m.reach] : [])),
       ...byCidr.map((p) => ({ peers: models.providerCidrs![p]!.map((cidr) => ({ cidr })), ports: [443] })),
+      ...(proxy && providers.length ? [{ peers: proxy.peers, ports: [proxy.port] }] : []),
     ],
     hosts: byName.length ? [{ names: byName, ports: [443] }] : [],
   };

@@ -62,6 +62,19 @@ export interface LlmModel {
   readonly price?: ModelPrice;
   /** Only reachable through a virtual model, not by its own name. @default false */
   readonly internal?: boolean;
+  /**
+   * An HTTP proxy, "host:port", the gateway reaches the model through (HTTP CONNECT, TLS to the provider inside
+   * the tunnel; agentgateway's `backendTunnel`): for a cluster that cannot allow the provider's host by name. @default none: direct
+   */
+  readonly tunnel?: string;
+}
+
+/** A client allowed to call the models with its own key, which the config holds only as a hash. */
+export interface ClientKey {
+  /** Who holds the key; in CEL as `apiKey.client` (for logs and rules). */
+  readonly name: string;
+  /** SHA-256 of the key, 64 hex digits (`printf %s "$KEY" | sha256sum`): agentgateway compares the hash, so the key is never in the config. */
+  readonly sha256: string;
 }
 
 /** How a virtual model chooses among its models. */
@@ -89,6 +102,8 @@ export interface LlmConfigOptions {
   readonly models: readonly LlmModel[];
   /** @default none */
   readonly virtualModels?: readonly VirtualModel[];
+  /** Clients with keys of their own: given, every request needs one of them. @default none: no key is asked for (use the listener's JWT check) */
+  readonly clientKeys?: readonly ClientKey[];
 }
 
 /** agentgateway's `llm` section and, when any model has a price, the inline cost catalog for `config.modelCatalog`. */
@@ -96,6 +111,17 @@ export interface LlmConfig {
   readonly llm: Record<string, unknown>;
   readonly modelCatalog?: readonly Record<string, unknown>[];
 }
+
+/**
+ * How long a failover target that answered 5xx or not at all is left out. agentgateway moves to the next priority
+ * only when every model of the current one is evicted, and without a health policy it never evicts
+ * (crates/agentgateway/src/telemetry/log.rs:708-711 at v1.4.1), so a failover needs one. Repeated evictions last
+ * longer (the duration times the evictions so far, http/health.rs:84-132).
+ */
+export const FAILOVER_EVICTION = '30s';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const PROXY_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
 
 /** USD per million tokens: far above any published price, and below where numbers print with an exponent. */
 export const MAX_MODEL_PRICE = 1_000_000;
@@ -148,6 +174,10 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
     }
     if (hosted && model.apiKeyFile === undefined) problems.push(`${at}.apiKeyFile is required for ${model.provider}: the gateway holds the key, clients never do`);
     if (model.apiKeyFile !== undefined && !/^\/[^\s]*[^/\s]$/.test(model.apiKeyFile)) problems.push(`${at}.apiKeyFile ${JSON.stringify(model.apiKeyFile)} must be an absolute file path`);
+    if (model.tunnel !== undefined) {
+      const port = Number(model.tunnel.split(':').pop());
+      if (!PROXY_HOST.test(model.tunnel) || port < 1 || port > 65535) problems.push(`${at}.tunnel ${JSON.stringify(model.tunnel)} must be the proxy's "host:port", e.g. "egress-proxy.egress.svc.cluster.local:3128"`);
+    }
     if (model.price) {
       for (const key of ['inputPerMillion', 'outputPerMillion'] as const) {
         const value = model.price[key];
@@ -155,6 +185,14 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
       }
     }
   });
+  const clients = new Set<string>();
+  options.clientKeys?.forEach((client, i) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(client.name)) problems.push(`clientKeys[${i}].name ${JSON.stringify(client.name)} must be 1 to 63 letters, digits and ". _ -", starting with a letter or digit`);
+    if (clients.has(client.name)) problems.push(`clientKeys[${i}].name "${client.name}" is given twice: one entry per client`);
+    clients.add(client.name);
+    if (!SHA256_HEX.test(client.sha256)) problems.push(`clientKeys[${i}].sha256 must be the key's SHA-256 as 64 lowercase hex digits (printf %s "$KEY" | sha256sum), never the key itself`);
+  });
+  if (options.clientKeys && options.clientKeys.length === 0) problems.push('clientKeys must list at least one client, or be left out');
   const modelNames = new Set(options.models.map((m) => m.name));
   const virtualNames = new Set(virtualModels.map((v) => v.name));
   virtualModels.forEach((virtual, i) => {
@@ -196,8 +234,8 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
   return problems;
 }
 
-/** The model as agentgateway's `llm.models[]` entry. */
-function renderedModel(model: LlmModel): Record<string, unknown> {
+/** The model as agentgateway's `llm.models[]` entry; `failoverTarget` when a failover virtual model routes to it. */
+function renderedModel(model: LlmModel, failoverTarget: boolean): Record<string, unknown> {
   const params: Record<string, unknown> = { model: model.model };
   if (model.baseUrl !== undefined) params.baseUrl = model.baseUrl;
   // A file, read by agentgateway when it loads the config: the key never enters the ConfigMap.
@@ -208,6 +246,9 @@ function renderedModel(model: LlmModel): Record<string, unknown> {
     provider: model.provider === 'openai-compatible' ? { custom: { formats: [{ type: 'completions' }] } } : model.provider,
     params,
     ...(model.internal ? { visibility: 'internal' } : {}),
+    // Any 5xx or connection failure evicts it (the default unhealthy rule), so the next priority takes over.
+    ...(failoverTarget ? { health: { eviction: { duration: FAILOVER_EVICTION } } } : {}),
+    ...(model.tunnel !== undefined ? { backendTunnel: { proxy: { host: model.tunnel } } } : {}),
   };
 }
 
@@ -234,11 +275,16 @@ export function llmConfig(options: LlmConfigOptions): LlmConfig {
   if (problems.length) throw new Error(`model routes:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   const virtualModels = options.virtualModels ?? [];
   const catalog = costCatalog(options.models);
+  const failoverTargets = new Set(virtualModels.flatMap((v) => ('failover' in v.routing ? v.routing.failover : [])));
   return {
     llm: {
       gateways: [options.gateway],
-      models: options.models.map(renderedModel),
+      models: options.models.map((model) => renderedModel(model, failoverTargets.has(model.name))),
       ...(virtualModels.length ? { virtualModels: virtualModels.map((v) => ({ name: v.name, routing: renderedRouting(v.routing) })) } : {}),
+      // Strict: without a valid key the request is refused (agentgateway's default, "optional", lets it through).
+      ...(options.clientKeys?.length
+        ? { policies: { apiKey: { mode: 'strict', keys: options.clientKeys.map((c) => ({ keyHash: `sha256:${c.sha256}`, metadata: { client: c.name } })) } } }
+        : {}),
     },
     ...(catalog ? { modelCatalog: [{ inline: catalog }] } : {}),
   };

@@ -124,7 +124,7 @@ export class McpGateway extends Construct {
     if (props.toolBudget !== undefined && (!Number.isInteger(props.toolBudget) || props.toolBudget < 1)) problems.push(`toolBudget must be a positive whole number, got ${props.toolBudget}`);
     problems.push(...jwksEgressProblems(props));
     if (props.models) {
-      problems.push(...gatewayModelsProblems(props.models, props.network));
+      problems.push(...gatewayModelsProblems(props.models, props.network, props.auth !== undefined));
       const taken = [GATEWAY_PORT, ComponentMetricsPorts.gateway.port, READINESS_PORT];
       const modelsPort = props.models.port ?? DEFAULT_MODELS_PORT;
       if (taken.includes(modelsPort)) problems.push(`models.port ${modelsPort} is taken by the gateway's MCP, metrics or readiness port (${taken.join(', ')}): choose another`);
@@ -170,9 +170,10 @@ export class McpGateway extends Construct {
     const models = props.models ? renderModels(props.models, props.network, keySecret) : undefined;
     if (models) {
       const gateways = this.config.gateways as Record<string, Record<string, unknown>>;
-      // Clients authenticate to the model listener as to the MCP one; only the gateway holds provider keys.
+      // Clients authenticate to the model listener as to the MCP one, unless they have keys of their own (both
+      // read the Authorization header, and the listener's check runs first); only the gateway holds provider keys.
       const { jwtAuth } = gateways[AGENTGATEWAY_GATEWAY_NAME]!;
-      gateways[MODELS_GATEWAY_NAME] = { port: models.port, ...(jwtAuth ? { jwtAuth } : {}) };
+      gateways[MODELS_GATEWAY_NAME] = { port: models.port, ...(jwtAuth && !props.models!.clientKeys?.length ? { jwtAuth } : {}) };
       this.config.llm = models.config.llm;
       if (models.config.modelCatalog) (this.config.config as Record<string, unknown>).modelCatalog = models.config.modelCatalog;
     }

@@ -24,7 +24,9 @@ const claude = { name: 'claude', provider: 'anthropic', model: 'claude-sonnet-4-
 const gemini = { name: 'gemini', provider: 'gemini', model: 'gemini-2.5-flash', apiKey: key('gemini'), price: { inputPerMillion: 0.3, outputPerMillion: 2.5 } } as const;
 const workstation = { name: 'workstation', provider: 'openai-compatible', baseUrl: 'http://192.168.1.50:8000/v1', model: 'qwen2.5-coder-14b' } as const;
 
-const withLlm = (llm: object, raw: Partial<PlatformConfigInput> = {}): PlatformConfigInput => ({ ...minimal, ...raw, gateway: { enabled: true, ...(raw.gateway ?? {}), llm } as never });
+/** A client's key by its hash: printf %s test-api-key | sha256sum (agentgateway's own test vector, http/apikey_tests.rs). */
+const LAPTOP = { name: 'laptop', sha256: '4c806362b613f7496abf284146efd31da90e4b16169fe001841ca17290f427c4' };
+const withLlm = (llm: object, raw: Partial<PlatformConfigInput> = {}): PlatformConfigInput => ({ ...minimal, ...raw, gateway: { enabled: true, ...(raw.gateway ?? {}), llm: { clientKeys: [LAPTOP], ...llm } } as never });
 
 /** One object of the mcp-servers app, as rendered for the config. */
 function gatewayObject(raw: PlatformConfigInput, kind: string, name: string): Record<string, any> {
@@ -198,12 +200,64 @@ describe('gateway.llm rendered', () => {
   it('off Cilium, needs each hosted provider\'s addresses and allows only those', () => {
     const other = { ...minimal, cluster: { cni: 'other' } } as PlatformConfigInput;
     expect(renderProblems({ ...withLlm({ models: [claude] }), cluster: other.cluster })).toEqual([
-      "gateway.llm.providerCidrs.anthropic: is required on this cluster: its NetworkPolicies cannot allow api.anthropic.com by name (only Cilium can), so give the addresses of the provider's API (or run on Cilium); the gateway would otherwise reach the whole internet on 443",
+      "gateway.llm.providerCidrs.anthropic: is required on this cluster: its NetworkPolicies cannot allow api.anthropic.com by name (only Cilium can), so give the addresses of the provider's API (Anthropic publishes 160.79.104.0/23), or reach the providers through an egress proxy, or run on Cilium; the gateway would otherwise reach the whole internet on 443",
     ]);
     expect(problemsOf({ ...withLlm({ models: [claude], providerCidrs: { anthropic: [] } }), cluster: other.cluster })).toEqual(['gateway.llm.providerCidrs.anthropic: must list at least one CIDR, or be left out, got []']);
     const policy = gatewayObject({ ...withLlm({ models: [claude], providerCidrs: { anthropic: ['160.79.104.0/23'] } }), cluster: other.cluster }, 'NetworkPolicy', 'mcp-gateway');
     expect(policy.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '160.79.104.0/23' } }], ports: [{ port: 443, protocol: 'TCP' }] });
     expect(JSON.stringify(policy.spec.egress)).not.toContain('0.0.0.0/0');
+  });
+});
+
+describe('gateway.llm: who may call, and how the providers are reached', () => {
+  it('refuses hosted models that any client could call, and takes them behind client keys or the JWT check', () => {
+    expect(renderProblems({ ...minimal, gateway: { enabled: true, llm: { models: [claude, gemini] } } } as never)).toEqual([
+      'gateway.llm: serve hosted models (claude, gemini), billed to your provider keys: require clients to authenticate, with auth (a JWT check) or client keys (one per client, each given by its SHA-256)',
+    ]);
+    const auth = { issuer: 'https://id.lan/realms/lab', audiences: ['llm'], jwksUrl: 'https://id.lan/realms/lab/certs' };
+    expect(gatewayConfig({ ...minimal, gateway: { enabled: true, auth, llm: { models: [claude] } } } as never).gateways.llm.jwtAuth).toMatchObject({ issuer: auth.issuer, audiences: ['llm'] });
+    const keyed = gatewayConfig(withLlm({ models: [claude] }));
+    expect(keyed.llm.policies).toEqual({ apiKey: { mode: 'strict', keys: [{ keyHash: `sha256:${LAPTOP.sha256}`, metadata: { client: 'laptop' } }] } });
+    // Local models alone need no key.
+    expect(gatewayConfig({ ...minimal, triageLlm: { enabled: true }, gateway: { enabled: true, llm: { models: [{ name: 'triage', provider: 'triageLlm' }] } } } as never).llm).not.toHaveProperty('policies');
+  });
+
+  it('refuses a client key that is not a SHA-256, a bad client name, and an empty list', () => {
+    expect(problemsOf(withLlm({ models: [claude], clientKeys: [{ name: 'laptop', sha256: 'test-api-key' }] }))).toEqual([
+      'gateway.llm.clientKeys[0].sha256: must be the key\'s SHA-256 as 64 lowercase hex digits (printf %s "$KEY" | sha256sum), never the key itself, got "test-api-key"',
+    ]);
+    expect(problemsOf(withLlm({ models: [claude], clientKeys: [{ name: 'my laptop', sha256: LAPTOP.sha256 }] }))).toEqual([
+      'gateway.llm.clientKeys[0].name: must be 1 to 63 letters, digits and ". _ -", starting with a letter or digit, got "my laptop"',
+    ]);
+    expect(problemsOf(withLlm({ models: [claude], clientKeys: [] }))).toEqual(['gateway.llm.clientKeys: must list at least one client, or be left out, got []']);
+  });
+
+  it('reaches the providers through an egress proxy on any CNI: its pods, its addresses, or its own address', () => {
+    const other = { cni: 'other' } as const;
+    const proxied = (egressProxy: object) => ({ ...withLlm({ models: [claude, workstation], egressProxy }), cluster: other });
+    const models = gatewayConfig(proxied({ host: 'squid.egress.svc.cluster.local', port: 3128, pods: { namespace: 'egress', podLabels: { app: 'squid' } } })).llm.models;
+    expect(models.map((m: any) => [m.name, m.backendTunnel])).toEqual([
+      ['claude', { proxy: { host: 'squid.egress.svc.cluster.local:3128' } }],
+      ['workstation', undefined],
+    ]);
+    const egress = gatewayObject(proxied({ host: 'squid.egress.svc.cluster.local', port: 3128, pods: { namespace: 'egress', podLabels: { app: 'squid' } } }), 'NetworkPolicy', 'mcp-gateway').spec.egress;
+    expect(egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'egress' } }, podSelector: { matchLabels: { app: 'squid' } } }], ports: [{ port: 3128, protocol: 'TCP' }] });
+    expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.168.1.50/32' } }], ports: [{ port: 8000, protocol: 'TCP' }] });
+    expect(JSON.stringify(egress)).not.toContain('0.0.0.0/0');
+    expect(gatewayObject(proxied({ host: '192.168.1.2', port: 3128 }), 'NetworkPolicy', 'mcp-gateway').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.168.1.2/32' } }], ports: [{ port: 3128, protocol: 'TCP' }] });
+    expect(gatewayObject(proxied({ host: 'proxy.lan', port: 8080, cidrs: ['192.168.1.0/29'] }), 'NetworkPolicy', 'mcp-gateway').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.168.1.0/29' } }], ports: [{ port: 8080, protocol: 'TCP' }] });
+  });
+
+  it('refuses a proxy named without its pods or addresses, with both, and a proxy beside provider addresses', () => {
+    expect(problemsOf(withLlm({ models: [claude], egressProxy: { host: 'proxy.lan', port: 3128 } }))).toEqual([
+      'gateway.llm.egressProxy.pods: is required: "proxy.lan" is a name, so give the proxy\'s pods (a proxy in the cluster) or its cidrs (outside it), which the gateway\'s egress allows',
+    ]);
+    expect(problemsOf(withLlm({ models: [claude], egressProxy: { host: 'proxy.lan', port: 3128, cidrs: ['192.168.1.2/32'], pods: { namespace: 'egress', podLabels: { app: 'squid' } } } }))).toEqual([
+      'gateway.llm.egressProxy.pods: and cidrs are both set: a proxy in the cluster is reached by its pods, one outside it by its addresses; keep one',
+    ]);
+    expect(renderProblems(withLlm({ models: [claude], egressProxy: { host: '192.168.1.2', port: 3128 }, providerCidrs: { anthropic: ['160.79.104.0/23'] } }))).toEqual([
+      'gateway.llm.egressProxy: and providerCidrs are both set: the hosted providers are reached through the proxy or by their addresses; keep one',
+    ]);
   });
 });
 

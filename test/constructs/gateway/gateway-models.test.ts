@@ -27,7 +27,7 @@ const PROVIDER_CIDRS = { anthropic: ['160.79.104.0/23'], gemini: ['192.0.2.0/24'
 
 function gateway(props: Partial<McpGatewayProps> = {}) {
   const chart = testChart(NAMESPACE);
-  const built = new McpGateway(chart, 'gateway', { namespace: NAMESPACE, models: MODELS, network: CILIUM, ...props });
+  const built = new McpGateway(chart, 'gateway', { namespace: NAMESPACE, models: MODELS, network: CILIUM, auth: AUTH, ...props });
   return { built, objects: render(chart), chart };
 }
 
@@ -43,8 +43,8 @@ describe('McpGateway with models', () => {
     expect((built.config.config as { modelCatalog: unknown[] }).modelCatalog).toHaveLength(1);
   });
 
-  it('GIVEN no auth THEN the model listener has none either', () => {
-    const { built } = gateway();
+  it('GIVEN no auth and only local models THEN the model listener has none either', () => {
+    const { built } = gateway({ auth: undefined, models: { models: [MODELS.models[0]!] } });
     expect((built.config.gateways as Record<string, unknown>).llm).toEqual({ port: 4000 });
   });
 
@@ -104,7 +104,8 @@ describe('McpGateway with models', () => {
   });
 
   it('GIVEN a CNI that cannot match names and each provider\'s addresses THEN egress is those addresses on 443, never the internet', () => {
-    const { objects } = gateway({ network: { cni: 'other' }, models: { ...MODELS, providerCidrs: PROVIDER_CIDRS } });
+    // The identity provider by its address too, so that nothing reaches the internet at large.
+    const { objects } = gateway({ network: { cni: 'other' }, jwksCidrs: ['203.0.113.10/32'], models: { ...MODELS, providerCidrs: PROVIDER_CIDRS } });
     const egress = only(objects, 'NetworkPolicy', 'mcp-gateway').spec.egress;
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '160.79.104.0/23' } }], ports: [{ port: 443, protocol: 'TCP' }] });
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.0.2.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] });
@@ -121,10 +122,13 @@ describe('McpGateway with models', () => {
   });
 
   it('GIVEN a CNI that cannot match names and no addresses for a provider THEN the gateway is refused naming the field for each provider', () => {
-    const message = (provider: string, host: string) =>
-      `models.providerCidrs.${provider} is required on this cluster: its NetworkPolicies cannot allow ${host} by name (only Cilium can), so give the addresses of the provider's API (or run on Cilium); the gateway would otherwise reach the whole internet on 443`;
-    expect(errorOf(() => gateway({ network: { cni: 'other' } }))).toBe(`McpGateway gateway:\n  - ${message('anthropic', 'api.anthropic.com')}\n  - ${message('gemini', 'generativelanguage.googleapis.com')}`);
-    expect(errorOf(() => gateway({ network: { cni: 'cilium', fqdnEgress: false } }))).toContain(message('anthropic', 'api.anthropic.com'));
+    const message = (provider: string, host: string, published: string) =>
+      `models.providerCidrs.${provider} is required on this cluster: its NetworkPolicies cannot allow ${host} by name (only Cilium can), so give the addresses of the provider's API (${published}), or reach the providers through an egress proxy, or run on Cilium; the gateway would otherwise reach the whole internet on 443`;
+    const openai = { name: 'gpt', provider: 'openai', model: 'text-embedding-3-small', apiKey: { from: 'secret', name: 'openai', key: 'key' }, price: { inputPerMillion: 0.02, outputPerMillion: 0 } } as const;
+    expect(errorOf(() => gateway({ network: { cni: 'other' }, jwksCidrs: ['203.0.113.10/32'], models: { models: [...MODELS.models, openai] } }))).toBe(
+      `McpGateway gateway:\n  - ${message('anthropic', 'api.anthropic.com', 'Anthropic publishes 160.79.104.0/23')}\n  - ${message('gemini', 'generativelanguage.googleapis.com', 'Google publishes none for it')}\n  - ${message('openai', 'api.openai.com', 'OpenAI publishes none for it')}`,
+    );
+    expect(errorOf(() => gateway({ network: { cni: 'cilium', fqdnEgress: false } }))).toContain(message('anthropic', 'api.anthropic.com', 'Anthropic publishes 160.79.104.0/23'));
   });
 
   it('GIVEN a key in Infisical THEN the gateway\'s app renders its InfisicalSecret and mounts the Secret it manages', () => {
@@ -136,6 +140,69 @@ describe('McpGateway with models', () => {
       name: 'llm-keys',
       projected: { defaultMode: 0o440, sources: [{ secret: { name: 'llm-provider-keys', items: [{ key: 'ANTHROPIC_API_KEY', path: '0-claude' }] } }] },
     });
+  });
+
+  it('GIVEN hosted models and no client authentication THEN the gateway is refused: anyone who reaches it would spend on your keys', () => {
+    expect(errorOf(() => gateway({ auth: undefined }))).toBe(
+      'McpGateway gateway:\n  - models serve hosted models (claude, gemini), billed to your provider keys: require clients to authenticate, with auth (a JWT check) or client keys (one per client, each given by its SHA-256)',
+    );
+  });
+
+  it('GIVEN client keys THEN every model request needs one (strict), by hash, and the model listener leaves the JWT check to the MCP one', () => {
+    const sha256 = '4c806362b613f7496abf284146efd31da90e4b16169fe001841ca17290f427c4';
+    const { built } = gateway({ models: { ...MODELS, clientKeys: [{ name: 'laptop', sha256 }] } });
+    expect((built.config.llm as { policies: unknown }).policies).toEqual({ apiKey: { mode: 'strict', keys: [{ keyHash: `sha256:${sha256}`, metadata: { client: 'laptop' } }] } });
+    const gateways = built.config.gateways as Record<string, Record<string, unknown>>;
+    expect(gateways.llm).toEqual({ port: 4000 });
+    expect(gateways.mcp!.jwtAuth).toBeDefined();
+    expect(validateAgentgatewayConfig(built.config)).toEqual([]);
+    expect(gateway({ auth: undefined, models: { ...MODELS, clientKeys: [{ name: 'laptop', sha256 }] } }).built.config.llm).toHaveProperty('policies');
+  });
+
+  it.each([
+    [[{ name: 'laptop', sha256: 'not-a-hash' }], 'models.clientKeys[0].sha256 must be the key\'s SHA-256 as 64 lowercase hex digits (printf %s "$KEY" | sha256sum), never the key itself'],
+    [[{ name: 'laptop', sha256: 'A'.repeat(64) }], 'models.clientKeys[0].sha256 must be the key\'s SHA-256 as 64 lowercase hex digits (printf %s "$KEY" | sha256sum), never the key itself'],
+    [[{ name: '$USER', sha256: 'a'.repeat(64) }], 'models.clientKeys[0].name "$USER" must be 1 to 63 letters, digits and ". _ -", starting with a letter or digit'],
+    [[{ name: 'laptop', sha256: 'a'.repeat(64) }, { name: 'laptop', sha256: 'b'.repeat(64) }], 'models.clientKeys[1].name "laptop" is given twice: one entry per client'],
+  ])('GIVEN client keys %j THEN the gateway is refused naming the field', (clientKeys, problem) => {
+    expect(errorOf(() => gateway({ models: { ...MODELS, clientKeys } }))).toBe(`McpGateway gateway:\n  - ${problem}`);
+  });
+
+  it('GIVEN a failover virtual model THEN its targets are evicted after a failure, so the next priority takes over; other models are not', () => {
+    const models = (gateway().built.config.llm as { models: { name: string; health?: unknown }[] }).models;
+    expect(models.map((m) => [m.name, m.health])).toEqual([
+      ['triage', undefined],
+      ['qwen', undefined],
+      ['claude', { eviction: { duration: '30s' } }],
+      ['gemini', { eviction: { duration: '30s' } }],
+    ]);
+  });
+
+  it('GIVEN an egress proxy THEN hosted models tunnel through it, the gateway reaches the proxy and the local models only, on any CNI', () => {
+    const egressProxy = { host: 'squid.egress.svc.cluster.local', port: 3128, peers: [{ podLabels: { app: 'squid' }, namespace: 'egress' }] };
+    const { built, objects } = gateway({ network: { cni: 'other' }, jwksCidrs: ['203.0.113.10/32'], models: { ...MODELS, egressProxy } });
+    const models = (built.config.llm as { models: { name: string; backendTunnel?: unknown }[] }).models;
+    expect(models.map((m) => [m.name, m.backendTunnel])).toEqual([
+      ['triage', undefined],
+      ['qwen', undefined],
+      ['claude', { proxy: { host: 'squid.egress.svc.cluster.local:3128' } }],
+      ['gemini', { proxy: { host: 'squid.egress.svc.cluster.local:3128' } }],
+    ]);
+    expect(validateAgentgatewayConfig(built.config)).toEqual([]);
+    const egress = only(objects, 'NetworkPolicy', 'mcp-gateway').spec.egress;
+    expect(egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'egress' } }, podSelector: { matchLabels: { app: 'squid' } } }], ports: [{ port: 3128, protocol: 'TCP' }] });
+    expect(JSON.stringify(egress)).not.toContain('0.0.0.0/0');
+    expect(egress.filter((rule: { ports: { port: number }[] }) => rule.ports.some((p) => p.port === 443))).toEqual([{ to: [{ ipBlock: { cidr: '203.0.113.10/32' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
+  });
+
+  it('GIVEN an egress proxy and provider addresses, or a proxy at a bad port THEN the gateway is refused naming the field', () => {
+    const egressProxy = { host: 'squid.egress.svc.cluster.local', port: 3128, peers: [{ cidr: '10.0.0.9/32' }] };
+    expect(errorOf(() => gateway({ models: { ...MODELS, egressProxy, providerCidrs: PROVIDER_CIDRS } }))).toBe(
+      'McpGateway gateway:\n  - models.egressProxy: and providerCidrs are both set: the hosted providers are reached through the proxy or by their addresses; keep one',
+    );
+    expect(errorOf(() => gateway({ models: { ...MODELS, egressProxy: { ...egressProxy, port: 0 } } }))).toBe(
+      'McpGateway gateway:\n  - models.egressProxy.port must be a whole number from 1 to 65535, got 0\n  - models.models[2].tunnel "squid.egress.svc.cluster.local:0" must be the proxy\'s "host:port", e.g. "egress-proxy.egress.svc.cluster.local:3128"\n  - models.models[3].tunnel "squid.egress.svc.cluster.local:0" must be the proxy\'s "host:port", e.g. "egress-proxy.egress.svc.cluster.local:3128"',
+    );
   });
 
   it('GIVEN the rendered gateway THEN the policy pack finds no error', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { validateAgentgatewayConfig } from '../../../constructs/gateway/agentgateway-config.js';
-import { llmConfig, llmConfigProblems, PROVIDER_HOSTS, type LlmConfigOptions, type LlmModel } from '../../../constructs/gateway/llm-routes.js';
+import { llmConfig, llmConfigProblems, PROVIDER_HOSTS, type LlmConfigOptions, type LlmModel, FAILOVER_EVICTION } from '../../../constructs/gateway/llm-routes.js';
 
 const triage: LlmModel = { name: 'triage', provider: 'openai-compatible', model: 'qwen2.5:3b', baseUrl: 'http://triage-llm.mcp-system.svc:8080' };
 const qwen: LlmModel = { name: 'qwen', provider: 'openai-compatible', model: 'Qwen/Qwen2.5-7B-Instruct-AWQ', baseUrl: 'http://vllm.mcp-system.svc:8000/v1' };
@@ -37,9 +37,11 @@ describe('llmConfig', () => {
     expect(llmConfig(homelab).llm.models).toEqual([
       { name: 'triage', provider: { custom: { formats: [{ type: 'completions' }] } }, params: { model: 'qwen2.5:3b', baseUrl: 'http://triage-llm.mcp-system.svc:8080' } },
       { name: 'qwen', provider: { custom: { formats: [{ type: 'completions' }] } }, params: { model: 'Qwen/Qwen2.5-7B-Instruct-AWQ', baseUrl: 'http://vllm.mcp-system.svc:8000/v1' } },
-      { name: 'claude', provider: 'anthropic', params: { model: 'claude-sonnet-4-5', apiKey: { file: '/var/run/secrets/llm/anthropic' } } },
-      { name: 'gemini', provider: 'gemini', params: { model: 'gemini-2.5-flash', apiKey: { file: '/var/run/secrets/llm/gemini' } } },
+      // Failover targets (of "reasoning") are evicted after a failure: without a health policy agentgateway never fails over.
+      { name: 'claude', provider: 'anthropic', params: { model: 'claude-sonnet-4-5', apiKey: { file: '/var/run/secrets/llm/anthropic' } }, health: { eviction: { duration: FAILOVER_EVICTION } } },
+      { name: 'gemini', provider: 'gemini', params: { model: 'gemini-2.5-flash', apiKey: { file: '/var/run/secrets/llm/gemini' } }, health: { eviction: { duration: FAILOVER_EVICTION } } },
     ]);
+    expect(FAILOVER_EVICTION).toBe('30s');
     expect(llmConfig(homelab).llm.gateways).toEqual(['llm']);
   });
 
