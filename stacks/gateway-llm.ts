@@ -5,11 +5,17 @@
  */
 import type { EgressProxy, GatewayModel, GatewayModels } from '../constructs/gateway/gateway-models.js';
 import type { ModelRouting } from '../constructs/gateway/llm-routes.js';
+import type { PricedModel } from '../constructs/monitoring/alert-rules.js';
 import { triageLlmEndpoint, type ModelEndpoint, type TriageBackend } from '../constructs/inference/triage-llm.js';
 import { vllmEndpoint } from '../constructs/inference/vllm-deployment.js';
 import type { PlatformConfig } from './config.js';
 
 type LlmConfig = NonNullable<PlatformConfig['gateway']['llm']>;
+
+/** The models whose cost the gateway counts (those with a price), for the cost rules and the dashboard. */
+export function pricedModelsOf(config: PlatformConfig): PricedModel[] {
+  return (config.gateway.llm?.models ?? []).flatMap((m) => ('price' in m && m.price && 'model' in m ? [{ name: m.name, model: m.model }] : []));
+}
 
 /** The McpGateway's `models`, or undefined when the config has no `gateway.llm`. */
 export function gatewayModelsOf(config: PlatformConfig): GatewayModels | undefined {

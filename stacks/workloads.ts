@@ -7,7 +7,7 @@ import { VllmDeployment } from '../constructs/inference/vllm-deployment.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector } from '../constructs/labels.js';
 import { PlatformMonitoring, type ScrapeTarget } from '../constructs/monitoring/platform-monitoring.js';
 import { McpGateway } from '../constructs/gateway/mcp-gateway.js';
-import { gatewayModelsOf } from './gateway-llm.js';
+import { gatewayModelsOf, pricedModelsOf } from './gateway-llm.js';
 import { McpServer } from '../constructs/mcp/mcp-server.js';
 import { CiliumLoadBalancer } from '../constructs/network/cilium-load-balancer.js';
 import { NamespaceGuardrails } from '../constructs/workloads/namespace-guardrails.js';
@@ -273,6 +273,8 @@ export class Workloads {
         targets: scrapeTargets,
         thresholds: m.alerts,
         databaseCluster: database?.clusterName,
+        // Only a gateway that is rendered counts cost.
+        pricedModels: config.gateway.enabled ? pricedModelsOf(config) : undefined,
         dashboard: m.dashboard,
         dashboardLabels: m.dashboardLabels,
       }));

@@ -38,11 +38,14 @@ const CATALOG_PROVIDER: Readonly<Record<ModelProvider, string>> = {
   openai: 'openai',
 };
 
-/** USD per million tokens, as providers publish their prices. */
+/**
+ * A price per million tokens, as providers publish them, in the currency the cost alert reports
+ * (monitoring.alerts.currency): agentgateway names its counter `_usd_` but only multiplies the tokens by these rates.
+ */
 export interface ModelPrice {
-  /** USD per million input (prompt) tokens. */
+  /** Per million input (prompt) tokens. */
   readonly inputPerMillion: number;
-  /** USD per million output (completion) tokens. */
+  /** Per million output (completion) tokens. */
   readonly outputPerMillion: number;
 }
 
@@ -123,7 +126,7 @@ export const FAILOVER_EVICTION = '30s';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const PROXY_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
 
-/** USD per million tokens: far above any published price, and below where numbers print with an exponent. */
+/** Per million tokens: far above any published price, and below where numbers print with an exponent. */
 export const MAX_MODEL_PRICE = 1_000_000;
 
 /**
@@ -181,7 +184,7 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
     if (model.price) {
       for (const key of ['inputPerMillion', 'outputPerMillion'] as const) {
         const value = model.price[key];
-        if (!Number.isFinite(value) || value < 0 || value > MAX_MODEL_PRICE) problems.push(`${at}.price.${key} must be a number of USD from 0 to ${MAX_MODEL_PRICE}, got ${value}`);
+        if (!Number.isFinite(value) || value < 0 || value > MAX_MODEL_PRICE) problems.push(`${at}.price.${key} must be a number from 0 to ${MAX_MODEL_PRICE}, got ${value}`);
       }
     }
   });

@@ -1,4 +1,4 @@
-import { DAILY_COST_RECORD, Metrics } from './alert-rules.js';
+import { DAILY_COST_RECORD, gatewayCostExpr, Metrics, type PricedModel } from './alert-rules.js';
 
 /** A Grafana time-series panel (the schema subset the platform uses). */
 interface Panel {
@@ -11,8 +11,16 @@ interface Panel {
   readonly targets: readonly { readonly refId: string; readonly expr: string; readonly legendFormat: string }[];
 }
 
+/** What the dashboard shows: the namespace, the database cluster's volumes, the gateway's priced models. */
+export interface DashboardScope {
+  readonly namespace: string;
+  readonly databaseCluster?: string;
+  /** One cost panel each. @default none */
+  readonly pricedModels?: readonly PricedModel[];
+}
+
 /** Every PromQL expression the dashboard shows, by panel title (tests parse them). */
-export function dashboardQueries(scope: { namespace: string; databaseCluster?: string }): Record<string, { expr: string; legend: string; unit: string }> {
+export function dashboardQueries(scope: DashboardScope): Record<string, { expr: string; legend: string; unit: string }> {
   const ns = `namespace="${scope.namespace}"`;
   const queries: Record<string, { expr: string; legend: string; unit: string }> = {
     'MCP servers up': { expr: `sum by (server) (${Metrics.mcpServerUp}{${ns}})`, legend: '{{server}}', unit: 'none' },
@@ -43,11 +51,14 @@ export function dashboardQueries(scope: { namespace: string; databaseCluster?: s
       unit: 'percentunit',
     };
   }
+  for (const model of scope.pricedModels ?? []) {
+    queries[`Cost of ${model.name} (${model.model}), last 24 h`] = { expr: gatewayCostExpr(scope.namespace, model.model), legend: model.name, unit: 'none' };
+  }
   return queries;
 }
 
 /** The Grafana dashboard JSON (schemaVersion 39), with a Prometheus datasource variable. */
-export function platformDashboard(scope: { namespace: string; databaseCluster?: string }): Record<string, unknown> {
+export function platformDashboard(scope: DashboardScope): Record<string, unknown> {
   const panels: Panel[] = Object.entries(dashboardQueries(scope)).map(([title, q], index) => ({
     id: index + 1,
     type: 'timeseries',

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { PodMonitor, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor } from '../../imports/prometheus-monitoring.coreos.com.js';
 import { platformLabels } from '../labels.js';
 import { PodNetworkPolicy } from '../workloads/pod-network-policy.js';
-import { alertRules, type AlertThresholds } from './alert-rules.js';
+import { alertRules, type AlertThresholds, type PricedModel } from './alert-rules.js';
 import { platformDashboard } from './dashboard.js';
 
 /** Something Prometheus scrapes: through its Service (ServiceMonitor) or straight from its pods (PodMonitor). */
@@ -46,6 +46,8 @@ export interface PlatformMonitoringProps {
   readonly thresholds: AlertThresholds;
   /** The CloudNativePG cluster, for the disk alert. @default no disk alert */
   readonly databaseCluster?: string;
+  /** The gateway's priced models: their cost counts toward AiDailyCostHigh, and each gets a dashboard panel. @default none */
+  readonly pricedModels?: readonly PricedModel[];
   /** Render the Grafana dashboard ConfigMap. @default true */
   readonly dashboard?: boolean;
   /** Label Grafana's dashboard sidecar looks for. @default { grafana_dashboard: "1" } */
@@ -98,7 +100,7 @@ export class PlatformMonitoring extends Construct {
       });
     }
 
-    const rules = alertRules(props.thresholds, { namespace: props.namespace, databaseCluster: props.databaseCluster });
+    const rules = alertRules(props.thresholds, { namespace: props.namespace, databaseCluster: props.databaseCluster, pricedModels: props.pricedModels });
     this.rule = new PrometheusRule(this, 'Rules', {
       metadata: { name: 'mcp-platform', namespace: props.namespace, labels },
       spec: {
@@ -125,7 +127,7 @@ export class PlatformMonitoring extends Construct {
           namespace: props.namespace,
           labels: { ...platformLabels('monitoring'), ...(props.dashboardLabels ?? { grafana_dashboard: '1' }) },
         },
-        data: { 'mcp-platform.json': `${JSON.stringify(platformDashboard({ namespace: props.namespace, databaseCluster: props.databaseCluster }), null, 2)}\n` },
+        data: { 'mcp-platform.json': `${JSON.stringify(platformDashboard({ namespace: props.namespace, databaseCluster: props.databaseCluster, pricedModels: props.pricedModels }), null, 2)}\n` },
       });
     }
   }

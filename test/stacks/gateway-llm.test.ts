@@ -8,7 +8,7 @@ import { triageLlmEndpoint, TriageLlm } from '../../constructs/inference/triage-
 import { vllmEndpoint, VllmDeployment } from '../../constructs/inference/vllm-deployment.js';
 import { ConfigError, parsePlatformConfig, type PlatformConfigInput } from '../../stacks/config.js';
 import { configRuleProblems } from '../../stacks/config-rules/index.js';
-import { gatewayModelsOf } from '../../stacks/gateway-llm.js';
+import { gatewayModelsOf, pricedModelsOf } from '../../stacks/gateway-llm.js';
 import { renderPlatformInMemory } from '../../stacks/synth.js';
 import { testChart } from '../support/charts.js';
 import { problemsOf } from '../support/config-problems.js';
@@ -258,6 +258,23 @@ describe('gateway.llm: who may call, and how the providers are reached', () => {
     expect(renderProblems(withLlm({ models: [claude], egressProxy: { host: '192.168.1.2', port: 3128 }, providerCidrs: { anthropic: ['160.79.104.0/23'] } }))).toEqual([
       'gateway.llm.egressProxy: and providerCidrs are both set: the hosted providers are reached through the proxy or by their addresses; keep one',
     ]);
+  });
+});
+
+describe('gateway.llm in monitoring', () => {
+  it('counts the priced models: hosted and external ones with a price, not the platform\'s own', () => {
+    const config = parsePlatformConfig(withLlm({ models: [{ name: 'triage', provider: 'triageLlm' }, workstation, { ...workstation, name: 'paid', price: { inputPerMillion: 0.1, outputPerMillion: 0.1 } }, claude] }, { triageLlm: { enabled: true } }), 'test');
+    expect(pricedModelsOf(config)).toEqual([{ name: 'paid', model: 'qwen2.5-coder-14b' }, { name: 'claude', model: 'claude-sonnet-4-5' }]);
+  });
+
+  it('renders the cost record and a panel per priced model in the monitoring app', () => {
+    const raw = withLlm({ models: [claude, gemini] }, { monitoring: { prometheusOperator: true } });
+    const { apps } = renderPlatformInMemory(parsePlatformConfig(raw, 't'), { source: 't' });
+    const objects = apps.find((a) => a.name === 'monitoring')!.objects.map((o) => o.manifest);
+    const rules = objects.find((o) => o.kind === 'PrometheusRule')!.spec.groups[0].rules.map((r: { record?: string; alert?: string }) => r.record ?? r.alert);
+    expect(rules).toContain('mcp_platform:ai_cost_by_model:sum_24h');
+    const dashboard = JSON.parse(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'mcp-platform-dashboard')!.data['mcp-platform.json']);
+    expect(dashboard.panels.map((p: { title: string }) => p.title).filter((t: string) => t.startsWith('Cost of '))).toEqual(['Cost of claude (claude-sonnet-4-5), last 24 h', 'Cost of gemini (gemini-2.5-flash), last 24 h']);
   });
 });
 

@@ -104,9 +104,9 @@ describe('llmConfigProblems, each on its own', () => {
     ['an empty model id', { ...triage, model: ' ' }, 'models[0].model must name the model at the provider, e.g. "claude-sonnet-4-5"'],
     ['a name with a space', { ...triage, name: 'my model' }, 'models[0].name "my model" must be 1 to 128 letters, digits and ". _ : / -", starting with a letter or digit'],
     ['a "$" in the model id', { ...triage, model: '$MODEL' }, 'models[0].model "$MODEL" contains "$", which agentgateway reads as an environment variable in its config: remove it'],
-    ['a negative price', { ...triage, price: { inputPerMillion: -1, outputPerMillion: 1 } }, 'models[0].price.inputPerMillion must be a number of USD from 0 to 1000000, got -1'],
-    ['a price that is not a number', { ...triage, price: { inputPerMillion: 1, outputPerMillion: Number.NaN } }, 'models[0].price.outputPerMillion must be a number of USD from 0 to 1000000, got NaN'],
-    ['a price over the limit', { ...triage, price: { inputPerMillion: 1_000_001, outputPerMillion: 1 } }, 'models[0].price.inputPerMillion must be a number of USD from 0 to 1000000, got 1000001'],
+    ['a negative price', { ...triage, price: { inputPerMillion: -1, outputPerMillion: 1 } }, 'models[0].price.inputPerMillion must be a number from 0 to 1000000, got -1'],
+    ['a price that is not a number', { ...triage, price: { inputPerMillion: 1, outputPerMillion: Number.NaN } }, 'models[0].price.outputPerMillion must be a number from 0 to 1000000, got NaN'],
+    ['a price over the limit', { ...triage, price: { inputPerMillion: 1_000_001, outputPerMillion: 1 } }, 'models[0].price.inputPerMillion must be a number from 0 to 1000000, got 1000001'],
   ] as [string, LlmModel, string][])('GIVEN %s THEN the problem names the field', (_, model, problem) => {
     expect(problemsOf({ models: [model, qwen, claude, gemini] })).toEqual([problem]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parser } from '@prometheus-io/lezer-promql';
-import { DAILY_COST_RECORD, type AlertThresholds } from '../../../constructs/monitoring/alert-rules.js';
+import { DAILY_COST_RECORD, Metrics, MODEL_COST_RECORD, type AlertThresholds } from '../../../constructs/monitoring/alert-rules.js';
 import { dashboardQueries } from '../../../constructs/monitoring/dashboard.js';
 import { PlatformMonitoring, type PlatformMonitoringProps, type ScrapeTarget } from '../../../constructs/monitoring/platform-monitoring.js';
 import type { Manifest } from '../../../constructs/policy/rule.js';
@@ -190,6 +190,43 @@ describe('PlatformMonitoring', () => {
       expect(Object.keys(queries)).toHaveLength(8);
       const errors = Object.entries(queries).filter(([, q]) => promqlErrors(q.expr).length > 0).map(([title]) => title);
       expect(errors).toEqual([]);
+    });
+  });
+
+  describe("the gateway's model cost", () => {
+    const PRICED = [{ name: 'claude', model: 'claude-sonnet-4-5' }, { name: 'gemini', model: 'gemini-2.5-flash' }];
+
+    it("reads agentgateway v1.4.1's cost counter by its exported name", () => {
+      expect(Metrics.gatewayCost).toBe('agentgateway_gen_ai_client_cost_usd_total');
+    });
+
+    it('records the cost per provider and model id, and adds it to the daily cost the alert reads, each part 0 while it has no series', () => {
+      const rules = rulesOf(build({ pricedModels: PRICED }).objects);
+      expect(Object.keys(rules)).toEqual(['McpServerDown', 'LlmHighLatency', MODEL_COST_RECORD, DAILY_COST_RECORD, 'AiDailyCostHigh']);
+      expect(rules[MODEL_COST_RECORD].expr).toBe('sum by (gen_ai_system, gen_ai_request_model) (increase(agentgateway_gen_ai_client_cost_usd_total{namespace="mcp-system"}[24h]))');
+      expect(rules[DAILY_COST_RECORD].expr).toBe(
+        '((sum(increase(vllm:prompt_tokens_total{namespace="mcp-system"}[24h])) * 0.5 + sum(increase(vllm:generation_tokens_total{namespace="mcp-system"}[24h])) * 1.5) / 1e6 or vector(0))' +
+          ' + (sum(increase(agentgateway_gen_ai_client_cost_usd_total{namespace="mcp-system"}[24h])) or vector(0))',
+      );
+      expect(rules.AiDailyCostHigh.expr).toBe(`${DAILY_COST_RECORD} > 25`);
+      expect(Object.values(rules).flatMap((rule) => promqlErrors(rule.expr))).toEqual([]);
+    });
+
+    it('without priced models, records no model cost and leaves the daily cost to vLLM', () => {
+      const rules = rulesOf(build({ pricedModels: [] }).objects);
+      expect(rules[MODEL_COST_RECORD]).toBeUndefined();
+      expect(rules[DAILY_COST_RECORD].expr).not.toContain('agentgateway');
+    });
+
+    it('adds a cost panel per priced model, by the model id the metric carries', () => {
+      const dashboard = JSON.parse(only(build({ pricedModels: PRICED }).objects, 'ConfigMap').data['mcp-platform.json']);
+      const cost = dashboard.panels.filter((p: Manifest) => p.title.startsWith('Cost of '));
+      expect(cost.map((p: Manifest) => [p.title, p.targets[0].expr, p.targets[0].legendFormat])).toEqual([
+        ['Cost of claude (claude-sonnet-4-5), last 24 h', 'sum(increase(agentgateway_gen_ai_client_cost_usd_total{namespace="mcp-system", gen_ai_request_model="claude-sonnet-4-5"}[24h]))', 'claude'],
+        ['Cost of gemini (gemini-2.5-flash), last 24 h', 'sum(increase(agentgateway_gen_ai_client_cost_usd_total{namespace="mcp-system", gen_ai_request_model="gemini-2.5-flash"}[24h]))', 'gemini'],
+      ]);
+      expect(cost.flatMap((p: Manifest) => promqlErrors(p.targets[0].expr))).toEqual([]);
+      expect(dashboard.panels).toHaveLength(9);
     });
   });
 
