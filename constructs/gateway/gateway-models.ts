@@ -109,7 +109,7 @@ export function gatewayModelsProblems(models: GatewayModels, network?: ClusterNe
       if (models.providerCidrs?.[provider] === undefined) {
         problems.push(
           `models.providerCidrs.${provider} is required on this cluster: its NetworkPolicies cannot allow ${PROVIDER_HOSTS[provider]} by name (only Cilium can), ` +
-            `so give the addresses of the provider's API${provider === 'anthropic' ? ' (Anthropic publishes 160.79.104.0/23)' : ` (${provider === 'gemini' ? 'Google' : 'OpenAI'} publishes none for it)`}, ` +
+            `so give the addresses of the provider's API${provider === 'anthropic' ? ' (Anthropic publishes them at docs.anthropic.com/en/api/ip-addresses)' : ` (${provider === 'gemini' ? 'Google' : 'OpenAI'} publishes none for it)`}, ` +
             'or reach the providers through an egress proxy, or run on Cilium; the gateway would otherwise reach the whole internet on 443',
         );
       }

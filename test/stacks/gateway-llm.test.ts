@@ -200,7 +200,7 @@ describe('gateway.llm rendered', () => {
   it('off Cilium, needs each hosted provider\'s addresses and allows only those', () => {
     const other = { ...minimal, cluster: { cni: 'other' } } as PlatformConfigInput;
     expect(renderProblems({ ...withLlm({ models: [claude] }), cluster: other.cluster })).toEqual([
-      "gateway.llm.providerCidrs.anthropic: is required on this cluster: its NetworkPolicies cannot allow api.anthropic.com by name (only Cilium can), so give the addresses of the provider's API (Anthropic publishes 160.79.104.0/23), or reach the providers through an egress proxy, or run on Cilium; the gateway would otherwise reach the whole internet on 443",
+      "gateway.llm.providerCidrs.anthropic: is required on this cluster: its NetworkPolicies cannot allow api.anthropic.com by name (only Cilium can), so give the addresses of the provider's API (Anthropic publishes them at docs.anthropic.com/en/api/ip-addresses), or reach the providers through an egress proxy, or run on Cilium; the gateway would otherwise reach the whole internet on 443",
     ]);
     expect(problemsOf({ ...withLlm({ models: [claude], providerCidrs: { anthropic: [] } }), cluster: other.cluster })).toEqual(['gateway.llm.providerCidrs.anthropic: must list at least one CIDR, or be left out, got []']);
     const policy = gatewayObject({ ...withLlm({ models: [claude], providerCidrs: { anthropic: ['160.79.104.0/23'] } }), cluster: other.cluster }, 'NetworkPolicy', 'mcp-gateway');

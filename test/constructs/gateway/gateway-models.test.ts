@@ -126,9 +126,9 @@ describe('McpGateway with models', () => {
       `models.providerCidrs.${provider} is required on this cluster: its NetworkPolicies cannot allow ${host} by name (only Cilium can), so give the addresses of the provider's API (${published}), or reach the providers through an egress proxy, or run on Cilium; the gateway would otherwise reach the whole internet on 443`;
     const openai = { name: 'gpt', provider: 'openai', model: 'text-embedding-3-small', apiKey: { from: 'secret', name: 'openai', key: 'key' }, price: { inputPerMillion: 0.02, outputPerMillion: 0 } } as const;
     expect(errorOf(() => gateway({ network: { cni: 'other' }, jwksCidrs: ['203.0.113.10/32'], models: { models: [...MODELS.models, openai] } }))).toBe(
-      `McpGateway gateway:\n  - ${message('anthropic', 'api.anthropic.com', 'Anthropic publishes 160.79.104.0/23')}\n  - ${message('gemini', 'generativelanguage.googleapis.com', 'Google publishes none for it')}\n  - ${message('openai', 'api.openai.com', 'OpenAI publishes none for it')}`,
+      `McpGateway gateway:\n  - ${message('anthropic', 'api.anthropic.com', 'Anthropic publishes them at docs.anthropic.com/en/api/ip-addresses')}\n  - ${message('gemini', 'generativelanguage.googleapis.com', 'Google publishes none for it')}\n  - ${message('openai', 'api.openai.com', 'OpenAI publishes none for it')}`,
     );
-    expect(errorOf(() => gateway({ network: { cni: 'cilium', fqdnEgress: false } }))).toContain(message('anthropic', 'api.anthropic.com', 'Anthropic publishes 160.79.104.0/23'));
+    expect(errorOf(() => gateway({ network: { cni: 'cilium', fqdnEgress: false } }))).toContain(message('anthropic', 'api.anthropic.com', 'Anthropic publishes them at docs.anthropic.com/en/api/ip-addresses'));
   });
 
   it('GIVEN a key in Infisical THEN the gateway\'s app renders its InfisicalSecret and mounts the Secret it manages', () => {
