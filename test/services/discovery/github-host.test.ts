@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { RequestError, type Octokit } from 'octokit';
 import { GitHubHost, type GitHubHostLog, type GitHubHostOptions, type RateLimitKind } from '../../../services/discovery/src/git-host/github.js';
 import { faults, GitHubApiServer } from '../../support/github-api-server.js';
 
@@ -556,4 +557,174 @@ describe('GitHubHost observability', () => {
       ['error', 'primary'],
     ]);
   });
+});
+
+/**
+ * The octokit client a host configured, once connected. GitHubHost's own calls pass no per-request options
+ * (no abort signal) and make no HEAD requests, so the client's fetch and request hook are tested through it.
+ */
+async function clientOf(host: GitHubHost): Promise<Octokit> {
+  await host.branchHead('main');
+  return (host as unknown as { connection: Promise<Octokit> }).connection;
+}
+
+describe('GitHubHost failures name the call', () => {
+  it('GIVEN a wrong token WHEN listBranches and listPullRequests THEN each throws naming the call and its prefix', async () => {
+    const host = hostFor({ auth: { token: 'wrong' } });
+    await expect(host.listBranches('mcp-discovery/')).rejects.toThrow(
+      'GitHub listBranches("mcp-discovery/") failed with 401: Bad credentials - https://docs.github.com/rest',
+    );
+    await expect(host.listPullRequests('mcp-discovery/')).rejects.toThrow(
+      'GitHub listPullRequests("mcp-discovery/") failed with 401: Bad credentials - https://docs.github.com/rest',
+    );
+  });
+
+  it('GIVEN no such pull request WHEN addLabels THEN it throws naming the call and number', async () => {
+    await expect(hostFor().addLabels(99, ['auto-generated'])).rejects.toThrow(
+      'GitHub addLabels(99) failed with 404: Not Found - https://docs.github.com/rest/issues/labels#add-labels-to-an-issue',
+    );
+  });
+
+  it('GIVEN an HTTP failure THEN the thrown error carries GitHub\'s RequestError as its cause', async () => {
+    const missing = '0'.repeat(40);
+    const error = await hostFor().getCommit(missing).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(RequestError);
+    const { cause } = error as Error;
+    expect(cause).toBeInstanceOf(RequestError);
+    expect((cause as RequestError).status).toBe(404);
+  });
+
+  it('GIVEN a failure that is not an HTTP one WHEN listFiles on a file THEN that error is thrown unchanged and no API error is counted', async () => {
+    const errors: number[] = [];
+    const error = await hostFor({ onApiError: (status) => errors.push(status) }).listFiles('main', 'stacks/main.ts').catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe(
+      'GitHub listFiles("main", "stacks/main.ts"): "stacks/main.ts" is a file, not a folder; point it at the servers folder',
+    );
+    expect((error as Error).cause).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('GitHubHost commitFile, odd answers', () => {
+  const path = `${SERVERS}/adguard.ts`;
+  const link = (type: string) => `${server.url}${REPO}/contents/${path}?ref=${encodeURIComponent(BRANCH)}#${type}`;
+
+  it.each([
+    ['symlink', { target: '../elsewhere/adguard.ts', download_url: null }],
+    ['submodule', { submodule_git_url: 'https://github.com/acme/adguard.git', download_url: null }],
+  ])('GIVEN a %s at the path WHEN commitFile THEN it throws naming the path and branch, and writes nothing', async (type, extra) => {
+    server.pushAsHuman(BRANCH, 'x.ts', 'x');
+    server.failNext({
+      method: 'GET',
+      path: `${REPO}/contents/${path}`,
+      status: 200,
+      body: { type, name: 'adguard.ts', path, sha: 'a'.repeat(40), size: 0, url: link(type), html_url: null, git_url: null, _links: { self: link(type), git: null, html: null }, ...extra },
+    });
+    const writes = server.writes();
+    await expect(hostFor().commitFile(BRANCH, { path, content: 'adguard\n' }, 'Add adguard')).rejects.toThrow(
+      `GitHub commitFile("${BRANCH}", "${path}"): "${path}" is a folder on "${BRANCH}", not a file`,
+    );
+    expect(server.writes()).toBe(writes);
+    expect(server.fileAt(BRANCH, path)).toBeUndefined();
+  });
+
+  it('GIVEN an answer to the write without a commit sha WHEN commitFile THEN it throws rather than return no sha', async () => {
+    server.pushAsHuman(BRANCH, 'x.ts', 'x');
+    server.failNext({ method: 'PUT', path: `${REPO}/contents/a.ts`, status: 200, body: { content: null, commit: { message: 'Add a' } } });
+    await expect(hostFor().commitFile(BRANCH, { path: 'a.ts', content: 'a' }, 'Add a')).rejects.toThrow(
+      `GitHub commitFile("${BRANCH}", "a.ts"): the answer carries no commit sha`,
+    );
+  });
+});
+
+describe('GitHubHost client configuration', () => {
+  const mainRef = `${REPO}/git/ref/heads/main`;
+
+  /**
+   * The name of the abort reason fetch rejected with. octokit rethrows an AbortError as it is, but under jest's
+   * VM modules the DOMException is not an `Error` of the test's realm, so octokit wraps it as the cause of a
+   * RequestError "Unknown Error"; either way the reason tells a caller's abort from the timeout.
+   */
+  function abortedBy(error: unknown): string | undefined {
+    const { cause } = error as { cause?: { name?: string } };
+    return cause?.name ?? (error as { name?: string }).name;
+  }
+
+  it('GIVEN no throttle options at all WHEN branchHead THEN the defaults apply and it answers', async () => {
+    const host = new GitHubHost({ repo: 'acme/platform', baseUrl: server.url, auth: { token: 'test-token' }, log: quiet });
+    expect(await host.branchHead('main')).toBe(head('main'));
+  });
+
+  it('GIVEN any request THEN it names the service in its User-Agent', async () => {
+    const userAgents: (string | undefined)[] = [];
+    const original = globalThis.fetch;
+    globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      userAgents.push((init?.headers as Record<string, string> | undefined)?.['user-agent']);
+      return original(input, init);
+    }) as typeof fetch;
+    try {
+      await hostFor().branchHead('main');
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(userAgents).toEqual([expect.stringMatching(/^mcp-platform-discovery octokit\.js\/\S+ octokit-core\.js\//)]);
+  });
+
+  it('GIVEN a rate-limit callback that throws THEN octokit\'s warning reaches the log as its own and the call gives up', async () => {
+    const { lines, log } = recordingLog();
+    server.failNext({ path: mainRef, ...faults.secondaryLimit({ retryAfterSeconds: 0.01 }) });
+    const onRateLimitWait = () => {
+      throw new Error('metrics are down');
+    };
+    await expect(hostFor({ log, onRateLimitWait }).branchHead('main')).rejects.toThrow(
+      'GitHub branchHead("main") failed with 403: You have exceeded a secondary rate limit. Please wait a few minutes before you try again. - https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+    );
+    expect(lines).toEqual([
+      ['warn', { kind: 'secondary', route: 'GET /repos/{owner}/{repo}/git/ref/{ref}', seconds: 0.01 }, 'GitHub rate limit; waiting before retrying'],
+      ['warn', { component: 'octokit' }, 'Error in throttling-plugin limit handler'],
+    ]);
+    expect(requestsTo(mainRef)).toBe(1);
+  });
+
+  it('GIVEN a caller\'s signal that is already aborted WHEN a request is made THEN it is abandoned before it reaches GitHub', async () => {
+    const octokit = await clientOf(hostFor({ throttle: { maxRetries: 0 } }));
+    const before = requestsTo(mainRef);
+    const controller = new AbortController();
+    controller.abort();
+    const error = await octokit.rest.git
+      .getRef({ owner: 'acme', repo: 'platform', ref: 'heads/main', request: { signal: controller.signal } })
+      .catch((caught: unknown) => caught);
+    expect(abortedBy(error)).toBe('AbortError');
+    expect(requestsTo(mainRef)).toBe(before);
+  });
+
+  it('GIVEN a caller\'s signal that never aborts WHEN GitHub never answers THEN the request timeout still ends it', async () => {
+    const octokit = await clientOf(hostFor({ requestTimeoutMs: 100, throttle: { maxRetries: 0 } }));
+    server.failNext({ method: 'GET', path: mainRef, status: 0, hang: true });
+    const error = await octokit.rest.git
+      .getRef({ owner: 'acme', repo: 'platform', ref: 'heads/main', request: { signal: new AbortController().signal } })
+      .catch((caught: unknown) => caught);
+    expect(abortedBy(error)).toBe('TimeoutError');
+    expect(error).toMatchObject({ status: 500 });
+  }, 20_000);
+
+  it('GIVEN a long write interval just after a write WHEN GET and HEAD requests follow THEN they are not held like writes', async () => {
+    await openPullRequests(hostFor(), 1);
+    // A read held like a write would wait the hour: the test would time out rather than pass.
+    const routes: string[] = [];
+    const host = hostFor({ onRequest: (method, route) => routes.push(`${method} ${route}`), throttle: { minWriteIntervalMs: 3_600_000 } });
+    await host.updatePullRequest(1, { title: 'one' });
+    const octokit = await clientOf(host);
+    server.failNext({ method: 'HEAD', path: mainRef, status: 200 });
+    const answer = await octokit.request('HEAD /repos/{owner}/{repo}/git/ref/{ref}', { owner: 'acme', repo: 'platform', ref: 'heads/main' });
+    expect(answer.status).toBe(200);
+    expect(await host.listFiles('main', SERVERS)).toEqual(['grafana.ts', 'wiki.ts']);
+    expect(routes).toEqual([
+      'PATCH /repos/{owner}/{repo}/pulls/{pull_number}',
+      'GET /repos/{owner}/{repo}/git/ref/{ref}',
+      'HEAD /repos/{owner}/{repo}/git/ref/{ref}',
+      'GET /repos/{owner}/{repo}/contents/{path}',
+    ]);
+  }, 20_000);
 });
