@@ -175,3 +175,13 @@ export function urlCredentialsProblem(url: string): string | undefined {
   if (!parsed || !(parsed.password || (parsed.username && /^https?:$/.test(parsed.protocol)))) return undefined;
   return 'must not hold a user or password before the host: the config is committed to git and the URL is rendered as it is';
 }
+
+/**
+ * A short, stable fingerprint of a text (FNV-1a, 8 hex digits), for a pod annotation that rolls the pods when the
+ * config they read at start changes. Not for security.
+ */
+export function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}

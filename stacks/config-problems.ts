@@ -54,8 +54,8 @@ export function problemLinesOf(error: unknown): string[] {
   return [message.trim().replace(/\n\s*/g, ' ')];
 }
 
-/** A message that starts with a field name: "port must be ...", "path: kmcp serves ...", "env.TOKEN holds ...". */
-const LEADING_FIELD = /^([A-Za-z][A-Za-z0-9]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*):? (.+)$/s;
+/** A message that starts with a field name: "port must be ...", "path: kmcp serves ...", "env.TOKEN holds ...", "clients["a b"]: ...". */
+const LEADING_FIELD = /^([A-Za-z][A-Za-z0-9]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*):? (.+)$/s;
 
 /**
  * Splits the field a construct's message starts with from the rest, when that field is one of `fields` (the
@@ -74,6 +74,8 @@ export function splitField(
   if (!fields.includes(top)) return { rest: message };
   const field = `${top}${tail}`;
   const segments: (string | number)[] = [top];
-  for (const [, name, index] of tail.matchAll(/\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]/g)) segments.push(name ?? Number(index));
+  for (const [, name, index, quoted] of tail.matchAll(/\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+    segments.push(name ?? (index !== undefined ? Number(index) : (JSON.parse(quoted!) as string)));
+  }
   return { field, segments, rest };
 }

@@ -24,6 +24,7 @@ import { IPV4_ADDRESS, IPV4_CIDR } from '../constructs/network/ipv4.js';
 import { externalServerProblems, mcpServerProblems, packageRegistryUrlProblems, toolListProblems } from '../constructs/mcp/mcp-server-props.js';
 import { DEFAULT_MODELS_PORT } from '../constructs/gateway/gateway-models.js';
 import { MAX_MODEL_PRICE, MODEL_NAME } from '../constructs/gateway/llm-routes.js';
+import { MAX_TOKENS_PER_UNIT, TOKEN_LIMIT_UNITS } from '../constructs/gateway/llm-token-limiter.js';
 import { terraformBackendSchema } from './terraform-backend.js';
 import { overrideOrigins } from './override-origins.js';
 
@@ -893,6 +894,18 @@ const virtualModelSchema = z
   })
   .strict();
 const cidrList = z.array(cidr).min(1, { error: 'must list at least one CIDR, or be left out' });
+const tokenLimit = z
+  .object({
+    /** Tokens (input and output together) per window. */
+    tokens: z
+      .number()
+      .int({ error: 'must be a whole number of tokens' })
+      .min(1, { error: 'must be at least 1' })
+      .max(MAX_TOKENS_PER_UNIT, { error: `must be at most ${MAX_TOKENS_PER_UNIT} (the rate limit service counts in 32 bits)` }),
+    /** The window. */
+    per: z.enum(TOKEN_LIMIT_UNITS, { error: `must be ${TOKEN_LIMIT_UNITS.map((u) => `"${u}"`).join(', ')}` }),
+  })
+  .strict();
 /** The gateway's model routes: local models first, hosted ones behind keys only the gateway holds. */
 const gatewayLlmSchema = z
   .object({
@@ -942,6 +955,22 @@ const gatewayLlmSchema = z
           .strict(),
       )
       .min(1, { error: 'must list at least one client, or be left out' })
+      .optional(),
+    /**
+     * Token budgets per client, input and output tokens together, in fixed windows (a new one each minute, hour or
+     * day, UTC), counted by an Envoy rate limit service rendered beside the gateway. A client over its budget gets
+     * 429 from its next request until the window ends. @default none: no budget
+     */
+    tokenLimits: z
+      .object({
+        /** Every client's budget: each client key's name, or JWT subject, counts on its own. */
+        perClient: tokenLimit,
+        /** Budgets of named clients: a client key's name, a JWT's subject, or "anonymous" (requests with neither). @default none */
+        clients: z.record(z.string(), tokenLimit).optional(),
+        /** While the rate limit service cannot answer, model requests are refused (500) or allowed. @default "refuse" */
+        whenUnavailable: z.enum(['refuse', 'allow'], { error: 'must be "refuse" (model requests fail while the limiter is down) or "allow" (they go unlimited)' }).default('refuse'),
+      })
+      .strict()
       .optional(),
   })
   .strict();

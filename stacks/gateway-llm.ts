@@ -32,6 +32,7 @@ export function gatewayModelsOf(config: PlatformConfig): GatewayModels | undefin
     ...(llm.providerCidrs ? { providerCidrs: llm.providerCidrs } : {}),
     ...(llm.egressProxy ? { egressProxy: egressProxyOf(llm.egressProxy) } : {}),
     ...(llm.clientKeys ? { clientKeys: llm.clientKeys } : {}),
+    ...(llm.tokenLimits ? { tokenLimits: llm.tokenLimits } : {}),
   };
 }
 

@@ -141,6 +141,8 @@ export default definePlatformConfig({
       // Each client's key by its SHA-256 only (printf %s "$KEY" | sha256sum); a request without one of them is
       // refused. This hash is of a key nobody holds: the models stay locked until you put your own here.
       clientKeys: [{ name: 'workstation', sha256: '58f7bdee2df0417375813f33e44a83b0765b71a65a41be09f68cf8ea762f1781' }],
+      // Each client's tokens per day, local and hosted models together; over it, 429 until midnight UTC.
+      tokenLimits: { perClient: { tokens: 2_000_000, per: 'day' } },
       virtualModels: [
         // Claude, and Gemini while Claude is failing.
         { name: 'reasoning', routing: { failover: ['claude', 'gemini'] } },

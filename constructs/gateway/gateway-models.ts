@@ -9,6 +9,7 @@ import { usesFqdnEgress, type ClusterNetwork } from '../network/cluster-network.
 import type { SecretSource } from '../secrets/secret-reference.js';
 import { HOSTED_PROVIDERS, llmConfig, llmConfigProblems, PROVIDER_HOSTS, type ClientKey, type HostedProvider, type LlmConfig, type LlmModel, type VirtualModel } from './llm-routes.js';
 import type { HostPorts, Peer, PeerPorts } from '../workloads/pod-network-policy.js';
+import { tokenLimitsProblems, type TokenLimits } from './llm-token-limiter.js';
 
 /** One model the gateway serves. */
 export interface GatewayModel extends Omit<LlmModel, 'apiKeyFile'> {
@@ -43,6 +44,11 @@ export interface GatewayModels {
    * JWT check is left to the MCP listener (both read the Authorization header). @default none
    */
   readonly clientKeys?: readonly ClientKey[];
+  /**
+   * Token budgets per client (a client key's name, else the JWT's subject), counted by an Envoy rate limit service
+   * the gateway renders beside itself (LlmTokenLimiter). @default none: no budget
+   */
+  readonly tokenLimits?: TokenLimits;
 }
 
 /** An HTTP CONNECT proxy outside the gateway's pod, e.g. Squid with an allow-list of the providers' hosts. */
@@ -121,6 +127,11 @@ export function gatewayModelsProblems(models: GatewayModels, network?: ClusterNe
       `models serve hosted models (${hosted.join(', ')}), billed to your provider keys: require clients to authenticate, with auth (a JWT check) or client keys (one per client, each given by its SHA-256)`,
     );
   }
+  if (models.tokenLimits) {
+    // Without the JWT check only the client keys name clients: a budget for another name would never apply.
+    const known = jwtAuth ? undefined : (models.clientKeys ?? []).map((c) => c.name);
+    problems.push(...tokenLimitsProblems('models.tokenLimits', models.tokenLimits, known));
+  }
   const asLlm = llmModels(models);
   problems.push(
     ...llmConfigProblems({ gateway: MODELS_GATEWAY_NAME, models: asLlm, virtualModels: models.virtualModels, clientKeys: models.clientKeys })
@@ -149,7 +160,12 @@ function llmModels(models: GatewayModels): LlmModel[] {
  * The models rendered for the gateway; call gatewayModelsProblems first. `keySecret` gives the Secret key each
  * model's `apiKey` reference resolves to (the McpGateway makes the references, which render any sync object).
  */
-export function renderModels(models: GatewayModels, network: ClusterNetwork | undefined, keySecret: (index: number) => ModelKeySecret): RenderedModels {
+export function renderModels(
+  models: GatewayModels,
+  network: ClusterNetwork | undefined,
+  keySecret: (index: number) => ModelKeySecret,
+  tokenLimiter?: { readonly host: string; readonly egress: PeerPorts },
+): RenderedModels {
   const withKeys = models.models.flatMap((model, index) => (model.apiKey ? [{ model, index, secret: keySecret(index) }] : []));
   const providers = hostedProviders(models);
   const proxy = models.egressProxy;
@@ -157,7 +173,13 @@ export function renderModels(models: GatewayModels, network: ClusterNetwork | un
   const byName = !proxy && usesFqdnEgress(network) ? providers.filter((p) => !byCidr.includes(p)).map((p) => PROVIDER_HOSTS[p]) : [];
   return {
     port: models.port ?? DEFAULT_MODELS_PORT,
-    config: llmConfig({ gateway: MODELS_GATEWAY_NAME, models: llmModels(models), virtualModels: models.virtualModels, clientKeys: models.clientKeys }),
+    config: llmConfig({
+      gateway: MODELS_GATEWAY_NAME,
+      models: llmModels(models),
+      virtualModels: models.virtualModels,
+      clientKeys: models.clientKeys,
+      ...(tokenLimiter ? { tokenLimiter: { host: tokenLimiter.host, whenUnavailable: models.tokenLimits?.whenUnavailable } } : {}),
+    }),
     ...(withKeys.length
       ? {
           volume: {
@@ -175,6 +197,7 @@ export function renderModels(models: GatewayModels, network: ClusterNetwork | un
       ...models.models.flatMap((m) => (m.reach ? [m.reach] : [])),
       ...byCidr.map((p) => ({ peers: models.providerCidrs![p]!.map((cidr) => ({ cidr })), ports: [443] })),
       ...(proxy && providers.length ? [{ peers: proxy.peers, ports: [proxy.port] }] : []),
+      ...(tokenLimiter ? [tokenLimiter.egress] : []),
     ],
     hosts: byName.length ? [{ names: byName, ports: [443] }] : [],
   };

@@ -12,6 +12,7 @@
  */
 import { httpUrl, urlCredentialsProblem } from '../formats.js';
 import { dollarProblem } from './agentgateway-config.js';
+import { CLIENT_DESCRIPTOR_KEY, CLIENT_EXPRESSION, TOKEN_LIMIT_DOMAIN } from './llm-token-limiter.js';
 
 /** Where a model runs: an OpenAI-compatible server of your own, or a hosted provider's API. */
 export type ModelProvider = 'openai-compatible' | 'anthropic' | 'gemini' | 'openai';
@@ -107,6 +108,16 @@ export interface LlmConfigOptions {
   readonly virtualModels?: readonly VirtualModel[];
   /** Clients with keys of their own: given, every request needs one of them. @default none: no key is asked for (use the listener's JWT check) */
   readonly clientKeys?: readonly ClientKey[];
+  /** The token budget service (LlmTokenLimiter) each client's tokens are counted by. @default none: no budget */
+  readonly tokenLimiter?: TokenLimiterTarget;
+}
+
+/** Where agentgateway asks for a client's token budget. */
+export interface TokenLimiterTarget {
+  /** The service's "host:port", plaintext gRPC. */
+  readonly host: string;
+  /** While it cannot answer: "refuse" (500) or "allow". @default "refuse" */
+  readonly whenUnavailable?: 'refuse' | 'allow';
 }
 
 /** agentgateway's `llm` section and, when any model has a price, the inline cost catalog for `config.modelCatalog`. */
@@ -124,7 +135,7 @@ export interface LlmConfig {
 export const FAILOVER_EVICTION = '30s';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const PROXY_HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
+const HOST_PORT = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
 
 /** Per million tokens: far above any published price, and below where numbers print with an exponent. */
 export const MAX_MODEL_PRICE = 1_000_000;
@@ -179,7 +190,7 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
     if (model.apiKeyFile !== undefined && !/^\/[^\s]*[^/\s]$/.test(model.apiKeyFile)) problems.push(`${at}.apiKeyFile ${JSON.stringify(model.apiKeyFile)} must be an absolute file path`);
     if (model.tunnel !== undefined) {
       const port = Number(model.tunnel.split(':').pop());
-      if (!PROXY_HOST.test(model.tunnel) || port < 1 || port > 65535) problems.push(`${at}.tunnel ${JSON.stringify(model.tunnel)} must be the proxy's "host:port", e.g. "egress-proxy.egress.svc.cluster.local:3128"`);
+      if (!HOST_PORT.test(model.tunnel) || port < 1 || port > 65535) problems.push(`${at}.tunnel ${JSON.stringify(model.tunnel)} must be the proxy's "host:port", e.g. "egress-proxy.egress.svc.cluster.local:3128"`);
     }
     if (model.price) {
       for (const key of ['inputPerMillion', 'outputPerMillion'] as const) {
@@ -196,6 +207,12 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
     if (!SHA256_HEX.test(client.sha256)) problems.push(`clientKeys[${i}].sha256 must be the key's SHA-256 as 64 lowercase hex digits (printf %s "$KEY" | sha256sum), never the key itself`);
   });
   if (options.clientKeys && options.clientKeys.length === 0) problems.push('clientKeys must list at least one client, or be left out');
+  if (options.tokenLimiter) {
+    const { host, whenUnavailable } = options.tokenLimiter;
+    const port = Number(host.split(':').pop());
+    if (!HOST_PORT.test(host) || port < 1 || port > 65535) problems.push(`tokenLimiter.host ${JSON.stringify(host)} must be the service's "host:port", e.g. "llm-token-limiter.mcp-gateway.svc.cluster.local:8081"`);
+    if (whenUnavailable !== undefined && whenUnavailable !== 'refuse' && whenUnavailable !== 'allow') problems.push(`tokenLimiter.whenUnavailable must be "refuse" or "allow", got ${JSON.stringify(whenUnavailable)}`);
+  }
   const modelNames = new Set(options.models.map((m) => m.name));
   const virtualNames = new Set(virtualModels.map((v) => v.name));
   virtualModels.forEach((virtual, i) => {
@@ -272,6 +289,29 @@ function costCatalog(models: readonly LlmModel[]): Record<string, unknown> | und
   return Object.keys(providers).length ? { providers } : undefined;
 }
 
+/** Who may call (client keys) and how many tokens each may use (the limiter), checked before a model is chosen. */
+function llmPolicies(options: LlmConfigOptions): Record<string, unknown> {
+  const limiter = options.tokenLimiter;
+  return {
+    // Strict: without a valid key the request is refused (agentgateway's default, "optional", lets it through).
+    ...(options.clientKeys?.length
+      ? { apiKey: { mode: 'strict', keys: options.clientKeys.map((c) => ({ keyHash: `sha256:${c.sha256}`, metadata: { client: c.name } })) } }
+      : {}),
+    // Asked before the request with the tokens counted so far, told the tokens used after the response: a client
+    // over its budget is refused with 429 from its next request on (agentgateway v1.4.1 http/remoteratelimit.rs).
+    ...(limiter
+      ? {
+          remoteRateLimit: {
+            domain: TOKEN_LIMIT_DOMAIN,
+            host: limiter.host,
+            failureMode: limiter.whenUnavailable === 'allow' ? 'failOpen' : 'failClosed',
+            descriptors: [{ type: 'tokens', entries: [{ key: CLIENT_DESCRIPTOR_KEY, value: CLIENT_EXPRESSION }] }],
+          },
+        }
+      : {}),
+  };
+}
+
 /** agentgateway's `llm` section for the models; throws naming every problem. */
 export function llmConfig(options: LlmConfigOptions): LlmConfig {
   const problems = llmConfigProblems(options);
@@ -284,10 +324,7 @@ export function llmConfig(options: LlmConfigOptions): LlmConfig {
       gateways: [options.gateway],
       models: options.models.map((model) => renderedModel(model, failoverTargets.has(model.name))),
       ...(virtualModels.length ? { virtualModels: virtualModels.map((v) => ({ name: v.name, routing: renderedRouting(v.routing) })) } : {}),
-      // Strict: without a valid key the request is refused (agentgateway's default, "optional", lets it through).
-      ...(options.clientKeys?.length
-        ? { policies: { apiKey: { mode: 'strict', keys: options.clientKeys.map((c) => ({ keyHash: `sha256:${c.sha256}`, metadata: { client: c.name } })) } } }
-        : {}),
+      ...(options.clientKeys?.length || options.tokenLimiter ? { policies: llmPolicies(options) } : {}),
     },
     ...(catalog ? { modelCatalog: [{ inline: catalog }] } : {}),
   };

@@ -1,12 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
-import { imageFieldProblem } from '../formats.js';
+import { fingerprint, imageFieldProblem } from '../formats.js';
 import { ComponentMetricsPorts, ComponentNames, componentSelector, gatewayLabels } from '../labels.js';
 import { McpServer } from '../mcp/mcp-server.js';
 import { SecretReference } from '../secrets/secret-reference.js';
 import type { ClusterNetwork } from '../network/cluster-network.js';
 import { jwksEgress, jwksHostProblem, jwksOptionProblems, type JwksPods } from './jwks-egress.js';
+import { LlmTokenLimiter } from './llm-token-limiter.js';
 import { DEFAULT_MODELS_PORT, gatewayModelsProblems, MODELS_GATEWAY_NAME, renderModels, type GatewayModels } from './gateway-models.js';
 import { PodNetworkPolicy, PRIVATE_IPV4_RANGES, type PodPeer } from '../workloads/pod-network-policy.js';
 import {
@@ -167,7 +168,11 @@ export class McpGateway extends Construct {
     // Each key by reference: for an Infisical or External Secrets source this renders its sync object, in the gateway's app.
     const keySecret = (index: number) =>
       new SecretReference(this, `ModelKey${index}`, { namespace: props.namespace, source: props.models!.models[index]!.apiKey!, component: ComponentNames.gateway });
-    const models = props.models ? renderModels(props.models, props.network, keySecret) : undefined;
+    // The token budgets' service, beside the gateway in its namespace; only the gateway's pods may ask it.
+    const limiter = props.models?.tokenLimits
+      ? new LlmTokenLimiter(this, 'TokenLimiter', { namespace: props.namespace, limits: props.models.tokenLimits, gatewayPods: GATEWAY_PODS, network: props.network })
+      : undefined;
+    const models = props.models ? renderModels(props.models, props.network, keySecret, limiter && { host: limiter.host, egress: limiter.gatewayEgress }) : undefined;
     if (models) {
       const gateways = this.config.gateways as Record<string, Record<string, unknown>>;
       // Clients authenticate to the model listener as to the MCP one, unless they have keys of their own (both
@@ -211,7 +216,7 @@ export class McpGateway extends Construct {
         selector: { matchLabels: podLabels },
         template: {
           // agentgateway reads its config at start: a changed config rolls the pods.
-          metadata: { labels: { ...labels, ...podLabels }, annotations: { 'mcp-platform.dev/config-hash': hash(configJson) } },
+          metadata: { labels: { ...labels, ...podLabels }, annotations: { 'mcp-platform.dev/config-hash': fingerprint(configJson) } },
           spec: {
             serviceAccountName: serviceAccount.name,
             automountServiceAccountToken: false,
@@ -335,12 +340,6 @@ export class McpGateway extends Construct {
   }
 }
 
-function hash(text: string): string {
-  // FNV-1a: a short, stable fingerprint; not for security.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
-}
 
 /** Whether the gateway's policy can let it fetch the signing keys: the options valid, and the JWKS host reachable as configured. */
 function jwksEgressProblems(props: McpGatewayProps): string[] {

@@ -261,6 +261,42 @@ describe('gateway.llm: who may call, and how the providers are reached', () => {
   });
 });
 
+describe('gateway.llm.tokenLimits', () => {
+  const daily = { perClient: { tokens: 1_000_000, per: 'day' } };
+
+  it('takes a budget per client, refusing while the limiter is down by default, and renders the limiter beside the gateway', () => {
+    expect(parsePlatformConfig(withLlm({ models: [claude], tokenLimits: daily }), 'test').gateway.llm!.tokenLimits).toEqual({ ...daily, whenUnavailable: 'refuse' });
+    expect(parsePlatformConfig(withLlm({ models: [claude] }), 'test').gateway.llm!.tokenLimits).toBeUndefined();
+    const raw = withLlm({ models: [claude], tokenLimits: { ...daily, clients: { laptop: { tokens: 10_000, per: 'hour' } } } });
+    expect(gatewayConfig(raw).llm.policies.remoteRateLimit).toMatchObject({ host: 'llm-token-limiter.mcp-system.svc.cluster.local:8081', failureMode: 'failClosed' });
+    expect(JSON.parse(gatewayObject(raw, 'ConfigMap', 'llm-token-limiter-config').data['config.yaml']).descriptors).toEqual([
+      { key: 'client', rate_limit: { unit: 'day', requests_per_unit: 1_000_000 } },
+      { key: 'client', value: 'laptop', rate_limit: { unit: 'hour', requests_per_unit: 10_000 } },
+    ]);
+  });
+
+  it.each([
+    [{ perClient: { tokens: 0, per: 'day' } }, 'gateway.llm.tokenLimits.perClient.tokens: must be at least 1, got 0'],
+    [{ perClient: { tokens: 2.5, per: 'day' } }, 'gateway.llm.tokenLimits.perClient.tokens: must be a whole number of tokens'],
+    [{ perClient: { tokens: 4_294_967_296, per: 'day' } }, 'gateway.llm.tokenLimits.perClient.tokens: must be at most 4294967295 (the rate limit service counts in 32 bits), got 4294967296'],
+    [{ perClient: { tokens: 10, per: 'week' } }, 'gateway.llm.tokenLimits.perClient.per: must be "minute", "hour", "day", got "week"'],
+    [{ perClient: { tokens: 10, per: 'day' }, whenUnavailable: 'open' }, 'gateway.llm.tokenLimits.whenUnavailable: must be "refuse" (model requests fail while the limiter is down) or "allow" (they go unlimited), got "open"'],
+    [{ perClient: { tokens: 10, per: 'day' }, clients: { laptop: { tokens: 10 } } }, 'gateway.llm.tokenLimits.clients.laptop.per: must be "minute", "hour", "day"'],
+  ])('refuses %j, naming the field', (tokenLimits, message) => {
+    expect(problemsOf(withLlm({ models: [claude], tokenLimits }))).toEqual([message]);
+  });
+
+  it('refuses a budget for a name that is not a client key when only keys name clients', () => {
+    expect(renderProblems(withLlm({ models: [claude], tokenLimits: { ...daily, clients: { desktop: { tokens: 5, per: 'hour' } } } }))).toEqual([
+      'gateway.llm.tokenLimits.clients.desktop: "desktop" is not a client: clients are "laptop" (client keys\' names), or "anonymous"',
+    ]);
+    // A name that is no identifier is quoted, and still reported under its config field.
+    expect(renderProblems(withLlm({ models: [claude], tokenLimits: { ...daily, clients: { 'old-laptop': { tokens: 5, per: 'hour' } } } }))).toEqual([
+      'gateway.llm.tokenLimits.clients["old-laptop"]: "old-laptop" is not a client: clients are "laptop" (client keys\' names), or "anonymous"',
+    ]);
+  });
+});
+
 describe('gateway.llm in monitoring', () => {
   it('counts the priced models: hosted and external ones with a price, not the platform\'s own', () => {
     const config = parsePlatformConfig(withLlm({ models: [{ name: 'triage', provider: 'triageLlm' }, workstation, { ...workstation, name: 'paid', price: { inputPerMillion: 0.1, outputPerMillion: 0.1 } }, claude] }, { triageLlm: { enabled: true } }), 'test');
