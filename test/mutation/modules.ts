@@ -25,6 +25,8 @@ export const MUTATION_MODULES: Readonly<Record<string, MutationModule>> = {
       'test/stacks/config-limits.test.ts',
       'test/stacks/config-run-time-limits.test.ts',
       'test/stacks/config-rules/*.test.ts',
+      'test/stacks/gateway-llm.test.ts',
+      'test/stacks/secret-values.test.ts',
       'test/stacks/cluster-profile.test.ts',
       'test/stacks/gpu-placement.test.ts',
       'test/stacks/servers.test.ts',
