@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import {
   CLIENT_EXPRESSION,
@@ -17,6 +18,8 @@ import type { GatewayModels } from '../../../constructs/gateway/gateway-models.j
 import { apiObjectsOf, checkPolicies } from '../../../constructs/policy/policy-checker.js';
 import { only, render, testChart } from '../../support/charts.js';
 import { errorOf } from '../../support/errors.js';
+import { tempDir } from '../../support/files.js';
+import { freePort, runProcess } from '../../support/processes.js';
 
 const NAMESPACE = 'mcp-system';
 const DAILY: TokenLimits = { perClient: { tokens: 2_000_000, per: 'day' } };
@@ -230,4 +233,57 @@ describe('McpGateway with token limits', () => {
     const { built } = gateway({ ...MODELS, clientKeys: undefined, tokenLimits: limits }, auth);
     expect(validateAgentgatewayConfig(built.config)).toEqual([]);
   });
+});
+
+describe("the store's command line, run by the real redis-server", () => {
+  /** Starts redis-server with the rendered container's arguments on a port of the test's own; resolves once it accepts connections. */
+  async function startStore(args: readonly string[], port: number): Promise<() => Promise<void>> {
+    const child = spawn('redis-server', [...args, '--port', String(port), '--bind', '127.0.0.1', '--dir', tempDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`redis-server did not start within 60 s:\n${output}`)), 60_000);
+      const seen = (chunk: Buffer) => {
+        output += chunk;
+        if (output.includes('Ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', seen);
+      child.stderr!.on('data', seen);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`redis-server exited with ${code} before it was ready:\n${output}`));
+      });
+    });
+    return () => new Promise<void>((resolve) => {
+      child.removeAllListeners('exit');
+      child.on('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+
+  it('GIVEN the rendered arguments THEN Redis takes them: no snapshots, no append-only file, 48 MB, least recently used of the expiring keys', async () => {
+    const store = only(limiter().objects, 'Deployment', 'llm-token-store').spec.template.spec.containers[0];
+    const [command, ...args] = store.args as string[];
+    expect(command).toBe('redis-server');
+    const port = await freePort();
+    const stop = await startStore(args, port);
+    try {
+      const settings = new Map<string, string>();
+      for (const name of ['save', 'appendonly', 'maxmemory', 'maxmemory-policy']) {
+        // --raw: the name, then the value, one per line (an empty value is an empty line).
+        const answer = await runProcess('redis-cli', ['-p', String(port), '--raw', 'CONFIG', 'GET', name]);
+        const [key, value] = answer.stdout.split('\n');
+        expect(key).toBe(name);
+        settings.set(name, value!);
+      }
+      expect(settings.get('save')).toBe('');
+      expect(settings.get('appendonly')).toBe('no');
+      expect(settings.get('maxmemory')).toBe(String(48 * 1024 * 1024));
+      expect(settings.get('maxmemory-policy')).toBe('volatile-lru');
+    } finally {
+      await stop();
+    }
+  }, 120_000);
 });
