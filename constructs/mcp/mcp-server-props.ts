@@ -74,7 +74,6 @@ export interface KubernetesReadAccess {
   readonly wildcardReason?: string;
 }
 
-/** Where the server may connect to besides DNS: its upstream API. */
 /** An upstream the server calls: by addresses, or by DNS name (exactly one of the two). */
 export interface UpstreamEgress {
   /** Addresses, e.g. ["192.168.1.10/32"]. @default none (give `hosts` instead) */
@@ -341,7 +340,6 @@ export function npmBin(source: NpmSource): string {
   return source.npm.bin ?? source.npm.package.replace(/^@[^/]+\//, '');
 }
 
-/** Every problem with a server's props, each naming the field and the fix; empty when valid. */
 /** The label every object of a server carries with its name: the gateway's and clients' policies select on it. */
 export const SERVER_LABEL = 'mcp-platform.dev/server';
 
@@ -391,6 +389,7 @@ export function toolListProblems(tools: readonly unknown[]): { index: number; me
   return problems;
 }
 
+/** Every problem with a server's props, each naming the field and the fix; empty when valid. */
 export function mcpServerProblems(spec: McpServerSpec): string[] {
   const problems: string[] = [];
   const name = spec.name;
