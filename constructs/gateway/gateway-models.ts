@@ -128,8 +128,9 @@ export function gatewayModelsProblems(models: GatewayModels, network?: ClusterNe
     );
   }
   if (models.tokenLimits) {
-    // Without the JWT check only the client keys name clients: a budget for another name would never apply.
-    const known = jwtAuth ? undefined : (models.clientKeys ?? []).map((c) => c.name);
+    // Only the client keys name clients unless the JWT check applies to the models (client keys replace it there):
+    // a budget for another name would never apply.
+    const known = jwtAuth && !models.clientKeys?.length ? undefined : (models.clientKeys ?? []).map((c) => c.name);
     problems.push(...tokenLimitsProblems('models.tokenLimits', models.tokenLimits, known));
   }
   const asLlm = llmModels(models);

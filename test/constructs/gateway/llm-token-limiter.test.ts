@@ -232,6 +232,8 @@ describe('McpGateway with token limits', () => {
     const auth = { kind: 'jwt', issuer: 'https://auth.example.com/realms/mcp', audiences: ['mcp-gateway'], jwksUrl: 'https://auth.example.com/realms/mcp/certs' } as const;
     const { built } = gateway({ ...MODELS, clientKeys: undefined, tokenLimits: limits }, auth);
     expect(validateAgentgatewayConfig(built.config)).toEqual([]);
+    // With client keys beside the JWT check, the keys alone name the models' clients.
+    expect(errorOf(() => gateway({ ...MODELS, tokenLimits: limits }, auth))).toContain('models.tokenLimits.clients.laptop: "laptop" is not a client');
   });
 });
 
