@@ -261,6 +261,57 @@ describe('gateway.llm: who may call, and how the providers are reached', () => {
   });
 });
 
+describe('gateway.llm: each limit on its own', () => {
+  it('takes names up to 128 characters and refuses 129; takes a price of 0 and of the maximum', () => {
+    const name = `c${'x'.repeat(127)}`;
+    expect(() => parsePlatformConfig(withLlm({ models: [{ ...claude, name }] }), 'test')).not.toThrow();
+    expect(problemsOf(withLlm({ models: [{ ...claude, name: `${name}x` }] }))).toEqual([
+      expect.stringMatching(/^gateway\.llm\.models\[0\]\.name: must be what clients send as "model": 1 to 128 letters/),
+    ]);
+    expect(() => parsePlatformConfig(withLlm({ models: [{ ...claude, price: { inputPerMillion: 0, outputPerMillion: 1_000_000 } }] }), 'test')).not.toThrow();
+  });
+
+  it('refuses a hosted or external model without its model id, each with its own message', () => {
+    expect(problemsOf(withLlm({ models: [{ ...claude, model: undefined }] }))).toEqual(['gateway.llm.models[0].model: is required: the model id at the provider, e.g. "claude-sonnet-4-5"']);
+    expect(problemsOf(withLlm({ models: [{ ...workstation, model: undefined }] }))).toEqual(['gateway.llm.models[0].model: is required: the model name the server serves']);
+  });
+
+  it("refuses an external server's URL that is not http(s), that carries credentials, and an empty list of its addresses", () => {
+    expect(problemsOf(withLlm({ models: [{ ...workstation, baseUrl: 'ftp://192.168.1.50/v1' }] }))).toEqual([
+      'gateway.llm.models[0].baseUrl: must be the http(s) URL of the server\'s OpenAI-compatible API, e.g. "http://192.168.1.50:8000/v1", got "ftp://192.168.1.50/v1"',
+    ]);
+    expect(problemsOf(withLlm({ models: [{ ...workstation, baseUrl: 'http://me:pw@192.168.1.50:8000/v1' }] }))).toEqual([
+      expect.stringMatching(/^gateway\.llm\.models\[0\]\.baseUrl: .*give the key in apiKey, by reference/),
+    ]);
+    expect(problemsOf(withLlm({ models: [{ ...workstation, cidrs: [] }] }))).toEqual(['gateway.llm.models[0].cidrs: must list at least one entry, got []']);
+    expect(() => parsePlatformConfig(withLlm({ models: [{ ...workstation, baseUrl: 'http://gpu.lan:8000/v1', cidrs: ['192.168.1.50/32'] }] }), 'test')).not.toThrow();
+  });
+
+  it('refuses provider addresses for an unknown provider and an empty list of them', () => {
+    expect(problemsOf(withLlm({ models: [claude], providerCidrs: { anthropic: [] } }))).toEqual(['gateway.llm.providerCidrs.anthropic: must list at least one CIDR, or be left out, got []']);
+    expect(problemsOf(withLlm({ models: [claude], providerCidrs: { mistral: ['192.0.2.0/24'] } }))).toEqual([
+      'gateway.llm.providerCidrs.mistral: unknown field; allowed: anthropic, gemini, openai',
+    ]);
+  });
+
+  it("refuses a proxy host that is no name or address, and a proxy's pods without labels", () => {
+    expect(problemsOf(withLlm({ models: [claude], egressProxy: { host: 'http://squid:3128', port: 3128, cidrs: ['192.168.1.2/32'] } }))).toEqual([
+      'gateway.llm.egressProxy.host: must be the proxy\'s DNS name or IPv4 address, e.g. "squid.egress.svc.cluster.local", got "http://squid:3128"',
+    ]);
+    expect(problemsOf(withLlm({ models: [claude], egressProxy: { host: 'squid.egress.svc.cluster.local', port: 3128, pods: { namespace: 'egress', podLabels: {} } } }))).toEqual([
+      'gateway.llm.egressProxy.pods.podLabels: must name at least one label of the proxy\'s pods, got an object',
+    ]);
+  });
+
+  it('takes client names up to 63 characters and refuses 64', () => {
+    const name = `w${'x'.repeat(62)}`;
+    expect(() => parsePlatformConfig(withLlm({ models: [claude], clientKeys: [{ name, sha256: LAPTOP.sha256 }] }), 'test')).not.toThrow();
+    expect(problemsOf(withLlm({ models: [claude], clientKeys: [{ name: `${name}x`, sha256: LAPTOP.sha256 }] }))).toEqual([
+      expect.stringMatching(/^gateway\.llm\.clientKeys\[0\]\.name: must be 1 to 63 letters/),
+    ]);
+  });
+});
+
 describe('gateway.llm.tokenLimits', () => {
   const daily = { perClient: { tokens: 1_000_000, per: 'day' } };
 
