@@ -58,11 +58,14 @@ export const MAX_TOKENS_PER_UNIT = 4_294_967_295;
 
 /** The windows envoyproxy/ratelimit counts in: fixed calendar windows, a new one at each minute, hour or day (UTC). */
 export const TOKEN_LIMIT_UNITS = ['minute', 'hour', 'day'] as const;
+/** One of {@link TOKEN_LIMIT_UNITS}: the window a budget is counted in. */
 export type TokenLimitUnit = (typeof TOKEN_LIMIT_UNITS)[number];
 
 /** A budget of LLM tokens (input and output together) per window. */
 export interface TokenLimit {
+  /** Tokens per window, 1 to MAX_TOKENS_PER_UNIT. */
   readonly tokens: number;
+  /** The window: a new one starts each minute, hour or day (UTC). */
   readonly per: TokenLimitUnit;
 }
 
