@@ -234,6 +234,10 @@ describe('config fields the cluster would refuse', () => {
     expect(problemsOf(server({ secretEnv: { API_KEY: ref } }))).toEqual([
       'mcpServers[0].secretEnv.API_KEY.remoteName: is required: the key "api-key" is not an Infisical secret name (letters, digits and "_"), so name the secret in Infisical, e.g. remoteName: "api_key"',
     ]);
+    // Only a leading digit gets the "_" in front: a digit later in the key stays as it is.
+    expect(problemsOf(server({ secretEnv: { API_KEY: { ...ref, key: 'api-key2' } } }))).toEqual([
+      'mcpServers[0].secretEnv.API_KEY.remoteName: is required: the key "api-key2" is not an Infisical secret name (letters, digits and "_"), so name the secret in Infisical, e.g. remoteName: "api_key2"',
+    ]);
     expect(problemsOf(server({ secretEnv: { API_KEY: { ...ref, remoteName: 'api-key' } } }))).toEqual([
       'mcpServers[0].secretEnv.API_KEY.remoteName: must be an Infisical secret name (letters, digits and "_", not starting with a digit): it is read through the template {{ .NAME.Value }}, got "api-key"',
     ]);
@@ -464,6 +468,12 @@ describe('config fields the cluster would refuse', () => {
     expect(problemsOf(withToken({ ...infisical, hostApi: 'ftp://infisical.lan/api' }))).toEqual([
       'mcpServers[0].secretEnv.ACME_TOKEN.hostApi: must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api", got "ftp://infisical.lan/api"',
     ]);
+    // The scheme whole: neither one that ends in "http(s)" nor one that starts with it.
+    for (const hostApi of ['xhttps://infisical.lan/api', 'httpsx://infisical.lan/api']) {
+      expect(problemsOf(withToken({ ...infisical, hostApi }))).toEqual([
+        `mcpServers[0].secretEnv.ACME_TOKEN.hostApi: must be an http(s) URL of the Infisical API, e.g. "https://infisical.example.com/api", got "${hostApi}"`,
+      ]);
+    }
   });
 
   it('refuses a key read from an existing Secret that an ExternalSecret of the same name owns, naming the server', () => {

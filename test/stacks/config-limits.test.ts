@@ -190,6 +190,9 @@ describe('name lengths and other string limits', () => {
     const es = (fields: Json) => server({ secretEnv: { TOKEN: { from: 'externalSecret', name: 'creds', key: 'token', store: { name: 'vault' }, remoteKey: 'path/to', ...fields } } });
     expect(problemsOf(es({ remoteKey: '' }))).toEqual(['mcpServers[0].secretEnv.TOKEN.remoteKey: must not be empty, got ""']);
     expect(problemsOf(es({ remoteProperty: '' }))).toEqual(['mcpServers[0].secretEnv.TOKEN.remoteProperty: must not be empty, got ""']);
+    expect(problemsOf(es({ remoteProperty: ' password' }))).toEqual([
+      'mcpServers[0].secretEnv.TOKEN.remoteProperty: must be a property of the secret in the store, without spaces before or after it, got " password"',
+    ]);
     expect(parse(es({ remoteProperty: 'password' })).mcpServers[0]!.secretEnv?.TOKEN).toMatchObject({ remoteKey: 'path/to', remoteProperty: 'password' });
   });
 });
@@ -376,6 +379,15 @@ describe('MCP server fields', () => {
     expect(problemsOf(server({ env: { constructor: 'x' } }))).toEqual([`mcpServers[0].env.constructor: the key "constructor" ${message}`]);
     expect(problemsOf(server({ secretEnv: { constructor: secretRef } }))).toEqual([`mcpServers[0].secretEnv.constructor: the key "constructor" ${message}`]);
     expect(problemsOf(server({ labels: { constructor: 'x' } }))).toEqual([`mcpServers[0].labels.constructor: the key "constructor" ${message}`]);
+  });
+
+  it('takes API groups with one-letter labels and resources with subresources, and refuses resources the API does not name', () => {
+    const rules = [{ apiGroups: ['x.k8s.io', 'apps.a'], resources: ['pods', 'pods/log', 'pods/*', '*/scale'] }];
+    expect(parse(server({ kubernetesAccess: { rules, wildcardReason: 'reads every workload' } })).mcpServers[0]!.kubernetesAccess!.rules).toEqual(rules);
+    const resource = 'must be a resource as the API names it: lowercase plural such as "pods", a subresource such as "pods/log", or "*"';
+    for (const bad of ['Pods', 'pods.', '*/Scale', 'pods/log/x']) {
+      expect(problemsOf(server({ kubernetesAccess: { rules: [{ apiGroups: [''], resources: [bad] }] } }))).toEqual([`mcpServers[0].kubernetesAccess.rules[0].resources[0]: ${resource}, got ${JSON.stringify(bad)}`]);
+    }
   });
 
   it('refuses an empty capability list, an unknown capability, an empty access rule and empty egress lists', () => {
