@@ -137,6 +137,12 @@ export const FAILOVER_EVICTION = '30s';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const HOST_PORT = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
 
+/** "host:port" with a DNS name or IPv4 address and a port from 1 to 65535, as agentgateway dials a proxy or service. */
+function isHostPort(text: string): boolean {
+  const port = Number(text.split(':').pop());
+  return HOST_PORT.test(text) && port >= 1 && port <= 65535;
+}
+
 /** Per million tokens: far above any published price, and below where numbers print with an exponent. */
 export const MAX_MODEL_PRICE = 1_000_000;
 
@@ -189,8 +195,7 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
     if (hosted && model.apiKeyFile === undefined) problems.push(`${at}.apiKeyFile is required for ${model.provider}: the gateway holds the key, clients never do`);
     if (model.apiKeyFile !== undefined && !/^\/[^\s]*[^/\s]$/.test(model.apiKeyFile)) problems.push(`${at}.apiKeyFile ${JSON.stringify(model.apiKeyFile)} must be an absolute file path`);
     if (model.tunnel !== undefined) {
-      const port = Number(model.tunnel.split(':').pop());
-      if (!HOST_PORT.test(model.tunnel) || port < 1 || port > 65535) problems.push(`${at}.tunnel ${JSON.stringify(model.tunnel)} must be the proxy's "host:port", e.g. "egress-proxy.egress.svc.cluster.local:3128"`);
+      if (!isHostPort(model.tunnel)) problems.push(`${at}.tunnel ${JSON.stringify(model.tunnel)} must be the proxy's "host:port", e.g. "egress-proxy.egress.svc.cluster.local:3128"`);
     }
     if (model.price) {
       for (const key of ['inputPerMillion', 'outputPerMillion'] as const) {
@@ -209,8 +214,7 @@ export function llmConfigProblems(options: LlmConfigOptions): string[] {
   if (options.clientKeys && options.clientKeys.length === 0) problems.push('clientKeys must list at least one client, or be left out');
   if (options.tokenLimiter) {
     const { host, whenUnavailable } = options.tokenLimiter;
-    const port = Number(host.split(':').pop());
-    if (!HOST_PORT.test(host) || port < 1 || port > 65535) problems.push(`tokenLimiter.host ${JSON.stringify(host)} must be the service's "host:port", e.g. "llm-token-limiter.mcp-gateway.svc.cluster.local:8081"`);
+    if (!isHostPort(host)) problems.push(`tokenLimiter.host ${JSON.stringify(host)} must be the service's "host:port", e.g. "llm-token-limiter.mcp-gateway.svc.cluster.local:8081"`);
     if (whenUnavailable !== undefined && whenUnavailable !== 'refuse' && whenUnavailable !== 'allow') problems.push(`tokenLimiter.whenUnavailable must be "refuse" or "allow", got ${JSON.stringify(whenUnavailable)}`);
   }
   const modelNames = new Set(options.models.map((m) => m.name));
